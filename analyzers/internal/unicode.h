@@ -1,0 +1,19 @@
+// ICU plumbing behind Analyzer; private to analyzers/.
+#pragma once
+
+#include <unicode/unistr.h>
+
+#include <functional>
+#include <string_view>
+
+namespace vitrine::analyzers::internal {
+
+// NFKC case folded, accents removed, typographic apostrophes made ASCII.
+icu::UnicodeString NormalizeUnicode(std::string_view text);
+
+// Calls `visit` with each word (letters, numbers, ideographs) of `text` by the
+// Unicode word-break rules; spaces and punctuation are skipped.
+void ForEachWord(const icu::UnicodeString& text,
+                 const std::function<void(const icu::UnicodeString&)>& visit);
+
+}  // namespace vitrine::analyzers::internal

@@ -1,0 +1,61 @@
+// Small string utilities over std::string_view. Debian's Abseil has its own
+// absl::string_view type, so absl's string helpers do not accept std::string_view;
+// these do, and keep the rest of the code free of conversions.
+#pragma once
+
+#include <charconv>
+#include <concepts>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+
+namespace vitrine {
+
+inline absl::string_view ToAbsl(std::string_view text) { return {text.data(), text.size()}; }
+inline std::string_view FromAbsl(absl::string_view text) { return {text.data(), text.size()}; }
+
+namespace strings_internal {
+inline void Append(std::string& out, std::string_view text) { out.append(text); }
+inline void Append(std::string& out, absl::string_view text) { out.append(text.data(), text.size()); }
+inline void Append(std::string& out, const char* text) { out.append(text); }
+inline void Append(std::string& out, const std::string& text) { out.append(text); }
+inline void Append(std::string& out, char c) { out.push_back(c); }
+inline void Append(std::string& out, bool value) { out.append(value ? "true" : "false"); }
+template <typename T>
+  requires(std::integral<T> || std::floating_point<T>)
+void Append(std::string& out, T value) {
+  char buffer[64];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, result.ptr);
+}
+}  // namespace strings_internal
+
+// Concatenates text and numbers (shortest round-trip form for floating point).
+template <typename... Args>
+std::string StrCat(const Args&... args) {
+  std::string out;
+  (strings_internal::Append(out, args), ...);
+  return out;
+}
+
+// Without leading and trailing ASCII whitespace.
+std::string_view Trim(std::string_view text);
+
+// Pieces between separators, each trimmed; "a > b" split on '>' is {"a", "b"}.
+std::vector<std::string> SplitTrimmed(std::string_view text, char separator);
+
+// Whole-string numeric parsing; nullopt on any stray character or overflow.
+std::optional<int64_t> ParseInt64(std::string_view text);
+std::optional<double> ParseDouble(std::string_view text);  // finite values only
+// true/false, 1/0, yes/no (case-insensitive).
+std::optional<bool> ParseBool(std::string_view text);
+
+// ASCII lower case.
+std::string AsciiLower(std::string_view text);
+bool EndsWithIgnoreCase(std::string_view text, std::string_view suffix);
+
+}  // namespace vitrine

@@ -1,0 +1,16 @@
+// UTF-8 validation for everything that enters from outside (feeds, HTTP).
+// Strict: rejects overlong forms, surrogates and code points above U+10FFFF.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+namespace vitrine {
+
+// Byte offset of the first invalid sequence, or nullopt when `text` is valid UTF-8.
+std::optional<size_t> FindInvalidUtf8(std::string_view text);
+
+inline bool IsValidUtf8(std::string_view text) { return !FindInvalidUtf8(text).has_value(); }
+
+}  // namespace vitrine

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# One command for every figure of the query path on the bundled catalog:
+#   bench/run.sh            (SECONDS_PER_RUN=10 bench/run.sh for longer runs)
+# (a) reindex throughput, (b) in-process search latency and throughput,
+# (c) HTTP throughput and latency with wrk at concurrency 1 and 16,
+# (d) analyzer and document-building micro-benchmarks.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+seconds=${SECONDS_PER_RUN:-5}
+build_dir=build/release
+
+scripts/install-deps.sh
+scripts/build.sh "$build_dir" -DCMAKE_BUILD_TYPE=Release -DVITRINE_BUILD_TESTS=OFF
+vitrine=$build_dir/cli/vitrine
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "== (a) reindex: bundled catalog, $(nproc) cores"
+"$vitrine" reindex --data-dir "$work/data" \
+  --feed data/catalog/fashion-styles.jsonl.gz --feed data/catalog/myntra-products.jsonl.gz
+
+echo "== (b) in-process search: storefront workload (text part), ${seconds}s per run"
+workload=bench/workload/storefront-workload.jsonl.gz
+"$build_dir/bench/search_latency" --data-dir "$work/data" --workload "$workload" \
+  --seconds "$seconds" --threads 1,2
+
+echo "== (c) HTTP with wrk, ${seconds}s per run"
+"$build_dir/bench/search_latency" --workload "$workload" --emit-paths "$work/paths.txt" >/dev/null
+"$vitrine" serve --data-dir "$work/data" --port 0 --no-access-log 2>"$work/serve.log" &
+server_pid=$!
+port=""
+for _ in $(seq 100); do
+  port=$(grep -o '"port":[0-9]*' "$work/serve.log" | head -1 | cut -d: -f2 || true)
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] || { cat "$work/serve.log"; exit 1; }
+for connections in 1 16; do
+  threads=$((connections < 2 ? 1 : 2))
+  echo -n "concurrency=$connections "
+  wrk -t"$threads" -c"$connections" -d"${seconds}s" -s bench/wrk_paths.lua \
+    "http://127.0.0.1:$port" -- "$work/paths.txt" | grep '^http:'
+done
+echo "server memory: $(grep -E 'VmHWM|VmRSS' /proc/$server_pid/status | tr -s ' \n' ' ')"
+
+echo "== (d) analyzer micro-benchmarks"
+"$build_dir/bench/analyzer_bench" --catalog data/catalog/myntra-products.jsonl.gz \
+  --benchmark_min_time=1

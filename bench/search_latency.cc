@@ -1,0 +1,121 @@
+// In-process search latency and throughput over the storefront workload:
+//   search_latency --data-dir var/data --workload bench/workload/storefront-workload.jsonl.gz
+//                  [--seconds 5] [--threads 1,2] [--emit-paths FILE]
+// Prints p50/p95/p99/max latency, requests/s and peak memory per thread count.
+// --emit-paths writes the workload as HTTP paths (one per line) for wrk and exits.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench/workload.h"
+#include "indexer/generations.h"
+#include "query/search.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr size_t kMaxRequestsPerThread = 500000;  // bounds a run even on a fast machine
+
+std::map<std::string, std::string> ParseFlags(int argc, char** argv) {
+  std::map<std::string, std::string> flags;
+  for (int i = 1; i + 1 < argc; i += 2) flags[std::string(argv[i]).substr(2)] = argv[i + 1];
+  return flags;
+}
+
+std::string ProcStatus(const std::string& key) {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind(key + ":", 0) == 0) {
+      const size_t start = line.find_first_not_of(" \t", key.size() + 1);
+      return line.substr(start);
+    }
+  }
+  return "?";
+}
+
+double Percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  const size_t index = std::min(sorted.size() - 1, static_cast<size_t>(p * sorted.size()));
+  return sorted[index];
+}
+
+void Run(vitrine::query::SearcherPool& pool,
+         const std::vector<vitrine::query::SearchRequest>& requests, int threads, double seconds) {
+  std::vector<std::vector<double>> latencies(threads);
+  std::atomic<uint64_t> errors = 0;
+  const auto start = Clock::now();
+  const auto deadline = start + std::chrono::duration<double>(seconds);
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      auto searcher = pool.Acquire();
+      if (!searcher.ok()) return;
+      size_t i = static_cast<size_t>(t) * 7919;
+      while (Clock::now() < deadline && latencies[t].size() < kMaxRequestsPerThread) {
+        const auto begin = Clock::now();
+        if (!(*searcher)->Search(requests[i++ % requests.size()]).ok()) ++errors;
+        latencies[t].push_back(std::chrono::duration<double, std::milli>(Clock::now() - begin).count());
+      }
+    });
+  }
+  for (std::thread& worker : workers) worker.join();
+  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  std::vector<double> all;
+  for (const auto& part : latencies) all.insert(all.end(), part.begin(), part.end());
+  std::sort(all.begin(), all.end());
+  std::printf(
+      "threads=%d requests=%zu errors=%llu throughput=%.0f req/s latency_ms p50=%.3f p95=%.3f "
+      "p99=%.3f max=%.3f\n",
+      threads, all.size(), static_cast<unsigned long long>(errors.load()), all.size() / elapsed,
+      Percentile(all, 0.50), Percentile(all, 0.95), Percentile(all, 0.99),
+      all.empty() ? 0 : all.back());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::map<std::string, std::string> flags = ParseFlags(argc, argv);
+  const std::vector<vitrine::bench::WorkloadRequest> workload =
+      vitrine::bench::ReadWorkload(flags["workload"]);
+  if (flags.count("emit-paths")) {
+    std::ofstream out(flags["emit-paths"]);
+    for (const auto& request : workload) out << vitrine::bench::SearchPath(request) << "\n";
+    std::printf("wrote %zu paths to %s\n", workload.size(), flags["emit-paths"].c_str());
+    return 0;
+  }
+  auto dir = vitrine::indexer::DataDir::Open(flags["data-dir"]);
+  auto generation = dir.ok() ? dir->Current() : dir.status();
+  if (!generation.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(generation.status().message()).c_str());
+    return 1;
+  }
+  auto index = vitrine::query::OpenIndex({.generation = generation->id,
+                                          .xapian_path = generation->xapian_path(),
+                                          .snapshot_path = generation->snapshot_path()});
+  if (!index.ok()) return 1;
+  vitrine::query::SearcherPool pool(*index);
+  std::vector<vitrine::query::SearchRequest> requests;
+  for (const auto& request : workload) {
+    requests.push_back({.q = request.q, .page = request.page, .per_page = request.per_page});
+  }
+  const double seconds = flags.count("seconds") ? std::stod(flags["seconds"]) : 5.0;
+  std::printf("workload: %zu requests, index: %llu documents (generation %s)\n", requests.size(),
+              static_cast<unsigned long long>((*index)->documents()), generation->id.c_str());
+  Run(pool, requests, 1, std::min(seconds, 1.0));  // warm-up: page cache, block cache
+  std::string thread_list = flags.count("threads") ? flags["threads"] : "1,2";
+  for (size_t start = 0; start < thread_list.size();) {
+    const size_t comma = std::min(thread_list.find(',', start), thread_list.size());
+    Run(pool, requests, std::stoi(thread_list.substr(start, comma - start)), seconds);
+    start = comma + 1;
+  }
+  std::printf("memory: peak_rss=%s rss=%s\n", ProcStatus("VmHWM").c_str(),
+              ProcStatus("VmRSS").c_str());
+  return 0;
+}

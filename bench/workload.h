@@ -1,0 +1,26 @@
+// Loading the benchmark inputs: gzip or plain JSON Lines, one object per line.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace vitrine::bench {
+
+// Every non-empty line of a (possibly gzip-compressed) file. Exits on I/O errors:
+// a benchmark without its input has nothing to say.
+std::vector<std::string> ReadLines(const std::string& path);
+
+struct WorkloadRequest {
+  std::string id;
+  std::string q;
+  int page = 1;
+  int per_page = 24;
+};
+
+// The storefront workload (bench/workload/storefront-workload.jsonl.gz).
+std::vector<WorkloadRequest> ReadWorkload(const std::string& path);
+
+// "/v1/search?q=...&page=..&per_page=.." for a request.
+std::string SearchPath(const WorkloadRequest& request);
+
+}  // namespace vitrine::bench

@@ -1,0 +1,57 @@
+// How a Product is laid out in the Xapian index: term prefixes, filter terms and
+// value slots. The indexer writes by these names and query/ reads by them, so
+// this header is the contract between the two.
+#pragma once
+
+#include <array>
+#include <string>
+#include <string_view>
+
+#include "xapian/types.h"
+
+namespace vitrine::catalog::schema {
+
+// Unique id term: "Q15970". replace_document(IdTerm(id), doc) makes writes idempotent.
+inline constexpr std::string_view kIdPrefix = "Q";
+inline std::string IdTerm(std::string_view id) { return std::string(kIdPrefix) + std::string(id); }
+
+// Free-text fields. Each has its own prefix so weights can change at query time
+// and a phrase never spans two fields.
+struct TextField {
+  std::string_view name;
+  std::string_view prefix;
+  double weight;  // default query-time weight
+  bool positional;
+};
+inline constexpr std::array<TextField, 6> kTextFields = {{
+    {"title", "S", 3.0, true},
+    {"brand", "XB", 2.0, false},
+    {"category", "XC", 1.5, false},
+    {"color", "XCOL", 1.5, false},
+    {"gender", "XG", 1.0, false},
+    {"description", "XD", 0.5, false},
+}};
+
+// Boolean filter terms: "XF" + FIELD + ":" + normalised display value, e.g.
+// "XFBRAND:roadster". Filters are term lookups and never score.
+inline std::string FilterTerm(std::string_view field_upper, std::string_view normalized_value) {
+  std::string term = "XF";
+  term.append(field_upper).append(":").append(normalized_value);
+  return term;
+}
+
+// Value slots (numbers via Xapian::sortable_serialise).
+inline constexpr Xapian::valueno kSlotPrice = 0;
+inline constexpr Xapian::valueno kSlotRating = 1;
+inline constexpr Xapian::valueno kSlotPopularity = 2;
+inline constexpr Xapian::valueno kSlotCreatedAt = 3;
+inline constexpr Xapian::valueno kSlotInStock = 4;  // "1" or "0"; empty when unknown
+// Display values for facet counting (one slot per single-valued facet field).
+inline constexpr Xapian::valueno kSlotBrand = 10;
+inline constexpr Xapian::valueno kSlotColor = 11;
+inline constexpr Xapian::valueno kSlotGender = 12;
+inline constexpr Xapian::valueno kSlotSeason = 13;
+inline constexpr Xapian::valueno kSlotMaterial = 14;
+inline constexpr Xapian::valueno kSlotCategoryLeaf = 15;
+
+}  // namespace vitrine::catalog::schema

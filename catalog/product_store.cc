@@ -1,0 +1,115 @@
+#include "base/strings.h"
+#include "catalog/product_store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/cache.h>
+#include <rocksdb/write_batch.h>
+
+#include "base/status.h"
+
+namespace vitrine::catalog {
+namespace {
+
+absl::Status FromRocks(const rocksdb::Status& status, std::string_view context) {
+  if (status.ok()) return absl::OkStatus();
+  const std::string message = StrCat(context, ": ", status.ToString());
+  if (status.IsNotFound()) return absl::NotFoundError(message);
+  if (status.IsBusy() || status.IsTryAgain() || status.IsIOError()) {
+    return absl::UnavailableError(message);
+  }
+  if (status.IsInvalidArgument()) return absl::InvalidArgumentError(message);
+  return absl::InternalError(message);
+}
+
+}  // namespace
+
+struct ProductStore::Impl {
+  std::unique_ptr<rocksdb::DB> db;
+  std::string path;
+};
+
+ProductStore::ProductStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ProductStore::~ProductStore() = default;
+
+absl::StatusOr<std::unique_ptr<ProductStore>> ProductStore::Open(
+    const std::string& path, const ProductStoreOptions& options) {
+  rocksdb::Options db_options;
+  db_options.create_if_missing = options.mode == StoreMode::kReadWrite;
+  db_options.compression = rocksdb::kNoCompression;  // snapshots are small; reads stay cheap
+  // Point lookups by id: bloom filters and a shared block cache.
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  db_options.keep_log_file_num = 2;
+
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status status = options.mode == StoreMode::kReadOnly
+                               ? rocksdb::DB::OpenForReadOnly(db_options, path, &raw)
+                               : rocksdb::DB::Open(db_options, path, &raw);
+  if (!status.ok()) return FromRocks(status, StrCat("opening product store ", path));
+  auto impl = std::make_unique<Impl>();
+  impl->db.reset(raw);
+  impl->path = path;
+  return std::unique_ptr<ProductStore>(new ProductStore(std::move(impl)));
+}
+
+absl::Status ProductStore::Write(std::span<const Snapshot> snapshots, Durability durability) {
+  rocksdb::WriteBatch batch;
+  for (const Snapshot& snapshot : snapshots) {
+    rocksdb::Status status = batch.Put(snapshot.id, snapshot.json);
+    if (!status.ok()) return FromRocks(status, "batching snapshots");
+  }
+  rocksdb::WriteOptions write_options;
+  write_options.sync = durability == Durability::kSynced;
+  write_options.disableWAL = durability == Durability::kBulk;
+  return FromRocks(impl_->db->Write(write_options, &batch), "writing snapshots");
+}
+
+absl::StatusOr<std::string> ProductStore::Get(std::string_view id) const {
+  std::string value;
+  rocksdb::Status status =
+      impl_->db->Get(rocksdb::ReadOptions(), rocksdb::Slice(id.data(), id.size()), &value);
+  if (status.IsNotFound()) return absl::NotFoundError(StrCat("no product with id '", id, "'"));
+  if (!status.ok()) return FromRocks(status, "reading snapshot");
+  return value;
+}
+
+absl::StatusOr<std::vector<std::optional<std::string>>> ProductStore::MultiGet(
+    std::span<const std::string> ids) const {
+  std::vector<rocksdb::Slice> keys(ids.begin(), ids.end());
+  std::vector<rocksdb::PinnableSlice> values(ids.size());
+  std::vector<rocksdb::Status> statuses(ids.size());
+  impl_->db->MultiGet(rocksdb::ReadOptions(), impl_->db->DefaultColumnFamily(), keys.size(),
+                      keys.data(), values.data(), statuses.data());
+  std::vector<std::optional<std::string>> out(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (statuses[i].ok()) {
+      out[i] = values[i].ToString();
+    } else if (!statuses[i].IsNotFound()) {
+      return FromRocks(statuses[i], "reading snapshots");
+    }
+  }
+  return out;
+}
+
+absl::Status ProductStore::Flush() {
+  rocksdb::FlushOptions flush_options;
+  flush_options.wait = true;
+  RETURN_IF_ERROR(FromRocks(impl_->db->Flush(flush_options), "flushing snapshots"));
+  return FromRocks(impl_->db->SyncWAL(), "syncing snapshot log");
+}
+
+absl::StatusOr<uint64_t> ProductStore::Count() const {
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions()));
+  uint64_t count = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++count;
+  if (!it->status().ok()) return FromRocks(it->status(), "counting snapshots");
+  return count;
+}
+
+}  // namespace vitrine::catalog

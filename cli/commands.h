@@ -1,0 +1,12 @@
+// The `vitrine` subcommands; each parses its own flags and returns the process
+// exit code (0 success, 1 failure, 2 usage error).
+#pragma once
+
+namespace vitrine::cli {
+
+int ReindexCommand(int argc, char** argv);
+int ServeCommand(int argc, char** argv);
+int GenerationsCommand(int argc, char** argv);
+int SearchCommand(int argc, char** argv);
+
+}  // namespace vitrine::cli

@@ -1,0 +1,96 @@
+// vitrine reindex / vitrine generations.
+#include <cstdio>
+#include <ctime>
+#include <thread>
+
+#include "base/strings.h"
+#include "cli/commands.h"
+#include "cli/flags.h"
+#include "indexer/generations.h"
+#include "indexer/reindex.h"
+
+namespace vitrine::cli {
+namespace {
+
+constexpr int64_t kPrintedRejections = 100;
+
+int Fail(const absl::Status& status) {
+  std::fprintf(stderr, "vitrine: %s\n", std::string(status.message()).c_str());
+  return absl::IsInvalidArgument(status) ? 2 : 1;
+}
+
+}  // namespace
+
+int ReindexCommand(int argc, char** argv) {
+  absl::StatusOr<Flags> flags =
+      Flags::Parse(argc, argv, {"feed", "data-dir", "max-errors", "threads", "keep"}, {"quiet"});
+  if (!flags.ok()) return Fail(flags.status());
+  absl::StatusOr<std::string> data_dir = flags->Required("data-dir");
+  absl::StatusOr<int64_t> max_errors = flags->Int("max-errors", -1);
+  absl::StatusOr<int64_t> threads = flags->Int("threads", 0);
+  absl::StatusOr<int64_t> keep = flags->Int("keep", 3);
+  for (const absl::Status& status :
+       {data_dir.status(), max_errors.status(), threads.status(), keep.status()}) {
+    if (!status.ok()) return Fail(status);
+  }
+  const bool quiet = flags->Has("quiet");
+  int64_t printed = 0;
+  indexer::ReindexOptions options{
+      .feeds = flags->GetAll("feed"),
+      .data_dir = *data_dir,
+      .max_errors = *max_errors,
+      .threads = static_cast<int>(*threads),
+      .keep_generations = static_cast<int>(*keep),
+      .analyzer = {},
+      .on_error =
+          [&](const indexer::RecordError& error) {
+            if (quiet || printed++ >= kPrintedRejections) return;
+            std::fprintf(stderr, "rejected %s:%llu: %s%s%s\n", error.file.c_str(),
+                         static_cast<unsigned long long>(error.line), error.field.c_str(),
+                         error.field.empty() ? "" : ": ", error.reason.c_str());
+          },
+  };
+  absl::StatusOr<indexer::ReindexSummary> summary = indexer::Reindex(options);
+  if (!summary.ok()) return Fail(summary.status());
+  if (printed > kPrintedRejections) {
+    std::fprintf(stderr, "... and %lld more rejected records\n",
+                 static_cast<long long>(printed - kPrintedRejections));
+  }
+  std::printf(
+      "generation %s is now current\n  accepted  %llu\n  rejected  %llu\n  time      %.2f s "
+      "(%.0f docs/s)\n",
+      summary->generation.c_str(), static_cast<unsigned long long>(summary->accepted),
+      static_cast<unsigned long long>(summary->rejected), summary->seconds,
+      summary->docs_per_second);
+  return 0;
+}
+
+int GenerationsCommand(int argc, char** argv) {
+  absl::StatusOr<Flags> flags = Flags::Parse(argc, argv, {"data-dir"});
+  if (!flags.ok()) return Fail(flags.status());
+  if (flags->positional() != std::vector<std::string>{"list"}) {
+    std::fprintf(stderr, "usage: vitrine generations list --data-dir DIR\n");
+    return 2;
+  }
+  absl::StatusOr<std::string> path = flags->Required("data-dir");
+  if (!path.ok()) return Fail(path.status());
+  absl::StatusOr<indexer::DataDir> dir = indexer::DataDir::Open(*path);
+  if (!dir.ok()) return Fail(dir.status());
+  absl::StatusOr<std::vector<indexer::GenerationInfo>> infos = dir->List();
+  if (!infos.ok()) return Fail(infos.status());
+  std::printf("%-8s %-8s %-10s %-20s\n", "id", "state", "documents", "created");
+  for (const indexer::GenerationInfo& info : *infos) {
+    char created[32] = "-";
+    const std::time_t when = info.created_at;
+    std::tm utc;
+    if (info.complete && gmtime_r(&when, &utc) != nullptr) {
+      std::strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    }
+    std::printf("%-8s %-8s %-10llu %-20s\n", info.generation.id.c_str(),
+                info.current ? "current" : (info.complete ? "kept" : "partial"),
+                static_cast<unsigned long long>(info.documents), created);
+  }
+  return 0;
+}
+
+}  // namespace vitrine::cli

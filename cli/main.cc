@@ -1,0 +1,40 @@
+// vitrine: search and product discovery for fashion catalogs.
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+
+#include "cli/commands.h"
+
+namespace {
+
+constexpr char kUsage[] = R"(usage: vitrine <command> [flags]
+
+commands:
+  reindex      --feed FILE [--feed FILE ...] --data-dir DIR [--max-errors N] [--threads N]
+               [--keep N] [--quiet]
+               Build a new index generation from JSON Lines / CSV feeds (.gz ok),
+               verify it and make it current.
+  serve        --data-dir DIR [--port 8080] [--address 127.0.0.1] [--threads N]
+               [--no-access-log]
+               Serve the HTTP API; picks up new generations without a restart.
+  search       --data-dir DIR [--page N] [--per-page N] QUERY
+               Run one search against the current generation and print the JSON.
+  generations  list --data-dir DIR
+               List index generations.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "help") == 0) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string_view command = argv[1];
+  if (command == "reindex") return vitrine::cli::ReindexCommand(argc - 2, argv + 2);
+  if (command == "serve") return vitrine::cli::ServeCommand(argc - 2, argv + 2);
+  if (command == "search") return vitrine::cli::SearchCommand(argc - 2, argv + 2);
+  if (command == "generations") return vitrine::cli::GenerationsCommand(argc - 2, argv + 2);
+  std::fprintf(stderr, "vitrine: unknown command '%s'\n\n%s", argv[1], kUsage);
+  return 2;
+}

@@ -1,0 +1,78 @@
+// vitrine serve / vitrine search.
+#include <cstdio>
+#include <thread>
+
+#include "base/strings.h"
+#include "cli/commands.h"
+#include "cli/flags.h"
+#include "indexer/generations.h"
+#include "query/search.h"
+#include "server/service.h"
+
+namespace vitrine::cli {
+namespace {
+
+int Fail(const absl::Status& status) {
+  std::fprintf(stderr, "vitrine: %s\n", std::string(status.message()).c_str());
+  return absl::IsInvalidArgument(status) ? 2 : 1;
+}
+
+}  // namespace
+
+int ServeCommand(int argc, char** argv) {
+  absl::StatusOr<Flags> flags =
+      Flags::Parse(argc, argv, {"data-dir", "port", "address", "threads"}, {"no-access-log"});
+  if (!flags.ok()) return Fail(flags.status());
+  absl::StatusOr<std::string> data_dir = flags->Required("data-dir");
+  absl::StatusOr<int64_t> port = flags->Int("port", 8080);
+  absl::StatusOr<int64_t> threads = flags->Int("threads", 0);
+  for (const absl::Status& status : {data_dir.status(), port.status(), threads.status()}) {
+    if (!status.ok()) return Fail(status);
+  }
+  if (*port < 0 || *port > 65535) return Fail(absl::InvalidArgumentError("--port out of range"));
+  server::ServeOptions options;
+  options.data_dir = *data_dir;
+  options.http.address = flags->Get("address").value_or("127.0.0.1");
+  options.http.port = static_cast<uint16_t>(*port);
+  options.http.threads = static_cast<int>(*threads);
+  options.access_log = !flags->Has("no-access-log");
+  absl::Status status = server::Serve(options);
+  return status.ok() ? 0 : Fail(status);
+}
+
+int SearchCommand(int argc, char** argv) {
+  absl::StatusOr<Flags> flags = Flags::Parse(argc, argv, {"data-dir", "page", "per-page"});
+  if (!flags.ok()) return Fail(flags.status());
+  absl::StatusOr<std::string> path = flags->Required("data-dir");
+  absl::StatusOr<int64_t> page = flags->Int("page", 1);
+  absl::StatusOr<int64_t> per_page = flags->Int("per-page", 10);
+  for (const absl::Status& status : {path.status(), page.status(), per_page.status()}) {
+    if (!status.ok()) return Fail(status);
+  }
+  std::string q;
+  for (const std::string& word : flags->positional()) q += (q.empty() ? "" : " ") + word;
+
+  absl::StatusOr<indexer::DataDir> dir = indexer::DataDir::Open(*path);
+  if (!dir.ok()) return Fail(dir.status());
+  absl::StatusOr<indexer::Generation> generation = dir->Current();
+  if (!generation.ok()) return Fail(generation.status());
+  absl::StatusOr<std::shared_ptr<const query::Index>> index =
+      query::OpenIndex({.generation = generation->id,
+                        .xapian_path = generation->xapian_path(),
+                        .snapshot_path = generation->snapshot_path()});
+  if (!index.ok()) return Fail(index.status());
+  absl::StatusOr<std::unique_ptr<query::Searcher>> searcher = query::Searcher::Create(*index, {});
+  if (!searcher.ok()) return Fail(searcher.status());
+  absl::StatusOr<query::SearchResponse> result = (*searcher)->Search(
+      {.q = q, .page = static_cast<int>(*page), .per_page = static_cast<int>(*per_page)});
+  if (!result.ok()) return Fail(result.status());
+  std::printf("%llu results%s%s\n", static_cast<unsigned long long>(result->total),
+              result->total_is_estimate ? " (estimate)" : "",
+              result->relaxed ? ", relaxed to any word" : "");
+  for (const query::SearchHit& hit : result->hits) {
+    std::printf("%8.3f  %s\n", hit.score, hit.product_json.c_str());
+  }
+  return 0;
+}
+
+}  // namespace vitrine::cli

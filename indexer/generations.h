@@ -1,0 +1,90 @@
+// Index generations inside a data directory. Each reindex builds a complete new
+// generation (Xapian database + product snapshots) beside the live one; a single
+// atomic rename of CURRENT switches readers to it, and the old ones stay for rollback.
+//
+//   <data-dir>/CURRENT                   id of the live generation ("000007")
+//   <data-dir>/LOCK                      held by the one process building a generation
+//   <data-dir>/generations/000007/xapian     Xapian glass database
+//   <data-dir>/generations/000007/snapshots  RocksDB product snapshots
+//   <data-dir>/generations/000007/MANIFEST.json  counts, feeds, time; written last
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace vitrine::indexer {
+
+struct Generation {
+  std::string id;    // zero-padded, increasing: "000007"
+  std::string path;  // <data-dir>/generations/<id>
+
+  std::string xapian_path() const { return path + "/xapian"; }
+  std::string snapshot_path() const { return path + "/snapshots"; }
+  std::string manifest_path() const { return path + "/MANIFEST.json"; }
+};
+
+struct GenerationInfo {
+  Generation generation;
+  bool current = false;
+  bool complete = false;  // has a MANIFEST: built and verified
+  uint64_t documents = 0;
+  int64_t created_at = 0;  // Unix seconds
+};
+
+class DataDir {
+ public:
+  // Creates the directory layout when missing.
+  static absl::StatusOr<DataDir> Open(const std::string& path);
+
+  const std::string& path() const { return path_; }
+
+  // The live generation; NotFound before the first successful reindex.
+  absl::StatusOr<Generation> Current() const;
+
+  // Reserves a new, empty generation directory with the next id.
+  absl::StatusOr<Generation> CreateGeneration() const;
+
+  // Makes `generation` live: writes CURRENT.tmp, fsyncs it, renames it over CURRENT
+  // and fsyncs the directory. Refuses a generation without a manifest.
+  absl::Status Activate(const Generation& generation) const;
+
+  // Deletes a generation that is not current (failed builds, garbage collection).
+  absl::Status Remove(const Generation& generation) const;
+
+  // All generations, oldest first.
+  absl::StatusOr<std::vector<GenerationInfo>> List() const;
+
+  // Keeps the current generation and the newest `keep` complete ones besides it;
+  // removes the rest, including abandoned incomplete builds older than the current.
+  absl::Status CollectGarbage(int keep) const;
+
+ private:
+  explicit DataDir(std::string path) : path_(std::move(path)) {}
+  std::string path_;
+};
+
+// An exclusive advisory lock on <data-dir>/LOCK, so two reindexes never build at
+// once. Released on destruction (and by the kernel if the process dies).
+class DataDirLock {
+ public:
+  static absl::StatusOr<DataDirLock> Acquire(const DataDir& dir);
+  DataDirLock(DataDirLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+  DataDirLock& operator=(DataDirLock&&) = delete;
+  ~DataDirLock();
+
+ private:
+  explicit DataDirLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+// Writes `contents` to `path` durably: temp file, fsync, rename, fsync directory.
+absl::Status WriteFileAtomically(const std::string& path, std::string_view contents);
+
+// fsyncs every regular file below `dir`, then `dir` itself.
+absl::Status SyncTree(const std::string& dir);
+
+}  // namespace vitrine::indexer

@@ -1,0 +1,236 @@
+#include "base/strings.h"
+#include "indexer/reindex.h"
+
+#include <xapian.h>
+
+#include <chrono>
+#include <deque>
+#include <future>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "absl/container/flat_hash_map.h"
+#include "base/status.h"
+#include "catalog/index_schema.h"
+#include "catalog/product_store.h"
+#include "indexer/document_builder.h"
+#include "indexer/feed_reader.h"
+#include "indexer/generations.h"
+
+namespace vitrine::indexer {
+namespace {
+
+constexpr size_t kChunkRecords = 512;
+
+// One record after analysis, ready for the writer.
+struct Prepared {
+  uint64_t line = 0;
+  absl::Status status;
+  std::string id;
+  std::string snapshot;
+  Xapian::Document document;
+};
+
+using Chunk = std::vector<FeedRecord>;
+using PreparedChunk = std::vector<Prepared>;
+
+PreparedChunk Prepare(const FeedReader& reader, const analyzers::Analyzer& analyzer,
+                      Chunk chunk) {
+  PreparedChunk out(chunk.size());
+  for (size_t i = 0; i < chunk.size(); ++i) {
+    out[i].line = chunk[i].line;
+    absl::StatusOr<catalog::Product> product = reader.Decode(chunk[i]);
+    if (!product.ok()) {
+      out[i].status = product.status();
+      continue;
+    }
+    out[i].id = product->id;
+    out[i].snapshot = catalog::ProductToJson(*product);
+    out[i].document = BuildDocument(*product, analyzer);
+  }
+  return out;
+}
+
+// The single writer: owns the new generation's Xapian database and snapshot store,
+// and applies prepared chunks strictly in feed order, so the same feed always
+// yields the same document ids.
+class GenerationWriter {
+ public:
+  GenerationWriter(const ReindexOptions& options, Xapian::WritableDatabase database,
+                   std::unique_ptr<catalog::ProductStore> store)
+      : options_(options), database_(std::move(database)), store_(std::move(store)) {}
+
+  absl::Status Apply(const std::string& file, PreparedChunk chunk) {
+    std::vector<catalog::Snapshot> snapshots;
+    snapshots.reserve(chunk.size());
+    for (Prepared& prepared : chunk) {
+      if (prepared.status.ok()) {
+        auto [it, inserted] = first_line_.try_emplace(prepared.id, file, prepared.line);
+        if (!inserted) {
+          prepared.status = InvalidParameter(
+              "id", StrCat("duplicate id '", prepared.id, "' (first seen at ",
+                                 it->second.first, " line ", it->second.second, ")"));
+        }
+      }
+      if (!prepared.status.ok()) {
+        RETURN_IF_ERROR(Reject(file, prepared));
+        continue;
+      }
+      database_.add_document(prepared.document);
+      snapshots.push_back({std::move(prepared.id), std::move(prepared.snapshot)});
+      ++accepted_;
+    }
+    return store_->Write(snapshots, catalog::Durability::kBulk);
+  }
+
+  absl::Status Reject(const std::string& file, const Prepared& prepared) {
+    ++rejected_;
+    if (options_.on_error) {
+      options_.on_error(RecordError{.file = file,
+                                    .line = prepared.line,
+                                    .field = ParameterOf(prepared.status).value_or(""),
+                                    .reason = std::string(prepared.status.message())});
+    }
+    if (options_.max_errors >= 0 && rejected_ > static_cast<uint64_t>(options_.max_errors)) {
+      return absl::AbortedError(StrCat("more than ", options_.max_errors,
+                                             " records rejected (--max-errors); the live index "
+                                             "is unchanged"));
+    }
+    return absl::OkStatus();
+  }
+
+  // Commits both stores and makes them durable.
+  absl::Status Finish() {
+    database_.commit();
+    database_.close();
+    RETURN_IF_ERROR(store_->Flush());
+    store_.reset();
+    return absl::OkStatus();
+  }
+
+  uint64_t accepted() const { return accepted_; }
+  uint64_t rejected() const { return rejected_; }
+
+ private:
+  const ReindexOptions& options_;
+  Xapian::WritableDatabase database_;
+  std::unique_ptr<catalog::ProductStore> store_;
+  absl::flat_hash_map<std::string, std::pair<std::string, uint64_t>> first_line_;
+  uint64_t accepted_ = 0;
+  uint64_t rejected_ = 0;
+};
+
+// Reads one feed in chunks, analyses up to `threads` chunks concurrently and hands
+// them to the writer in order.
+absl::Status IndexFeed(const std::string& file, const analyzers::Analyzer& analyzer, int threads,
+                       GenerationWriter& writer) {
+  ASSIGN_OR_RETURN(std::unique_ptr<FeedReader> reader, FeedReader::Open(file));
+  std::deque<std::future<PreparedChunk>> in_flight;
+  auto drain_one = [&]() -> absl::Status {
+    PreparedChunk chunk = in_flight.front().get();
+    in_flight.pop_front();
+    return writer.Apply(file, std::move(chunk));
+  };
+  Chunk chunk;
+  FeedRecord record;
+  while (true) {
+    const bool more = reader->Next(record);
+    if (more) chunk.push_back(std::move(record));
+    if (chunk.size() == kChunkRecords || (!more && !chunk.empty())) {
+      in_flight.push_back(std::async(std::launch::async, Prepare, std::cref(*reader),
+                                     std::cref(analyzer), std::move(chunk)));
+      chunk = Chunk();
+      if (static_cast<int>(in_flight.size()) > threads) RETURN_IF_ERROR(drain_one());
+    }
+    if (!more) break;
+  }
+  while (!in_flight.empty()) RETURN_IF_ERROR(drain_one());
+  return reader->status();
+}
+
+absl::Status Verify(const Generation& generation, uint64_t accepted) {
+  const Xapian::Database database(generation.xapian_path());
+  if (database.get_doccount() != accepted) {
+    return absl::DataLossError(StrCat("verification failed: the index holds ",
+                                            database.get_doccount(), " documents, expected ",
+                                            accepted));
+  }
+  ASSIGN_OR_RETURN(auto store, catalog::ProductStore::Open(generation.snapshot_path(), {}));
+  ASSIGN_OR_RETURN(uint64_t snapshots, store->Count());
+  if (snapshots != accepted) {
+    return absl::DataLossError(StrCat("verification failed: the store holds ", snapshots,
+                                            " products, expected ", accepted));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WriteManifest(const Generation& generation, const ReindexOptions& options,
+                           const ReindexSummary& summary) {
+  nlohmann::json manifest = {
+      {"generation", generation.id},
+      {"created_at", std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count()},
+      {"feeds", options.feeds},
+      {"documents", summary.accepted},
+      {"rejected", summary.rejected},
+      {"build_seconds", summary.seconds},
+  };
+  return WriteFileAtomically(generation.manifest_path(), manifest.dump(2) + "\n");
+}
+
+absl::StatusOr<ReindexSummary> Build(const DataDir& dir, const Generation& generation,
+                                     const ReindexOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // The generation is synced once, as a whole, before it can become current.
+  Xapian::WritableDatabase database(generation.xapian_path(),
+                                    Xapian::DB_CREATE | Xapian::DB_NO_SYNC);
+  ASSIGN_OR_RETURN(auto store, catalog::ProductStore::Open(
+                                   generation.snapshot_path(), {.mode = catalog::StoreMode::kReadWrite}));
+  GenerationWriter writer(options, std::move(database), std::move(store));
+  const analyzers::Analyzer analyzer(options.analyzer);
+  for (const std::string& feed : options.feeds) {
+    RETURN_IF_ERROR(IndexFeed(feed, analyzer, threads, writer));
+  }
+  RETURN_IF_ERROR(writer.Finish());
+  RETURN_IF_ERROR(SyncTree(generation.path));
+  RETURN_IF_ERROR(Verify(generation, writer.accepted()));
+
+  ReindexSummary summary;
+  summary.generation = generation.id;
+  summary.accepted = writer.accepted();
+  summary.rejected = writer.rejected();
+  summary.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  summary.docs_per_second = summary.seconds > 0 ? summary.accepted / summary.seconds : 0;
+  RETURN_IF_ERROR(WriteManifest(generation, options, summary));
+  RETURN_IF_ERROR(dir.Activate(generation));
+  return summary;
+}
+
+}  // namespace
+
+absl::StatusOr<ReindexSummary> Reindex(const ReindexOptions& options) {
+  if (options.feeds.empty()) return InvalidParameter("feed", "at least one --feed is required");
+  ASSIGN_OR_RETURN(DataDir dir, DataDir::Open(options.data_dir));
+  ASSIGN_OR_RETURN(DataDirLock lock, DataDirLock::Acquire(dir));
+  ASSIGN_OR_RETURN(Generation generation, dir.CreateGeneration());
+  absl::StatusOr<ReindexSummary> summary;
+  try {
+    summary = Build(dir, generation, options);
+  } catch (const Xapian::Error& e) {
+    summary = absl::InternalError(StrCat("building the index: ", e.get_description()));
+  }
+  if (!summary.ok()) {
+    (void)dir.Remove(generation);  // best effort: the failure is what the caller needs
+    return summary.status();
+  }
+  RETURN_IF_ERROR(dir.CollectGarbage(options.keep_generations));
+  return summary;
+}
+
+}  // namespace vitrine::indexer

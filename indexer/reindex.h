@@ -1,0 +1,49 @@
+// Full reindex: reads feeds into a new generation, verifies it and switches the
+// data directory's CURRENT to it. A reindex that fails for any reason (I/O,
+// too many rejected records, verification) removes its partial generation and
+// leaves CURRENT untouched.
+//
+//   ReindexOptions options{.feeds = {"data/catalog/styles.jsonl.gz"}, .data_dir = "var"};
+//   ASSIGN_OR_RETURN(ReindexSummary summary, Reindex(options));
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "analyzers/analyzer.h"
+
+namespace vitrine::indexer {
+
+// A record the reindex rejected, reported and skipped.
+struct RecordError {
+  std::string file;
+  uint64_t line = 0;
+  std::string field;  // empty when the record as a whole is at fault
+  std::string reason;
+};
+
+struct ReindexOptions {
+  std::vector<std::string> feeds;  // JSON Lines or CSV, plain or gzip; read in order
+  std::string data_dir;
+  int64_t max_errors = -1;  // abort when more records than this are rejected; -1: no limit
+  int threads = 0;          // analysis threads besides the writer; 0: one per core
+  int keep_generations = 3; // complete generations kept besides the current one
+  analyzers::AnalyzerOptions analyzer;
+  // Called once per rejected record, in feed order, from the calling thread.
+  std::function<void(const RecordError&)> on_error;
+};
+
+struct ReindexSummary {
+  std::string generation;  // id of the new current generation
+  uint64_t accepted = 0;
+  uint64_t rejected = 0;
+  double seconds = 0;
+  double docs_per_second = 0;
+};
+
+absl::StatusOr<ReindexSummary> Reindex(const ReindexOptions& options);
+
+}  // namespace vitrine::indexer

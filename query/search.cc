@@ -1,0 +1,192 @@
+#include "query/search.h"
+
+#include <xapian.h>
+
+#include "base/status.h"
+#include "base/strings.h"
+#include "base/utf8.h"
+#include "catalog/index_schema.h"
+
+namespace vitrine::query {
+namespace {
+
+namespace schema = catalog::schema;
+
+// A word matches in any text field; each field scales its BM25 contribution, so
+// a title match outranks the same word in a description.
+Xapian::Query WordQuery(const std::string& term) {
+  std::vector<Xapian::Query> fields;
+  fields.reserve(schema::kTextFields.size());
+  for (const schema::TextField& field : schema::kTextFields) {
+    fields.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
+                        Xapian::Query(std::string(field.prefix) + term), field.weight);
+  }
+  return Xapian::Query(Xapian::Query::OP_OR, fields.begin(), fields.end());
+}
+
+Xapian::Query TextQuery(const std::vector<analyzers::Token>& tokens, Xapian::Query::op op) {
+  std::vector<Xapian::Query> words;
+  words.reserve(tokens.size());
+  for (const analyzers::Token& token : tokens) words.push_back(WordQuery(token.term));
+  return Xapian::Query(op, words.begin(), words.end());
+}
+
+}  // namespace
+
+absl::Status ValidateSearchRequest(const SearchRequest& request, const SearchLimits& limits) {
+  if (request.q.size() > limits.max_query_bytes) {
+    return InvalidParameter("q", StrCat("q is longer than ", limits.max_query_bytes, " bytes"));
+  }
+  if (!IsValidUtf8(request.q)) return InvalidParameter("q", "q is not valid UTF-8");
+  if (request.page < 1) return InvalidParameter("page", "page must be a positive integer");
+  if (request.per_page < 1 || request.per_page > limits.max_per_page) {
+    return InvalidParameter("per_page",
+                            StrCat("per_page must be between 1 and ", limits.max_per_page));
+  }
+  if (static_cast<int64_t>(request.page) * request.per_page > limits.max_result_window) {
+    return InvalidParameter("page", StrCat("page * per_page may not exceed ",
+                                           limits.max_result_window, "; narrow the search"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::shared_ptr<const Index>> OpenIndex(const IndexSource& source) {
+  auto index = std::make_shared<Index>();
+  index->source_ = source;
+  try {
+    index->documents_ = Xapian::Database(source.xapian_path).get_doccount();
+  } catch (const Xapian::Error& e) {
+    return absl::UnavailableError(
+        StrCat("opening index ", source.xapian_path, ": ", e.get_description()));
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<catalog::ProductStore> store,
+                   catalog::ProductStore::Open(source.snapshot_path,
+                                               {.mode = catalog::StoreMode::kReadOnly}));
+  index->store_ = std::move(store);
+  return std::shared_ptr<const Index>(std::move(index));
+}
+
+struct Searcher::Impl {
+  Xapian::Database database;
+  analyzers::Analyzer analyzer;
+  SearchOptions options;
+
+  absl::StatusOr<SearchResponse> Run(const SearchRequest& request, const Index& index);
+};
+
+absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
+                                                   const Index& index) {
+  const std::vector<analyzers::Token> tokens = analyzer.Analyze(request.q);
+  if (tokens.size() > options.limits.max_query_words) {
+    return InvalidParameter("q", StrCat("q has more than ", options.limits.max_query_words,
+                                        " words"));
+  }
+  Xapian::Enquire enquire(database);
+  enquire.set_docid_order(Xapian::Enquire::ASCENDING);  // deterministic ties
+  if (tokens.empty()) {
+    enquire.set_query(Xapian::Query::MatchAll);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+  } else {
+    enquire.set_query(TextQuery(tokens, Xapian::Query::OP_AND));
+  }
+  const Xapian::doccount first = static_cast<Xapian::doccount>((request.page - 1) * request.per_page);
+  const Xapian::doccount check_at_least =
+      std::max<Xapian::doccount>(options.limits.exact_total_up_to, first + request.per_page);
+  Xapian::MSet matches = enquire.get_mset(first, request.per_page, check_at_least);
+
+  SearchResponse response;
+  if (matches.get_matches_estimated() == 0 && tokens.size() > 1) {
+    // No product has every word: rather than an empty page, rank by any word.
+    enquire.set_query(TextQuery(tokens, Xapian::Query::OP_OR));
+    matches = enquire.get_mset(first, request.per_page, check_at_least);
+    response.relaxed = true;
+  }
+  response.total = matches.get_matches_estimated();
+  response.total_is_estimate = matches.get_matches_lower_bound() != matches.get_matches_upper_bound();
+
+  std::vector<std::string> ids;
+  ids.reserve(matches.size());
+  for (Xapian::MSetIterator it = matches.begin(); it != matches.end(); ++it) {
+    ids.push_back(it.get_document().get_data());
+    response.hits.push_back(SearchHit{.id = ids.back(), .score = it.get_weight(), .product_json = {}});
+  }
+  ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> snapshots, index.store().MultiGet(ids));
+  for (size_t i = 0; i < snapshots.size(); ++i) {
+    response.hits[i].product_json = snapshots[i] ? std::move(*snapshots[i]) : "null";
+  }
+  return response;
+}
+
+Searcher::Searcher(std::shared_ptr<const Index> index, std::unique_ptr<Impl> impl)
+    : index_(std::move(index)), impl_(std::move(impl)) {}
+Searcher::~Searcher() = default;
+
+absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Create(std::shared_ptr<const Index> index,
+                                                           const SearchOptions& options) {
+  try {
+    auto impl = std::unique_ptr<Impl>(new Impl{Xapian::Database(index->xapian_path()),
+                                               analyzers::Analyzer(options.analyzer), options});
+    return std::unique_ptr<Searcher>(new Searcher(std::move(index), std::move(impl)));
+  } catch (const Xapian::Error& e) {
+    return absl::UnavailableError(StrCat("opening index reader: ", e.get_description()));
+  }
+}
+
+absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
+  RETURN_IF_ERROR(ValidateSearchRequest(request, impl_->options.limits));
+  for (int attempt = 0;; ++attempt) {
+    try {
+      return impl_->Run(request, *index_);
+    } catch (const Xapian::DatabaseModifiedError& e) {
+      // A writer committed under us: reopen at the new revision and retry once.
+      if (attempt > 0) return absl::UnavailableError(StrCat("index busy: ", e.get_description()));
+      impl_->database.reopen();
+    } catch (const Xapian::Error& e) {
+      return absl::InternalError(StrCat("search failed: ", e.get_description()));
+    }
+  }
+}
+
+SearcherPool::SearcherPool(std::shared_ptr<const Index> index, SearchOptions options)
+    : options_(std::move(options)), current_(std::move(index)) {}
+
+absl::StatusOr<SearcherPool::Lease> SearcherPool::Acquire() {
+  std::shared_ptr<const Index> index;
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      std::unique_ptr<Searcher> searcher = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(this, std::move(searcher));
+    }
+    index = current_;
+  }
+  if (index == nullptr) return absl::UnavailableError("no index is being served yet");
+  // Opening a reader touches the disk; do it outside the lock.
+  ASSIGN_OR_RETURN(std::unique_ptr<Searcher> searcher, Searcher::Create(index, options_));
+  return Lease(this, std::move(searcher));
+}
+
+void SearcherPool::Release(std::unique_ptr<Searcher> searcher) {
+  std::lock_guard lock(mutex_);
+  if (current_ != nullptr && &searcher->index() == current_.get()) {
+    idle_.push_back(std::move(searcher));
+  }
+}
+
+void SearcherPool::Publish(std::shared_ptr<const Index> index) {
+  std::vector<std::unique_ptr<Searcher>> retired;
+  {
+    std::lock_guard lock(mutex_);
+    current_ = std::move(index);
+    retired.swap(idle_);
+  }
+  // `retired` closes here, outside the lock.
+}
+
+std::shared_ptr<const Index> SearcherPool::current() const {
+  std::lock_guard lock(mutex_);
+  return current_;
+}
+
+}  // namespace vitrine::query

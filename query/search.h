@@ -1,0 +1,138 @@
+// Search: a validated SearchRequest -> Xapian match -> hits hydrated from the
+// product store. One Searcher per thread (Xapian::Database is not thread-safe);
+// SearcherPool hands them out and swaps generations without blocking searches.
+//
+//   ASSIGN_OR_RETURN(auto index, OpenIndex({.generation = "000007", .xapian_path = ...}));
+//   SearcherPool pool(index);
+//   SearcherPool::Lease searcher = pool.Acquire();
+//   ASSIGN_OR_RETURN(SearchResponse response, searcher->Search({.q = "navy tee"}));
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "analyzers/analyzer.h"
+#include "catalog/product_store.h"
+
+namespace vitrine::query {
+
+struct SearchLimits {
+  int max_per_page = 100;       // larger per_page is a 400
+  int max_result_window = 10000;  // page * per_page may not go deeper
+  size_t max_query_bytes = 512;
+  size_t max_query_words = 32;
+  uint32_t exact_total_up_to = 10000;  // totals above this may be estimates
+};
+
+struct SearchRequest {
+  std::string q;  // empty: browse the whole catalog
+  int page = 1;   // 1-based
+  int per_page = 24;
+};
+
+struct SearchHit {
+  std::string id;
+  double score = 0;
+  std::string product_json;  // the snapshot; "null" if it vanished since the match
+};
+
+struct SearchResponse {
+  uint64_t total = 0;
+  bool total_is_estimate = false;
+  bool relaxed = false;  // no product had every word; matched any word instead
+  std::vector<SearchHit> hits;
+};
+
+// Checks a request against the limits; errors name the parameter.
+absl::Status ValidateSearchRequest(const SearchRequest& request, const SearchLimits& limits);
+
+// One opened generation: paths, the shared snapshot store, counts. Immutable.
+struct IndexSource {
+  std::string generation;
+  std::string xapian_path;
+  std::string snapshot_path;
+};
+
+class Index {
+ public:
+  const std::string& generation() const { return source_.generation; }
+  const std::string& xapian_path() const { return source_.xapian_path; }
+  const catalog::ProductStore& store() const { return *store_; }
+  uint64_t documents() const { return documents_; }
+
+ private:
+  friend absl::StatusOr<std::shared_ptr<const Index>> OpenIndex(const IndexSource&);
+  IndexSource source_;
+  std::shared_ptr<catalog::ProductStore> store_;
+  uint64_t documents_ = 0;
+};
+
+// Opens a generation for serving (read-only store, Xapian database checked).
+absl::StatusOr<std::shared_ptr<const Index>> OpenIndex(const IndexSource& source);
+
+struct SearchOptions {
+  SearchLimits limits;
+  analyzers::AnalyzerOptions analyzer;
+};
+
+class Searcher {
+ public:
+  // Opens its own Xapian reader on `index`.
+  static absl::StatusOr<std::unique_ptr<Searcher>> Create(std::shared_ptr<const Index> index,
+                                                          const SearchOptions& options);
+  ~Searcher();
+
+  absl::StatusOr<SearchResponse> Search(const SearchRequest& request);
+  const Index& index() const { return *index_; }
+
+ private:
+  struct Impl;
+  Searcher(std::shared_ptr<const Index> index, std::unique_ptr<Impl> impl);
+  std::shared_ptr<const Index> index_;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Reusable searchers for the current index. Publish() switches generations: new
+// leases get searchers on the new index; searchers of the old one are dropped as
+// they come back, so the old generation closes once its last search ends.
+class SearcherPool {
+ public:
+  // `index` may be null until the first Publish(); Acquire() is Unavailable then.
+  explicit SearcherPool(std::shared_ptr<const Index> index, SearchOptions options = {});
+
+  class Lease {
+   public:
+    Lease(SearcherPool* pool, std::unique_ptr<Searcher> searcher)
+        : pool_(pool), searcher_(std::move(searcher)) {}
+    Lease(Lease&&) = default;
+    Lease& operator=(Lease&&) = delete;
+    ~Lease() {
+      if (searcher_) pool_->Release(std::move(searcher_));
+    }
+    Searcher* operator->() const { return searcher_.get(); }
+    Searcher& operator*() const { return *searcher_; }
+
+   private:
+    SearcherPool* pool_;
+    std::unique_ptr<Searcher> searcher_;
+  };
+
+  absl::StatusOr<Lease> Acquire();
+  void Publish(std::shared_ptr<const Index> index);
+  std::shared_ptr<const Index> current() const;
+
+ private:
+  void Release(std::unique_ptr<Searcher> searcher);
+
+  const SearchOptions options_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<const Index> current_;
+  std::vector<std::unique_ptr<Searcher>> idle_;
+};
+
+}  // namespace vitrine::query

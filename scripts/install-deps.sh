@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs Vitrine's build and test dependencies from Debian 12 packages.
+# Skips apt entirely when everything is already there.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config
+  libxapian-dev xapian-tools libicu-dev libboost-dev libboost-system-dev
+  nlohmann-json3-dev libabsl-dev librocksdb-dev zlib1g-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  curl wrk
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+    missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing: ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

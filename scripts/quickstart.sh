@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# One command from a fresh Debian 12 machine to a running Vitrine:
+# installs dependencies, builds, indexes the bundled catalog and serves it.
+#   PORT=8080 DATA_DIR=var/data ./scripts/quickstart.sh
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+port=${PORT:-8080}
+data_dir=${DATA_DIR:-var/data}
+build_dir=build/release
+
+scripts/install-deps.sh
+scripts/build.sh "$build_dir" -DCMAKE_BUILD_TYPE=Release -DVITRINE_BUILD_TESTS=OFF
+"$build_dir/cli/vitrine" reindex --data-dir "$data_dir" \
+  --feed data/catalog/fashion-styles.jsonl.gz --feed data/catalog/myntra-products.jsonl.gz
+
+cat <<MSG
+
+Vitrine is starting on http://127.0.0.1:$port (Ctrl-C stops it). Try:
+  curl 'http://127.0.0.1:$port/v1/search?q=men+navy+shirt&per_page=3'
+  curl 'http://127.0.0.1:$port/v1/products/15970'
+  curl 'http://127.0.0.1:$port/metrics'
+
+MSG
+exec "$build_dir/cli/vitrine" serve --data-dir "$data_dir" --port "$port"

@@ -1,0 +1,35 @@
+// AccessLog: one JSON line per request (time, request id, method, path, status,
+// duration), written with a single write(2) so lines from many threads never
+// interleave.
+#pragma once
+
+#include <string_view>
+
+namespace vitrine::server {
+
+struct AccessLogEntry {
+  std::string_view request_id;
+  std::string_view method;
+  std::string_view target;
+  std::string_view remote_address;
+  int status = 0;
+  double duration_ms = 0;
+  size_t response_bytes = 0;
+};
+
+class AccessLog {
+ public:
+  // Writes to `fd` (1 for stdout); fd < 0 disables logging.
+  explicit AccessLog(int fd) : fd_(fd) {}
+  void Write(const AccessLogEntry& entry) const;
+  bool enabled() const { return fd_ >= 0; }
+
+ private:
+  int fd_;
+};
+
+// Writes a one-line JSON event (level, message, extra pre-encoded JSON fields) to
+// stderr; for start-up, reloads and failures.
+void LogEvent(std::string_view level, std::string_view message, std::string_view json_fields = {});
+
+}  // namespace vitrine::server

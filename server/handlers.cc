@@ -1,0 +1,125 @@
+#include "server/handlers.h"
+
+#include <chrono>
+
+#include "base/status.h"
+#include "base/strings.h"
+#include "server/errors.h"
+#include "server/json_writer.h"
+
+namespace vitrine::server {
+namespace {
+
+absl::StatusOr<int> PositiveInt(std::string_view name, std::string_view text) {
+  std::optional<int64_t> value = ParseInt64(text);
+  if (!value || *value < 1 || *value > 1'000'000) {
+    return InvalidParameter(name, StrCat(name, " must be a positive integer, got '", text, "'"));
+  }
+  return static_cast<int>(*value);
+}
+
+std::string SearchJson(const query::SearchRequest& request, const query::SearchResponse& result,
+                       double took_ms) {
+  std::string out;
+  size_t hit_bytes = 0;
+  for (const query::SearchHit& hit : result.hits) hit_bytes += hit.product_json.size() + 64;
+  out.reserve(256 + hit_bytes);
+  out.append(R"({"query":)");
+  AppendJsonString(out, request.q);
+  out.append(StrCat(R"(,"total":)", result.total, R"(,"total_is_estimate":)",
+                    result.total_is_estimate, R"(,"page":)", request.page, R"(,"per_page":)",
+                    request.per_page, R"(,"took_ms":)"));
+  AppendJsonNumber(out, static_cast<double>(static_cast<int64_t>(took_ms * 1000)) / 1000);
+  out.append(StrCat(R"(,"corrected_query":null,"relaxed":)", result.relaxed, R"(,"hits":[)"));
+  for (size_t i = 0; i < result.hits.size(); ++i) {
+    const query::SearchHit& hit = result.hits[i];
+    if (i > 0) out.push_back(',');
+    out.append(R"({"id":)");
+    AppendJsonString(out, hit.id);
+    out.append(R"(,"score":)");
+    AppendJsonNumber(out, hit.score);
+    out.append(R"(,"product":)");
+    out.append(hit.product_json);
+    out.push_back('}');
+  }
+  out.append(R"(],"facets":{},"applied_rules":[]})");
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<query::SearchRequest> SearchRequestFromParams(const Target& target) {
+  query::SearchRequest request;
+  std::vector<std::string_view> seen;
+  for (const auto& [name, value] : target.params) {
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
+      return InvalidParameter(name, StrCat("parameter '", name, "' is given more than once"));
+    }
+    seen.push_back(name);
+    if (name == "q") {
+      request.q = value;
+    } else if (name == "page") {
+      ASSIGN_OR_RETURN(request.page, PositiveInt(name, value));
+    } else if (name == "per_page") {
+      ASSIGN_OR_RETURN(request.per_page, PositiveInt(name, value));
+    } else {
+      return InvalidParameter(name, StrCat("unknown parameter '", name, "'"));
+    }
+  }
+  return request;
+}
+
+HttpResponse HandleSearch(const Target& target, query::SearcherPool& searchers) {
+  const auto start = std::chrono::steady_clock::now();
+  absl::StatusOr<query::SearchRequest> request = SearchRequestFromParams(target);
+  if (!request.ok()) return ErrorResponse(request.status());
+  absl::StatusOr<query::SearcherPool::Lease> searcher = searchers.Acquire();
+  if (!searcher.ok()) return ErrorResponse(searcher.status());
+  absl::StatusOr<query::SearchResponse> result = (*searcher)->Search(*request);
+  if (!result.ok()) return ErrorResponse(result.status());
+  const double took_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  HttpResponse response;
+  response.body = SearchJson(*request, *result, took_ms);
+  return response;
+}
+
+HttpResponse HandleGetProduct(std::string_view id, query::SearcherPool& searchers) {
+  std::shared_ptr<const query::Index> index = searchers.current();
+  if (index == nullptr) return ErrorResponse(absl::UnavailableError("no index is being served yet"));
+  if (id.empty() || id.find('/') != std::string_view::npos) {
+    return ErrorResponse(404, "not_found", StrCat("no product with id '", id, "'"));
+  }
+  absl::StatusOr<std::string> product = index->store().Get(id);
+  if (!product.ok()) return ErrorResponse(product.status());
+  HttpResponse response;
+  response.body = std::move(*product);
+  return response;
+}
+
+HttpResponse HandleHealth() {
+  HttpResponse response;
+  response.body = R"({"status":"ok"})";
+  return response;
+}
+
+HttpResponse HandleReady(query::SearcherPool& searchers) {
+  std::shared_ptr<const query::Index> index = searchers.current();
+  if (index == nullptr) {
+    return ErrorResponse(503, "unavailable", "no index is being served yet");
+  }
+  HttpResponse response;
+  response.body = R"({"status":"ready","generation":)";
+  AppendJsonString(response.body, index->generation());
+  response.body.append(StrCat(R"(,"documents":)", index->documents(), "}"));
+  return response;
+}
+
+HttpResponse HandleMetrics(const Metrics& metrics) {
+  HttpResponse response;
+  response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  response.body = metrics.Render();
+  return response;
+}
+
+}  // namespace vitrine::server

@@ -1,0 +1,57 @@
+// HttpServer: the Boost.Beast HTTP/1.1 transport. Accepts connections on N threads,
+// reads requests with limits and timeouts, calls the handler, writes responses,
+// keeps connections alive. Knows nothing about search.
+//
+//   HttpServer server({.port = 0, .threads = 2}, [&](HttpRequest&& r) { return api.Handle(r); });
+//   ASSIGN_OR_RETURN(uint16_t port, server.Start());
+//   ...
+//   server.Stop();  // graceful: stops accepting, finishes in-flight requests
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "server/http.h"
+
+namespace vitrine::server {
+
+struct HttpServerOptions {
+  std::string address = "127.0.0.1";  // listen address; "0.0.0.0" for all interfaces
+  uint16_t port = 8080;               // 0 picks an ephemeral port (tests)
+  int threads = 0;                    // I/O threads; 0 means one per core
+  size_t max_body_bytes = 1 << 20;    // larger bodies get 413
+  size_t max_header_bytes = 16 << 10; // larger request heads get 431
+  std::chrono::milliseconds read_timeout{30000};  // idle keep-alive / slow client limit
+  std::chrono::milliseconds shutdown_grace{5000}; // in-flight requests get this long on Stop()
+};
+
+// Called on an I/O thread for each complete request. Must not throw.
+using HttpHandler = std::function<HttpResponse(HttpRequest&&)>;
+
+class HttpServer {
+ public:
+  HttpServer(HttpServerOptions options, HttpHandler handler);
+  ~HttpServer();  // calls Stop()
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds, listens and starts the I/O threads. Returns the bound port.
+  absl::StatusOr<uint16_t> Start();
+
+  // Stops accepting, lets in-flight requests finish (up to shutdown_grace),
+  // closes idle connections and joins the threads. Idempotent.
+  void Stop();
+
+  // Blocks until Stop() has completed (from another thread or a signal handler thread).
+  void Wait();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vitrine::server

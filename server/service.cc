@@ -1,0 +1,130 @@
+#include "server/service.h"
+
+#include <unistd.h>
+
+#include <condition_variable>
+#include <csignal>
+#include <mutex>
+#include <thread>
+
+#include "base/status.h"
+#include "base/strings.h"
+#include "indexer/generations.h"
+#include "server/access_log.h"
+#include "server/api.h"
+#include "server/json_writer.h"
+#include "server/metrics.h"
+
+namespace vitrine::server {
+
+struct Service::Impl {
+  Impl(const ServeOptions& options, indexer::DataDir dir)
+      : options(options),
+        dir(std::move(dir)),
+        access_log(options.access_log ? STDOUT_FILENO : -1),
+        searchers(nullptr, options.search),
+        api(searchers, metrics, access_log),
+        http(options.http, [this](HttpRequest&& request) { return api.Handle(std::move(request)); }) {}
+
+  absl::Status Reload();
+  void WatchLoop();
+
+  const ServeOptions options;
+  const indexer::DataDir dir;
+  Metrics metrics;
+  AccessLog access_log;
+  query::SearcherPool searchers;
+  Api api;
+  HttpServer http;
+  uint16_t port = 0;
+
+  std::mutex reload_mutex;  // one reload at a time (watcher thread or ReloadNow)
+  std::mutex watch_mutex;
+  std::condition_variable watch_wakeup;
+  bool stopping = false;
+  std::thread watcher;
+};
+
+absl::Status Service::Impl::Reload() {
+  std::lock_guard lock(reload_mutex);
+  absl::StatusOr<indexer::Generation> generation = dir.Current();
+  if (!generation.ok()) return generation.status();
+  std::shared_ptr<const query::Index> serving = searchers.current();
+  if (serving != nullptr && serving->generation() == generation->id) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::shared_ptr<const query::Index> index,
+                   query::OpenIndex({.generation = generation->id,
+                                     .xapian_path = generation->xapian_path(),
+                                     .snapshot_path = generation->snapshot_path()}));
+  searchers.Publish(index);
+  metrics.SetIndex(index->generation(), index->documents());
+  std::string fields = R"("generation":)";
+  AppendJsonString(fields, index->generation());
+  fields.append(StrCat(R"(,"documents":)", index->documents()));
+  LogEvent("info", "serving index generation", fields);
+  return absl::OkStatus();
+}
+
+void Service::Impl::WatchLoop() {
+  std::unique_lock lock(watch_mutex);
+  while (!watch_wakeup.wait_for(lock, options.reload_interval, [&] { return stopping; })) {
+    lock.unlock();
+    absl::Status status = Reload();
+    if (!status.ok() && !absl::IsNotFound(status)) {
+      // Keep serving the generation we have; a broken new one is not switched to.
+      std::string fields = R"("error":)";
+      AppendJsonString(fields, FromAbsl(status.message()));
+      LogEvent("error", "index reload failed", fields);
+    }
+    lock.lock();
+  }
+}
+
+Service::Service(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Service::~Service() { Stop(); }
+
+absl::StatusOr<std::unique_ptr<Service>> Service::Start(const ServeOptions& options) {
+  ASSIGN_OR_RETURN(indexer::DataDir dir, indexer::DataDir::Open(options.data_dir));
+  auto impl = std::make_unique<Impl>(options, std::move(dir));
+  absl::Status loaded = impl->Reload();
+  if (!loaded.ok() && !absl::IsNotFound(loaded)) return loaded;
+  if (absl::IsNotFound(loaded)) LogEvent("warn", FromAbsl(loaded.message()));
+  ASSIGN_OR_RETURN(impl->port, impl->http.Start());
+  impl->watcher = std::thread([raw = impl.get()] { raw->WatchLoop(); });
+  return std::unique_ptr<Service>(new Service(std::move(impl)));
+}
+
+uint16_t Service::port() const { return impl_->port; }
+
+absl::Status Service::ReloadNow() { return impl_->Reload(); }
+
+void Service::Stop() {
+  {
+    std::lock_guard lock(impl_->watch_mutex);
+    if (impl_->stopping) return;
+    impl_->stopping = true;
+  }
+  impl_->watch_wakeup.notify_all();
+  impl_->http.Stop();
+  if (impl_->watcher.joinable()) impl_->watcher.join();
+}
+
+absl::Status Serve(const ServeOptions& options) {
+  // Block the shutdown signals before any thread starts, so every thread inherits
+  // the mask and only sigwait below receives them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  ASSIGN_OR_RETURN(std::unique_ptr<Service> service, Service::Start(options));
+  LogEvent("info", "listening",
+           StrCat(R"("address":")", options.http.address, R"(","port":)", service->port()));
+  int received = 0;
+  sigwait(&signals, &received);
+  LogEvent("info", "shutting down", StrCat(R"("signal":)", received));
+  service->Stop();
+  return absl::OkStatus();
+}
+
+}  // namespace vitrine::server
