@@ -25,7 +25,7 @@ std::vector<std::string> SplitTrimmed(std::string_view text, char separator) {
 }
 
 std::optional<int64_t> ParseInt64(std::string_view text) {
-  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  if (text.starts_with('+') && !text.starts_with("+-")) text.remove_prefix(1);  // one sign only
   int64_t value;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
@@ -33,7 +33,7 @@ std::optional<int64_t> ParseInt64(std::string_view text) {
 }
 
 std::optional<double> ParseDouble(std::string_view text) {
-  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  if (text.starts_with('+') && !text.starts_with("+-")) text.remove_prefix(1);  // one sign only
   double value;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || error != std::errc() || end != text.data() + text.size() ||

@@ -1,10 +1,14 @@
 // JSON <-> Product. Parsing is strict about types and names so that a feed with a
 // typo fails loudly on its first record rather than indexing empty fields.
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
-#include "base/strings.h"
 #include "base/status.h"
+#include "base/strings.h"
 #include "base/utf8.h"
 #include "catalog/product.h"
 #include "catalog/product_fields.h"
@@ -17,8 +21,7 @@ using Json = nlohmann::json;
 std::string_view TypeName(const Json& value) { return value.type_name(); }
 
 absl::Status WrongType(std::string_view field, std::string_view expected, const Json& value) {
-  return InvalidParameter(field, StrCat(field, " must be ", expected, ", got ",
-                                              TypeName(value)));
+  return InvalidParameter(field, StrCat(field, " must be ", expected, ", got ", TypeName(value)));
 }
 
 absl::StatusOr<std::string> AsString(std::string_view field, const Json& value) {
@@ -29,6 +32,16 @@ absl::StatusOr<std::string> AsString(std::string_view field, const Json& value) 
 absl::StatusOr<double> AsNumber(std::string_view field, const Json& value) {
   if (!value.is_number()) return WrongType(field, "a number", value);
   return value.get<double>();
+}
+
+// JSON integers above INT64_MAX parse as unsigned; they must not wrap to negatives.
+absl::StatusOr<int64_t> AsInt64(std::string_view field, const Json& value) {
+  if (!value.is_number_integer()) return WrongType(field, "an integer", value);
+  if (value.is_number_unsigned() &&
+      value.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    return InvalidParameter(field, StrCat(field, " is out of range"));
+  }
+  return value.get<int64_t>();
 }
 
 absl::StatusOr<std::vector<std::string>> AsStringList(std::string_view field, const Json& value) {
@@ -71,14 +84,13 @@ absl::Status SetField(Product& p, const std::string& key, const Json& value) {
   } else if (key == "popularity") {
     ASSIGN_OR_RETURN(p.popularity, AsNumber(key, value));
   } else if (key == "stock") {
-    if (!value.is_number_integer()) return WrongType(key, "an integer", value);
-    p.stock = value.get<int64_t>();
+    ASSIGN_OR_RETURN(p.stock, AsInt64(key, value));
   } else if (key == "in_stock") {
     if (!value.is_boolean()) return WrongType(key, "a boolean", value);
     p.in_stock = value.get<bool>();
   } else if (key == "created_at") {
     if (value.is_number_integer()) {
-      p.created_at = value.get<int64_t>();
+      ASSIGN_OR_RETURN(p.created_at, AsInt64(key, value));
     } else {
       ASSIGN_OR_RETURN(std::string text, AsString(key, value));
       ASSIGN_OR_RETURN(p.created_at, ParseTimestamp(key, text));
@@ -98,6 +110,43 @@ absl::Status SetField(Product& p, const std::string& key, const Json& value) {
   return absl::OkStatus();
 }
 
+// The member whose value holds byte `offset` of `json`: "title", or
+// "attributes.usage" inside the attributes object; "" outside any member value.
+// Only names the field in an error message, so malformed JSON is tolerated.
+std::string FieldAt(std::string_view json, size_t offset) {
+  struct Open {
+    bool object;
+    std::string key;
+  };
+  std::vector<Open> open;
+  for (size_t i = 0; i < offset && i < json.size(); ++i) {
+    const char c = json[i];
+    if (c == '{' || c == '[') {
+      open.push_back({c == '{', ""});
+    } else if ((c == '}' || c == ']') && !open.empty()) {
+      open.pop_back();
+    } else if (c == ',' && !open.empty()) {
+      open.back().key.clear();  // the next member's key is not read yet
+    } else if (c == '"') {
+      const size_t start = ++i;
+      while (i < json.size() && i < offset && json[i] != '"') i += json[i] == '\\' ? 2 : 1;
+      if (i >= offset) break;  // the offset is inside this string
+      size_t next = i + 1;
+      while (next < json.size() && (json[next] == ' ' || json[next] == '\t')) ++next;
+      if (next < json.size() && json[next] == ':' && !open.empty() && open.back().object) {
+        open.back().key = std::string(json.substr(start, i - start));
+      }
+    }
+  }
+  std::string field;
+  for (const Open& level : open) {
+    if (!level.object || level.key.empty()) continue;
+    if (!field.empty()) field.push_back('.');
+    field.append(level.key);
+  }
+  return field;
+}
+
 // Integral values print without a fraction so snapshots read like the feed.
 Json NumberJson(double value) {
   if (std::floor(value) == value && std::fabs(value) < 9e15) {
@@ -110,7 +159,9 @@ Json NumberJson(double value) {
 
 absl::StatusOr<Product> ProductFromJson(std::string_view json) {
   if (std::optional<size_t> bad = FindInvalidUtf8(json)) {
-    return InvalidParameter("", StrCat("invalid UTF-8 at byte ", *bad));
+    const std::string field = FieldAt(json, *bad);
+    return InvalidParameter(
+        field, StrCat(field.empty() ? "record" : field, " has invalid UTF-8 at byte ", *bad));
   }
   Json root;
   try {
@@ -119,8 +170,7 @@ absl::StatusOr<Product> ProductFromJson(std::string_view json) {
     return InvalidParameter("", StrCat("malformed JSON: ", e.what()));
   }
   if (!root.is_object()) {
-    return InvalidParameter("", StrCat("a product must be a JSON object, got ",
-                                             TypeName(root)));
+    return InvalidParameter("", StrCat("a product must be a JSON object, got ", TypeName(root)));
   }
   Product product;
   for (const auto& [key, value] : root.items()) {

@@ -61,7 +61,9 @@ LineReader::Result LineReader::Next(std::string& line, size_t max_bytes) {
       if (!too_long) {
         size_t length = stop - begin_;
         if (length > 0 && buffer_[begin_ + length - 1] == '\r') --length;
-        line.assign(buffer_.data() + begin_, length);
+        // The whole line may have arrived in one read, before the check below saw it.
+        too_long = length > max_bytes;
+        if (!too_long) line.assign(buffer_.data() + begin_, length);
       }
       begin_ = stop + 1;
       return too_long ? Result::kTooLong : Result::kLine;

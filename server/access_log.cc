@@ -53,7 +53,8 @@ void AccessLog::Write(const AccessLogEntry& entry) const {
   line.append(R"(,"remote":)");
   AppendJsonString(line, entry.remote_address);
   line.append(StrCat(R"(,"status":)", entry.status, R"(,"duration_ms":)"));
-  AppendJsonNumber(line, static_cast<double>(static_cast<int64_t>(entry.duration_ms * 1000)) / 1000);
+  AppendJsonNumber(line,
+                   static_cast<double>(static_cast<int64_t>(entry.duration_ms * 1000)) / 1000);
   line.append(StrCat(R"(,"bytes":)", entry.response_bytes, "}\n"));
   WriteLine(fd_, line);
 }

@@ -86,7 +86,8 @@ HttpResponse HandleSearch(const Target& target, query::SearcherPool& searchers) 
 
 HttpResponse HandleGetProduct(std::string_view id, query::SearcherPool& searchers) {
   std::shared_ptr<const query::Index> index = searchers.current();
-  if (index == nullptr) return ErrorResponse(absl::UnavailableError("no index is being served yet"));
+  if (index == nullptr)
+    return ErrorResponse(absl::UnavailableError("no index is being served yet"));
   if (id.empty() || id.find('/') != std::string_view::npos) {
     return ErrorResponse(404, "not_found", StrCat("no product with id '", id, "'"));
   }

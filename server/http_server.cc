@@ -133,7 +133,6 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     request.body = std::move(message.body());
     request.remote_address = remote_address_;
-    const bool keep_alive = message.keep_alive() && !shared_->stopping;
     const bool head = message.method() == http::verb::head;
     HttpResponse response;
     try {
@@ -143,6 +142,8 @@ class Session : public std::enable_shared_from_this<Session> {
       // (bad_alloc and the like), so one broken request never takes the server down.
       response = ErrorResponse(500, "internal", "internal error");
     }
+    // Decided after the handler: a response finished during Stop() says "close".
+    const bool keep_alive = message.keep_alive() && !shared_->stopping;
     Write(std::move(response), keep_alive, head, message.version());
   }
 

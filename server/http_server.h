@@ -20,13 +20,13 @@
 namespace vitrine::server {
 
 struct HttpServerOptions {
-  std::string address = "127.0.0.1";  // listen address; "0.0.0.0" for all interfaces
-  uint16_t port = 8080;               // 0 picks an ephemeral port (tests)
-  int threads = 0;                    // I/O threads; 0 means one per core
-  size_t max_body_bytes = 1 << 20;    // larger bodies get 413
-  size_t max_header_bytes = 16 << 10; // larger request heads get 431
-  std::chrono::milliseconds read_timeout{30000};  // idle keep-alive / slow client limit
-  std::chrono::milliseconds shutdown_grace{5000}; // in-flight requests get this long on Stop()
+  std::string address = "127.0.0.1";               // listen address; "0.0.0.0" for all interfaces
+  uint16_t port = 8080;                            // 0 picks an ephemeral port (tests)
+  int threads = 0;                                 // I/O threads; 0 means one per core
+  size_t max_body_bytes = 1 << 20;                 // larger bodies get 413
+  size_t max_header_bytes = 16 << 10;              // larger request heads get 431
+  std::chrono::milliseconds read_timeout{30000};   // idle keep-alive / slow client limit
+  std::chrono::milliseconds shutdown_grace{5000};  // in-flight requests get this long on Stop()
 };
 
 // Called on an I/O thread for each complete request. Must not throw.

@@ -19,8 +19,7 @@ class Metrics {
 
   // One finished HTTP request. `route` is the route pattern ("/v1/search",
   // "/v1/products/{id}", "unmatched"), never the raw path, so cardinality stays bounded.
-  void RecordRequest(std::string_view route, std::string_view method, int status,
-                     double seconds);
+  void RecordRequest(std::string_view route, std::string_view method, int status, double seconds);
 
   // The serving index: document count and generation id (a label on vitrine_index_info).
   void SetIndex(std::string_view generation, uint64_t documents);

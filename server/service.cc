@@ -24,7 +24,8 @@ struct Service::Impl {
         access_log(options.access_log ? STDOUT_FILENO : -1),
         searchers(nullptr, options.search),
         api(searchers, metrics, access_log),
-        http(options.http, [this](HttpRequest&& request) { return api.Handle(std::move(request)); }) {}
+        http(options.http,
+             [this](HttpRequest&& request) { return api.Handle(std::move(request)); }) {}
 
   absl::Status Reload();
   void WatchLoop();

@@ -17,11 +17,11 @@
 namespace vitrine::server {
 
 struct ServeOptions {
-  std::string data_dir;               // as given to `vitrine reindex --data-dir`
-  HttpServerOptions http;             // address, port, threads, limits
-  query::SearchOptions search;        // result limits and analyzer
+  std::string data_dir;                             // as given to `vitrine reindex --data-dir`
+  HttpServerOptions http;                           // address, port, threads, limits
+  query::SearchOptions search;                      // result limits and analyzer
   std::chrono::milliseconds reload_interval{1000};  // how often CURRENT is checked
-  bool access_log = true;             // one JSON line per request on stdout
+  bool access_log = true;                           // one JSON line per request on stdout
 };
 
 class Service {

@@ -11,7 +11,7 @@
 namespace vitrine::server {
 
 struct Target {
-  std::string path;  // percent-decoded
+  std::string path;                                         // percent-decoded
   std::vector<std::pair<std::string, std::string>> params;  // in order; names may repeat
 };
 

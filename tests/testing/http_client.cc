@@ -25,6 +25,10 @@ std::string Lower(std::string_view text) {
   return out;
 }
 
+// Boost 1.74's beast::string_view is boost::string_view, not std::string_view.
+beast::string_view ToBeast(std::string_view text) { return {text.data(), text.size()}; }
+std::string_view FromBeast(beast::string_view text) { return {text.data(), text.size()}; }
+
 tcp::endpoint Loopback(uint16_t port) { return {asio::ip::make_address("127.0.0.1"), port}; }
 
 }  // namespace
@@ -55,11 +59,12 @@ HttpConnection::~HttpConnection() {
 
 HttpResult HttpConnection::Request(std::string_view method, std::string_view target,
                                    std::string_view body, const Headers& headers) {
-  http::request<http::string_body> request(http::string_to_verb(method), target, 11);
-  if (request.method() == http::verb::unknown) request.method_string(method);
+  http::request<http::string_body> request(http::string_to_verb(ToBeast(method)),
+                                           ToBeast(target), 11);
+  if (request.method() == http::verb::unknown) request.method_string(ToBeast(method));
   request.set(http::field::host, "127.0.0.1");
   request.keep_alive(true);
-  for (const auto& [name, value] : headers) request.set(name, value);
+  for (const auto& [name, value] : headers) request.set(ToBeast(name), ToBeast(value));
   if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
     request.body() = std::string(body);
     request.prepare_payload();
@@ -74,7 +79,7 @@ HttpResult HttpConnection::Request(std::string_view method, std::string_view tar
   HttpResult result;
   result.status = static_cast<int>(response.result_int());
   for (const auto& field : response) {
-    result.headers.emplace_back(Lower(field.name_string()), std::string(field.value()));
+    result.headers.emplace_back(Lower(FromBeast(field.name_string())), std::string(field.value()));
   }
   result.body = std::move(response.body());
   return result;

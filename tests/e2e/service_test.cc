@@ -1,0 +1,209 @@
+// A Service on an ephemeral loopback port over a real data directory: search,
+// hydration, errors, metrics and live generation switches, all through HTTP.
+#include "server/service.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "indexer/reindex.h"
+#include "tests/testing/http_client.h"
+#include "tests/testing/temp_dir.h"
+
+namespace vitrine::server {
+namespace {
+
+using ::testing::HasSubstr;
+using vitrine::testing::HttpConnection;
+using vitrine::testing::HttpGet;
+using vitrine::testing::TestData;
+using Json = nlohmann::json;
+
+indexer::ReindexSummary ReindexInto(const std::string& data_dir, const std::string& feed) {
+  absl::StatusOr<indexer::ReindexSummary> summary =
+      indexer::Reindex({.feeds = {TestData(feed)}, .data_dir = data_dir});
+  EXPECT_TRUE(summary.ok()) << summary.status();
+  return summary.value_or(indexer::ReindexSummary{});
+}
+
+std::unique_ptr<Service> StartService(const std::string& data_dir,
+                                      std::chrono::milliseconds reload = std::chrono::seconds(60)) {
+  ServeOptions options;
+  options.data_dir = data_dir;
+  options.http.port = 0;
+  options.http.threads = 2;
+  options.reload_interval = reload;
+  options.access_log = false;
+  absl::StatusOr<std::unique_ptr<Service>> service = Service::Start(options);
+  EXPECT_TRUE(service.ok()) << service.status();
+  return service.ok() ? std::move(*service) : nullptr;
+}
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ReindexInto(data_dir_, "products.jsonl");
+    service_ = StartService(data_dir_);
+    ASSERT_NE(service_, nullptr);
+  }
+
+  Json GetJson(const std::string& target, int expected_status = 200) {
+    const vitrine::testing::HttpResult result = HttpGet(service_->port(), target);
+    EXPECT_EQ(result.status, expected_status) << target << ": " << result.body;
+    EXPECT_EQ(result.Header("content-type"), "application/json") << target;
+    return Json::parse(result.body);
+  }
+
+  vitrine::testing::TempDir dir_;
+  const std::string data_dir_ = dir_.Sub("data");
+  std::unique_ptr<Service> service_;
+};
+
+TEST_F(ServiceTest, SearchFindsAndHydratesProducts) {
+  const Json body = GetJson("/v1/search?q=jeans&per_page=10");
+  EXPECT_EQ(body["total"], 2);
+  std::set<std::string> ids;
+  for (const Json& hit : body["hits"]) {
+    ids.insert(hit["id"].get<std::string>());
+    // The embedded product is the stored snapshot, byte for byte the same data
+    // that /v1/products/{id} serves.
+    EXPECT_EQ(hit["product"], GetJson("/v1/products/" + hit["id"].get<std::string>()));
+  }
+  EXPECT_EQ(ids, (std::set<std::string>{"1002", "1011"}));
+}
+
+TEST_F(ServiceTest, TitleMatchesRankAboveDescriptionMatches) {
+  // "navy" is in the titles of 1001 and 1005 and only in the description of 1010.
+  const Json body = GetJson("/v1/search?q=navy");
+  ASSERT_EQ(body["hits"].size(), 3u);
+  EXPECT_EQ(body["hits"][2]["id"], "1010");
+}
+
+TEST_F(ServiceTest, PagesDoNotOverlapAndCoverTheResults) {
+  std::set<std::string> seen;
+  for (int page = 1; page <= 3; ++page) {
+    const Json body = GetJson("/v1/search?per_page=5&page=" + std::to_string(page));
+    EXPECT_EQ(body["total"], 12);
+    for (const Json& hit : body["hits"]) EXPECT_TRUE(seen.insert(hit["id"]).second);
+  }
+  EXPECT_EQ(seen.size(), 12u);
+}
+
+TEST_F(ServiceTest, AccentsAndCaseDoNotMatter) {
+  const Json body = GetJson("/v1/search?q=CAFE+creme");
+  ASSERT_EQ(body["hits"].size(), 1u);
+  EXPECT_EQ(body["hits"][0]["id"], "1012");
+}
+
+TEST_F(ServiceTest, UnknownProductIs404) {
+  const Json body = GetJson("/v1/products/does-not-exist", 404);
+  EXPECT_EQ(body["error"]["code"], "not_found");
+  EXPECT_THAT(body["error"]["message"].get<std::string>(), HasSubstr("does-not-exist"));
+}
+
+TEST_F(ServiceTest, BadParametersAre400NamingTheParameter) {
+  EXPECT_EQ(GetJson("/v1/search?q=tee&page=abc", 400)["error"]["parameter"], "page");
+  EXPECT_EQ(GetJson("/v1/search?q=tee&per_page=101", 400)["error"]["parameter"], "per_page");
+  EXPECT_EQ(GetJson("/v1/search?q=%C3%28", 400)["error"]["parameter"], "q");
+  EXPECT_EQ(GetJson("/v1/search?q=" + std::string(600, 'x'), 400)["error"]["parameter"], "q");
+}
+
+TEST_F(ServiceTest, EveryResponseCarriesARequestId) {
+  const vitrine::testing::HttpResult mine =
+      HttpGet(service_->port(), "/healthz", {{"X-Request-Id", "trace-1234"}});
+  EXPECT_EQ(mine.Header("x-request-id"), "trace-1234");
+  EXPECT_FALSE(HttpGet(service_->port(), "/v1/products/nope").Header("x-request-id").empty());
+}
+
+TEST_F(ServiceTest, MetricsDescribeTrafficAndTheIndex) {
+  HttpConnection connection(service_->port());
+  connection.Get("/v1/search?q=shirt");
+  connection.Get("/v1/search?q=shirt&per_page=0");
+  connection.Get("/v1/products/1001");
+  const vitrine::testing::HttpResult metrics = connection.Get("/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  EXPECT_THAT(metrics.Header("content-type"), HasSubstr("text/plain"));
+  const std::string& text = metrics.body;
+  EXPECT_THAT(
+      text,
+      HasSubstr(R"(vitrine_http_requests_total{route="/v1/search",method="GET",status="200"} 1)"));
+  EXPECT_THAT(
+      text,
+      HasSubstr(R"(vitrine_http_requests_total{route="/v1/search",method="GET",status="400"} 1)"));
+  EXPECT_THAT(
+      text,
+      HasSubstr(
+          R"(vitrine_http_requests_total{route="/v1/products/{id}",method="GET",status="200"} 1)"));
+  EXPECT_THAT(text,
+              HasSubstr(R"(vitrine_http_request_duration_seconds_count{route="/v1/search"} 2)"));
+  EXPECT_THAT(text, HasSubstr("vitrine_index_documents 12\n"));
+  EXPECT_THAT(text, HasSubstr(R"(vitrine_index_info{generation="000001"} 1)"));
+  EXPECT_THAT(text, HasSubstr("process_start_time_seconds "));
+}
+
+TEST_F(ServiceTest, ServesANewGenerationAfterReindexWithoutRestart) {
+  HttpConnection connection(service_->port());  // kept alive across the switch
+  EXPECT_EQ(Json::parse(connection.Get("/v1/search?q=wrangler").body)["total"], 0);
+  ReindexInto(data_dir_, "products.csv");
+  ASSERT_TRUE(service_->ReloadNow().ok());
+  const Json body = Json::parse(connection.Get("/v1/search?q=wrangler").body);
+  EXPECT_EQ(body["total"], 1);
+  EXPECT_EQ(Json::parse(connection.Get("/readyz").body)["generation"], "000002");
+}
+
+TEST(Service, IsNotReadyUntilTheFirstIndexThenPicksItUp) {
+  vitrine::testing::TempDir dir;
+  std::unique_ptr<Service> service = StartService(dir.Sub("data"), std::chrono::milliseconds(50));
+  ASSERT_NE(service, nullptr);
+  EXPECT_EQ(HttpGet(service->port(), "/healthz").status, 200);
+  EXPECT_EQ(HttpGet(service->port(), "/readyz").status, 503);
+  EXPECT_EQ(HttpGet(service->port(), "/v1/search?q=shirt").status, 503);
+
+  ReindexInto(dir.Sub("data"), "products.jsonl");
+  // The watcher polls every 50 ms; give it up to 10 s on a loaded machine.
+  int status = 0;
+  for (int i = 0; i < 200 && status != 200; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    status = HttpGet(service->port(), "/readyz").status;
+  }
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(HttpGet(service->port(), "/v1/search?q=shirt").status, 200);
+}
+
+TEST(Service, NoRequestFailsWhileGenerationsSwitch) {
+  vitrine::testing::TempDir dir;
+  const std::string data_dir = dir.Sub("data");
+  ReindexInto(data_dir, "products.jsonl");
+  std::unique_ptr<Service> service = StartService(data_dir, std::chrono::milliseconds(20));
+  ASSERT_NE(service, nullptr);
+
+  std::atomic<bool> done = false;
+  std::atomic<int> requests = 0, failures = 0;
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 4; ++c) {
+    clients.emplace_back([&] {
+      HttpConnection connection(service->port());
+      // Bounded: stops when the reindexes are done or after 2,000 requests.
+      for (int i = 0; i < 2000 && !done; ++i) {
+        const vitrine::testing::HttpResult result = connection.Get("/v1/search?q=men&per_page=3");
+        ++requests;
+        if (result.status != 200) ++failures;
+      }
+    });
+  }
+  for (int round = 0; round < 3; ++round) {
+    ReindexInto(data_dir, round % 2 == 0 ? "products.csv" : "products.jsonl");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  done = true;
+  for (std::thread& client : clients) client.join();
+  EXPECT_GT(requests.load(), 0);
+  EXPECT_EQ(failures.load(), 0);
+}
+
+}  // namespace
+}  // namespace vitrine::server

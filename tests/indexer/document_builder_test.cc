@@ -1,0 +1,200 @@
+// Specification of BuildDocument: the Xapian document of a product follows the
+// layout of catalog/index_schema.h.
+#include "indexer/document_builder.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <xapian.h>
+
+#include <string>
+#include <vector>
+
+#include "catalog/index_schema.h"
+
+namespace vitrine::indexer {
+namespace {
+
+namespace schema = catalog::schema;
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::IsSupersetOf;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+// Product 1002 of tests/testdata/products.jsonl.
+catalog::Product Jeans() {
+  catalog::Product p;
+  p.id = "1002";
+  p.title = "Roadster Women Black Skinny Jeans";
+  p.brand = "Roadster";
+  p.category = {"Apparel", "Bottomwear", "Jeans"};
+  p.gender = "Women";
+  p.color = "Black";
+  p.season = "Winter";
+  p.sizes = {"28", "30"};
+  p.price = 1599;
+  p.currency = "INR";
+  p.rating = 4.5;
+  p.popularity = 820;
+  p.created_at = 1795737600;
+  p.in_stock = true;
+  return p;
+}
+
+std::vector<std::string> Terms(const Xapian::Document& doc) {
+  return {doc.termlist_begin(), doc.termlist_end()};
+}
+
+std::vector<Xapian::termpos> Positions(const Xapian::Document& doc, const std::string& term) {
+  for (Xapian::TermIterator it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
+    if (*it == term) return {it.positionlist_begin(), it.positionlist_end()};
+  }
+  ADD_FAILURE() << "no term " << term;
+  return {};
+}
+
+Xapian::termcount Wdf(const Xapian::Document& doc, const std::string& term) {
+  Xapian::TermIterator it = doc.termlist_begin();
+  it.skip_to(term);
+  if (it == doc.termlist_end() || *it != term) {
+    ADD_FAILURE() << "no term " << term;
+    return 0;
+  }
+  return it.get_wdf();
+}
+
+const analyzers::Analyzer kAnalyzer;
+
+TEST(BuildDocument, StoresTheIdAsDataAndAsTheUniqueIdTerm) {
+  const Xapian::Document doc = BuildDocument(Jeans(), kAnalyzer);
+  EXPECT_EQ(doc.get_data(), "1002");
+  EXPECT_THAT(Terms(doc), Contains("Q1002"));
+  EXPECT_EQ(schema::IdTerm("1002"), "Q1002");
+}
+
+TEST(BuildDocument, IndexesEachTextFieldUnderItsPrefix) {
+  const Xapian::Document doc = BuildDocument(Jeans(), kAnalyzer);
+  EXPECT_THAT(Terms(doc), IsSupersetOf({
+                              "Sroadster", "Swomen", "Sblack", "Sskinni", "Sjean",  // title
+                              "XBroadster",                                         // brand
+                              "XCapparel", "XCbottomwear", "XCjean",                // category
+                              "XCOLblack",                                          // colour
+                              "XGwomen",                                            // gender
+                          }));
+}
+
+TEST(BuildDocument, IndexesTheDescriptionUnderXD) {
+  catalog::Product p = Jeans();
+  p.description = "Stretchy cotton denim.";
+  EXPECT_THAT(Terms(BuildDocument(p, kAnalyzer)),
+              IsSupersetOf({"XDstretchi", "XDcotton", "XDdenim"}));
+}
+
+TEST(BuildDocument, GivesTitleTermsPositionsFromOne) {
+  const Xapian::Document doc = BuildDocument(Jeans(), kAnalyzer);
+  EXPECT_THAT(Positions(doc, "Sroadster"), ElementsAre(1));
+  EXPECT_THAT(Positions(doc, "Sskinni"), ElementsAre(4));
+  EXPECT_THAT(Positions(doc, "Sjean"), ElementsAre(5));
+}
+
+TEST(BuildDocument, GivesOtherTextFieldsNoPositions) {
+  const Xapian::Document doc = BuildDocument(Jeans(), kAnalyzer);
+  EXPECT_THAT(Positions(doc, "XBroadster"), IsEmpty());
+  EXPECT_THAT(Positions(doc, "XCjean"), IsEmpty());
+}
+
+TEST(BuildDocument, CountsRepeatedWordsInWdf) {
+  catalog::Product p = Jeans();
+  p.title = "Jeans jeans JEANS";
+  EXPECT_EQ(Wdf(BuildDocument(p, kAnalyzer), "Sjean"), 3u);
+}
+
+TEST(BuildDocument, AddsNormalisedFilterTerms) {
+  const Xapian::Document doc = BuildDocument(Jeans(), kAnalyzer);
+  EXPECT_THAT(Terms(doc), IsSupersetOf({
+                              "XFBRAND:roadster",
+                              "XFCOLOR:black",
+                              "XFGENDER:women",
+                              "XFSEASON:winter",
+                              "XFCATEGORY:apparel",
+                              "XFCATEGORY:bottomwear",
+                              "XFCATEGORY:jeans",
+                              "XFSIZE:28",
+                              "XFSIZE:30",
+                              "XFINSTOCK:true",
+                          }));
+}
+
+TEST(BuildDocument, FilterTermsKeepWholeValuesCaseAndAccentFolded) {
+  catalog::Product p = Jeans();
+  p.brand = "Café Crème";
+  p.color = "Navy Blue";
+  p.material = "COTTON";
+  p.in_stock = false;
+  EXPECT_THAT(Terms(BuildDocument(p, kAnalyzer)),
+              IsSupersetOf({"XFBRAND:cafe creme", "XFCOLOR:navy blue", "XFMATERIAL:cotton",
+                            "XFINSTOCK:false"}));
+  EXPECT_EQ(FilterValue("Navy Blue"), "navy blue");
+  EXPECT_EQ(schema::FilterTerm("BRAND", FilterValue("Roadster")), "XFBRAND:roadster");
+}
+
+TEST(BuildDocument, FilterTermsDoNotCountAsWords) {
+  const Xapian::Document doc = BuildDocument(Jeans(), kAnalyzer);
+  EXPECT_EQ(Wdf(doc, "XFBRAND:roadster"), 0u);
+  EXPECT_EQ(Wdf(doc, "Q1002"), 0u);
+}
+
+TEST(BuildDocument, AddsNoTermsForAbsentFields) {
+  catalog::Product p;
+  p.id = "7";
+  p.title = "Cap";
+  EXPECT_THAT(Terms(BuildDocument(p, kAnalyzer)), ElementsAre("Q7", "Scap"));
+}
+
+TEST(BuildDocument, StoresNumbersSortableSerialised) {
+  const Xapian::Document doc = BuildDocument(Jeans(), kAnalyzer);
+  EXPECT_EQ(doc.get_value(schema::kSlotPrice), Xapian::sortable_serialise(1599));
+  EXPECT_EQ(doc.get_value(schema::kSlotRating), Xapian::sortable_serialise(4.5));
+  EXPECT_EQ(doc.get_value(schema::kSlotPopularity), Xapian::sortable_serialise(820));
+  EXPECT_EQ(doc.get_value(schema::kSlotCreatedAt), Xapian::sortable_serialise(1795737600.0));
+  EXPECT_EQ(doc.get_value(schema::kSlotInStock), "1");
+}
+
+TEST(BuildDocument, StoresDisplayValuesForFacets) {
+  const Xapian::Document doc = BuildDocument(Jeans(), kAnalyzer);
+  EXPECT_EQ(doc.get_value(schema::kSlotBrand), "Roadster");
+  EXPECT_EQ(doc.get_value(schema::kSlotColor), "Black");
+  EXPECT_EQ(doc.get_value(schema::kSlotGender), "Women");
+  EXPECT_EQ(doc.get_value(schema::kSlotSeason), "Winter");
+  EXPECT_EQ(doc.get_value(schema::kSlotMaterial), "");
+  EXPECT_EQ(doc.get_value(schema::kSlotCategoryLeaf), "Jeans");
+}
+
+TEST(BuildDocument, LeavesSlotsOfAbsentValuesEmpty) {
+  catalog::Product p;
+  p.id = "7";
+  p.title = "Cap";
+  const Xapian::Document doc = BuildDocument(p, kAnalyzer);
+  EXPECT_EQ(doc.values_count(), 0u);
+  EXPECT_THAT(Terms(doc), Not(Contains(StartsWith("XFINSTOCK:"))));
+}
+
+TEST(BuildDocument, StoresOutOfStockAsZero) {
+  catalog::Product p = Jeans();
+  p.in_stock = false;
+  EXPECT_EQ(BuildDocument(p, kAnalyzer).get_value(schema::kSlotInStock), "0");
+}
+
+TEST(BuildDocument, SkipsTermsOverXapiansLengthLimit) {
+  catalog::Product p = Jeans();
+  p.title = "Tee " + std::string(300, 'x');
+  p.brand = std::string(300, 'b');
+  const std::vector<std::string> terms = Terms(BuildDocument(p, kAnalyzer));
+  EXPECT_THAT(terms, Contains("Stee"));
+  for (const std::string& term : terms) EXPECT_LE(term.size(), 240u) << term.substr(0, 20);
+  EXPECT_THAT(terms, Not(Contains(StartsWith("XFBRAND:"))));
+}
+
+}  // namespace
+}  // namespace vitrine::indexer

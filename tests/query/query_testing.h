@@ -1,0 +1,47 @@
+// Helpers for the query tests: build a generation from a fixture feed into a
+// temporary data directory and open it for serving.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "indexer/generations.h"
+#include "indexer/reindex.h"
+#include "query/search.h"
+#include "tests/testing/temp_dir.h"
+
+namespace vitrine::query {
+
+// Reindexes `feed` (a tests/testdata name) into `data_dir` and opens the new
+// generation. Throws on failure, so fixtures can call it from SetUpTestSuite.
+inline std::shared_ptr<const Index> BuildIndex(const std::string& data_dir, std::string_view feed) {
+  indexer::ReindexOptions options;
+  options.feeds = {testing::TestData(feed)};
+  options.data_dir = data_dir;
+  options.threads = 1;
+  absl::StatusOr<indexer::ReindexSummary> summary = indexer::Reindex(options);
+  if (!summary.ok()) throw std::runtime_error(summary.status().ToString());
+  absl::StatusOr<indexer::DataDir> dir = indexer::DataDir::Open(data_dir);
+  if (!dir.ok()) throw std::runtime_error(dir.status().ToString());
+  absl::StatusOr<indexer::Generation> generation = dir->Current();
+  if (!generation.ok()) throw std::runtime_error(generation.status().ToString());
+  absl::StatusOr<std::shared_ptr<const Index>> index =
+      OpenIndex({.generation = generation->id,
+                 .xapian_path = generation->xapian_path(),
+                 .snapshot_path = generation->snapshot_path()});
+  if (!index.ok()) throw std::runtime_error(index.status().ToString());
+  return *index;
+}
+
+// The ids of the hits, in rank order.
+inline std::vector<std::string> Ids(const SearchResponse& response) {
+  std::vector<std::string> ids;
+  for (const SearchHit& hit : response.hits) ids.push_back(hit.id);
+  return ids;
+}
+
+}  // namespace vitrine::query

@@ -1,0 +1,191 @@
+// Specification of Searcher over a generation built from
+// tests/testdata/products.jsonl: matching, ranking, paging, relaxation and
+// hydration.
+#include "query/search.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "tests/query/query_testing.h"
+#include "tests/testing/temp_dir.h"
+
+namespace vitrine::query {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+
+class SearchTest : public ::testing::Test {
+ protected:
+  // One generation for the whole suite: searches never modify it.
+  static void SetUpTestSuite() {
+    temp_ = std::make_unique<testing::TempDir>();
+    index_ = BuildIndex(temp_->Sub("data"), "products.jsonl");
+  }
+
+  static void TearDownTestSuite() {
+    index_.reset();  // closes the store before its directory goes
+    temp_.reset();
+  }
+
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<Searcher>> searcher = Searcher::Create(index_, {});
+    ASSERT_TRUE(searcher.ok()) << searcher.status();
+    searcher_ = std::move(*searcher);
+  }
+
+  SearchResponse Search(std::string q, int page = 1, int per_page = 24) {
+    SearchRequest request;
+    request.q = std::move(q);
+    request.page = page;
+    request.per_page = per_page;
+    absl::StatusOr<SearchResponse> response = searcher_->Search(request);
+    EXPECT_TRUE(response.ok()) << response.status();
+    return response.value_or(SearchResponse());
+  }
+
+  static inline std::unique_ptr<testing::TempDir> temp_;
+  static inline std::shared_ptr<const Index> index_;
+  std::unique_ptr<Searcher> searcher_;
+};
+
+TEST_F(SearchTest, OpenIndexCountsTheDocumentsOfTheGeneration) {
+  EXPECT_EQ(index_->documents(), 12u);
+  EXPECT_EQ(index_->generation(), "000001");
+}
+
+TEST_F(SearchTest, OpenIndexOfAMissingGenerationIsUnavailable) {
+  const absl::StatusOr<std::shared_ptr<const Index>> index =
+      OpenIndex({.generation = "000009",
+                 .xapian_path = temp_->Sub("data/generations/000009/xapian"),
+                 .snapshot_path = temp_->Sub("data/generations/000009/snapshots")});
+  EXPECT_EQ(index.status().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST_F(SearchTest, RanksTheProductWithEveryWordInItsTitleFirst) {
+  const SearchResponse response = Search("navy shirt");
+  ASSERT_FALSE(response.hits.empty());
+  EXPECT_EQ(response.hits.front().id, "1001");
+  EXPECT_FALSE(response.relaxed);
+}
+
+TEST_F(SearchTest, MatchesWordsByTheirStem) {
+  const SearchResponse response = Search("jeans");
+  EXPECT_THAT(Ids(response), UnorderedElementsAre("1002", "1011"));
+  EXPECT_EQ(response.total, 2u);
+  EXPECT_FALSE(response.total_is_estimate);
+  EXPECT_THAT(Ids(Search("jean")), UnorderedElementsAre("1002", "1011"));
+}
+
+TEST_F(SearchTest, RanksATitleMatchAboveADescriptionMatch) {
+  // "navy" is in the titles of 1001 and 1005, and only in the description of 1010.
+  const SearchResponse response = Search("navy");
+  ASSERT_THAT(Ids(response), UnorderedElementsAre("1001", "1005", "1010"));
+  EXPECT_EQ(response.hits.back().id, "1010");
+}
+
+TEST_F(SearchTest, RanksByScoreDescending) {
+  const SearchResponse response = Search("men blue");
+  ASSERT_GE(response.hits.size(), 2u);
+  for (size_t i = 1; i < response.hits.size(); ++i) {
+    EXPECT_GE(response.hits[i - 1].score, response.hits[i].score) << i;
+  }
+}
+
+TEST_F(SearchTest, IgnoresCaseAndAccents) {
+  EXPECT_THAT(Ids(Search("CAFE CREME")), ElementsAre("1012"));
+  EXPECT_THAT(Ids(Search("café crème")), ElementsAre("1012"));
+}
+
+TEST_F(SearchTest, MatchesPossessives) {
+  EXPECT_EQ(Ids(Search("levi's jeans")).front(), "1011");
+  EXPECT_EQ(Ids(Search("levis")).front(), "1011");
+}
+
+TEST_F(SearchTest, AnEmptyQueryListsTheWholeCatalogInFeedOrder) {
+  const SearchResponse response = Search("");
+  EXPECT_EQ(response.total, 12u);
+  EXPECT_THAT(Ids(response), ElementsAre("1001", "1002", "1003", "1004", "1005", "1006", "1007",
+                                         "1008", "1009", "1010", "1011", "1012"));
+}
+
+TEST_F(SearchTest, APunctuationOnlyQueryBrowsesLikeAnEmptyOne) {
+  EXPECT_EQ(Search(" -- ?! ").total, 12u);
+}
+
+TEST_F(SearchTest, PagesFollowOnWithoutOverlap) {
+  EXPECT_THAT(Ids(Search("", 1, 5)), ElementsAre("1001", "1002", "1003", "1004", "1005"));
+  EXPECT_THAT(Ids(Search("", 2, 5)), ElementsAre("1006", "1007", "1008", "1009", "1010"));
+  EXPECT_THAT(Ids(Search("", 3, 5)), ElementsAre("1011", "1012"));
+}
+
+TEST_F(SearchTest, APageBeyondTheLastIsEmptyButKeepsTheTotal) {
+  const SearchResponse response = Search("", 4, 5);
+  EXPECT_THAT(response.hits, IsEmpty());
+  EXPECT_EQ(response.total, 12u);
+}
+
+TEST_F(SearchTest, PagesOfRankedResultsSliceOneStableOrder) {
+  const std::vector<std::string> all = Ids(Search("men", 1, 24));
+  ASSERT_EQ(all.size(), 6u);
+  std::vector<std::string> paged;
+  for (int page = 1; page <= 3; ++page) {
+    const std::vector<std::string> ids = Ids(Search("men", page, 2));
+    paged.insert(paged.end(), ids.begin(), ids.end());
+  }
+  EXPECT_EQ(paged, all);
+  EXPECT_EQ(Ids(Search("men", 1, 24)), all);  // and again, the same
+}
+
+TEST_F(SearchTest, RelaxesToAnyWordWhenNoProductHasEvery) {
+  const SearchResponse response = Search("navy unicorn");
+  EXPECT_TRUE(response.relaxed);
+  EXPECT_THAT(Ids(response), UnorderedElementsAre("1001", "1005", "1010"));
+  EXPECT_EQ(response.total, 3u);
+}
+
+TEST_F(SearchTest, FindsNothingForAnUnknownWord) {
+  const SearchResponse response = Search("zzyzx");
+  EXPECT_EQ(response.total, 0u);
+  EXPECT_THAT(response.hits, IsEmpty());
+  EXPECT_FALSE(response.relaxed);
+}
+
+TEST_F(SearchTest, HydratesEachHitWithItsSnapshot) {
+  const SearchResponse response = Search("jeans");
+  ASSERT_EQ(response.hits.size(), 2u);
+  for (const SearchHit& hit : response.hits) {
+    const nlohmann::json product = nlohmann::json::parse(hit.product_json);
+    EXPECT_EQ(product.at("id"), hit.id);
+    EXPECT_EQ(product.at("category").back(), "Jeans");
+  }
+}
+
+TEST_F(SearchTest, RejectsAnInvalidRequestNamingTheParameter) {
+  SearchRequest request;
+  request.per_page = 0;
+  const absl::StatusOr<SearchResponse> response = searcher_->Search(request);
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParameterOf(response.status()), "per_page");
+}
+
+TEST_F(SearchTest, RejectsAQueryOfTooManyWords) {
+  std::string q;
+  for (int i = 0; i < 33; ++i) q += "w" + std::to_string(i) + " ";
+  SearchRequest request;
+  request.q = q;
+  const absl::StatusOr<SearchResponse> response = searcher_->Search(request);
+  EXPECT_EQ(ParameterOf(response.status()), "q");
+  request.q = q.substr(0, q.rfind("w32"));  // 32 words
+  EXPECT_TRUE(searcher_->Search(request).ok());
+}
+
+}  // namespace
+}  // namespace vitrine::query

@@ -1,0 +1,181 @@
+// Api::Handle over a real index built from the fixture feed, without sockets.
+#include "server/api.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "indexer/generations.h"
+#include "indexer/reindex.h"
+#include "tests/testing/temp_dir.h"
+
+namespace vitrine::server {
+namespace {
+
+using ::testing::HasSubstr;
+using Json = nlohmann::json;
+
+std::shared_ptr<const query::Index> BuildFixtureIndex(const std::string& data_dir) {
+  absl::StatusOr<indexer::ReindexSummary> summary = indexer::Reindex(
+      {.feeds = {vitrine::testing::TestData("products.jsonl")}, .data_dir = data_dir});
+  EXPECT_TRUE(summary.ok()) << summary.status();
+  indexer::Generation generation = indexer::DataDir::Open(data_dir)->Current().value();
+  return query::OpenIndex({.generation = generation.id,
+                           .xapian_path = generation.xapian_path(),
+                           .snapshot_path = generation.snapshot_path()})
+      .value();
+}
+
+std::string HeaderOf(const HttpResponse& response, std::string_view name) {
+  for (const auto& [key, value] : response.headers) {
+    if (key == name) return value;
+  }
+  return {};
+}
+
+class ApiTest : public ::testing::Test {
+ protected:
+  ApiTest() : pool_(BuildFixtureIndex(dir_.Sub("data"))), api_(pool_, metrics_, log_) {}
+
+  HttpResponse Get(std::string target,
+                   std::vector<std::pair<std::string, std::string>> headers = {}) {
+    return api_.Handle(
+        {.method = "GET", .target = std::move(target), .headers = std::move(headers)});
+  }
+
+  vitrine::testing::TempDir dir_;
+  query::SearcherPool pool_;
+  Metrics metrics_;
+  AccessLog log_{-1};
+  Api api_;
+};
+
+TEST_F(ApiTest, SearchAnswersWithHydratedHits) {
+  const HttpResponse response = Get("/v1/search?q=navy+shirt&per_page=5");
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.content_type, "application/json");
+  const Json body = Json::parse(response.body);
+  EXPECT_EQ(body["query"], "navy shirt");
+  EXPECT_EQ(body["page"], 1);
+  EXPECT_EQ(body["per_page"], 5);
+  EXPECT_EQ(body["total"], 1);
+  EXPECT_EQ(body["total_is_estimate"], false);
+  EXPECT_EQ(body["relaxed"], false);
+  EXPECT_TRUE(body["took_ms"].is_number());
+  ASSERT_EQ(body["hits"].size(), 1u);
+  EXPECT_EQ(body["hits"][0]["id"], "1001");
+  EXPECT_GT(body["hits"][0]["score"].get<double>(), 0);
+  EXPECT_EQ(body["hits"][0]["product"]["title"], "Turtle Check Men Navy Blue Shirt");
+  EXPECT_EQ(body["hits"][0]["product"]["price"], 1299);
+  EXPECT_TRUE(body["facets"].is_object());
+  EXPECT_TRUE(body["applied_rules"].is_array());
+}
+
+TEST_F(ApiTest, EmptyQueryListsTheCatalog) {
+  const Json body = Json::parse(Get("/v1/search?per_page=100").body);
+  EXPECT_EQ(body["total"], 12);
+  EXPECT_EQ(body["hits"].size(), 12u);
+}
+
+TEST_F(ApiTest, BadParametersAre400NamingTheParameter) {
+  struct Case {
+    std::string target;
+    std::string parameter;
+  };
+  const std::vector<Case> cases = {
+      {"/v1/search?q=tee&page=two", "page"},
+      {"/v1/search?q=tee&page=0", "page"},
+      {"/v1/search?q=tee&per_page=500", "per_page"},
+      {"/v1/search?q=tee&per_page=-1", "per_page"},
+      {"/v1/search?q=tee&page=500&per_page=100", "page"},
+      {"/v1/search?q=" + std::string(513, 'a'), "q"},
+      {"/v1/search?q=%FF%FE", "q"},
+      {"/v1/search?q=tee&q=shirt", "q"},
+      {"/v1/search?q=tee&colour=red", "colour"},
+      {"/v1/search?q=%G1", "q"},
+  };
+  for (const Case& c : cases) {
+    const HttpResponse response = Get(c.target);
+    EXPECT_EQ(response.status, 400) << c.target;
+    const Json body = Json::parse(response.body);
+    EXPECT_EQ(body["error"]["code"], "invalid_parameter") << c.target;
+    EXPECT_EQ(body["error"]["parameter"], c.parameter) << c.target;
+    EXPECT_FALSE(body["error"]["message"].get<std::string>().empty());
+  }
+}
+
+TEST_F(ApiTest, ProductByIdReturnsItsSnapshot) {
+  const HttpResponse response = Get("/v1/products/1003");
+  ASSERT_EQ(response.status, 200);
+  const Json product = Json::parse(response.body);
+  EXPECT_EQ(product["id"], "1003");
+  EXPECT_EQ(product["brand"], "Nike");
+  EXPECT_EQ(product["sizes"], Json::array({"8", "9", "10"}));
+}
+
+TEST_F(ApiTest, UnknownProductIs404WithJsonError) {
+  for (const char* target : {"/v1/products/9999", "/v1/products/", "/v1/products/a/b"}) {
+    const HttpResponse response = Get(target);
+    EXPECT_EQ(response.status, 404) << target;
+    EXPECT_EQ(Json::parse(response.body)["error"]["code"], "not_found") << target;
+  }
+}
+
+TEST_F(ApiTest, UnknownRouteIs404AndWrongMethodIs405WithAllow) {
+  EXPECT_EQ(Get("/v2/nothing").status, 404);
+  const HttpResponse response = api_.Handle({.method = "DELETE", .target = "/v1/search"});
+  EXPECT_EQ(response.status, 405);
+  EXPECT_EQ(HeaderOf(response, "Allow"), "GET");
+  EXPECT_EQ(Json::parse(response.body)["error"]["code"], "method_not_allowed");
+}
+
+TEST_F(ApiTest, HealthAndReadiness) {
+  EXPECT_EQ(Get("/healthz").status, 200);
+  const HttpResponse ready = Get("/readyz");
+  ASSERT_EQ(ready.status, 200);
+  EXPECT_EQ(Json::parse(ready.body)["documents"], 12);
+}
+
+TEST_F(ApiTest, NotReadyWithoutAnIndex) {
+  query::SearcherPool empty(nullptr);
+  Api api(empty, metrics_, log_);
+  EXPECT_EQ(api.Handle({.method = "GET", .target = "/healthz"}).status, 200);
+  EXPECT_EQ(api.Handle({.method = "GET", .target = "/readyz"}).status, 503);
+  const HttpResponse search = api.Handle({.method = "GET", .target = "/v1/search?q=tee"});
+  EXPECT_EQ(search.status, 503);
+  EXPECT_EQ(Json::parse(search.body)["error"]["code"], "unavailable");
+}
+
+TEST_F(ApiTest, KeepsASaneCallerRequestIdAndReplacesOthers) {
+  EXPECT_EQ(HeaderOf(Get("/healthz", {{"x-request-id", "edge-42.abc"}}), "X-Request-Id"),
+            "edge-42.abc");
+  const std::string generated = HeaderOf(Get("/healthz"), "X-Request-Id");
+  EXPECT_EQ(generated.size(), 16u);
+  EXPECT_NE(generated, HeaderOf(Get("/healthz"), "X-Request-Id"));
+  for (const std::string& bad :
+       {std::string("has space"), std::string("quo\"te"), std::string(200, 'x')}) {
+    const std::string id = HeaderOf(Get("/healthz", {{"x-request-id", bad}}), "X-Request-Id");
+    EXPECT_NE(id, bad);
+    EXPECT_EQ(id.size(), 16u);
+  }
+}
+
+TEST_F(ApiTest, MetricsUseRoutePatternsNotRawPaths) {
+  Get("/v1/products/1001");
+  Get("/v1/products/1002");
+  Get("/v1/products/nope");
+  Get("/no/such/route");
+  const HttpResponse response = Get("/metrics");
+  ASSERT_EQ(response.status, 200);
+  EXPECT_THAT(response.content_type, HasSubstr("text/plain; version=0.0.4"));
+  EXPECT_THAT(response.body,
+              HasSubstr(R"({route="/v1/products/{id}",method="GET",status="200"} 2)"));
+  EXPECT_THAT(response.body,
+              HasSubstr(R"({route="/v1/products/{id}",method="GET",status="404"} 1)"));
+  EXPECT_THAT(response.body, HasSubstr(R"({route="unmatched",method="GET",status="404"} 1)"));
+  EXPECT_THAT(response.body, ::testing::Not(HasSubstr("/v1/products/1001")));
+}
+
+}  // namespace
+}  // namespace vitrine::server
