@@ -1,7 +1,11 @@
 #include "analyzers/analyzer.h"
 
+#include <unicode/uchar.h>
 #include <xapian.h>
 
+#include <algorithm>
+
+#include "analyzers/internal/baseline.h"
 #include "analyzers/internal/unicode.h"
 
 namespace vitrine::analyzers {
@@ -22,16 +26,81 @@ std::string StripApostrophes(std::string word) {
   return word;
 }
 
+bool IsDigits(std::string_view text) {
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// "w32" followed by "l34": a waist and length size.
+bool IsWaistLength(std::string_view waist, std::string_view length) {
+  return waist.size() > 1 && waist[0] == 'w' && IsDigits(waist.substr(1)) && length.size() > 1 &&
+         length[0] == 'l' && IsDigits(length.substr(1));
+}
+
+// "32x34": waist x length, as one word.
+bool IsDimensions(std::string_view word) {
+  const size_t x = word.find('x');
+  return x != std::string_view::npos && IsDigits(word.substr(0, x)) && IsDigits(word.substr(x + 1));
+}
+
+// One normalised word on its way to becoming a token.
+struct Word {
+  std::string text;  // normalised, apostrophes stripped
+  std::string stem;
+  uint32_t position;
+  bool stop = false;
+};
+
 }  // namespace
 
-Analyzer::Analyzer(AnalyzerOptions options) : options_(options) {}
+std::string_view TokenKindName(TokenKind kind) {
+  switch (kind) {
+    case TokenKind::kWord:
+      return "word";
+    case TokenKind::kColor:
+      return "color";
+    case TokenKind::kGender:
+      return "gender";
+    case TokenKind::kSize:
+      return "size";
+  }
+  return "word";
+}
+
+std::string_view ProfileName(Profile profile) {
+  return profile == Profile::kBaseline ? "baseline" : "fashion";
+}
+
+bool ParseProfile(std::string_view name, Profile& profile) {
+  if (name == "fashion") {
+    profile = Profile::kFashion;
+  } else if (name == "baseline") {
+    profile = Profile::kBaseline;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+Analyzer::Analyzer(AnalyzerOptions options, std::shared_ptr<const Vocabulary> vocabulary)
+    : options_(options), vocabulary_(std::move(vocabulary)) {}
 
 std::vector<std::string> Analyzer::Words(std::string_view text) const {
   std::vector<std::string> words;
-  const icu::UnicodeString normalized = internal::NormalizeUnicode(text);
+  icu::UnicodeString normalized = internal::NormalizeUnicode(text);
+  // "3/4 sleeve": a fraction stays one word. Word breaking keeps "3_4" together;
+  // the slash comes back below.
+  bool fraction = false;
+  for (int32_t i = 1; i + 1 < normalized.length(); ++i) {
+    if (normalized[i] == u'/' && u_isdigit(normalized[i - 1]) && u_isdigit(normalized[i + 1])) {
+      normalized.setCharAt(i, u'_');
+      fraction = true;
+    }
+  }
   internal::ForEachWord(normalized, [&](const icu::UnicodeString& word) {
     std::string utf8;
     word.toUTF8String(utf8);
+    if (fraction) std::replace(utf8.begin(), utf8.end(), '_', '/');
     utf8 = StripApostrophes(std::move(utf8));
     if (!utf8.empty()) words.push_back(std::move(utf8));
   });
@@ -49,14 +118,84 @@ std::string Analyzer::TermFor(std::string_view word) const {
 }
 
 std::vector<Token> Analyzer::Analyze(std::string_view text) const {
-  std::vector<std::string> words = Words(text);
+  if (options_.profile == Profile::kBaseline) return internal::BaselineAnalyze(text);
+  std::vector<Word> words;
+  uint32_t position = 0;
+  for (std::string& word : Words(text)) {
+    const bool stop = vocabulary_ != nullptr && vocabulary_->IsStopWord(word);
+    std::string stem = stop ? std::string() : TermFor(word);
+    words.push_back(Word{std::move(word), std::move(stem), position++, stop});
+  }
+
   std::vector<Token> tokens;
   tokens.reserve(words.size());
-  uint32_t position = 0;
-  for (const std::string& word : words) {
-    tokens.push_back(Token{.term = TermFor(word), .position = position++});
+  std::string phrase;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (words[i].stop) continue;
+    Token token{.term = words[i].stem, .position = words[i].position};
+    if (vocabulary_ == nullptr) {
+      tokens.push_back(std::move(token));
+      continue;
+    }
+    // Sizes written as waist and length: "w32 l34" and "32x34" are both "32x34".
+    if (i + 1 < words.size() && IsWaistLength(words[i].text, words[i + 1].text)) {
+      token.term = words[i].text.substr(1) + "x" + words[i + 1].text.substr(1);
+      token.kind = TokenKind::kSize;
+      tokens.push_back(std::move(token));
+      ++i;
+      continue;
+    }
+    // "size 6", "size xl": the word after "size" is a size whatever it is.
+    if (words[i].text == "size" && i + 1 < words.size() && !words[i + 1].stop) {
+      const Vocabulary::Entry* size = vocabulary_->Find(words[i + 1].stem);
+      token.term =
+          size != nullptr && size->kind == TokenKind::kSize ? size->term : words[i + 1].text;
+      token.kind = TokenKind::kSize;
+      tokens.push_back(std::move(token));
+      ++i;
+      continue;
+    }
+    if (IsDimensions(words[i].text)) {
+      token.term = words[i].text;
+      token.kind = TokenKind::kSize;
+      tokens.push_back(std::move(token));
+      continue;
+    }
+    // The longest vocabulary phrase starting here wins ("navy blue" over "navy").
+    const Vocabulary::Entry* entry = nullptr;
+    size_t length = 1;
+    if (vocabulary_->StartsPhrase(words[i].stem)) {
+      for (size_t n = std::min(vocabulary_->max_phrase_words(), words.size() - i); n > 1; --n) {
+        phrase = words[i].stem;
+        bool crosses_stop_word = false;
+        for (size_t k = 1; k < n; ++k) {
+          crosses_stop_word |= words[i + k].stop;
+          phrase.append(" ").append(words[i + k].stem);
+        }
+        if (crosses_stop_word) continue;
+        if ((entry = vocabulary_->Find(phrase)) != nullptr) {
+          length = n;
+          break;
+        }
+      }
+    }
+    if (entry == nullptr) entry = vocabulary_->Find(words[i].stem);
+    if (entry != nullptr) {
+      token.term = entry->term;
+      token.kind = entry->kind;
+      token.family = entry->family;
+      token.also = entry->also;
+    }
+    tokens.push_back(std::move(token));
+    i += length - 1;
   }
   return tokens;
+}
+
+std::string Analyzer::SizeTerm(std::string_view size) const {
+  std::string term;
+  for (const Token& token : Analyze(size)) term.append(token.term);
+  return term;
 }
 
 }  // namespace vitrine::analyzers

@@ -1,5 +1,7 @@
-// Micro-benchmarks of the text path over the bundled catalog: analysing titles and
-// building whole Xapian documents (the CPU side of a reindex).
+// Micro-benchmarks of the text path over the bundled catalog: the fashion
+// analyzer next to the baseline (plain Xapian TermGenerator + English stemmer),
+// analysing titles and descriptions and building whole Xapian documents (the CPU
+// side of a reindex).
 //   analyzer_bench --catalog data/catalog/myntra-products.jsonl.gz
 #include <benchmark/benchmark.h>
 
@@ -13,13 +15,27 @@
 
 namespace {
 
+using vitrine::analyzers::Analyzer;
+using vitrine::analyzers::Profile;
+
 std::vector<vitrine::catalog::Product>& Catalog() {
   static std::vector<vitrine::catalog::Product> products;
   return products;
 }
 
-void BM_AnalyzeText(benchmark::State& state) {
-  const vitrine::analyzers::Analyzer analyzer;
+const Analyzer& AnalyzerFor(Profile profile) {
+  static const Analyzer baseline({.profile = Profile::kBaseline});
+  static const Analyzer fashion = [] {
+    auto files =
+        vitrine::analyzers::ReadVocabularyFiles(vitrine::analyzers::DefaultVocabularyDir());
+    auto vocabulary = vitrine::analyzers::Vocabulary::Parse(files.value());
+    return Analyzer({}, vocabulary.value());
+  }();
+  return profile == Profile::kBaseline ? baseline : fashion;
+}
+
+void BM_AnalyzeText(benchmark::State& state, Profile profile) {
+  const Analyzer& analyzer = AnalyzerFor(profile);
   size_t bytes = 0, tokens = 0;
   for (auto _ : state) {
     for (const auto& product : Catalog()) {
@@ -32,12 +48,14 @@ void BM_AnalyzeText(benchmark::State& state) {
     }
   }
   state.SetBytesProcessed(static_cast<int64_t>(bytes));
-  state.counters["tokens/s"] = benchmark::Counter(static_cast<double>(tokens), benchmark::Counter::kIsRate);
+  state.counters["tokens/s"] =
+      benchmark::Counter(static_cast<double>(tokens), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_AnalyzeText)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_AnalyzeText, fashion, Profile::kFashion)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_AnalyzeText, baseline, Profile::kBaseline)->Unit(benchmark::kMillisecond);
 
-void BM_BuildDocument(benchmark::State& state) {
-  const vitrine::analyzers::Analyzer analyzer;
+void BM_BuildDocument(benchmark::State& state, Profile profile) {
+  const Analyzer& analyzer = AnalyzerFor(profile);
   size_t documents = 0;
   for (auto _ : state) {
     for (const auto& product : Catalog()) {
@@ -45,9 +63,11 @@ void BM_BuildDocument(benchmark::State& state) {
       ++documents;
     }
   }
-  state.counters["docs/s"] = benchmark::Counter(static_cast<double>(documents), benchmark::Counter::kIsRate);
+  state.counters["docs/s"] =
+      benchmark::Counter(static_cast<double>(documents), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_BuildDocument)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_BuildDocument, fashion, Profile::kFashion)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_BuildDocument, baseline, Profile::kBaseline)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -21,9 +21,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== (a) reindex: bundled catalog, $(nproc) cores"
-"$vitrine" reindex --data-dir "$work/data" \
-  --feed data/catalog/fashion-styles.jsonl.gz --feed data/catalog/myntra-products.jsonl.gz
+feeds=(--feed data/catalog/fashion-styles.jsonl.gz --feed data/catalog/myntra-products.jsonl.gz)
+echo "== (a) reindex: bundled catalog, $(nproc) cores; baseline analyzer, then fashion (served)"
+"$vitrine" reindex --data-dir "$work/baseline" --analyzer baseline "${feeds[@]}"
+"$vitrine" reindex --data-dir "$work/data" "${feeds[@]}"
 
 echo "== (b) in-process search: storefront workload (text part), ${seconds}s per run"
 workload=bench/workload/storefront-workload.jsonl.gz

@@ -98,7 +98,8 @@ int main(int argc, char** argv) {
   }
   auto index = vitrine::query::OpenIndex({.generation = generation->id,
                                           .xapian_path = generation->xapian_path(),
-                                          .snapshot_path = generation->snapshot_path()});
+                                          .snapshot_path = generation->snapshot_path(),
+                           .analyzers_path = generation->analyzers_path()});
   if (!index.ok()) return 1;
   vitrine::query::SearcherPool pool(*index);
   std::vector<vitrine::query::SearchRequest> requests;

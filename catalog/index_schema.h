@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "xapian/types.h"
+#include <xapian.h>
 
 namespace vitrine::catalog::schema {
 
@@ -31,6 +31,13 @@ inline constexpr std::array<TextField, 6> kTextFields = {{
     {"gender", "XG", 1.0, false},
     {"description", "XD", 0.5, false},
 }};
+
+// Index-only companions of the text fields: the colour family of the product's
+// colour ("XCFblue" for navy), matched at a lower weight than the colour itself,
+// and the canonical form of each of its sizes ("XSZxl"), matched by sizes typed
+// into a query.
+inline constexpr std::string_view kColorFamilyPrefix = "XCF";
+inline constexpr std::string_view kSizePrefix = "XSZ";
 
 // Boolean filter terms: "XF" + FIELD + ":" + normalised display value, e.g.
 // "XFBRAND:roadster". Filters are term lookups and never score.

@@ -3,6 +3,7 @@
 #include <ctime>
 #include <thread>
 
+#include "base/status.h"
 #include "base/strings.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
@@ -22,8 +23,9 @@ int Fail(const absl::Status& status) {
 }  // namespace
 
 int ReindexCommand(int argc, char** argv) {
-  absl::StatusOr<Flags> flags =
-      Flags::Parse(argc, argv, {"feed", "data-dir", "max-errors", "threads", "keep"}, {"quiet"});
+  absl::StatusOr<Flags> flags = Flags::Parse(
+      argc, argv, {"feed", "data-dir", "max-errors", "threads", "keep", "analyzer", "vocabulary"},
+      {"quiet"});
   if (!flags.ok()) return Fail(flags.status());
   absl::StatusOr<std::string> data_dir = flags->Required("data-dir");
   absl::StatusOr<int64_t> max_errors = flags->Int("max-errors", -1);
@@ -33,6 +35,12 @@ int ReindexCommand(int argc, char** argv) {
        {data_dir.status(), max_errors.status(), threads.status(), keep.status()}) {
     if (!status.ok()) return Fail(status);
   }
+  analyzers::AnalyzerOptions analyzer;
+  const std::string profile = flags->Get("analyzer").value_or("fashion");
+  if (!analyzers::ParseProfile(profile, analyzer.profile)) {
+    return Fail(InvalidParameter(
+        "analyzer", StrCat("--analyzer must be fashion or baseline, got '", profile, "'")));
+  }
   const bool quiet = flags->Has("quiet");
   int64_t printed = 0;
   indexer::ReindexOptions options{
@@ -41,7 +49,8 @@ int ReindexCommand(int argc, char** argv) {
       .max_errors = *max_errors,
       .threads = static_cast<int>(*threads),
       .keep_generations = static_cast<int>(*keep),
-      .analyzer = {},
+      .analyzer = analyzer,
+      .vocabulary_dir = flags->Get("vocabulary").value_or(""),
       .on_error =
           [&](const indexer::RecordError& error) {
             if (quiet || printed++ >= kPrintedRejections) return;

@@ -1,7 +1,7 @@
-#include "base/strings.h"
 #include "indexer/document_builder.h"
 
 #include "absl/strings/str_join.h"
+#include "base/strings.h"
 #include "catalog/index_schema.h"
 
 namespace vitrine::indexer {
@@ -9,20 +9,32 @@ namespace {
 
 namespace schema = catalog::schema;
 
-void AddText(Xapian::Document& doc, const analyzers::Analyzer& analyzer,
-             const schema::TextField& field, std::string_view text) {
-  if (text.empty()) return;
+void AddTerm(Xapian::Document& doc, const schema::TextField& field, std::string& term,
+             std::string_view text, uint32_t position) {
+  term.resize(field.prefix.size());
+  term.append(text);
+  if (term.size() > 240) return;  // Xapian's term length limit is 245 bytes
+  if (field.positional) {
+    doc.add_posting(term, position + 1);
+  } else {
+    doc.add_term(term);
+  }
+}
+
+// Indexes `text` in `field`; returns the colour families it named.
+std::vector<std::string> AddText(Xapian::Document& doc, const analyzers::Analyzer& analyzer,
+                                 const schema::TextField& field, std::string_view text) {
+  std::vector<std::string> families;
+  if (text.empty()) return families;
   std::string term(field.prefix);
   for (const analyzers::Token& token : analyzer.Analyze(text)) {
-    term.resize(field.prefix.size());
-    term.append(token.term);
-    if (term.size() > 240) continue;  // Xapian's term length limit is 245 bytes
-    if (field.positional) {
-      doc.add_posting(term, token.position + 1);
-    } else {
-      doc.add_term(term);
+    AddTerm(doc, field, term, token.term, token.position);
+    for (const std::string& broader : token.also) {
+      AddTerm(doc, field, term, broader, token.position);
     }
+    if (!token.family.empty()) families.push_back(token.family);
   }
+  return families;
 }
 
 void AddFilter(Xapian::Document& doc, std::string_view field, std::string_view value) {
@@ -56,7 +68,11 @@ Xapian::Document BuildDocument(const catalog::Product& p, const analyzers::Analy
   AddText(doc, analyzer, Field("title"), p.title);
   AddText(doc, analyzer, Field("brand"), p.brand);
   AddText(doc, analyzer, Field("category"), absl::StrJoin(p.category, " "));
-  AddText(doc, analyzer, Field("color"), p.color);
+  // Only the colour field names the product's colour family: a title or
+  // description may mention other colours ("navy dial").
+  for (const std::string& family : AddText(doc, analyzer, Field("color"), p.color)) {
+    doc.add_term(StrCat(schema::kColorFamilyPrefix, family));
+  }
   AddText(doc, analyzer, Field("gender"), p.gender);
   AddText(doc, analyzer, Field("description"), p.description);
 
@@ -66,7 +82,11 @@ Xapian::Document BuildDocument(const catalog::Product& p, const analyzers::Analy
   AddFilter(doc, "SEASON", p.season);
   AddFilter(doc, "MATERIAL", p.material);
   for (const std::string& level : p.category) AddFilter(doc, "CATEGORY", level);
-  for (const std::string& size : p.sizes) AddFilter(doc, "SIZE", size);
+  for (const std::string& size : p.sizes) {
+    AddFilter(doc, "SIZE", size);
+    const std::string term = StrCat(schema::kSizePrefix, analyzer.SizeTerm(size));
+    if (term.size() > schema::kSizePrefix.size() && term.size() <= 240) doc.add_boolean_term(term);
+  }
   if (p.in_stock) AddFilter(doc, "INSTOCK", *p.in_stock ? "true" : "false");
 
   SetNumber(doc, schema::kSlotPrice, p.price);
@@ -81,6 +101,47 @@ Xapian::Document BuildDocument(const catalog::Product& p, const analyzers::Analy
   doc.add_value(schema::kSlotMaterial, p.material);
   if (!p.category.empty()) doc.add_value(schema::kSlotCategoryLeaf, p.category.back());
   return doc;
+}
+
+}  // namespace vitrine::indexer
+
+namespace vitrine::indexer {
+
+std::vector<std::string> TextFieldTerms(const analyzers::Analyzer& analyzer, std::string_view field,
+                                        std::string_view text) {
+  catalog::Product product;
+  if (field == "title")
+    product.title = text;
+  else if (field == "brand")
+    product.brand = text;
+  else if (field == "category")
+    product.category = {std::string(text)};
+  else if (field == "color")
+    product.color = text;
+  else if (field == "gender")
+    product.gender = text;
+  else if (field == "description")
+    product.description = text;
+  else
+    return {};
+  const Xapian::Document document = BuildDocument(product, analyzer);
+  // A term belongs to a prefix when the prefix is followed by a non-capital
+  // (Xapian's convention), so "XC" does not claim "XCOLblue".
+  auto has_prefix = [](const std::string& term, std::string_view prefix) {
+    return term.starts_with(prefix) &&
+           (term.size() == prefix.size() ||
+            !(term[prefix.size()] >= 'A' && term[prefix.size()] <= 'Z'));
+  };
+  const std::string_view prefix = Field(field).prefix;
+  std::vector<std::string> terms;
+  for (Xapian::TermIterator it = document.termlist_begin(); it != document.termlist_end(); ++it) {
+    const std::string term = *it;
+    if (has_prefix(term, prefix) ||
+        (field == "color" && has_prefix(term, schema::kColorFamilyPrefix))) {
+      terms.push_back(term);
+    }
+  }
+  return terms;
 }
 
 }  // namespace vitrine::indexer

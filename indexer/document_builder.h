@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "analyzers/analyzer.h"
 #include "catalog/product.h"
@@ -15,6 +16,13 @@ namespace vitrine::indexer {
 // Builds the document for `product`; `text` analyses the free-text fields.
 // Thread-safe: documents for different products may be built concurrently.
 Xapian::Document BuildDocument(const catalog::Product& product, const analyzers::Analyzer& text);
+
+// The terms BuildDocument indexes for `text` in the text field `field` ("title",
+// "brand", "category", "color", "gender", "description"), prefixes included; for
+// "color" also the colour family terms. Empty for an unknown field. Shows what
+// the analyzer makes of a string (`vitrine analyze`, GET /v1/analyze).
+std::vector<std::string> TextFieldTerms(const analyzers::Analyzer& analyzer,
+                                        std::string_view field, std::string_view text);
 
 // The filter form of a display value: "Navy Blue" -> "navy blue". Query filters
 // normalise the same way, so filters match case- and accent-insensitively.

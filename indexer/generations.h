@@ -6,6 +6,7 @@
 //   <data-dir>/LOCK                      held by the one process building a generation
 //   <data-dir>/generations/000007/xapian     Xapian glass database
 //   <data-dir>/generations/000007/snapshots  RocksDB product snapshots
+//   <data-dir>/generations/000007/analyzers  analyzer profile and vocabulary
 //   <data-dir>/generations/000007/MANIFEST.json  counts, feeds, time; written last
 #pragma once
 
@@ -25,6 +26,9 @@ struct Generation {
   std::string xapian_path() const { return path + "/xapian"; }
   std::string snapshot_path() const { return path + "/snapshots"; }
   std::string manifest_path() const { return path + "/MANIFEST.json"; }
+  // The analyzer the generation was built with: PROFILE ("fashion" or "baseline")
+  // and the vocabulary files, so queries are analysed exactly as the index was.
+  std::string analyzers_path() const { return path + "/analyzers"; }
 };
 
 struct GenerationInfo {

@@ -1,10 +1,10 @@
-#include "base/strings.h"
 #include "indexer/reindex.h"
 
 #include <xapian.h>
 
 #include <chrono>
 #include <deque>
+#include <filesystem>
 #include <future>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -12,6 +12,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "base/status.h"
+#include "base/strings.h"
 #include "catalog/index_schema.h"
 #include "catalog/product_store.h"
 #include "indexer/document_builder.h"
@@ -35,8 +36,7 @@ struct Prepared {
 using Chunk = std::vector<FeedRecord>;
 using PreparedChunk = std::vector<Prepared>;
 
-PreparedChunk Prepare(const FeedReader& reader, const analyzers::Analyzer& analyzer,
-                      Chunk chunk) {
+PreparedChunk Prepare(const FeedReader& reader, const analyzers::Analyzer& analyzer, Chunk chunk) {
   PreparedChunk out(chunk.size());
   for (size_t i = 0; i < chunk.size(); ++i) {
     out[i].line = chunk[i].line;
@@ -68,9 +68,9 @@ class GenerationWriter {
       if (prepared.status.ok()) {
         auto [it, inserted] = first_line_.try_emplace(prepared.id, file, prepared.line);
         if (!inserted) {
-          prepared.status = InvalidParameter(
-              "id", StrCat("duplicate id '", prepared.id, "' (first seen at ",
-                                 it->second.first, " line ", it->second.second, ")"));
+          prepared.status =
+              InvalidParameter("id", StrCat("duplicate id '", prepared.id, "' (first seen at ",
+                                            it->second.first, " line ", it->second.second, ")"));
         }
       }
       if (!prepared.status.ok()) {
@@ -94,8 +94,8 @@ class GenerationWriter {
     }
     if (options_.max_errors >= 0 && rejected_ > static_cast<uint64_t>(options_.max_errors)) {
       return absl::AbortedError(StrCat("more than ", options_.max_errors,
-                                             " records rejected (--max-errors); the live index "
-                                             "is unchanged"));
+                                       " records rejected (--max-errors); the live index "
+                                       "is unchanged"));
     }
     return absl::OkStatus();
   }
@@ -153,14 +153,13 @@ absl::Status Verify(const Generation& generation, uint64_t accepted) {
   const Xapian::Database database(generation.xapian_path());
   if (database.get_doccount() != accepted) {
     return absl::DataLossError(StrCat("verification failed: the index holds ",
-                                            database.get_doccount(), " documents, expected ",
-                                            accepted));
+                                      database.get_doccount(), " documents, expected ", accepted));
   }
   ASSIGN_OR_RETURN(auto store, catalog::ProductStore::Open(generation.snapshot_path(), {}));
   ASSIGN_OR_RETURN(uint64_t snapshots, store->Count());
   if (snapshots != accepted) {
     return absl::DataLossError(StrCat("verification failed: the store holds ", snapshots,
-                                            " products, expected ", accepted));
+                                      " products, expected ", accepted));
   }
   return absl::OkStatus();
 }
@@ -176,8 +175,37 @@ absl::Status WriteManifest(const Generation& generation, const ReindexOptions& o
       {"documents", summary.accepted},
       {"rejected", summary.rejected},
       {"build_seconds", summary.seconds},
+      {"analyzer", std::string(analyzers::ProfileName(options.analyzer.profile))},
   };
   return WriteFileAtomically(generation.manifest_path(), manifest.dump(2) + "\n");
+}
+
+// Loads the analyzer the options ask for and records it in the generation, so
+// that the generation is searched with exactly the analysis it was built with.
+absl::StatusOr<analyzers::Analyzer> PrepareAnalyzer(const Generation& generation,
+                                                    const ReindexOptions& options) {
+  std::error_code error;
+  std::filesystem::create_directories(generation.analyzers_path(), error);
+  if (error) {
+    return absl::InternalError(
+        StrCat("creating ", generation.analyzers_path(), ": ", error.message()));
+  }
+  RETURN_IF_ERROR(
+      WriteFileAtomically(generation.analyzers_path() + "/PROFILE",
+                          StrCat(analyzers::ProfileName(options.analyzer.profile), "\n")));
+  if (options.analyzer.profile != analyzers::Profile::kFashion) {
+    return analyzers::Analyzer(options.analyzer);
+  }
+  const std::string dir =
+      options.vocabulary_dir.empty() ? analyzers::DefaultVocabularyDir() : options.vocabulary_dir;
+  ASSIGN_OR_RETURN(std::vector<analyzers::VocabularyFile> files,
+                   analyzers::ReadVocabularyFiles(dir));
+  ASSIGN_OR_RETURN(std::shared_ptr<const analyzers::Vocabulary> vocabulary,
+                   analyzers::Vocabulary::Parse(files));
+  for (const auto& [name, contents] : files) {
+    RETURN_IF_ERROR(WriteFileAtomically(generation.analyzers_path() + "/" + name, contents));
+  }
+  return analyzers::Analyzer(options.analyzer, std::move(vocabulary));
 }
 
 absl::StatusOr<ReindexSummary> Build(const DataDir& dir, const Generation& generation,
@@ -189,10 +217,11 @@ absl::StatusOr<ReindexSummary> Build(const DataDir& dir, const Generation& gener
   // The generation is synced once, as a whole, before it can become current.
   Xapian::WritableDatabase database(generation.xapian_path(),
                                     Xapian::DB_CREATE | Xapian::DB_NO_SYNC);
-  ASSIGN_OR_RETURN(auto store, catalog::ProductStore::Open(
-                                   generation.snapshot_path(), {.mode = catalog::StoreMode::kReadWrite}));
+  ASSIGN_OR_RETURN(auto store,
+                   catalog::ProductStore::Open(generation.snapshot_path(),
+                                               {.mode = catalog::StoreMode::kReadWrite}));
   GenerationWriter writer(options, std::move(database), std::move(store));
-  const analyzers::Analyzer analyzer(options.analyzer);
+  ASSIGN_OR_RETURN(const analyzers::Analyzer analyzer, PrepareAnalyzer(generation, options));
   for (const std::string& feed : options.feeds) {
     RETURN_IF_ERROR(IndexFeed(feed, analyzer, threads, writer));
   }
@@ -204,8 +233,7 @@ absl::StatusOr<ReindexSummary> Build(const DataDir& dir, const Generation& gener
   summary.generation = generation.id;
   summary.accepted = writer.accepted();
   summary.rejected = writer.rejected();
-  summary.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   summary.docs_per_second = summary.seconds > 0 ? summary.accepted / summary.seconds : 0;
   RETURN_IF_ERROR(WriteManifest(generation, options, summary));
   RETURN_IF_ERROR(dir.Activate(generation));

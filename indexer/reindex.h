@@ -32,6 +32,9 @@ struct ReindexOptions {
   int threads = 0;          // analysis threads besides the writer; 0: one per core
   int keep_generations = 3; // complete generations kept besides the current one
   analyzers::AnalyzerOptions analyzer;
+  // Vocabulary for Profile::kFashion (data/analyzers/*.json); empty: the default
+  // (analyzers::DefaultVocabularyDir()). Copied into the generation.
+  std::string vocabulary_dir;
   // Called once per rejected record, in feed order, from the calling thread.
   std::function<void(const RecordError&)> on_error;
 };

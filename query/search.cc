@@ -2,6 +2,8 @@
 
 #include <xapian.h>
 
+#include <fstream>
+
 #include "base/status.h"
 #include "base/strings.h"
 #include "base/utf8.h"
@@ -12,23 +14,94 @@ namespace {
 
 namespace schema = catalog::schema;
 
+constexpr double kColorFamilyWeight = 0.5;  // "blue" finds navy, after blue
+constexpr double kGenderWeight = 4.0;       // a stated gender re-orders strongly
+
+Xapian::Query Term(std::string_view prefix, std::string_view term) {
+  std::string text(prefix);
+  text.append(term);
+  return Xapian::Query(text);
+}
+
 // A word matches in any text field; each field scales its BM25 contribution, so
 // a title match outranks the same word in a description.
 Xapian::Query WordQuery(const std::string& term) {
   std::vector<Xapian::Query> fields;
   fields.reserve(schema::kTextFields.size());
   for (const schema::TextField& field : schema::kTextFields) {
-    fields.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
-                        Xapian::Query(std::string(field.prefix) + term), field.weight);
+    fields.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Term(field.prefix, term), field.weight);
   }
   return Xapian::Query(Xapian::Query::OP_OR, fields.begin(), fields.end());
 }
 
-Xapian::Query TextQuery(const std::vector<analyzers::Token>& tokens, Xapian::Query::op op) {
-  std::vector<Xapian::Query> words;
-  words.reserve(tokens.size());
-  for (const analyzers::Token& token : tokens) words.push_back(WordQuery(token.term));
-  return Xapian::Query(op, words.begin(), words.end());
+// The query for one analysed token, by what the vocabulary recognised it as.
+Xapian::Query TokenQuery(const analyzers::Token& token, const analyzers::Analyzer& analyzer) {
+  switch (token.kind) {
+    case analyzers::TokenKind::kColor:
+      // The exact colour anywhere, or (weighted lower) the product's colour family.
+      return Xapian::Query(
+          Xapian::Query::OP_OR, WordQuery(token.term),
+          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                        Term(schema::kColorFamilyPrefix, token.family), kColorFamilyWeight));
+    case analyzers::TokenKind::kGender: {
+      // Products of a matching gender (a unisex product fits men and women), or
+      // the word in the title when a product has no gender.
+      std::vector<Xapian::Query> genders = {Term(schema::kTextFields[0].prefix, token.term)};
+      const analyzers::Vocabulary* vocabulary = analyzer.vocabulary();
+      if (vocabulary != nullptr) {
+        for (const std::string& match : vocabulary->GenderMatches(token.term)) {
+          genders.push_back(Term("XG", match));
+        }
+      }
+      return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                           Xapian::Query(Xapian::Query::OP_OR, genders.begin(), genders.end()),
+                           kGenderWeight);
+    }
+    case analyzers::TokenKind::kSize:
+      // A product that comes in that size, or the size written in its text.
+      return Xapian::Query(Xapian::Query::OP_OR, WordQuery(token.term),
+                           Term(schema::kSizePrefix, token.term));
+    case analyzers::TokenKind::kWord:
+      break;
+  }
+  return WordQuery(token.term);
+}
+
+// Every non-gender token must match; stated genders re-order the matches rather
+// than exclude the rest (a shopper asking for "boys jeans" still sees other jeans
+// after the boys' ones). `any` relaxes to products matching any token.
+Xapian::Query TextQuery(const std::vector<analyzers::Token>& tokens,
+                        const analyzers::Analyzer& analyzer, bool any) {
+  std::vector<Xapian::Query> required, preferred;
+  for (const analyzers::Token& token : tokens) {
+    const bool gender = token.kind == analyzers::TokenKind::kGender;
+    (gender && !any ? preferred : required).push_back(TokenQuery(token, analyzer));
+  }
+  if (required.empty()) required.swap(preferred);
+  Xapian::Query query(any ? Xapian::Query::OP_OR : Xapian::Query::OP_AND, required.begin(),
+                      required.end());
+  if (preferred.empty()) return query;
+  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
+                       Xapian::Query(Xapian::Query::OP_OR, preferred.begin(), preferred.end()));
+}
+
+// The analyzer a generation was built with (see indexer/reindex.cc).
+absl::StatusOr<std::shared_ptr<const analyzers::Analyzer>> LoadAnalyzer(const std::string& path) {
+  std::ifstream in(path + "/PROFILE");
+  std::string name;
+  if (path.empty() || !(in >> name)) return std::make_shared<const analyzers::Analyzer>();
+  analyzers::AnalyzerOptions options;
+  if (!analyzers::ParseProfile(name, options.profile)) {
+    return absl::DataLossError(StrCat(path, "/PROFILE names an unknown analyzer '", name, "'"));
+  }
+  if (options.profile != analyzers::Profile::kFashion) {
+    return std::make_shared<const analyzers::Analyzer>(options);
+  }
+  ASSIGN_OR_RETURN(std::vector<analyzers::VocabularyFile> files,
+                   analyzers::ReadVocabularyFiles(path));
+  ASSIGN_OR_RETURN(std::shared_ptr<const analyzers::Vocabulary> vocabulary,
+                   analyzers::Vocabulary::Parse(files));
+  return std::make_shared<const analyzers::Analyzer>(options, std::move(vocabulary));
 }
 
 }  // namespace
@@ -59,16 +132,16 @@ absl::StatusOr<std::shared_ptr<const Index>> OpenIndex(const IndexSource& source
     return absl::UnavailableError(
         StrCat("opening index ", source.xapian_path, ": ", e.get_description()));
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<catalog::ProductStore> store,
-                   catalog::ProductStore::Open(source.snapshot_path,
-                                               {.mode = catalog::StoreMode::kReadOnly}));
+  ASSIGN_OR_RETURN(index->analyzer_, LoadAnalyzer(source.analyzers_path));
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<catalog::ProductStore> store,
+      catalog::ProductStore::Open(source.snapshot_path, {.mode = catalog::StoreMode::kReadOnly}));
   index->store_ = std::move(store);
   return std::shared_ptr<const Index>(std::move(index));
 }
 
 struct Searcher::Impl {
   Xapian::Database database;
-  analyzers::Analyzer analyzer;
   SearchOptions options;
 
   absl::StatusOr<SearchResponse> Run(const SearchRequest& request, const Index& index);
@@ -76,10 +149,11 @@ struct Searcher::Impl {
 
 absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
                                                    const Index& index) {
+  const analyzers::Analyzer& analyzer = index.analyzer();
   const std::vector<analyzers::Token> tokens = analyzer.Analyze(request.q);
   if (tokens.size() > options.limits.max_query_words) {
-    return InvalidParameter("q", StrCat("q has more than ", options.limits.max_query_words,
-                                        " words"));
+    return InvalidParameter("q",
+                            StrCat("q has more than ", options.limits.max_query_words, " words"));
   }
   Xapian::Enquire enquire(database);
   enquire.set_docid_order(Xapian::Enquire::ASCENDING);  // deterministic ties
@@ -87,9 +161,10 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
     enquire.set_query(Xapian::Query::MatchAll);
     enquire.set_weighting_scheme(Xapian::BoolWeight());
   } else {
-    enquire.set_query(TextQuery(tokens, Xapian::Query::OP_AND));
+    enquire.set_query(TextQuery(tokens, analyzer, /*any=*/false));
   }
-  const Xapian::doccount first = static_cast<Xapian::doccount>((request.page - 1) * request.per_page);
+  const Xapian::doccount first =
+      static_cast<Xapian::doccount>((request.page - 1) * request.per_page);
   const Xapian::doccount check_at_least =
       std::max<Xapian::doccount>(options.limits.exact_total_up_to, first + request.per_page);
   Xapian::MSet matches = enquire.get_mset(first, request.per_page, check_at_least);
@@ -97,18 +172,20 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   SearchResponse response;
   if (matches.get_matches_estimated() == 0 && tokens.size() > 1) {
     // No product has every word: rather than an empty page, rank by any word.
-    enquire.set_query(TextQuery(tokens, Xapian::Query::OP_OR));
+    enquire.set_query(TextQuery(tokens, analyzer, /*any=*/true));
     matches = enquire.get_mset(first, request.per_page, check_at_least);
     response.relaxed = true;
   }
   response.total = matches.get_matches_estimated();
-  response.total_is_estimate = matches.get_matches_lower_bound() != matches.get_matches_upper_bound();
+  response.total_is_estimate =
+      matches.get_matches_lower_bound() != matches.get_matches_upper_bound();
 
   std::vector<std::string> ids;
   ids.reserve(matches.size());
   for (Xapian::MSetIterator it = matches.begin(); it != matches.end(); ++it) {
     ids.push_back(it.get_document().get_data());
-    response.hits.push_back(SearchHit{.id = ids.back(), .score = it.get_weight(), .product_json = {}});
+    response.hits.push_back(
+        SearchHit{.id = ids.back(), .score = it.get_weight(), .product_json = {}});
   }
   ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> snapshots, index.store().MultiGet(ids));
   for (size_t i = 0; i < snapshots.size(); ++i) {
@@ -124,8 +201,7 @@ Searcher::~Searcher() = default;
 absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Create(std::shared_ptr<const Index> index,
                                                            const SearchOptions& options) {
   try {
-    auto impl = std::unique_ptr<Impl>(new Impl{Xapian::Database(index->xapian_path()),
-                                               analyzers::Analyzer(options.analyzer), options});
+    auto impl = std::unique_ptr<Impl>(new Impl{Xapian::Database(index->xapian_path()), options});
     return std::unique_ptr<Searcher>(new Searcher(std::move(index), std::move(impl)));
   } catch (const Xapian::Error& e) {
     return absl::UnavailableError(StrCat("opening index reader: ", e.get_description()));

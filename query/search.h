@@ -22,7 +22,7 @@
 namespace vitrine::query {
 
 struct SearchLimits {
-  int max_per_page = 100;       // larger per_page is a 400
+  int max_per_page = 100;         // larger per_page is a 400
   int max_result_window = 10000;  // page * per_page may not go deeper
   size_t max_query_bytes = 512;
   size_t max_query_words = 32;
@@ -56,6 +56,9 @@ struct IndexSource {
   std::string generation;
   std::string xapian_path;
   std::string snapshot_path;
+  // The generation's analyzer (PROFILE and vocabulary files, as written by the
+  // reindex); empty or missing: the plain analyzer without vocabulary.
+  std::string analyzers_path;
 };
 
 class Index {
@@ -64,11 +67,14 @@ class Index {
   const std::string& xapian_path() const { return source_.xapian_path; }
   const catalog::ProductStore& store() const { return *store_; }
   uint64_t documents() const { return documents_; }
+  // The analysis the generation was built with; queries go through the same.
+  const analyzers::Analyzer& analyzer() const { return *analyzer_; }
 
  private:
   friend absl::StatusOr<std::shared_ptr<const Index>> OpenIndex(const IndexSource&);
   IndexSource source_;
   std::shared_ptr<catalog::ProductStore> store_;
+  std::shared_ptr<const analyzers::Analyzer> analyzer_;
   uint64_t documents_ = 0;
 };
 
@@ -77,7 +83,6 @@ absl::StatusOr<std::shared_ptr<const Index>> OpenIndex(const IndexSource& source
 
 struct SearchOptions {
   SearchLimits limits;
-  analyzers::AnalyzerOptions analyzer;
 };
 
 class Searcher {

@@ -4,11 +4,16 @@
 
 #include "base/status.h"
 #include "base/strings.h"
+#include "base/utf8.h"
+#include "catalog/index_schema.h"
+#include "indexer/document_builder.h"
 #include "server/errors.h"
 #include "server/json_writer.h"
 
 namespace vitrine::server {
 namespace {
+
+constexpr size_t kMaxAnalyzeBytes = 4096;
 
 absl::StatusOr<int> PositiveInt(std::string_view name, std::string_view text) {
   std::optional<int64_t> value = ParseInt64(text);
@@ -95,6 +100,61 @@ HttpResponse HandleGetProduct(std::string_view id, query::SearcherPool& searcher
   if (!product.ok()) return ErrorResponse(product.status());
   HttpResponse response;
   response.body = std::move(*product);
+  return response;
+}
+
+HttpResponse HandleAnalyze(const Target& target, query::SearcherPool& searchers) {
+  std::string text;
+  for (const auto& [name, value] : target.params) {
+    if (name != "text")
+      return ErrorResponse(InvalidParameter(name, StrCat("unknown parameter '", name, "'")));
+    text = value;
+  }
+  if (text.size() > kMaxAnalyzeBytes) {
+    return ErrorResponse(
+        InvalidParameter("text", StrCat("text is longer than ", kMaxAnalyzeBytes, " bytes")));
+  }
+  if (!IsValidUtf8(text)) return ErrorResponse(InvalidParameter("text", "text is not valid UTF-8"));
+  std::shared_ptr<const query::Index> index = searchers.current();
+  if (index == nullptr)
+    return ErrorResponse(absl::UnavailableError("no index is being served yet"));
+  const analyzers::Analyzer& analyzer = index->analyzer();
+  HttpResponse response;
+  std::string& out = response.body;
+  out.append(R"({"text":)");
+  AppendJsonString(out, text);
+  out.append(R"(,"analyzer":)");
+  AppendJsonString(out, analyzers::ProfileName(analyzer.options().profile));
+  out.append(R"(,"tokens":[)");
+  bool first = true;
+  for (const analyzers::Token& token : analyzer.Analyze(text)) {
+    out.append(first ? "" : ",");
+    first = false;
+    out.append(R"({"term":)");
+    AppendJsonString(out, token.term);
+    out.append(StrCat(R"(,"position":)", token.position, R"(,"kind":")",
+                      analyzers::TokenKindName(token.kind), "\""));
+    if (!token.family.empty()) {
+      out.append(R"(,"family":)");
+      AppendJsonString(out, token.family);
+    }
+    out.push_back('}');
+  }
+  out.append(R"(],"fields":{)");
+  first = true;
+  for (const catalog::schema::TextField& field : catalog::schema::kTextFields) {
+    out.append(first ? "" : ",");
+    first = false;
+    AppendJsonString(out, field.name);
+    out.append(":[");
+    const std::vector<std::string> terms = indexer::TextFieldTerms(analyzer, field.name, text);
+    for (size_t i = 0; i < terms.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      AppendJsonString(out, terms[i]);
+    }
+    out.push_back(']');
+  }
+  out.append("}}");
   return response;
 }
 

@@ -11,6 +11,9 @@ namespace vitrine::server {
 
 HttpResponse HandleSearch(const Target& target, query::SearcherPool& searchers);
 HttpResponse HandleGetProduct(std::string_view id, query::SearcherPool& searchers);
+// GET /v1/analyze?text=...: what the serving index's analyzer makes of `text`:
+// tokens (term, position, kind, colour family) and the terms of each text field.
+HttpResponse HandleAnalyze(const Target& target, query::SearcherPool& searchers);
 HttpResponse HandleHealth();
 HttpResponse HandleReady(query::SearcherPool& searchers);
 HttpResponse HandleMetrics(const Metrics& metrics);

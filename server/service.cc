@@ -55,7 +55,8 @@ absl::Status Service::Impl::Reload() {
   ASSIGN_OR_RETURN(std::shared_ptr<const query::Index> index,
                    query::OpenIndex({.generation = generation->id,
                                      .xapian_path = generation->xapian_path(),
-                                     .snapshot_path = generation->snapshot_path()}));
+                                     .snapshot_path = generation->snapshot_path(),
+                           .analyzers_path = generation->analyzers_path()}));
   searchers.Publish(index);
   metrics.SetIndex(index->generation(), index->documents());
   std::string fields = R"("generation":)";

@@ -32,7 +32,8 @@ inline std::shared_ptr<const Index> BuildIndex(const std::string& data_dir, std:
   absl::StatusOr<std::shared_ptr<const Index>> index =
       OpenIndex({.generation = generation->id,
                  .xapian_path = generation->xapian_path(),
-                 .snapshot_path = generation->snapshot_path()});
+                 .snapshot_path = generation->snapshot_path(),
+                 .analyzers_path = generation->analyzers_path()});
   if (!index.ok()) throw std::runtime_error(index.status().ToString());
   return *index;
 }

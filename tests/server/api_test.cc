@@ -23,7 +23,8 @@ std::shared_ptr<const query::Index> BuildFixtureIndex(const std::string& data_di
   indexer::Generation generation = indexer::DataDir::Open(data_dir)->Current().value();
   return query::OpenIndex({.generation = generation.id,
                            .xapian_path = generation.xapian_path(),
-                           .snapshot_path = generation.snapshot_path()})
+                           .snapshot_path = generation.snapshot_path(),
+                           .analyzers_path = generation.analyzers_path()})
       .value();
 }
 

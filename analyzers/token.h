@@ -1,0 +1,29 @@
+// Token: one term of analysed text, and what the fashion vocabulary recognised it
+// as. Shared by the Analyzer and the Vocabulary.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vitrine::analyzers {
+
+// The query side treats the kinds differently: colours also match their family,
+// genders are a preference rather than a requirement, sizes match product sizes.
+enum class TokenKind { kWord, kColor, kGender, kSize };
+
+std::string_view TokenKindName(TokenKind kind);  // "word", "color", "gender", "size"
+
+// Terms of one input word (or of one compound such as "t shirt") share a
+// position, so a phrase query over positions sees the input's word order.
+struct Token {
+  std::string term;
+  uint32_t position = 0;
+  TokenKind kind = TokenKind::kWord;
+  std::string family;             // colour family term ("blue" for navy); else empty
+  std::vector<std::string> also;  // broader terms indexed beside `term` ("shoe")
+
+  friend bool operator==(const Token&, const Token&) = default;
+};
+
+}  // namespace vitrine::analyzers
