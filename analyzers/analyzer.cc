@@ -43,6 +43,16 @@ bool IsDimensions(std::string_view word) {
   return x != std::string_view::npos && IsDigits(word.substr(0, x)) && IsDigits(word.substr(x + 1));
 }
 
+std::vector<std::string> SplitOnUnderscore(std::string_view text) {
+  std::vector<std::string> parts;
+  for (size_t start = 0; start <= text.size();) {
+    const size_t end = std::min(text.find('_', start), text.size());
+    if (end > start) parts.emplace_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return parts;
+}
+
 // One normalised word on its way to becoming a token.
 struct Word {
   std::string text;  // normalised, apostrophes stripped
@@ -63,6 +73,8 @@ std::string_view TokenKindName(TokenKind kind) {
       return "gender";
     case TokenKind::kSize:
       return "size";
+    case TokenKind::kStop:
+      return "stop";
   }
   return "word";
 }
@@ -91,7 +103,9 @@ std::vector<std::string> Analyzer::Words(std::string_view text) const {
   // "3/4 sleeve": a fraction stays one word. Word breaking keeps "3_4" together;
   // the slash comes back below.
   bool fraction = false;
-  for (int32_t i = 1; i + 1 < normalized.length(); ++i) {
+  // (Only when the text has no underscore of its own, so "_" means a fraction.)
+  const bool has_underscore = normalized.indexOf(u'_') >= 0;
+  for (int32_t i = 1; i + 1 < normalized.length() && !has_underscore; ++i) {
     if (normalized[i] == u'/' && u_isdigit(normalized[i - 1]) && u_isdigit(normalized[i + 1])) {
       normalized.setCharAt(i, u'_');
       fraction = true;
@@ -100,7 +114,19 @@ std::vector<std::string> Analyzer::Words(std::string_view text) const {
   internal::ForEachWord(normalized, [&](const icu::UnicodeString& word) {
     std::string utf8;
     word.toUTF8String(utf8);
-    if (fraction) std::replace(utf8.begin(), utf8.end(), '_', '/');
+    if (fraction && utf8.find('_') != std::string::npos) {
+      // Only a word that is exactly a fraction stays whole ("3/4"); "5/4x10"
+      // splits back into "5" and "4x10", as it would have without the rule.
+      const size_t underscore = utf8.find('_');
+      if (IsDigits(utf8.substr(0, underscore)) && IsDigits(utf8.substr(underscore + 1))) {
+        utf8[underscore] = '/';
+      } else {
+        for (std::string& part : SplitOnUnderscore(utf8)) {
+          words.push_back(StripApostrophes(std::move(part)));
+        }
+        return;
+      }
+    }
     utf8 = StripApostrophes(std::move(utf8));
     if (!utf8.empty()) words.push_back(std::move(utf8));
   });
@@ -123,42 +149,49 @@ std::vector<Token> Analyzer::Analyze(std::string_view text) const {
   uint32_t position = 0;
   for (std::string& word : Words(text)) {
     const bool stop = vocabulary_ != nullptr && vocabulary_->IsStopWord(word);
-    std::string stem = stop ? std::string() : TermFor(word);
+    std::string stem = TermFor(word);
     words.push_back(Word{std::move(word), std::move(stem), position++, stop});
   }
 
   std::vector<Token> tokens;
   tokens.reserve(words.size());
   std::string phrase;
+  bool next_is_size = false;
+  // Every token pushed below (bar stop words) passes through here.
+  auto push = [&](Token token) {
+    if (next_is_size) token.kind = TokenKind::kSize;
+    next_is_size = false;
+    tokens.push_back(std::move(token));
+  };
   for (size_t i = 0; i < words.size(); ++i) {
-    if (words[i].stop) continue;
     Token token{.term = words[i].stem, .position = words[i].position};
-    if (vocabulary_ == nullptr) {
+    if (words[i].stop) {
+      token.kind = TokenKind::kStop;
       tokens.push_back(std::move(token));
+      continue;
+    }
+    if (vocabulary_ == nullptr) {
+      push(std::move(token));
       continue;
     }
     // Sizes written as waist and length: "w32 l34" and "32x34" are both "32x34".
     if (i + 1 < words.size() && IsWaistLength(words[i].text, words[i + 1].text)) {
       token.term = words[i].text.substr(1) + "x" + words[i + 1].text.substr(1);
       token.kind = TokenKind::kSize;
-      tokens.push_back(std::move(token));
+      push(std::move(token));
       ++i;
       continue;
     }
-    // "size 6", "size xl": the word after "size" is a size whatever it is.
+    // "size 6", "size xl", "size extra large": what follows "size" is a size,
+    // whatever it is; "size" itself is not a term.
     if (words[i].text == "size" && i + 1 < words.size() && !words[i + 1].stop) {
-      const Vocabulary::Entry* size = vocabulary_->Find(words[i + 1].stem);
-      token.term =
-          size != nullptr && size->kind == TokenKind::kSize ? size->term : words[i + 1].text;
-      token.kind = TokenKind::kSize;
-      tokens.push_back(std::move(token));
-      ++i;
+      next_is_size = true;
       continue;
     }
     if (IsDimensions(words[i].text)) {
       token.term = words[i].text;
       token.kind = TokenKind::kSize;
-      tokens.push_back(std::move(token));
+      push(std::move(token));
       continue;
     }
     // The longest vocabulary phrase starting here wins ("navy blue" over "navy").
@@ -186,7 +219,7 @@ std::vector<Token> Analyzer::Analyze(std::string_view text) const {
       token.family = entry->family;
       token.also = entry->also;
     }
-    tokens.push_back(std::move(token));
+    push(std::move(token));
     i += length - 1;
   }
   return tokens;

@@ -4,15 +4,17 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace vitrine::analyzers {
 
 // The query side treats the kinds differently: colours also match their family,
-// genders are a preference rather than a requirement, sizes match product sizes.
-enum class TokenKind { kWord, kColor, kGender, kSize };
+// genders are a preference rather than a requirement, sizes match product sizes,
+// stop words ("for", "the") are indexed but only count when nothing else matches.
+enum class TokenKind { kWord, kColor, kGender, kSize, kStop };
 
-std::string_view TokenKindName(TokenKind kind);  // "word", "color", "gender", "size"
+std::string_view TokenKindName(TokenKind kind);  // "word", "color", "gender", "size", "stop"
 
 // Terms of one input word (or of one compound such as "t shirt") share a
 // position, so a phrase query over positions sees the input's word order.

@@ -46,6 +46,18 @@ class VocabularyBuilder {
   // Gender matches name canonical genders, which are only known once every file
   // is read.
   absl::StatusOr<std::shared_ptr<const Vocabulary>> Finish() {
+    // Broader terms name phrases ("t-shirt"): use their group's term when they
+    // have one, so "also" points at the same term a query for them produces.
+    for (auto& [phrase, entry] : vocabulary_->entries_) {
+      for (std::string& also : entry.also) {
+        const Vocabulary::Entry* target = vocabulary_->Find(also);
+        if (target != nullptr) {
+          also = target->term;
+        } else {
+          std::erase(also, ' ');
+        }
+      }
+    }
     for (auto& [term, matches] : pending_matches_) {
       std::vector<std::string>& resolved = vocabulary_->gender_matches_[term];
       for (const auto& [where, phrase] : matches) {
@@ -135,8 +147,10 @@ class VocabularyBuilder {
   absl::Status AddPhrase(const std::string& file, const std::string& where,
                          const std::string& phrase, const Vocabulary::Entry& entry) {
     auto [it, inserted] = vocabulary_->entries_.try_emplace(phrase, entry);
-    auto [origin, first] = origins_.try_emplace(phrase, StrCat(file, " ", where));
-    if (!inserted && it->second.term != entry.term) {
+    const std::string here = StrCat(file, " ", where);
+    auto [origin, first] = origins_.try_emplace(phrase, here);
+    // The same phrase twice in one group ("t-shirt", "t shirt") is fine.
+    if (!inserted && origin->second != here) {
       return Error(file, where,
                    StrCat("'", phrase, "' is already in ", origin->second, " (as '",
                           it->second.term, "'); a word may belong to one group only"));

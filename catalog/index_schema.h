@@ -26,7 +26,7 @@ struct TextField {
 inline constexpr std::array<TextField, 6> kTextFields = {{
     {"title", "S", 3.0, true},
     {"brand", "XB", 2.0, false},
-    {"category", "XC", 1.5, false},
+    {"category", "XC", 3.0, false},
     {"color", "XCOL", 1.5, false},
     {"gender", "XG", 1.0, false},
     {"description", "XD", 0.5, false},

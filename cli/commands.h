@@ -8,5 +8,7 @@ int ReindexCommand(int argc, char** argv);
 int ServeCommand(int argc, char** argv);
 int GenerationsCommand(int argc, char** argv);
 int SearchCommand(int argc, char** argv);
+int AnalyzeCommand(int argc, char** argv);
+int EvalCommand(int argc, char** argv);
 
 }  // namespace vitrine::cli

@@ -21,6 +21,12 @@ commands:
                Run one search against the current generation and print the JSON.
   generations  list --data-dir DIR
                List index generations.
+  analyze      [--data-dir DIR | --analyzer fashion|baseline [--vocabulary DIR]] TEXT
+               Show the terms the analyzer makes of TEXT, per token and per field.
+  eval         --products FILE --queries FILE --qrels FILE [--k 10]
+               [--analyzer fashion|baseline] [--data-dir DIR] [--worst 20] [--threads N]
+               Index FILE (or use --data-dir's index) and report nDCG@k, recall@100,
+               MRR and the worst queries of a judged query set.
 )";
 
 }  // namespace
@@ -34,6 +40,8 @@ int main(int argc, char** argv) {
   if (command == "reindex") return vitrine::cli::ReindexCommand(argc - 2, argv + 2);
   if (command == "serve") return vitrine::cli::ServeCommand(argc - 2, argv + 2);
   if (command == "search") return vitrine::cli::SearchCommand(argc - 2, argv + 2);
+  if (command == "analyze") return vitrine::cli::AnalyzeCommand(argc - 2, argv + 2);
+  if (command == "eval") return vitrine::cli::EvalCommand(argc - 2, argv + 2);
   if (command == "generations") return vitrine::cli::GenerationsCommand(argc - 2, argv + 2);
   std::fprintf(stderr, "vitrine: unknown command '%s'\n\n%s", argv[1], kUsage);
   return 2;

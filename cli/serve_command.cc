@@ -60,7 +60,7 @@ int SearchCommand(int argc, char** argv) {
       query::OpenIndex({.generation = generation->id,
                         .xapian_path = generation->xapian_path(),
                         .snapshot_path = generation->snapshot_path(),
-                           .analyzers_path = generation->analyzers_path()});
+                        .analyzers_path = generation->analyzers_path()});
   if (!index.ok()) return Fail(index.status());
   absl::StatusOr<std::unique_ptr<query::Searcher>> searcher = query::Searcher::Create(*index, {});
   if (!searcher.ok()) return Fail(searcher.status());
@@ -69,7 +69,7 @@ int SearchCommand(int argc, char** argv) {
   if (!result.ok()) return Fail(result.status());
   std::printf("%llu results%s%s\n", static_cast<unsigned long long>(result->total),
               result->total_is_estimate ? " (estimate)" : "",
-              result->relaxed ? ", relaxed to any word" : "");
+              result->relaxed ? ", relaxed: products with some of the words follow" : "");
   for (const query::SearchHit& hit : result->hits) {
     std::printf("%8.3f  %s\n", hit.score, hit.product_json.c_str());
   }

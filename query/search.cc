@@ -15,7 +15,10 @@ namespace {
 namespace schema = catalog::schema;
 
 constexpr double kColorFamilyWeight = 0.5;  // "blue" finds navy, after blue
-constexpr double kGenderWeight = 4.0;       // a stated gender re-orders strongly
+constexpr double kGenderBoost = 50.0;       // a stated gender ranks its products first
+// Fewer products than this with every word: follow them with partial matches.
+constexpr Xapian::doccount kRelaxBelow = 100;
+constexpr double kAllWordsBoost = 1000.0;  // above any text score
 
 Xapian::Query Term(std::string_view prefix, std::string_view term) {
   std::string text(prefix);
@@ -53,15 +56,21 @@ Xapian::Query TokenQuery(const analyzers::Token& token, const analyzers::Analyze
           genders.push_back(Term("XG", match));
         }
       }
-      return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                           Xapian::Query(Xapian::Query::OP_OR, genders.begin(), genders.end()),
-                           kGenderWeight);
+      // A constant boost for every product of a matching gender, so a men's and a
+      // unisex product earn the same, whatever their terms' frequencies. Combined
+      // with AND_MAYBE below it puts the stated gender first without dropping the
+      // rest; it never adds a product that misses a required word.
+      return Xapian::Query(
+          Xapian::Query::OP_FILTER,
+          Xapian::Query((new Xapian::FixedWeightPostingSource(kGenderBoost))->release()),
+          Xapian::Query(Xapian::Query::OP_OR, genders.begin(), genders.end()));
     }
     case analyzers::TokenKind::kSize:
       // A product that comes in that size, or the size written in its text.
       return Xapian::Query(Xapian::Query::OP_OR, WordQuery(token.term),
                            Term(schema::kSizePrefix, token.term));
     case analyzers::TokenKind::kWord:
+    case analyzers::TokenKind::kStop:
       break;
   }
   return WordQuery(token.term);
@@ -72,12 +81,17 @@ Xapian::Query TokenQuery(const analyzers::Token& token, const analyzers::Analyze
 // after the boys' ones). `any` relaxes to products matching any token.
 Xapian::Query TextQuery(const std::vector<analyzers::Token>& tokens,
                         const analyzers::Analyzer& analyzer, bool any) {
-  std::vector<Xapian::Query> required, preferred;
+  std::vector<Xapian::Query> required, preferred, stop;
   for (const analyzers::Token& token : tokens) {
     const bool gender = token.kind == analyzers::TokenKind::kGender;
-    (gender && !any ? preferred : required).push_back(TokenQuery(token, analyzer));
+    const bool stop_word = token.kind == analyzers::TokenKind::kStop;
+    (stop_word && !any ? stop
+     : gender && !any  ? preferred
+                       : required)
+        .push_back(TokenQuery(token, analyzer));
   }
   if (required.empty()) required.swap(preferred);
+  if (required.empty()) required.swap(stop);  // a query of stop words only
   Xapian::Query query(any ? Xapian::Query::OP_OR : Xapian::Query::OP_AND, required.begin(),
                       required.end());
   if (preferred.empty()) return query;
@@ -170,11 +184,19 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   Xapian::MSet matches = enquire.get_mset(first, request.per_page, check_at_least);
 
   SearchResponse response;
-  if (matches.get_matches_estimated() == 0 && tokens.size() > 1) {
-    // No product has every word: rather than an empty page, rank by any word.
-    enquire.set_query(TextQuery(tokens, analyzer, /*any=*/true));
+  const Xapian::doccount strict_total = matches.get_matches_estimated();
+  if (strict_total < kRelaxBelow && tokens.size() > 1) {
+    // Few or no products have every word: rank those first (a constant boost
+    // above any text score), then products with some of the words, most matched
+    // words and best BM25 first, rather than a short or empty page.
+    const Xapian::Query all_words(
+        Xapian::Query::OP_FILTER,
+        Xapian::Query((new Xapian::FixedWeightPostingSource(kAllWordsBoost))->release()),
+        TextQuery(tokens, analyzer, /*any=*/false));
+    enquire.set_query(
+        Xapian::Query(Xapian::Query::OP_OR, all_words, TextQuery(tokens, analyzer, /*any=*/true)));
     matches = enquire.get_mset(first, request.per_page, check_at_least);
-    response.relaxed = true;
+    response.relaxed = matches.get_matches_estimated() > strict_total;
   }
   response.total = matches.get_matches_estimated();
   response.total_is_estimate =

@@ -74,7 +74,19 @@ TEST_F(SearchTest, RanksTheProductWithEveryWordInItsTitleFirst) {
   const SearchResponse response = Search("navy shirt");
   ASSERT_FALSE(response.hits.empty());
   EXPECT_EQ(response.hits.front().id, "1001");
-  EXPECT_FALSE(response.relaxed);
+}
+
+TEST_F(SearchTest, FollowsFewFullMatchesWithPartialOnes) {
+  // Only 1001 is a navy shirt; other navy products and other shirts follow it,
+  // each below every full match.
+  const SearchResponse response = Search("navy shirt");
+  EXPECT_TRUE(response.relaxed);
+  ASSERT_GE(response.hits.size(), 3u);
+  EXPECT_EQ(response.hits[0].id, "1001");
+  EXPECT_THAT(Ids(response), Contains("1005"));  // navy jacket
+  for (size_t i = 1; i < response.hits.size(); ++i) {
+    EXPECT_LT(response.hits[i].score, response.hits[0].score);
+  }
 }
 
 TEST_F(SearchTest, MatchesWordsByTheirStem) {

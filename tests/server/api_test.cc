@@ -60,11 +60,11 @@ TEST_F(ApiTest, SearchAnswersWithHydratedHits) {
   EXPECT_EQ(body["query"], "navy shirt");
   EXPECT_EQ(body["page"], 1);
   EXPECT_EQ(body["per_page"], 5);
-  EXPECT_EQ(body["total"], 1);
   EXPECT_EQ(body["total_is_estimate"], false);
-  EXPECT_EQ(body["relaxed"], false);
+  EXPECT_EQ(body["relaxed"], true);  // one navy shirt, then other navy things and shirts
+  EXPECT_GT(body["total"].get<int>(), 1);
   EXPECT_TRUE(body["took_ms"].is_number());
-  ASSERT_EQ(body["hits"].size(), 1u);
+  ASSERT_EQ(body["hits"].size(), 5u);
   EXPECT_EQ(body["hits"][0]["id"], "1001");
   EXPECT_GT(body["hits"][0]["score"].get<double>(), 0);
   EXPECT_EQ(body["hits"][0]["product"]["title"], "Turtle Check Men Navy Blue Shirt");
