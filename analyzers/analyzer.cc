@@ -53,6 +53,36 @@ std::vector<std::string> SplitOnUnderscore(std::string_view text) {
   return parts;
 }
 
+// "r.a.k", "u.s.a": single letters joined by dots.
+bool IsDottedAcronym(std::string_view word) {
+  if (word.size() < 3) return false;
+  for (size_t i = 0; i < word.size(); ++i) {
+    const bool letter = word[i] >= 'a' && word[i] <= 'z';
+    if (i % 2 == 0 ? !letter : word[i] != '.') return false;
+  }
+  return true;
+}
+
+// "12", "10.5", "3/4".
+bool IsNumber(std::string_view text) {
+  return !text.empty() && text[0] >= '0' && text[0] <= '9' &&
+         std::all_of(text.begin(), text.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || c == '.' || c == '/'; });
+}
+
+// Where a number ends and a unit of the vocabulary starts in one word ("36in"
+// -> 2), or 0 when the word is not a number glued to a unit.
+size_t UnitSplit(std::string_view word, const Vocabulary* vocabulary) {
+  if (vocabulary == nullptr) return 0;
+  size_t digits = 0;
+  while (digits < word.size() &&
+         ((word[digits] >= '0' && word[digits] <= '9') || word[digits] == '.')) {
+    ++digits;
+  }
+  if (digits == 0 || digits == word.size() || word[0] == '.') return 0;
+  return vocabulary->Unit(word.substr(digits)) != nullptr ? digits : 0;
+}
+
 // One normalised word on its way to becoming a token.
 struct Word {
   std::string text;  // normalised, apostrophes stripped
@@ -128,6 +158,7 @@ std::vector<std::string> Analyzer::Words(std::string_view text) const {
       }
     }
     utf8 = StripApostrophes(std::move(utf8));
+    if (IsDottedAcronym(utf8)) std::erase(utf8, '.');  // "u.s.a" -> "usa"
     if (!utf8.empty()) words.push_back(std::move(utf8));
   });
   return words;
@@ -148,6 +179,14 @@ std::vector<Token> Analyzer::Analyze(std::string_view text) const {
   std::vector<Word> words;
   uint32_t position = 0;
   for (std::string& word : Words(text)) {
+    // "36in", "100ml": a number and its unit, as two words.
+    if (const size_t split = UnitSplit(word, vocabulary_.get()); split != 0) {
+      std::string unit = word.substr(split);
+      word.resize(split);
+      words.push_back(Word{word, word, position++});
+      words.push_back(Word{unit, unit, position++});
+      continue;
+    }
     const bool stop = vocabulary_ != nullptr && vocabulary_->IsStopWord(word);
     std::string stem = TermFor(word);
     words.push_back(Word{std::move(word), std::move(stem), position++, stop});
@@ -165,6 +204,16 @@ std::vector<Token> Analyzer::Analyze(std::string_view text) const {
   };
   for (size_t i = 0; i < words.size(); ++i) {
     Token token{.term = words[i].stem, .position = words[i].position};
+    // A unit after a number: "36 in." and "36 inches" are both "36 inch"; but
+    // not between two numbers ("2-in-1").
+    if (vocabulary_ != nullptr && i > 0 && IsNumber(words[i - 1].text) &&
+        !(i + 1 < words.size() && IsNumber(words[i + 1].text))) {
+      if (const std::string* unit = vocabulary_->Unit(words[i].text)) {
+        token.term = *unit;
+        push(std::move(token));
+        continue;
+      }
+    }
     if (words[i].stop) {
       token.kind = TokenKind::kStop;
       tokens.push_back(std::move(token));

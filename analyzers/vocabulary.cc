@@ -35,9 +35,12 @@ class VocabularyBuilder {
         RETURN_IF_ERROR(AddGroups(name, key, value, TokenKind::kSize));
       } else if (key == "stopwords") {
         RETURN_IF_ERROR(AddStopWords(name, value));
+      } else if (key == "units") {
+        RETURN_IF_ERROR(AddUnits(name, value));
       } else {
-        return Error(name, key,
-                     "unknown section (expected synonyms, colors, genders, sizes, stopwords)");
+        return Error(
+            name, key,
+            "unknown section (expected synonyms, colors, genders, sizes, units, stopwords)");
       }
     }
     return absl::OkStatus();
@@ -159,6 +162,33 @@ class VocabularyBuilder {
     if (words.size() > 1) {
       vocabulary_->phrase_starts_.insert(words.front());
       vocabulary_->max_phrase_words_ = std::max(vocabulary_->max_phrase_words_, words.size());
+    }
+    return absl::OkStatus();
+  }
+
+  // Units are matched on normalised words, as written ("in", "ft"): stemming
+  // would merge "in" with "inn" and "ft" is no English word.
+  absl::Status AddUnits(const std::string& file, const Json& groups) {
+    if (!groups.is_array()) return Error(file, "units", "must be an array of groups");
+    for (size_t i = 0; i < groups.size(); ++i) {
+      const std::string where = StrCat("units[", i, "]");
+      if (!groups[i].is_array() || groups[i].empty()) {
+        return Error(file, where, "needs a non-empty array of unit names");
+      }
+      std::string canonical;
+      for (const Json& name : groups[i]) {
+        if (!name.is_string()) return Error(file, where, "unit names must be strings");
+        const std::vector<std::string> words = base_.Words(name.get<std::string>());
+        if (words.size() != 1) {
+          return Error(file, where, StrCat("'", name.get<std::string>(), "' must be one word"));
+        }
+        if (canonical.empty()) canonical = words.front();
+        auto [it, inserted] = vocabulary_->units_.try_emplace(words.front(), canonical);
+        if (!inserted && it->second != canonical) {
+          return Error(file, where,
+                       StrCat("'", words.front(), "' is already the unit '", it->second, "'"));
+        }
+      }
     }
     return absl::OkStatus();
   }

@@ -1,5 +1,5 @@
 // The fashion vocabulary: synonym and compound groups, colours and their families,
-// gender and audience words, sizes and stop words. Loaded at start from the JSON
+// gender and audience words, sizes, units of measure and stop words. Loaded at start from the JSON
 // files in data/analyzers/ (editable without recompiling) and copied into every
 // index generation, so a generation is always queried with the vocabulary it was
 // built with.
@@ -48,6 +48,12 @@ class Vocabulary {
   bool IsStopWord(std::string_view word) const {
     return stop_words_.contains(absl::string_view(word.data(), word.size()));
   }
+  // The unit a normalised word names after a number ("in" -> "inch", "feet" ->
+  // "ft"), or null. Only read after a number: "in" is otherwise a stop word.
+  const std::string* Unit(std::string_view word) const {
+    const auto it = units_.find(absl::string_view(word.data(), word.size()));
+    return it == units_.end() ? nullptr : &it->second;
+  }
   // Gender-field terms a gender term matches: "men" -> {"men", "unisex"}.
   const std::vector<std::string>& GenderMatches(std::string_view term) const;
 
@@ -58,6 +64,7 @@ class Vocabulary {
   absl::flat_hash_set<std::string> phrase_starts_;
   absl::flat_hash_set<std::string> stop_words_;
   absl::flat_hash_map<std::string, std::vector<std::string>> gender_matches_;
+  absl::flat_hash_map<std::string, std::string> units_;
   size_t max_phrase_words_ = 1;
 
   friend class VocabularyBuilder;

@@ -17,7 +17,8 @@ namespace schema = catalog::schema;
 constexpr double kColorFamilyWeight = 0.5;  // "blue" finds navy, after blue
 constexpr double kGenderBoost = 50.0;       // a stated gender ranks its products first
 // Fewer products than this with every word: follow them with partial matches.
-constexpr Xapian::doccount kRelaxBelow = 100;
+// (100 gains 0.006 judged-only nDCG on Home Depot but costs ~40% of p50 latency.)
+constexpr Xapian::doccount kRelaxBelow = 10;
 constexpr double kAllWordsBoost = 1000.0;  // above any text score
 
 Xapian::Query Term(std::string_view prefix, std::string_view term) {
@@ -72,6 +73,13 @@ Xapian::Query TokenQuery(const analyzers::Token& token, const analyzers::Analyze
     case analyzers::TokenKind::kWord:
     case analyzers::TokenKind::kStop:
       break;
+  }
+  if (const size_t slash = token.term.find('/'); slash != std::string::npos) {
+    // A fraction ("3/4") also matches its numbers written apart ("3 4").
+    return Xapian::Query(
+        Xapian::Query::OP_OR, WordQuery(token.term),
+        Xapian::Query(Xapian::Query::OP_AND, WordQuery(token.term.substr(0, slash)),
+                      WordQuery(token.term.substr(slash + 1))));
   }
   return WordQuery(token.term);
 }

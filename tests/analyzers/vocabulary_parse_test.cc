@@ -25,7 +25,7 @@ TEST(VocabularyParse, BundledVocabularyLoads) {
   std::vector<std::string> names;
   for (const auto& [name, contents] : *files) names.push_back(name);
   EXPECT_THAT(names, ElementsAre("colors.json", "genders.json", "sizes.json", "stopwords.json",
-                                 "synonyms.json"));
+                                 "synonyms.json", "units.json"));
   absl::StatusOr<std::shared_ptr<const Vocabulary>> vocabulary = Vocabulary::Parse(*files);
   ASSERT_TRUE(vocabulary.ok()) << vocabulary.status();
   EXPECT_GT((*vocabulary)->size(), 300u);
