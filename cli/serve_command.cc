@@ -67,6 +67,9 @@ int SearchCommand(int argc, char** argv) {
   absl::StatusOr<query::SearchResponse> result = (*searcher)->Search(
       {.q = q, .page = static_cast<int>(*page), .per_page = static_cast<int>(*per_page)});
   if (!result.ok()) return Fail(result.status());
+  if (!result->corrected_query.empty()) {
+    std::printf("searched for: %s\n", result->corrected_query.c_str());
+  }
   std::printf("%llu results%s%s\n", static_cast<unsigned long long>(result->total),
               result->total_is_estimate ? " (estimate)" : "",
               result->relaxed ? ", relaxed: products with some of the words follow" : "");

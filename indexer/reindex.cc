@@ -23,6 +23,8 @@ namespace vitrine::indexer {
 namespace {
 
 constexpr size_t kChunkRecords = 512;
+// Shorter words are not corrected at query time, so they need no spelling data.
+constexpr size_t kMinSpellingBytes = 4;
 
 // One record after analysis, ready for the writer.
 struct Prepared {
@@ -31,6 +33,7 @@ struct Prepared {
   std::string id;
   std::string snapshot;
   Xapian::Document document;
+  std::vector<std::string> spelling;  // normalised words of title and brand
 };
 
 using Chunk = std::vector<FeedRecord>;
@@ -48,6 +51,9 @@ PreparedChunk Prepare(const FeedReader& reader, const analyzers::Analyzer& analy
     out[i].id = product->id;
     out[i].snapshot = catalog::ProductToJson(*product);
     out[i].document = BuildDocument(*product, analyzer);
+    // The words shoppers type, unstemmed, for spelling correction at query time.
+    out[i].spelling = analyzer.Words(product->title);
+    for (std::string& word : analyzer.Words(product->brand)) out[i].spelling.push_back(word);
   }
   return out;
 }
@@ -78,6 +84,9 @@ class GenerationWriter {
         continue;
       }
       database_.add_document(prepared.document);
+      for (std::string& word : prepared.spelling) {
+        if (word.size() >= kMinSpellingBytes && word.size() <= 64) ++spelling_[std::move(word)];
+      }
       snapshots.push_back({std::move(prepared.id), std::move(prepared.snapshot)});
       ++accepted_;
     }
@@ -102,6 +111,8 @@ class GenerationWriter {
 
   // Commits both stores and makes them durable.
   absl::Status Finish() {
+    // One add_spelling per distinct word (with its frequency), not per use.
+    for (const auto& [word, count] : spelling_) database_.add_spelling(word, count);
     database_.commit();
     database_.close();
     RETURN_IF_ERROR(store_->Flush());
@@ -117,6 +128,7 @@ class GenerationWriter {
   Xapian::WritableDatabase database_;
   std::unique_ptr<catalog::ProductStore> store_;
   absl::flat_hash_map<std::string, std::pair<std::string, uint64_t>> first_line_;
+  absl::flat_hash_map<std::string, Xapian::termcount> spelling_;
   uint64_t accepted_ = 0;
   uint64_t rejected_ = 0;
 };

@@ -2,6 +2,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "base/status.h"
@@ -107,6 +108,43 @@ Xapian::Query TextQuery(const std::vector<analyzers::Token>& tokens,
                        Xapian::Query(Xapian::Query::OP_OR, preferred.begin(), preferred.end()));
 }
 
+// Words that the index does not know, replaced by the closest word of its
+// spelling data (titles and brands): "addidas sneekers" -> "adidas sneakers".
+// Words shorter than 4 bytes, numbers and words the vocabulary or the index knows
+// are kept. Empty when nothing changed.
+std::string CorrectSpelling(std::string_view q, const analyzers::Analyzer& analyzer,
+                            const Xapian::Database& database) {
+  std::vector<std::string> words = analyzer.Words(q);
+  bool changed = false;
+  for (std::string& word : words) {
+    if (word.size() < 4 || !std::all_of(word.begin(), word.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0x80;
+        })) {
+      continue;
+    }
+    bool known = false;
+    for (const analyzers::Token& token : analyzer.Analyze(word)) {
+      known |= token.kind != analyzers::TokenKind::kWord;  // colours, genders, ...
+      for (const schema::TextField& field : schema::kTextFields) {
+        known = known || database.term_exists(StrCat(field.prefix, token.term));
+      }
+    }
+    if (known) continue;
+    const std::string suggestion = database.get_spelling_suggestion(word, word.size() < 7 ? 1 : 2);
+    if (!suggestion.empty() && suggestion != word) {
+      word = suggestion;
+      changed = true;
+    }
+  }
+  if (!changed) return {};
+  std::string corrected;
+  for (const std::string& word : words) {
+    if (!corrected.empty()) corrected.push_back(' ');
+    corrected.append(word);
+  }
+  return corrected;
+}
+
 // The analyzer a generation was built with (see indexer/reindex.cc).
 absl::StatusOr<std::shared_ptr<const analyzers::Analyzer>> LoadAnalyzer(const std::string& path) {
   std::ifstream in(path + "/PROFILE");
@@ -172,7 +210,7 @@ struct Searcher::Impl {
 absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
                                                    const Index& index) {
   const analyzers::Analyzer& analyzer = index.analyzer();
-  const std::vector<analyzers::Token> tokens = analyzer.Analyze(request.q);
+  std::vector<analyzers::Token> tokens = analyzer.Analyze(request.q);
   if (tokens.size() > options.limits.max_query_words) {
     return InvalidParameter("q",
                             StrCat("q has more than ", options.limits.max_query_words, " words"));
@@ -192,7 +230,24 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   Xapian::MSet matches = enquire.get_mset(first, request.per_page, check_at_least);
 
   SearchResponse response;
-  const Xapian::doccount strict_total = matches.get_matches_estimated();
+  Xapian::doccount strict_total = matches.get_matches_estimated();
+  if (strict_total < kRelaxBelow && !tokens.empty()) {
+    // Few or no products have every word: if a word is unknown, search the
+    // corrected query instead, when that finds more. Exact words are never
+    // corrected, so exact matches always come before corrected ones.
+    std::string corrected = CorrectSpelling(request.q, analyzer, database);
+    if (!corrected.empty()) {
+      std::vector<analyzers::Token> corrected_tokens = analyzer.Analyze(corrected);
+      enquire.set_query(TextQuery(corrected_tokens, analyzer, /*any=*/false));
+      Xapian::MSet corrected_matches = enquire.get_mset(first, request.per_page, check_at_least);
+      if (corrected_matches.get_matches_estimated() > strict_total) {
+        matches = std::move(corrected_matches);
+        strict_total = matches.get_matches_estimated();
+        tokens = std::move(corrected_tokens);
+        response.corrected_query = std::move(corrected);
+      }
+    }
+  }
   if (strict_total < kRelaxBelow && tokens.size() > 1) {
     // Few or no products have every word: rank those first (a constant boost
     // above any text score), then products with some of the words, most matched

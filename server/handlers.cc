@@ -35,7 +35,13 @@ std::string SearchJson(const query::SearchRequest& request, const query::SearchR
                     result.total_is_estimate, R"(,"page":)", request.page, R"(,"per_page":)",
                     request.per_page, R"(,"took_ms":)"));
   AppendJsonNumber(out, static_cast<double>(static_cast<int64_t>(took_ms * 1000)) / 1000);
-  out.append(StrCat(R"(,"corrected_query":null,"relaxed":)", result.relaxed, R"(,"hits":[)"));
+  out.append(R"(,"corrected_query":)");
+  if (result.corrected_query.empty()) {
+    out.append("null");
+  } else {
+    AppendJsonString(out, result.corrected_query);
+  }
+  out.append(StrCat(R"(,"relaxed":)", result.relaxed, R"(,"hits":[)"));
   for (size_t i = 0; i < result.hits.size(); ++i) {
     const query::SearchHit& hit = result.hits[i];
     if (i > 0) out.push_back(',');

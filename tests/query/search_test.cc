@@ -179,6 +179,25 @@ TEST_F(SearchTest, RelaxesToAnyWordWhenNoProductHasEvery) {
   EXPECT_EQ(response.total, 5u);
 }
 
+TEST_F(SearchTest, CorrectsAMisspelledWordFromTheIndexVocabulary) {
+  const SearchResponse response = Search("jeens");
+  EXPECT_EQ(response.corrected_query, "jeans");
+  EXPECT_THAT(Ids(response), UnorderedElementsAre("1002", "1011"));
+}
+
+TEST_F(SearchTest, CorrectsOnlyTheUnknownWordsOfAQuery) {
+  const SearchResponse response = Search("black roadstr");
+  EXPECT_EQ(response.corrected_query, "black roadster");
+  ASSERT_FALSE(response.hits.empty());
+  EXPECT_EQ(response.hits.front().id, "1002");
+}
+
+TEST_F(SearchTest, LeavesKnownAndShortWordsAlone) {
+  EXPECT_EQ(Search("jeans").corrected_query, "");
+  EXPECT_EQ(Search("levis jeans").corrected_query, "");
+  EXPECT_EQ(Search("jen").corrected_query, "");  // under 4 letters: not fuzzed
+}
+
 TEST_F(SearchTest, FindsNothingForAnUnknownWord) {
   const SearchResponse response = Search("zzyzx");
   EXPECT_EQ(response.total, 0u);

@@ -73,6 +73,15 @@ TEST_F(ApiTest, SearchAnswersWithHydratedHits) {
   EXPECT_TRUE(body["applied_rules"].is_array());
 }
 
+TEST_F(ApiTest, SaysWhichQueryItSearchedWhenItCorrectedOne) {
+  EXPECT_TRUE(Json::parse(Get("/v1/search?q=jeans").body)["corrected_query"].is_null());
+  const Json body = Json::parse(Get("/v1/search?q=leathr+handbag").body);
+  EXPECT_EQ(body["query"], "leathr handbag");
+  EXPECT_EQ(body["corrected_query"], "leather handbag");
+  ASSERT_FALSE(body["hits"].empty());
+  EXPECT_EQ(body["hits"][0]["id"], "1006");
+}
+
 TEST_F(ApiTest, EmptyQueryListsTheCatalog) {
   const Json body = Json::parse(Get("/v1/search?per_page=100").body);
   EXPECT_EQ(body["total"], 12);
