@@ -37,10 +37,15 @@ bool IsWaistLength(std::string_view waist, std::string_view length) {
          length[0] == 'l' && IsDigits(length.substr(1));
 }
 
-// "32x34": waist x length, as one word.
+// "32x34" (waist x length), "2x4x8" (dimensions): numbers joined by "x".
 bool IsDimensions(std::string_view word) {
-  const size_t x = word.find('x');
-  return x != std::string_view::npos && IsDigits(word.substr(0, x)) && IsDigits(word.substr(x + 1));
+  size_t parts = 0;
+  for (size_t start = 0; start <= word.size(); ++parts) {
+    const size_t x = std::min(word.find('x', start), word.size());
+    if (!IsDigits(word.substr(start, x - start))) return false;
+    start = x + 1;
+  }
+  return parts >= 2;
 }
 
 std::vector<std::string> SplitOnUnderscore(std::string_view text) {

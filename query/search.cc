@@ -67,10 +67,21 @@ Xapian::Query TokenQuery(const analyzers::Token& token, const analyzers::Analyze
           Xapian::Query((new Xapian::FixedWeightPostingSource(kGenderBoost))->release()),
           Xapian::Query(Xapian::Query::OP_OR, genders.begin(), genders.end()));
     }
-    case analyzers::TokenKind::kSize:
-      // A product that comes in that size, or the size written in its text.
-      return Xapian::Query(Xapian::Query::OP_OR, WordQuery(token.term),
-                           Term(schema::kSizePrefix, token.term));
+    case analyzers::TokenKind::kSize: {
+      // A product that comes in that size, or the size written in its text,
+      // whole ("2x4") or as its numbers ("2 in. x 4 in.").
+      std::vector<Xapian::Query> ways = {WordQuery(token.term),
+                                         Term(schema::kSizePrefix, token.term)};
+      if (const std::vector<std::string> numbers = SplitTrimmed(token.term, 'x');
+          numbers.size() > 1 && std::all_of(numbers.begin(), numbers.end(), [](const auto& n) {
+            return !n.empty() && n.find_first_not_of("0123456789") == std::string::npos;
+          })) {
+        std::vector<Xapian::Query> parts;
+        for (const std::string& number : numbers) parts.push_back(WordQuery(number));
+        ways.emplace_back(Xapian::Query::OP_AND, parts.begin(), parts.end());
+      }
+      return Xapian::Query(Xapian::Query::OP_OR, ways.begin(), ways.end());
+    }
     case analyzers::TokenKind::kWord:
     case analyzers::TokenKind::kStop:
       break;
@@ -108,6 +119,30 @@ Xapian::Query TextQuery(const std::vector<analyzers::Token>& tokens,
                        Xapian::Query(Xapian::Query::OP_OR, preferred.begin(), preferred.end()));
 }
 
+// A word written without its space ("kitchenfaucet") as the two title words it
+// is made of ("kitchen faucet"), preferring the split whose rarer half is most
+// common; empty when no split has two known halves of 3+ letters.
+std::string SplitCompound(const std::string& word, const analyzers::Analyzer& analyzer,
+                          const Xapian::Database& database) {
+  auto frequency = [&](std::string_view part) -> Xapian::doccount {
+    const std::vector<analyzers::Token> tokens = analyzer.Analyze(part);
+    if (tokens.size() != 1) return 0;
+    return database.get_termfreq(StrCat(schema::kTextFields[0].prefix, tokens[0].term));
+  };
+  std::string best;
+  Xapian::doccount best_frequency = 0;
+  for (size_t split = 3; split + 3 <= word.size(); ++split) {
+    const std::string_view head = std::string_view(word).substr(0, split);
+    const std::string_view tail = std::string_view(word).substr(split);
+    const Xapian::doccount rarer = std::min(frequency(head), frequency(tail));
+    if (rarer > best_frequency) {
+      best_frequency = rarer;
+      best = StrCat(head, " ", tail);
+    }
+  }
+  return best;
+}
+
 // Words that the index does not know, replaced by the closest word of its
 // spelling data (titles and brands): "addidas sneekers" -> "adidas sneakers".
 // Words shorter than 4 bytes, numbers and words the vocabulary or the index knows
@@ -130,7 +165,8 @@ std::string CorrectSpelling(std::string_view q, const analyzers::Analyzer& analy
       }
     }
     if (known) continue;
-    const std::string suggestion = database.get_spelling_suggestion(word, word.size() < 7 ? 1 : 2);
+    std::string suggestion = database.get_spelling_suggestion(word, word.size() < 7 ? 1 : 2);
+    if (suggestion.empty()) suggestion = SplitCompound(word, analyzer, database);
     if (!suggestion.empty() && suggestion != word) {
       word = suggestion;
       changed = true;

@@ -192,6 +192,13 @@ TEST_F(SearchTest, CorrectsOnlyTheUnknownWordsOfAQuery) {
   EXPECT_EQ(response.hits.front().id, "1002");
 }
 
+TEST_F(SearchTest, SplitsAWordWrittenWithoutItsSpace) {
+  const SearchResponse response = Search("leatherhandbag");
+  EXPECT_EQ(response.corrected_query, "leather handbag");
+  ASSERT_FALSE(response.hits.empty());
+  EXPECT_EQ(response.hits.front().id, "1006");
+}
+
 TEST_F(SearchTest, LeavesKnownAndShortWordsAlone) {
   EXPECT_EQ(Search("jeans").corrected_query, "");
   EXPECT_EQ(Search("levis jeans").corrected_query, "");
