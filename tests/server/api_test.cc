@@ -82,6 +82,29 @@ TEST_F(ApiTest, SaysWhichQueryItSearchedWhenItCorrectedOne) {
   EXPECT_EQ(body["hits"][0]["id"], "1006");
 }
 
+TEST_F(ApiTest, AnalyzeShowsTokensAndTheTermsOfEachField) {
+  const HttpResponse response = Get("/v1/analyze?text=Men%27s+Navy+T-Shirts");
+  ASSERT_EQ(response.status, 200) << response.body;
+  const Json body = Json::parse(response.body);
+  EXPECT_EQ(body["analyzer"], "fashion");
+  ASSERT_EQ(body["tokens"].size(), 3u);
+  EXPECT_EQ(body["tokens"][0]["kind"], "gender");
+  EXPECT_EQ(body["tokens"][1]["kind"], "color");
+  EXPECT_EQ(body["tokens"][1]["family"], "blue");
+  EXPECT_EQ(body["tokens"][2]["term"], "tshirt");
+  EXPECT_EQ(body["tokens"][2]["position"], 2);
+  EXPECT_EQ(body["fields"]["title"], Json::array({"Smen", "Snavi", "Stshirt"}));
+  EXPECT_THAT(body["fields"]["color"].dump(), HasSubstr("XCFblue"));
+}
+
+TEST_F(ApiTest, AnalyzeRejectsBadInputNamingTheParameter) {
+  EXPECT_EQ(Json::parse(Get("/v1/analyze?txt=x").body)["error"]["parameter"], "txt");
+  EXPECT_EQ(Json::parse(Get("/v1/analyze?text=%FF").body)["error"]["parameter"], "text");
+  const HttpResponse long_text = Get("/v1/analyze?text=" + std::string(5000, 'a'));
+  EXPECT_EQ(long_text.status, 400);
+  EXPECT_EQ(Json::parse(long_text.body)["error"]["parameter"], "text");
+}
+
 TEST_F(ApiTest, EmptyQueryListsTheCatalog) {
   const Json body = Json::parse(Get("/v1/search?per_page=100").body);
   EXPECT_EQ(body["total"], 12);
