@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -61,7 +62,8 @@ void Run(vitrine::query::SearcherPool& pool,
       while (Clock::now() < deadline && latencies[t].size() < kMaxRequestsPerThread) {
         const auto begin = Clock::now();
         if (!(*searcher)->Search(requests[i++ % requests.size()]).ok()) ++errors;
-        latencies[t].push_back(std::chrono::duration<double, std::milli>(Clock::now() - begin).count());
+        latencies[t].push_back(
+            std::chrono::duration<double, std::milli>(Clock::now() - begin).count());
       }
     });
   }
@@ -99,12 +101,21 @@ int main(int argc, char** argv) {
   auto index = vitrine::query::OpenIndex({.generation = generation->id,
                                           .xapian_path = generation->xapian_path(),
                                           .snapshot_path = generation->snapshot_path(),
-                           .analyzers_path = generation->analyzers_path()});
+                                          .analyzers_path = generation->analyzers_path()});
   if (!index.ok()) return 1;
   vitrine::query::SearcherPool pool(*index);
   std::vector<vitrine::query::SearchRequest> requests;
   for (const auto& request : workload) {
-    requests.push_back({.q = request.q, .page = request.page, .per_page = request.per_page});
+    vitrine::query::SearchRequest search{
+        .q = request.q, .page = request.page, .per_page = request.per_page};
+    search.filters = request.filters;
+    for (const auto& [field, range] : request.ranges) {
+      auto bound = [](double value) {
+        return std::isnan(value) ? std::nullopt : std::optional<double>(value);
+      };
+      search.ranges[field] = {bound(range.first), bound(range.second)};
+    }
+    requests.push_back(std::move(search));
   }
   const double seconds = flags.count("seconds") ? std::stod(flags["seconds"]) : 5.0;
   std::printf("workload: %zu requests, index: %llu documents (generation %s)\n", requests.size(),

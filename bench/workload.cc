@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -33,18 +34,29 @@ std::vector<WorkloadRequest> ReadWorkload(const std::string& path) {
   std::vector<WorkloadRequest> requests;
   for (const std::string& line : ReadLines(path)) {
     const nlohmann::json json = nlohmann::json::parse(line);
-    requests.push_back({.id = json.value("id", ""),
-                        .q = json.value("q", ""),
-                        .page = json.value("page", 1),
-                        .per_page = json.value("per_page", 24)});
+    WorkloadRequest request{.id = json.value("id", ""),
+                            .q = json.value("q", ""),
+                            .page = json.value("page", 1),
+                            .per_page = json.value("per_page", 24)};
+    // category_leaf / sort / facets are not served yet (issue 4); filters are.
+    const nlohmann::json filters = json.value("filters", nlohmann::json::object());
+    for (const auto& [field, values] : filters.items()) {
+      for (const auto& value : values) request.filters[field].push_back(value.get<std::string>());
+    }
+    const nlohmann::json ranges = json.value("ranges", nlohmann::json::object());
+    for (const auto& [field, range] : ranges.items()) {
+      request.ranges[field] = {range.value("gte", std::nan("")), range.value("lte", std::nan(""))};
+    }
+    requests.push_back(std::move(request));
   }
   return requests;
 }
 
-std::string SearchPath(const WorkloadRequest& request) {
+namespace {
+
+void AppendEncoded(std::string& path, std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string path = "/v1/search?q=";
-  for (unsigned char c : request.q) {
+  for (unsigned char c : text) {
     if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
       path.push_back(static_cast<char>(c));
     } else if (c == ' ') {
@@ -54,6 +66,29 @@ std::string SearchPath(const WorkloadRequest& request) {
       path.push_back(kHex[c >> 4]);
       path.push_back(kHex[c & 15]);
     }
+  }
+}
+
+std::string Bound(double value) {
+  if (std::isnan(value)) return "";
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", value);
+  return buffer;
+}
+
+}  // namespace
+
+std::string SearchPath(const WorkloadRequest& request) {
+  std::string path = "/v1/search?q=";
+  AppendEncoded(path, request.q);
+  for (const auto& [field, values] : request.filters) {
+    for (const std::string& value : values) {
+      path += "&filter." + field + "=";
+      AppendEncoded(path, value);
+    }
+  }
+  for (const auto& [field, range] : request.ranges) {
+    path += "&range." + field + "=" + Bound(range.first) + ".." + Bound(range.second);
   }
   path += "&page=" + std::to_string(request.page) + "&per_page=" + std::to_string(request.per_page);
   return path;

@@ -1,7 +1,9 @@
 // Loading the benchmark inputs: gzip or plain JSON Lines, one object per line.
 #pragma once
 
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace vitrine::bench {
@@ -15,12 +17,15 @@ struct WorkloadRequest {
   std::string q;
   int page = 1;
   int per_page = 24;
+  std::map<std::string, std::vector<std::string>> filters;
+  // field -> {gte, lte}; NaN for an open side
+  std::map<std::string, std::pair<double, double>> ranges;
 };
 
 // The storefront workload (bench/workload/storefront-workload.jsonl.gz).
 std::vector<WorkloadRequest> ReadWorkload(const std::string& path);
 
-// "/v1/search?q=...&page=..&per_page=.." for a request.
+// "/v1/search?q=...&filter.f=..&range.f=lo..hi&page=..&per_page=.." for a request.
 std::string SearchPath(const WorkloadRequest& request);
 
 }  // namespace vitrine::bench

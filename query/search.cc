@@ -9,6 +9,7 @@
 #include "base/strings.h"
 #include "base/utf8.h"
 #include "catalog/index_schema.h"
+#include "query/filters.h"
 
 namespace vitrine::query {
 namespace {
@@ -216,7 +217,7 @@ absl::Status ValidateSearchRequest(const SearchRequest& request, const SearchLim
     return InvalidParameter("page", StrCat("page * per_page may not exceed ",
                                            limits.max_result_window, "; narrow the search"));
   }
-  return absl::OkStatus();
+  return internal::ValidateFilters(request, limits);
 }
 
 absl::StatusOr<std::shared_ptr<const Index>> OpenIndex(const IndexSource& source) {
@@ -251,13 +252,18 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
     return InvalidParameter("q",
                             StrCat("q has more than ", options.limits.max_query_words, " words"));
   }
+  // Filters restrict every query below (strict, corrected, relaxed) and never score.
+  const std::optional<Xapian::Query> filter = internal::FilterQuery(request);
+  auto filtered = [&](const Xapian::Query& query) {
+    return filter ? Xapian::Query(Xapian::Query::OP_FILTER, query, *filter) : query;
+  };
   Xapian::Enquire enquire(database);
   enquire.set_docid_order(Xapian::Enquire::ASCENDING);  // deterministic ties
   if (tokens.empty()) {
-    enquire.set_query(Xapian::Query::MatchAll);
+    enquire.set_query(filtered(Xapian::Query::MatchAll));
     enquire.set_weighting_scheme(Xapian::BoolWeight());
   } else {
-    enquire.set_query(TextQuery(tokens, analyzer, /*any=*/false));
+    enquire.set_query(filtered(TextQuery(tokens, analyzer, /*any=*/false)));
   }
   const Xapian::doccount first =
       static_cast<Xapian::doccount>((request.page - 1) * request.per_page);
@@ -274,7 +280,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
     std::string corrected = CorrectSpelling(request.q, analyzer, database);
     if (!corrected.empty()) {
       std::vector<analyzers::Token> corrected_tokens = analyzer.Analyze(corrected);
-      enquire.set_query(TextQuery(corrected_tokens, analyzer, /*any=*/false));
+      enquire.set_query(filtered(TextQuery(corrected_tokens, analyzer, /*any=*/false)));
       Xapian::MSet corrected_matches = enquire.get_mset(first, request.per_page, check_at_least);
       if (corrected_matches.get_matches_estimated() > strict_total) {
         matches = std::move(corrected_matches);
@@ -292,8 +298,8 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
         Xapian::Query::OP_FILTER,
         Xapian::Query((new Xapian::FixedWeightPostingSource(kAllWordsBoost))->release()),
         TextQuery(tokens, analyzer, /*any=*/false));
-    enquire.set_query(
-        Xapian::Query(Xapian::Query::OP_OR, all_words, TextQuery(tokens, analyzer, /*any=*/true)));
+    enquire.set_query(filtered(
+        Xapian::Query(Xapian::Query::OP_OR, all_words, TextQuery(tokens, analyzer, /*any=*/true))));
     matches = enquire.get_mset(first, request.per_page, check_at_least);
     response.relaxed = matches.get_matches_estimated() > strict_total;
   }

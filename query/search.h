@@ -8,9 +8,12 @@
 //   ASSIGN_OR_RETURN(SearchResponse response, searcher->Search({.q = "navy tee"}));
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +25,7 @@
 namespace vitrine::query {
 
 struct SearchLimits {
+  size_t max_filter_values = 64;  // over all filter fields
   int max_per_page = 100;         // larger per_page is a 400
   int max_result_window = 10000;  // page * per_page may not go deeper
   size_t max_query_bytes = 512;
@@ -29,11 +33,29 @@ struct SearchLimits {
   uint32_t exact_total_up_to = 10000;  // totals above this may be estimates
 };
 
+// A numeric range; either side may be open.
+struct Range {
+  std::optional<double> gte;
+  std::optional<double> lte;
+};
+
 struct SearchRequest {
   std::string q;  // empty: browse the whole catalog
   int page = 1;   // 1-based
   int per_page = 24;
+  // Field -> accepted display values ("color" -> {"Navy Blue", "Blue"}): values of
+  // one field OR together, fields AND together; matched case- and accent-
+  // insensitively. Fields: see kFilterFields. Filters never change scores.
+  std::map<std::string, std::vector<std::string>> filters;
+  std::map<std::string, Range> ranges;  // "price", "rating"
+  std::optional<bool> in_stock;
 };
+
+// Fields a search may filter on, as named in filter.<field>.
+inline constexpr std::array<std::string_view, 7> kFilterFields = {
+    "brand", "color", "gender", "category", "size", "season", "material"};
+// Fields a search may bound with range.<field>.
+inline constexpr std::array<std::string_view, 2> kRangeFields = {"price", "rating"};
 
 struct SearchHit {
   std::string id;

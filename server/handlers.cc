@@ -23,6 +23,23 @@ absl::StatusOr<int> PositiveInt(std::string_view name, std::string_view text) {
   return static_cast<int>(*value);
 }
 
+// "500..1500", "500..", "..1500".
+absl::StatusOr<query::Range> ParseRange(std::string_view name, std::string_view text) {
+  const size_t dots = text.find("..");
+  if (dots == std::string_view::npos) {
+    return InvalidParameter(
+        name, StrCat(name, " must be lo..hi (either side may be empty), got '", text, "'"));
+  }
+  query::Range range;
+  for (auto [bound, part] : {std::pair{&range.gte, text.substr(0, dots)},
+                             std::pair{&range.lte, text.substr(dots + 2)}}) {
+    if (part.empty()) continue;
+    *bound = ParseDouble(part);
+    if (!*bound) return InvalidParameter(name, StrCat(name, " bound '", part, "' is not a number"));
+  }
+  return range;
+}
+
 std::string SearchJson(const query::SearchRequest& request, const query::SearchResponse& result,
                        double took_ms) {
   std::string out;
@@ -63,11 +80,22 @@ absl::StatusOr<query::SearchRequest> SearchRequestFromParams(const Target& targe
   query::SearchRequest request;
   std::vector<std::string_view> seen;
   for (const auto& [name, value] : target.params) {
+    // filter.<field> repeats: several values of one field OR together.
+    if (name.starts_with("filter.")) {
+      request.filters[name.substr(7)].push_back(value);
+      continue;
+    }
     if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
       return InvalidParameter(name, StrCat("parameter '", name, "' is given more than once"));
     }
     seen.push_back(name);
-    if (name == "q") {
+    if (name.starts_with("range.")) {
+      ASSIGN_OR_RETURN(request.ranges[name.substr(6)], ParseRange(name, value));
+    } else if (name == "in_stock") {
+      const std::optional<bool> in_stock = ParseBool(value);
+      if (!in_stock) return InvalidParameter(name, "in_stock must be true or false");
+      request.in_stock = in_stock;
+    } else if (name == "q") {
       request.q = value;
     } else if (name == "page") {
       ASSIGN_OR_RETURN(request.page, PositiveInt(name, value));

@@ -105,6 +105,35 @@ TEST_F(ApiTest, AnalyzeRejectsBadInputNamingTheParameter) {
   EXPECT_EQ(Json::parse(long_text.body)["error"]["parameter"], "text");
 }
 
+TEST_F(ApiTest, FiltersRangesAndStockFromTheQueryString) {
+  Json body = Json::parse(Get("/v1/search?filter.brand=Roadster&filter.brand=nike").body);
+  EXPECT_EQ(body["total"], 3);
+  body = Json::parse(
+      Get("/v1/search?filter.gender=Men&filter.color=Navy+Blue&range.price=..2000&in_stock=true")
+          .body);
+  ASSERT_EQ(body["total"], 1);
+  EXPECT_EQ(body["hits"][0]["id"], "1001");
+  body = Json::parse(Get("/v1/search?q=jeans&range.price=2000..").body);
+  ASSERT_EQ(body["total"], 1);
+  EXPECT_EQ(body["hits"][0]["id"], "1011");
+}
+
+TEST_F(ApiTest, BadFiltersAre400NamingTheParameter) {
+  for (const auto& [target, parameter] : std::vector<std::pair<std::string, std::string>>{
+           {"/v1/search?filter.colour=red", "filter.colour"},
+           {"/v1/search?range.price=cheap", "range.price"},
+           {"/v1/search?range.price=10..abc", "range.price"},
+           {"/v1/search?range.price=10..5", "range.price"},
+           {"/v1/search?range.price=..", "range.price"},
+           {"/v1/search?range.price=1..2&range.price=3..4", "range.price"},
+           {"/v1/search?in_stock=maybe", "in_stock"},
+       }) {
+    const HttpResponse response = Get(target);
+    EXPECT_EQ(response.status, 400) << target;
+    EXPECT_EQ(Json::parse(response.body)["error"]["parameter"], parameter) << target;
+  }
+}
+
 TEST_F(ApiTest, EmptyQueryListsTheCatalog) {
   const Json body = Json::parse(Get("/v1/search?per_page=100").body);
   EXPECT_EQ(body["total"], 12);
