@@ -26,7 +26,7 @@ echo "== (a) reindex: bundled catalog, $(nproc) cores; baseline analyzer, then f
 "$vitrine" reindex --data-dir "$work/baseline" --analyzer baseline "${feeds[@]}"
 "$vitrine" reindex --data-dir "$work/data" "${feeds[@]}"
 
-echo "== (b) in-process search: storefront workload (text, filters, price ranges; facets and sort not served yet), ${seconds}s per run"
+echo "== (b) in-process search: storefront workload (text, filters, price ranges, 4 facets of 20 values, sort), ${seconds}s per run"
 workload=bench/workload/storefront-workload.jsonl.gz
 "$build_dir/bench/search_latency" --data-dir "$work/data" --workload "$workload" \
   --seconds "$seconds" --threads 1,2

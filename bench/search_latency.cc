@@ -109,6 +109,9 @@ int main(int argc, char** argv) {
     vitrine::query::SearchRequest search{
         .q = request.q, .page = request.page, .per_page = request.per_page};
     search.filters = request.filters;
+    search.facets = request.facets;
+    search.facet_size = request.facet_size;
+    search.sort = request.sort;
     for (const auto& [field, range] : request.ranges) {
       auto bound = [](double value) {
         return std::isnan(value) ? std::nullopt : std::optional<double>(value);

@@ -38,7 +38,6 @@ std::vector<WorkloadRequest> ReadWorkload(const std::string& path) {
                             .q = json.value("q", ""),
                             .page = json.value("page", 1),
                             .per_page = json.value("per_page", 24)};
-    // category_leaf / sort / facets are not served yet (issue 4); filters are.
     const nlohmann::json filters = json.value("filters", nlohmann::json::object());
     for (const auto& [field, values] : filters.items()) {
       for (const auto& value : values) request.filters[field].push_back(value.get<std::string>());
@@ -47,6 +46,12 @@ std::vector<WorkloadRequest> ReadWorkload(const std::string& path) {
     for (const auto& [field, range] : ranges.items()) {
       request.ranges[field] = {range.value("gte", std::nan("")), range.value("lte", std::nan(""))};
     }
+    for (const auto& facet : json.value("facets", nlohmann::json::array())) {
+      const std::string field = facet.get<std::string>();
+      request.facets.push_back(field == "category_leaf" ? "category" : field);
+    }
+    request.facet_size = json.value("facet_size", 10);
+    request.sort = json.value("sort", "relevance");
     requests.push_back(std::move(request));
   }
   return requests;
@@ -90,6 +95,11 @@ std::string SearchPath(const WorkloadRequest& request) {
   for (const auto& [field, range] : request.ranges) {
     path += "&range." + field + "=" + Bound(range.first) + ".." + Bound(range.second);
   }
+  for (size_t i = 0; i < request.facets.size(); ++i) {
+    path += (i == 0 ? "&facets=" : ",") + request.facets[i];
+  }
+  if (!request.facets.empty()) path += "&facet_size=" + std::to_string(request.facet_size);
+  if (request.sort != "relevance") path += "&sort=" + request.sort;
   path += "&page=" + std::to_string(request.page) + "&per_page=" + std::to_string(request.per_page);
   return path;
 }

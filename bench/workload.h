@@ -20,6 +20,9 @@ struct WorkloadRequest {
   std::map<std::string, std::vector<std::string>> filters;
   // field -> {gte, lte}; NaN for an open side
   std::map<std::string, std::pair<double, double>> ranges;
+  std::vector<std::string> facets;  // "category_leaf" in the file is our "category"
+  int facet_size = 10;
+  std::string sort = "relevance";
 };
 
 // The storefront workload (bench/workload/storefront-workload.jsonl.gz).

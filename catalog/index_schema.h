@@ -3,11 +3,11 @@
 // this header is the contract between the two.
 #pragma once
 
+#include <xapian.h>
+
 #include <array>
 #include <string>
 #include <string_view>
-
-#include <xapian.h>
 
 namespace vitrine::catalog::schema {
 
@@ -53,6 +53,7 @@ inline constexpr Xapian::valueno kSlotRating = 1;
 inline constexpr Xapian::valueno kSlotPopularity = 2;
 inline constexpr Xapian::valueno kSlotCreatedAt = 3;
 inline constexpr Xapian::valueno kSlotInStock = 4;  // "1" or "0"; empty when unknown
+inline constexpr Xapian::valueno kSlotId = 5;       // the product id: sort ties break by id
 // Display values for facet counting (one slot per single-valued facet field).
 inline constexpr Xapian::valueno kSlotBrand = 10;
 inline constexpr Xapian::valueno kSlotColor = 11;
@@ -60,5 +61,8 @@ inline constexpr Xapian::valueno kSlotGender = 12;
 inline constexpr Xapian::valueno kSlotSeason = 13;
 inline constexpr Xapian::valueno kSlotMaterial = 14;
 inline constexpr Xapian::valueno kSlotCategoryLeaf = 15;
+// Levels of the category path, root first (category.lvl0 .. category.lvl2).
+inline constexpr Xapian::valueno kSlotCategoryLevel0 = 16;
+inline constexpr int kCategoryLevels = 3;
 
 }  // namespace vitrine::catalog::schema

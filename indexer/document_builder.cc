@@ -100,6 +100,11 @@ Xapian::Document BuildDocument(const catalog::Product& p, const analyzers::Analy
   doc.add_value(schema::kSlotSeason, p.season);
   doc.add_value(schema::kSlotMaterial, p.material);
   if (!p.category.empty()) doc.add_value(schema::kSlotCategoryLeaf, p.category.back());
+  for (int level = 0;
+       level < schema::kCategoryLevels && level < static_cast<int>(p.category.size()); ++level) {
+    doc.add_value(schema::kSlotCategoryLevel0 + level, p.category[level]);
+  }
+  doc.add_value(schema::kSlotId, p.id);
   return doc;
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <memory>
 
 #include "analyzers/analyzer.h"
 #include "base/status.h"
@@ -71,9 +73,11 @@ absl::Status ValidateFilters(const SearchRequest& request, const SearchLimits& l
   return absl::OkStatus();
 }
 
-std::optional<Xapian::Query> FilterQuery(const SearchRequest& request) {
+std::optional<Xapian::Query> FilterQuery(const SearchRequest& request,
+                                         std::string_view except_field) {
   std::vector<Xapian::Query> all;
   for (const auto& [field, accepted] : request.filters) {
+    if (field == except_field) continue;
     // Filter terms hold the normalised display value (indexer::FilterValue).
     std::vector<Xapian::Query> any;
     const std::string upper = Upper(field);
@@ -98,6 +102,108 @@ std::optional<Xapian::Query> FilterQuery(const SearchRequest& request) {
   }
   if (all.empty()) return std::nullopt;
   return Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end());
+}
+
+absl::Status ValidateSortAndFacets(const SearchRequest& request) {
+  if (std::find(kSortOrders.begin(), kSortOrders.end(), request.sort) == kSortOrders.end()) {
+    return InvalidParameter("sort", StrCat("unknown sort '", request.sort,
+                                           "'; use relevance, price_asc, price_desc, newest, "
+                                           "rating or popularity"));
+  }
+  if (request.facets.size() > kFacetFields.size()) {
+    return InvalidParameter("facets", "too many facets");
+  }
+  for (const std::string& field : request.facets) {
+    if (std::find(kFacetFields.begin(), kFacetFields.end(), field) == kFacetFields.end()) {
+      return InvalidParameter("facets", StrCat("cannot count '", field,
+                                               "'; facet fields are brand, color, gender, season, "
+                                               "material, category, category.lvl0..lvl2"));
+    }
+  }
+  if (request.facet_size < 1 || request.facet_size > 100) {
+    return InvalidParameter("facet_size", "facet_size must be between 1 and 100");
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+Xapian::valueno FacetSlot(std::string_view field) {
+  if (field == "brand") return schema::kSlotBrand;
+  if (field == "color") return schema::kSlotColor;
+  if (field == "gender") return schema::kSlotGender;
+  if (field == "season") return schema::kSlotSeason;
+  if (field == "material") return schema::kSlotMaterial;
+  if (field == "category") return schema::kSlotCategoryLeaf;
+  return schema::kSlotCategoryLevel0 + (field.back() - '0');  // category.lvlN
+}
+
+// The filter a facet field's counts leave out: its own (all category facets
+// belong to the category filter, which matches any level).
+std::string_view OwnFilter(std::string_view field) {
+  return field.starts_with("category") ? std::string_view("category") : field;
+}
+
+std::vector<FacetValue> TopValues(const Xapian::ValueCountMatchSpy& spy, int size) {
+  std::vector<FacetValue> values;
+  for (Xapian::TermIterator it = spy.values_begin(); it != spy.values_end(); ++it) {
+    if ((*it).empty()) continue;
+    values.push_back({*it, it.get_termfreq()});
+  }
+  std::sort(values.begin(), values.end(), [](const FacetValue& a, const FacetValue& b) {
+    return a.count != b.count ? a.count > b.count : a.value < b.value;
+  });
+  if (values.size() > static_cast<size_t>(size)) values.resize(static_cast<size_t>(size));
+  return values;
+}
+
+}  // namespace
+
+std::vector<Facet> CountFacets(const Xapian::Database& database, const Xapian::Query& text,
+                               const SearchRequest& request, Xapian::doccount check_at_least) {
+  // One match per distinct set of filters: fields whose own filter is not set
+  // share the request's full filters.
+  std::map<std::string_view, std::vector<size_t>> passes;  // left-out filter -> facets
+  for (size_t i = 0; i < request.facets.size(); ++i) {
+    const std::string_view own = OwnFilter(request.facets[i]);
+    passes[request.filters.contains(std::string(own)) ? own : std::string_view()].push_back(i);
+  }
+  std::vector<Facet> facets(request.facets.size());
+  for (const auto& [left_out, indexes] : passes) {
+    Xapian::Enquire enquire(database);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    const std::optional<Xapian::Query> filter = FilterQuery(request, left_out);
+    enquire.set_query(filter ? Xapian::Query(Xapian::Query::OP_FILTER, text, *filter) : text);
+    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+    for (size_t index : indexes) {
+      spies.push_back(
+          std::make_unique<Xapian::ValueCountMatchSpy>(FacetSlot(request.facets[index])));
+      enquire.add_matchspy(spies.back().get());
+    }
+    enquire.get_mset(0, 0, check_at_least);
+    for (size_t k = 0; k < indexes.size(); ++k) {
+      facets[indexes[k]] = {request.facets[indexes[k]], TopValues(*spies[k], request.facet_size)};
+    }
+  }
+  return facets;
+}
+
+void SetSortOrder(Xapian::Enquire& enquire, std::string_view sort) {
+  auto* keys = new Xapian::MultiValueKeyMaker();
+  // Products without the value sort last either way.
+  if (sort == "price_asc") {
+    keys->add_value(schema::kSlotPrice, false, std::string(9, '\xff'));
+  } else if (sort == "price_desc") {
+    keys->add_value(schema::kSlotPrice, true);
+  } else if (sort == "newest") {
+    keys->add_value(schema::kSlotCreatedAt, true);
+  } else if (sort == "rating") {
+    keys->add_value(schema::kSlotRating, true);
+  } else if (sort == "popularity") {
+    keys->add_value(schema::kSlotPopularity, true);
+  }
+  keys->add_value(schema::kSlotId);
+  enquire.set_sort_by_key(keys->release(), /*reverse=*/false);
 }
 
 }  // namespace vitrine::query::internal

@@ -217,7 +217,8 @@ absl::Status ValidateSearchRequest(const SearchRequest& request, const SearchLim
     return InvalidParameter("page", StrCat("page * per_page may not exceed ",
                                            limits.max_result_window, "; narrow the search"));
   }
-  return internal::ValidateFilters(request, limits);
+  RETURN_IF_ERROR(internal::ValidateFilters(request, limits));
+  return internal::ValidateSortAndFacets(request);
 }
 
 absl::StatusOr<std::shared_ptr<const Index>> OpenIndex(const IndexSource& source) {
@@ -257,14 +258,18 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   auto filtered = [&](const Xapian::Query& query) {
     return filter ? Xapian::Query(Xapian::Query::OP_FILTER, query, *filter) : query;
   };
+  // The text part of the query finally run; facets count over it.
+  Xapian::Query text =
+      tokens.empty() ? Xapian::Query::MatchAll : TextQuery(tokens, analyzer, /*any=*/false);
   Xapian::Enquire enquire(database);
   enquire.set_docid_order(Xapian::Enquire::ASCENDING);  // deterministic ties
-  if (tokens.empty()) {
-    enquire.set_query(filtered(Xapian::Query::MatchAll));
-    enquire.set_weighting_scheme(Xapian::BoolWeight());
-  } else {
-    enquire.set_query(filtered(TextQuery(tokens, analyzer, /*any=*/false)));
-  }
+  enquire.set_query(filtered(text));
+  if (tokens.empty()) enquire.set_weighting_scheme(Xapian::BoolWeight());
+  const bool by_relevance = request.sort == "relevance";
+  if (!by_relevance) internal::SetSortOrder(enquire, request.sort);
+  // Sorted by a field, partial matches would interleave with full ones: relax
+  // (and correct) only when nothing matches.
+  const Xapian::doccount relax_below = by_relevance ? kRelaxBelow : 1;
   const Xapian::doccount first =
       static_cast<Xapian::doccount>((request.page - 1) * request.per_page);
   const Xapian::doccount check_at_least =
@@ -273,16 +278,18 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
 
   SearchResponse response;
   Xapian::doccount strict_total = matches.get_matches_estimated();
-  if (strict_total < kRelaxBelow && !tokens.empty()) {
+  if (strict_total < relax_below && !tokens.empty()) {
     // Few or no products have every word: if a word is unknown, search the
     // corrected query instead, when that finds more. Exact words are never
     // corrected, so exact matches always come before corrected ones.
     std::string corrected = CorrectSpelling(request.q, analyzer, database);
     if (!corrected.empty()) {
       std::vector<analyzers::Token> corrected_tokens = analyzer.Analyze(corrected);
-      enquire.set_query(filtered(TextQuery(corrected_tokens, analyzer, /*any=*/false)));
+      Xapian::Query corrected_text = TextQuery(corrected_tokens, analyzer, /*any=*/false);
+      enquire.set_query(filtered(corrected_text));
       Xapian::MSet corrected_matches = enquire.get_mset(first, request.per_page, check_at_least);
       if (corrected_matches.get_matches_estimated() > strict_total) {
+        text = std::move(corrected_text);
         matches = std::move(corrected_matches);
         strict_total = matches.get_matches_estimated();
         tokens = std::move(corrected_tokens);
@@ -290,7 +297,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
       }
     }
   }
-  if (strict_total < kRelaxBelow && tokens.size() > 1) {
+  if (strict_total < relax_below && tokens.size() > 1) {
     // Few or no products have every word: rank those first (a constant boost
     // above any text score), then products with some of the words, most matched
     // words and best BM25 first, rather than a short or empty page.
@@ -298,10 +305,15 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
         Xapian::Query::OP_FILTER,
         Xapian::Query((new Xapian::FixedWeightPostingSource(kAllWordsBoost))->release()),
         TextQuery(tokens, analyzer, /*any=*/false));
-    enquire.set_query(filtered(
-        Xapian::Query(Xapian::Query::OP_OR, all_words, TextQuery(tokens, analyzer, /*any=*/true))));
+    Xapian::Query relaxed_text(Xapian::Query::OP_OR, all_words,
+                               TextQuery(tokens, analyzer, /*any=*/true));
+    enquire.set_query(filtered(relaxed_text));
     matches = enquire.get_mset(first, request.per_page, check_at_least);
     response.relaxed = matches.get_matches_estimated() > strict_total;
+    if (response.relaxed) text = std::move(relaxed_text);
+  }
+  if (!request.facets.empty()) {
+    response.facets = internal::CountFacets(database, text, request, check_at_least);
   }
   response.total = matches.get_matches_estimated();
   response.total_is_estimate =

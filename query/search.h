@@ -49,6 +49,29 @@ struct SearchRequest {
   std::map<std::string, std::vector<std::string>> filters;
   std::map<std::string, Range> ranges;  // "price", "rating"
   std::optional<bool> in_stock;
+  // "relevance" (default), "price_asc", "price_desc", "newest", "rating",
+  // "popularity"; ties break by product id.
+  std::string sort = "relevance";
+  // Facet fields to count (kFacetFields), top `facet_size` values of each.
+  std::vector<std::string> facets;
+  int facet_size = 10;
+};
+
+// Fields a search may count values of, as named in facets=.
+inline constexpr std::array<std::string_view, 9> kFacetFields = {
+    "brand",    "color",         "gender",        "season",       "material",
+    "category", "category.lvl0", "category.lvl1", "category.lvl2"};
+inline constexpr std::array<std::string_view, 6> kSortOrders = {
+    "relevance", "price_asc", "price_desc", "newest", "rating", "popularity"};
+
+struct FacetValue {
+  std::string value;
+  uint64_t count = 0;
+};
+
+struct Facet {
+  std::string field;
+  std::vector<FacetValue> values;  // by count, then value
 };
 
 // Fields a search may filter on, as named in filter.<field>.
@@ -70,6 +93,9 @@ struct SearchResponse {
   // The query as searched when a word was unknown and corrected from the index's
   // spelling data ("sneekers" -> "sneakers"); empty when q was searched as typed.
   std::string corrected_query;
+  // In the order requested. A field's counts ignore that field's own filter
+  // (disjunctive), so every brand stays visible after choosing one.
+  std::vector<Facet> facets;
   std::vector<SearchHit> hits;
 };
 

@@ -70,7 +70,21 @@ std::string SearchJson(const query::SearchRequest& request, const query::SearchR
     out.append(hit.product_json);
     out.push_back('}');
   }
-  out.append(R"(],"facets":{},"applied_rules":[]})");
+  out.append(R"(],"facets":{)");
+  for (size_t f = 0; f < result.facets.size(); ++f) {
+    if (f > 0) out.push_back(',');
+    AppendJsonString(out, result.facets[f].field);
+    out.append(":[");
+    for (size_t v = 0; v < result.facets[f].values.size(); ++v) {
+      const query::FacetValue& value = result.facets[f].values[v];
+      if (v > 0) out.push_back(',');
+      out.append(R"({"value":)");
+      AppendJsonString(out, value.value);
+      out.append(StrCat(R"(,"count":)", value.count, "}"));
+    }
+    out.push_back(']');
+  }
+  out.append(R"(},"applied_rules":[]})");
   return out;
 }
 
@@ -95,6 +109,13 @@ absl::StatusOr<query::SearchRequest> SearchRequestFromParams(const Target& targe
       const std::optional<bool> in_stock = ParseBool(value);
       if (!in_stock) return InvalidParameter(name, "in_stock must be true or false");
       request.in_stock = in_stock;
+    } else if (name == "sort") {
+      request.sort = value;
+    } else if (name == "facets") {
+      request.facets = SplitTrimmed(value, ',');
+      std::erase(request.facets, std::string());
+    } else if (name == "facet_size") {
+      ASSIGN_OR_RETURN(request.facet_size, PositiveInt(name, value));
     } else if (name == "q") {
       request.q = value;
     } else if (name == "page") {

@@ -134,6 +134,22 @@ TEST_F(ApiTest, BadFiltersAre400NamingTheParameter) {
   }
 }
 
+TEST_F(ApiTest, FacetsAndSortFromTheQueryString) {
+  const Json body = Json::parse(
+      Get("/v1/search?filter.brand=Roadster&facets=brand,gender&facet_size=2&sort=price_desc")
+          .body);
+  EXPECT_EQ(body["facets"]["brand"],
+            Json::parse(R"([{"value":"Roadster","count":2},{"value":"Adidas","count":1}])"));
+  EXPECT_EQ(body["facets"]["gender"],
+            Json::parse(R"([{"value":"Men","count":1},{"value":"Women","count":1}])"));
+  ASSERT_EQ(body["hits"].size(), 2u);
+  EXPECT_EQ(body["hits"][0]["id"], "1005");  // 2499 before 1599
+  EXPECT_EQ(Json::parse(Get("/v1/search?sort=cheapest").body)["error"]["parameter"], "sort");
+  EXPECT_EQ(Json::parse(Get("/v1/search?facets=colour").body)["error"]["parameter"], "facets");
+  EXPECT_EQ(Json::parse(Get("/v1/search?facets=brand&facet_size=0").body)["error"]["parameter"],
+            "facet_size");
+}
+
 TEST_F(ApiTest, EmptyQueryListsTheCatalog) {
   const Json body = Json::parse(Get("/v1/search?per_page=100").body);
   EXPECT_EQ(body["total"], 12);
