@@ -55,7 +55,9 @@ HttpResponse Api::Route(const HttpRequest& request, std::string_view& route) {
   const bool get = request.method == "GET" || request.method == "HEAD";
   if (path == "/v1/search") {
     route = "/v1/search";
-    return get ? HandleSearch(*target, searchers_) : MethodNotAllowed("GET");
+    if (get) return HandleSearch(*target, searchers_);
+    if (request.method == "POST") return HandleSearchPost(request.body, searchers_);
+    return MethodNotAllowed("GET, POST");
   }
   if (path.starts_with("/v1/products/")) {
     route = "/v1/products/{id}";

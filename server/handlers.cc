@@ -129,9 +129,11 @@ absl::StatusOr<query::SearchRequest> SearchRequestFromParams(const Target& targe
   return request;
 }
 
-HttpResponse HandleSearch(const Target& target, query::SearcherPool& searchers) {
-  const auto start = std::chrono::steady_clock::now();
-  absl::StatusOr<query::SearchRequest> request = SearchRequestFromParams(target);
+namespace {
+
+HttpResponse RunSearch(std::chrono::steady_clock::time_point start,
+                       const absl::StatusOr<query::SearchRequest>& request,
+                       query::SearcherPool& searchers) {
   if (!request.ok()) return ErrorResponse(request.status());
   absl::StatusOr<query::SearcherPool::Lease> searcher = searchers.Acquire();
   if (!searcher.ok()) return ErrorResponse(searcher.status());
@@ -142,6 +144,18 @@ HttpResponse HandleSearch(const Target& target, query::SearcherPool& searchers) 
   HttpResponse response;
   response.body = SearchJson(*request, *result, took_ms);
   return response;
+}
+
+}  // namespace
+
+HttpResponse HandleSearch(const Target& target, query::SearcherPool& searchers) {
+  const auto start = std::chrono::steady_clock::now();
+  return RunSearch(start, SearchRequestFromParams(target), searchers);
+}
+
+HttpResponse HandleSearchPost(std::string_view body, query::SearcherPool& searchers) {
+  const auto start = std::chrono::steady_clock::now();
+  return RunSearch(start, SearchRequestFromJson(body), searchers);
 }
 
 HttpResponse HandleGetProduct(std::string_view id, query::SearcherPool& searchers) {

@@ -9,7 +9,9 @@
 
 namespace vitrine::server {
 
+// GET /v1/search?... and POST /v1/search with a JSON body of the same meaning.
 HttpResponse HandleSearch(const Target& target, query::SearcherPool& searchers);
+HttpResponse HandleSearchPost(std::string_view body, query::SearcherPool& searchers);
 HttpResponse HandleGetProduct(std::string_view id, query::SearcherPool& searchers);
 // GET /v1/analyze?text=...: what the serving index's analyzer makes of `text`:
 // tokens (term, position, kind, colour family) and the terms of each text field.
@@ -21,5 +23,11 @@ HttpResponse HandleMetrics(const Metrics& metrics);
 // Builds a SearchRequest from GET parameters; unknown or repeated parameters and
 // non-numeric numbers are errors naming the parameter.
 absl::StatusOr<query::SearchRequest> SearchRequestFromParams(const Target& target);
+
+// Builds a SearchRequest from a POST body: {"q", "filters": {field: [values]},
+// "ranges": {field: {"gte", "lte"}}, "in_stock", "facets": [...], "facet_size",
+// "sort", "page", "per_page"}. Malformed JSON, unknown keys and wrong types are
+// errors naming the key (search_json.cc).
+absl::StatusOr<query::SearchRequest> SearchRequestFromJson(std::string_view body);
 
 }  // namespace vitrine::server

@@ -56,7 +56,7 @@ absl::Status Service::Impl::Reload() {
                    query::OpenIndex({.generation = generation->id,
                                      .xapian_path = generation->xapian_path(),
                                      .snapshot_path = generation->snapshot_path(),
-                           .analyzers_path = generation->analyzers_path()}));
+                                     .analyzers_path = generation->analyzers_path()}));
   searchers.Publish(index);
   metrics.SetIndex(index->generation(), index->documents());
   std::string fields = R"("generation":)";

@@ -101,6 +101,20 @@ TEST_F(ServiceTest, AccentsAndCaseDoNotMatter) {
   EXPECT_EQ(body["hits"][0]["id"], "1012");
 }
 
+TEST_F(ServiceTest, SearchAcceptsAJsonBodyByPost) {
+  HttpConnection connection(service_->port());
+  const vitrine::testing::HttpResult result = connection.Request(
+      "POST", "/v1/search",
+      R"({"q": "shirt", "filters": {"gender": ["Men"]}, "facets": ["color"], "per_page": 5})",
+      {{"Content-Type", "application/json"}});
+  ASSERT_EQ(result.status, 200) << result.body;
+  const Json body = Json::parse(result.body);
+  ASSERT_FALSE(body["hits"].empty());
+  EXPECT_EQ(body["hits"][0]["id"], "1001");
+  EXPECT_TRUE(body["facets"]["color"].is_array());
+  EXPECT_EQ(connection.Request("POST", "/v1/search", "{oops").status, 400);
+}
+
 TEST_F(ServiceTest, UnknownProductIs404) {
   const Json body = GetJson("/v1/products/does-not-exist", 404);
   EXPECT_EQ(body["error"]["code"], "not_found");

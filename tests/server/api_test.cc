@@ -150,6 +150,45 @@ TEST_F(ApiTest, FacetsAndSortFromTheQueryString) {
             "facet_size");
 }
 
+TEST_F(ApiTest, PostSearchMeansTheSameAsGet) {
+  const std::string get =
+      Get("/v1/search?q=jeans&filter.gender=Men&filter.gender=Women&range.price=1000..3000"
+          "&in_stock=true&facets=brand&facet_size=5&sort=price_desc&page=1&per_page=10")
+          .body;
+  const HttpResponse post =
+      api_.Handle({.method = "POST",
+                   .target = "/v1/search",
+                   .body = R"({"q": "jeans", "filters": {"gender": ["Men", "Women"]},
+                   "ranges": {"price": {"gte": 1000, "lte": 3000}}, "in_stock": true,
+                   "facets": ["brand"], "facet_size": 5, "sort": "price_desc",
+                   "page": 1, "per_page": 10})"});
+  ASSERT_EQ(post.status, 200) << post.body;
+  Json get_json = Json::parse(get), post_json = Json::parse(post.body);
+  get_json.erase("took_ms");
+  post_json.erase("took_ms");
+  EXPECT_EQ(post_json, get_json);
+  EXPECT_EQ(post_json["hits"][0]["id"], "1011");
+}
+
+TEST_F(ApiTest, BadPostBodiesAre400NamingTheKey) {
+  for (const auto& [body, parameter] : std::vector<std::pair<std::string, std::string>>{
+           {"{not json", "body"},
+           {"[1, 2]", "body"},
+           {R"({"q": 5})", "q"},
+           {R"({"colour": "red"})", "colour"},
+           {R"({"filters": {"brand": "Nike"}})", "filter.brand"},
+           {R"({"ranges": {"price": {"min": 5}}})", "range.price"},
+           {R"({"per_page": 500})", "per_page"},
+           {R"({"in_stock": "yes"})", "in_stock"},
+           {std::string("{\"q\": \"\xff\"}"), "body"},
+       }) {
+    const HttpResponse response =
+        api_.Handle({.method = "POST", .target = "/v1/search", .body = body});
+    EXPECT_EQ(response.status, 400) << body;
+    EXPECT_EQ(Json::parse(response.body)["error"]["parameter"], parameter) << body;
+  }
+}
+
 TEST_F(ApiTest, EmptyQueryListsTheCatalog) {
   const Json body = Json::parse(Get("/v1/search?per_page=100").body);
   EXPECT_EQ(body["total"], 12);
@@ -204,7 +243,7 @@ TEST_F(ApiTest, UnknownRouteIs404AndWrongMethodIs405WithAllow) {
   EXPECT_EQ(Get("/v2/nothing").status, 404);
   const HttpResponse response = api_.Handle({.method = "DELETE", .target = "/v1/search"});
   EXPECT_EQ(response.status, 405);
-  EXPECT_EQ(HeaderOf(response, "Allow"), "GET");
+  EXPECT_EQ(HeaderOf(response, "Allow"), "GET, POST");
   EXPECT_EQ(Json::parse(response.body)["error"]["code"], "method_not_allowed");
 }
 

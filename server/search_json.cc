@@ -1,0 +1,99 @@
+// POST /v1/search: the JSON form of a search request, strict about keys and
+// types so a typo in a storefront's request fails loudly instead of being ignored.
+#include <nlohmann/json.hpp>
+
+#include "base/status.h"
+#include "base/strings.h"
+#include "base/utf8.h"
+#include "server/handlers.h"
+
+namespace vitrine::server {
+namespace {
+
+using Json = nlohmann::json;
+
+absl::Status WrongType(std::string_view key, std::string_view expected) {
+  return InvalidParameter(key, StrCat(key, " must be ", expected));
+}
+
+absl::StatusOr<int> Int(std::string_view key, const Json& value) {
+  if (!value.is_number_integer()) return WrongType(key, "an integer");
+  const int64_t number = value.get<int64_t>();
+  if (number < -1'000'000 || number > 1'000'000) return WrongType(key, "a small integer");
+  return static_cast<int>(number);
+}
+
+absl::StatusOr<std::string> String(std::string_view key, const Json& value) {
+  if (!value.is_string()) return WrongType(key, "a string");
+  return value.get<std::string>();
+}
+
+absl::StatusOr<std::vector<std::string>> Strings(std::string_view key, const Json& value) {
+  if (!value.is_array()) return WrongType(key, "an array of strings");
+  std::vector<std::string> strings;
+  for (const Json& item : value) {
+    if (!item.is_string()) return WrongType(key, "an array of strings");
+    strings.push_back(item.get<std::string>());
+  }
+  return strings;
+}
+
+absl::Status SetRanges(query::SearchRequest& request, const Json& ranges) {
+  if (!ranges.is_object()) return WrongType("ranges", "an object");
+  for (const auto& [field, bounds] : ranges.items()) {
+    const std::string key = StrCat("range.", field);
+    if (!bounds.is_object())
+      return WrongType(key, R"(an object such as {"gte": 500, "lte": 1500})");
+    query::Range& range = request.ranges[field];
+    for (const auto& [bound, value] : bounds.items()) {
+      if (bound != "gte" && bound != "lte") {
+        return InvalidParameter(key, StrCat(key, " takes gte and lte, not '", bound, "'"));
+      }
+      if (!value.is_number()) return WrongType(key, "numbers");
+      (bound == "gte" ? range.gte : range.lte) = value.get<double>();
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<query::SearchRequest> SearchRequestFromJson(std::string_view body) {
+  if (std::optional<size_t> bad = FindInvalidUtf8(body)) {
+    return InvalidParameter("body", StrCat("the body is not valid UTF-8 (byte ", *bad, ")"));
+  }
+  const Json root = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (root.is_discarded()) return InvalidParameter("body", "the body is not valid JSON");
+  if (!root.is_object()) return InvalidParameter("body", "the body must be a JSON object");
+  query::SearchRequest request;
+  for (const auto& [key, value] : root.items()) {
+    if (key == "q") {
+      ASSIGN_OR_RETURN(request.q, String(key, value));
+    } else if (key == "page") {
+      ASSIGN_OR_RETURN(request.page, Int(key, value));
+    } else if (key == "per_page") {
+      ASSIGN_OR_RETURN(request.per_page, Int(key, value));
+    } else if (key == "filters") {
+      if (!value.is_object()) return WrongType(key, "an object of value arrays");
+      for (const auto& [field, values] : value.items()) {
+        ASSIGN_OR_RETURN(request.filters[field], Strings(StrCat("filter.", field), values));
+      }
+    } else if (key == "ranges") {
+      RETURN_IF_ERROR(SetRanges(request, value));
+    } else if (key == "in_stock") {
+      if (!value.is_boolean()) return WrongType(key, "true or false");
+      request.in_stock = value.get<bool>();
+    } else if (key == "facets") {
+      ASSIGN_OR_RETURN(request.facets, Strings(key, value));
+    } else if (key == "facet_size") {
+      ASSIGN_OR_RETURN(request.facet_size, Int(key, value));
+    } else if (key == "sort") {
+      ASSIGN_OR_RETURN(request.sort, String(key, value));
+    } else {
+      return InvalidParameter(key, StrCat("unknown key '", key, "'"));
+    }
+  }
+  return request;
+}
+
+}  // namespace vitrine::server
