@@ -205,6 +205,22 @@ TEST_F(SearchTest, LeavesKnownAndShortWordsAlone) {
   EXPECT_EQ(Search("jen").corrected_query, "");  // under 4 letters: not fuzzed
 }
 
+TEST_F(SearchTest, TheLastWordMatchesAsAPrefixWhileTyping) {
+  EXPECT_EQ(Ids(Search("beige dre")).front(), "1012");
+  EXPECT_EQ(Ids(Search("navy shi")).front(), "1001");
+  EXPECT_THAT(Ids(Search("dre")), ElementsAre("1012"));
+  // A finished word (space after it) is not a prefix any more.
+  EXPECT_EQ(Search("dre ").total, 0u);
+}
+
+TEST_F(SearchTest, AWholeWordRanksAboveAPrefixMatch) {
+  // "jean" is a word of 1002 and 1011 and a prefix of nothing else here; "shirt"
+  // whole (1001) ranks above "shirt" as the start of a longer word.
+  const SearchResponse response = Search("shirt");
+  ASSERT_FALSE(response.hits.empty());
+  EXPECT_EQ(response.hits.front().id, "1001");
+}
+
 TEST_F(SearchTest, FindsNothingForAnUnknownWord) {
   const SearchResponse response = Search("zzyzx");
   EXPECT_EQ(response.total, 0u);
