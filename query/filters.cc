@@ -120,6 +120,11 @@ absl::Status ValidateSortAndFacets(const SearchRequest& request) {
                                                "material, category, category.lvl0..lvl2"));
     }
   }
+  if (request.highlight_tag.empty() || request.highlight_tag.size() > 10 ||
+      !std::all_of(request.highlight_tag.begin(), request.highlight_tag.end(),
+                   [](char c) { return c >= 'a' && c <= 'z'; })) {
+    return InvalidParameter("highlight_tag", "highlight_tag must be 1-10 letters a-z, such as em");
+  }
   if (request.facet_size < 1 || request.facet_size > 100) {
     return InvalidParameter("facet_size", "facet_size must be between 1 and 100");
   }

@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "base/status.h"
 #include "base/strings.h"
 #include "base/utf8.h"
 #include "catalog/index_schema.h"
 #include "query/filters.h"
+#include "query/highlight.h"
 
 namespace vitrine::query {
 namespace {
@@ -25,6 +27,7 @@ constexpr double kAllWordsBoost = 1000.0;  // above any text score
 constexpr double kPrefixWeight = 0.5;      // a typed prefix counts half a word
 constexpr Xapian::termcount kPrefixExpansions = 20;
 constexpr size_t kMinPrefixBytes = 2;
+constexpr size_t kDescriptionSnippetBytes = 300;
 
 Xapian::Query Term(std::string_view prefix, std::string_view term) {
   std::string text(prefix);
@@ -140,6 +143,27 @@ Xapian::Query TextQuery(const std::vector<analyzers::Token>& tokens,
   if (preferred.empty()) return query;
   return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
                        Xapian::Query(Xapian::Query::OP_OR, preferred.begin(), preferred.end()));
+}
+
+// Marks the matched words of a hit's title and the start of its description.
+void HighlightHit(SearchHit& hit, const analyzers::Analyzer& analyzer,
+                  const internal::HighlightTerms& terms, std::string_view tag) {
+  const nlohmann::json product = nlohmann::json::parse(hit.product_json, nullptr, false);
+  if (!product.is_object()) return;
+  hit.highlight_title =
+      internal::Highlight(product.value("title", std::string()), analyzer, terms, tag);
+  std::string description = product.value("description", std::string());
+  if (description.size() > kDescriptionSnippetBytes) {
+    size_t cut = description.rfind(' ', kDescriptionSnippetBytes);
+    if (cut == std::string::npos) {
+      // No space: cut before the UTF-8 character that straddles the limit.
+      cut = kDescriptionSnippetBytes;
+      while (cut > 0 && (static_cast<unsigned char>(description[cut]) & 0xC0) == 0x80) --cut;
+    }
+    description.resize(cut);
+    description.append(" …");
+  }
+  hit.highlight_description = internal::Highlight(description, analyzer, terms, tag);
 }
 
 // The last word of `q` when the shopper may still be typing it: no space after
@@ -367,6 +391,14 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> snapshots, index.store().MultiGet(ids));
   for (size_t i = 0; i < snapshots.size(); ++i) {
     response.hits[i].product_json = snapshots[i] ? std::move(*snapshots[i]) : "null";
+  }
+  if (request.highlight && !tokens.empty()) {
+    internal::HighlightTerms terms;
+    for (const analyzers::Token& token : tokens) {
+      if (token.kind != analyzers::TokenKind::kStop) terms.terms.insert(token.term);
+    }
+    if (response.corrected_query.empty()) terms.prefix = typing;
+    for (SearchHit& hit : response.hits) HighlightHit(hit, analyzer, terms, request.highlight_tag);
   }
   return response;
 }

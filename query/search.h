@@ -55,6 +55,10 @@ struct SearchRequest {
   // Facet fields to count (kFacetFields), top `facet_size` values of each.
   std::vector<std::string> facets;
   int facet_size = 10;
+  // Mark the matched words of each hit's title and description (HTML-escaped)
+  // with <highlight_tag>...</highlight_tag>.
+  bool highlight = true;
+  std::string highlight_tag = "em";
 };
 
 // Fields a search may count values of, as named in facets=.
@@ -84,6 +88,9 @@ struct SearchHit {
   std::string id;
   double score = 0;
   std::string product_json;  // the snapshot; "null" if it vanished since the match
+  // Matched words marked; empty when highlighting is off or nothing matched.
+  std::string highlight_title;
+  std::string highlight_description;  // the first 300 bytes or so, cut at a space
 };
 
 struct SearchResponse {

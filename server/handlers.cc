@@ -68,6 +68,21 @@ std::string SearchJson(const query::SearchRequest& request, const query::SearchR
     AppendJsonNumber(out, hit.score);
     out.append(R"(,"product":)");
     out.append(hit.product_json);
+    if (!hit.highlight_title.empty() || !hit.highlight_description.empty()) {
+      out.append(R"(,"highlight":{)");
+      bool first_field = true;
+      for (const auto& [field, text] :
+           {std::pair<std::string_view, const std::string&>{"title", hit.highlight_title},
+            {"description", hit.highlight_description}}) {
+        if (text.empty()) continue;
+        if (!first_field) out.push_back(',');
+        first_field = false;
+        AppendJsonString(out, field);
+        out.push_back(':');
+        AppendJsonString(out, text);
+      }
+      out.push_back('}');
+    }
     out.push_back('}');
   }
   out.append(R"(],"facets":{)");
@@ -114,6 +129,12 @@ absl::StatusOr<query::SearchRequest> SearchRequestFromParams(const Target& targe
     } else if (name == "facets") {
       request.facets = SplitTrimmed(value, ',');
       std::erase(request.facets, std::string());
+    } else if (name == "highlight") {
+      const std::optional<bool> highlight = ParseBool(value);
+      if (!highlight) return InvalidParameter(name, "highlight must be true or false");
+      request.highlight = *highlight;
+    } else if (name == "highlight_tag") {
+      request.highlight_tag = value;
     } else if (name == "facet_size") {
       ASSIGN_OR_RETURN(request.facet_size, PositiveInt(name, value));
     } else if (name == "q") {

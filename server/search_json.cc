@@ -87,6 +87,11 @@ absl::StatusOr<query::SearchRequest> SearchRequestFromJson(std::string_view body
       ASSIGN_OR_RETURN(request.facets, Strings(key, value));
     } else if (key == "facet_size") {
       ASSIGN_OR_RETURN(request.facet_size, Int(key, value));
+    } else if (key == "highlight") {
+      if (!value.is_boolean()) return WrongType(key, "true or false");
+      request.highlight = value.get<bool>();
+    } else if (key == "highlight_tag") {
+      ASSIGN_OR_RETURN(request.highlight_tag, String(key, value));
     } else if (key == "sort") {
       ASSIGN_OR_RETURN(request.sort, String(key, value));
     } else {

@@ -221,6 +221,36 @@ TEST_F(SearchTest, AWholeWordRanksAboveAPrefixMatch) {
   EXPECT_EQ(response.hits.front().id, "1001");
 }
 
+TEST_F(SearchTest, HighlightsTheMatchedWordsOfTitleAndDescription) {
+  const SearchResponse response = Search("navy shirt");
+  ASSERT_FALSE(response.hits.empty());
+  EXPECT_EQ(response.hits[0].highlight_title, "Turtle Check Men <em>Navy Blue Shirt</em>");
+  // Compounds ("Navy Blue", "T-Shirt") are marked whole, and neighbouring
+  // marked words share one tag; descriptions are marked too.
+  const SearchResponse tees = Search("pink tee");
+  ASSERT_FALSE(tees.hits.empty());
+  EXPECT_EQ(tees.hits[0].highlight_title, "Puma Women <em>Pink T-Shirt</em>");
+  EXPECT_EQ(tees.hits[0].highlight_description, "Soft cotton <em>tee</em> with a round neck.");
+}
+
+TEST_F(SearchTest, HighlightsEscapeHtmlAndTakeAnotherTag) {
+  SearchRequest request;
+  request.q = "levi's";
+  request.highlight_tag = "mark";
+  const SearchResponse response = searcher_->Search(request).value();
+  ASSERT_FALSE(response.hits.empty());
+  EXPECT_EQ(response.hits[0].highlight_title, "<mark>Levi&#39;s</mark> Men Blue Slim Fit Jeans");
+  request.highlight = false;
+  EXPECT_EQ(searcher_->Search(request).value().hits[0].highlight_title, "");
+  request.highlight_tag = "em onclick";
+  EXPECT_EQ(ParameterOf(searcher_->Search(request).status()), "highlight_tag");
+}
+
+TEST_F(SearchTest, HighlightsThePrefixBeingTyped) {
+  EXPECT_EQ(Search("beige dre").hits.at(0).highlight_title,
+            "Café Crème Women <em>Beige</em> Summer <em>Dress</em>");
+}
+
 TEST_F(SearchTest, FindsNothingForAnUnknownWord) {
   const SearchResponse response = Search("zzyzx");
   EXPECT_EQ(response.total, 0u);

@@ -189,6 +189,17 @@ TEST_F(ApiTest, BadPostBodiesAre400NamingTheKey) {
   }
 }
 
+TEST_F(ApiTest, HitsCarryHighlights) {
+  Json body = Json::parse(Get("/v1/search?q=leather+handbag&per_page=1").body);
+  EXPECT_EQ(body["hits"][0]["highlight"]["title"], "Fossil Women Brown <em>Leather Handbag</em>");
+  EXPECT_EQ(body["hits"][0]["highlight"]["description"],
+            "A roomy <em>leather handbag</em> in brown, with a zip closure.");
+  body = Json::parse(Get("/v1/search?q=leather+handbag&per_page=1&highlight=false").body);
+  EXPECT_FALSE(body["hits"][0].contains("highlight"));
+  EXPECT_EQ(Json::parse(Get("/v1/search?q=tee&highlight_tag=%3Cb%3E").body)["error"]["parameter"],
+            "highlight_tag");
+}
+
 TEST_F(ApiTest, EmptyQueryListsTheCatalog) {
   const Json body = Json::parse(Get("/v1/search?per_page=100").body);
   EXPECT_EQ(body["total"], 12);
