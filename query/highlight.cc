@@ -56,10 +56,13 @@ void AppendEscaped(std::string& out, std::string_view text) {
 
 bool Matches(std::string_view words, const analyzers::Analyzer& analyzer,
              const HighlightTerms& terms) {
+  const auto [it, inserted] = terms.seen.try_emplace(std::string(words), false);
+  if (!inserted) return it->second;
   const std::vector<analyzers::Token> tokens = analyzer.Analyze(words);
   if (tokens.size() != 1 || tokens[0].kind == analyzers::TokenKind::kStop) return false;
-  if (terms.terms.contains(tokens[0].term)) return true;
-  return !terms.prefix.empty() && tokens[0].term.starts_with(terms.prefix);
+  it->second = terms.terms.contains(tokens[0].term) ||
+               (!terms.prefix.empty() && tokens[0].term.starts_with(terms.prefix));
+  return it->second;
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "analyzers/analyzer.h"
 
@@ -15,6 +16,9 @@ namespace vitrine::query::internal {
 struct HighlightTerms {
   absl::flat_hash_set<std::string> terms;  // analysed query terms
   std::string prefix;                      // the word being typed, matched as a prefix
+  // Whether a word (or two) matched, remembered across the hits of one search:
+  // titles repeat brands, genders and product types.
+  mutable absl::flat_hash_map<std::string, bool> seen;
 };
 
 // `text` HTML-escaped, with every word (or two-word compound, "T-Shirt") whose
