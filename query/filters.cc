@@ -149,11 +149,10 @@ std::string_view OwnFilter(std::string_view field) {
   return field.starts_with("category") ? std::string_view("category") : field;
 }
 
-std::vector<FacetValue> TopValues(const Xapian::ValueCountMatchSpy& spy, int size) {
+std::vector<FacetValue> TopValues(const ColumnCountMatchSpy& spy, int size) {
   std::vector<FacetValue> values;
-  for (Xapian::TermIterator it = spy.values_begin(); it != spy.values_end(); ++it) {
-    if ((*it).empty()) continue;
-    values.push_back({*it, it.get_termfreq()});
+  for (size_t id = 1; id < spy.counts().size(); ++id) {
+    if (spy.counts()[id] > 0) values.push_back({spy.column().values[id], spy.counts()[id]});
   }
   std::sort(values.begin(), values.end(), [](const FacetValue& a, const FacetValue& b) {
     return a.count != b.count ? a.count > b.count : a.value < b.value;
@@ -164,8 +163,15 @@ std::vector<FacetValue> TopValues(const Xapian::ValueCountMatchSpy& spy, int siz
 
 }  // namespace
 
-std::vector<Facet> CountFacets(const Xapian::Database& database, const Xapian::Query& text,
-                               const SearchRequest& request, Xapian::doccount check_at_least) {
+std::vector<Xapian::valueno> FacetSlots() {
+  std::vector<Xapian::valueno> slots;
+  for (std::string_view field : kFacetFields) slots.push_back(FacetSlot(field));
+  return slots;
+}
+
+std::vector<Facet> CountFacets(const Xapian::Database& database, const FacetColumns& columns,
+                               const Xapian::Query& text, const SearchRequest& request,
+                               Xapian::doccount check_at_least) {
   // One match per distinct set of filters: fields whose own filter is not set
   // share the request's full filters.
   std::map<std::string_view, std::vector<size_t>> passes;  // left-out filter -> facets
@@ -179,10 +185,10 @@ std::vector<Facet> CountFacets(const Xapian::Database& database, const Xapian::Q
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     const std::optional<Xapian::Query> filter = FilterQuery(request, left_out);
     enquire.set_query(filter ? Xapian::Query(Xapian::Query::OP_FILTER, text, *filter) : text);
-    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+    std::vector<std::unique_ptr<ColumnCountMatchSpy>> spies;
     for (size_t index : indexes) {
-      spies.push_back(
-          std::make_unique<Xapian::ValueCountMatchSpy>(FacetSlot(request.facets[index])));
+      spies.push_back(std::make_unique<ColumnCountMatchSpy>(
+          columns.slots.at(FacetSlot(request.facets[index]))));
       enquire.add_matchspy(spies.back().get());
     }
     enquire.get_mset(0, 0, check_at_least);

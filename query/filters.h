@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "absl/status/status.h"
+#include "query/facet_columns.h"
 #include "query/search.h"
 
 namespace vitrine::query::internal {
@@ -26,8 +27,12 @@ absl::Status ValidateSortAndFacets(const SearchRequest& request);
 
 // Counts the values of the requested facets over everything `text` matches
 // under the request's filters, each field without its own filter.
-std::vector<Facet> CountFacets(const Xapian::Database& database, const Xapian::Query& text,
-                               const SearchRequest& request, Xapian::doccount check_at_least);
+std::vector<Facet> CountFacets(const Xapian::Database& database, const FacetColumns& columns,
+                               const Xapian::Query& text, const SearchRequest& request,
+                               Xapian::doccount check_at_least);
+
+// The value slots of every facet field (what FacetColumns loads).
+std::vector<Xapian::valueno> FacetSlots();
 
 // Sets the sort order of a non-relevance sort; ties break by product id.
 void SetSortOrder(Xapian::Enquire& enquire, std::string_view sort);

@@ -10,6 +10,7 @@
 #include "base/strings.h"
 #include "base/utf8.h"
 #include "catalog/index_schema.h"
+#include "query/facet_columns.h"
 #include "query/filters.h"
 #include "query/highlight.h"
 
@@ -284,7 +285,10 @@ absl::StatusOr<std::shared_ptr<const Index>> OpenIndex(const IndexSource& source
   auto index = std::make_shared<Index>();
   index->source_ = source;
   try {
-    index->documents_ = Xapian::Database(source.xapian_path).get_doccount();
+    const Xapian::Database database(source.xapian_path);
+    index->documents_ = database.get_doccount();
+    index->facet_columns_ = std::make_shared<const internal::FacetColumns>(
+        internal::FacetColumns::Load(database, internal::FacetSlots()));
   } catch (const Xapian::Error& e) {
     return absl::UnavailableError(
         StrCat("opening index ", source.xapian_path, ": ", e.get_description()));
@@ -375,7 +379,8 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
     if (response.relaxed) text = std::move(relaxed_text);
   }
   if (!request.facets.empty()) {
-    response.facets = internal::CountFacets(database, text, request, check_at_least);
+    response.facets =
+        internal::CountFacets(database, index.facet_columns(), text, request, check_at_least);
   }
   response.total = matches.get_matches_estimated();
   response.total_is_estimate =

@@ -119,6 +119,10 @@ struct IndexSource {
   std::string analyzers_path;
 };
 
+namespace internal {
+struct FacetColumns;
+}  // namespace internal
+
 class Index {
  public:
   const std::string& generation() const { return source_.generation; }
@@ -127,12 +131,15 @@ class Index {
   uint64_t documents() const { return documents_; }
   // The analysis the generation was built with; queries go through the same.
   const analyzers::Analyzer& analyzer() const { return *analyzer_; }
+  // Facet values in memory, for counting without reading documents.
+  const internal::FacetColumns& facet_columns() const { return *facet_columns_; }
 
  private:
   friend absl::StatusOr<std::shared_ptr<const Index>> OpenIndex(const IndexSource&);
   IndexSource source_;
   std::shared_ptr<catalog::ProductStore> store_;
   std::shared_ptr<const analyzers::Analyzer> analyzer_;
+  std::shared_ptr<const internal::FacetColumns> facet_columns_;
   uint64_t documents_ = 0;
 };
 
