@@ -25,6 +25,9 @@ namespace {
 constexpr size_t kChunkRecords = 512;
 // Shorter words are not corrected at query time, so they need no spelling data.
 constexpr size_t kMinSpellingBytes = 4;
+// A word in one title only is as likely a model number or a typo as a word to
+// suggest, and every spelling entry costs index build time.
+constexpr Xapian::termcount kMinSpellingCount = 2;
 
 // One record after analysis, ready for the writer.
 struct Prepared {
@@ -112,7 +115,9 @@ class GenerationWriter {
   // Commits both stores and makes them durable.
   absl::Status Finish() {
     // One add_spelling per distinct word (with its frequency), not per use.
-    for (const auto& [word, count] : spelling_) database_.add_spelling(word, count);
+    for (const auto& [word, count] : spelling_) {
+      if (count >= kMinSpellingCount) database_.add_spelling(word, count);
+    }
     database_.commit();
     database_.close();
     RETURN_IF_ERROR(store_->Flush());
