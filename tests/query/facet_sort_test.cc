@@ -19,20 +19,8 @@ using ::testing::ElementsAre;
 
 using Counts = std::vector<std::pair<std::string, uint64_t>>;
 
-class FacetSortTest : public ::testing::Test {
+class FacetSortTest : public FixtureCatalogTest {
  protected:
-  static void SetUpTestSuite() {
-    temp_ = std::make_unique<testing::TempDir>();
-    index_ = BuildIndex(temp_->Sub("data"), "products.jsonl");
-  }
-
-  static void TearDownTestSuite() {
-    index_.reset();
-    temp_.reset();
-  }
-
-  void SetUp() override { searcher_ = Searcher::Create(index_, {}).value(); }
-
   SearchResponse Run(SearchRequest request) {
     request.per_page = 100;
     absl::StatusOr<SearchResponse> response = searcher_->Search(request);
@@ -48,16 +36,6 @@ class FacetSortTest : public ::testing::Test {
     }
     return counts;
   }
-
-  static std::vector<std::string> Ids(const SearchResponse& response) {
-    std::vector<std::string> ids;
-    for (const SearchHit& hit : response.hits) ids.push_back(hit.id);
-    return ids;
-  }
-
-  static inline std::unique_ptr<testing::TempDir> temp_;
-  static inline std::shared_ptr<const Index> index_;
-  std::unique_ptr<Searcher> searcher_;
 };
 
 TEST_F(FacetSortTest, CountsTopValuesByCountThenValue) {

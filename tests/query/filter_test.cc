@@ -17,20 +17,8 @@ namespace {
 
 using ::testing::UnorderedElementsAre;
 
-class FilterTest : public ::testing::Test {
+class FilterTest : public FixtureCatalogTest {
  protected:
-  static void SetUpTestSuite() {
-    temp_ = std::make_unique<testing::TempDir>();
-    index_ = BuildIndex(temp_->Sub("data"), "products.jsonl");
-  }
-
-  static void TearDownTestSuite() {
-    index_.reset();
-    temp_.reset();
-  }
-
-  void SetUp() override { searcher_ = Searcher::Create(index_, {}).value(); }
-
   absl::StatusOr<SearchResponse> Run(SearchRequest request) {
     request.per_page = 100;
     return searcher_->Search(request);
@@ -51,10 +39,6 @@ class FilterTest : public ::testing::Test {
     request.filters = std::move(filters);
     return request;
   }
-
-  static inline std::unique_ptr<testing::TempDir> temp_;
-  static inline std::shared_ptr<const Index> index_;
-  std::unique_ptr<Searcher> searcher_;
 };
 
 TEST_F(FilterTest, ValuesOfOneFieldOrTogether) {

@@ -38,6 +38,27 @@ inline std::shared_ptr<const Index> BuildIndex(const std::string& data_dir, std:
   return *index;
 }
 
+// A fixture with one index of tests/testdata/products.jsonl for the whole suite
+// (searches never modify it) and a fresh Searcher per test.
+class FixtureCatalogTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    temp_ = std::make_unique<testing::TempDir>();
+    index_ = BuildIndex(temp_->Sub("data"), "products.jsonl");
+  }
+
+  static void TearDownTestSuite() {
+    index_.reset();  // closes the store before its directory goes
+    temp_.reset();
+  }
+
+  void SetUp() override { searcher_ = Searcher::Create(index_, {}).value(); }
+
+  static inline std::unique_ptr<testing::TempDir> temp_;
+  static inline std::shared_ptr<const Index> index_;
+  std::unique_ptr<Searcher> searcher_;
+};
+
 // The ids of the hits, in rank order.
 inline std::vector<std::string> Ids(const SearchResponse& response) {
   std::vector<std::string> ids;

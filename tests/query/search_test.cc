@@ -23,25 +23,8 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 
-class SearchTest : public ::testing::Test {
+class SearchTest : public FixtureCatalogTest {
  protected:
-  // One generation for the whole suite: searches never modify it.
-  static void SetUpTestSuite() {
-    temp_ = std::make_unique<testing::TempDir>();
-    index_ = BuildIndex(temp_->Sub("data"), "products.jsonl");
-  }
-
-  static void TearDownTestSuite() {
-    index_.reset();  // closes the store before its directory goes
-    temp_.reset();
-  }
-
-  void SetUp() override {
-    absl::StatusOr<std::unique_ptr<Searcher>> searcher = Searcher::Create(index_, {});
-    ASSERT_TRUE(searcher.ok()) << searcher.status();
-    searcher_ = std::move(*searcher);
-  }
-
   SearchResponse Search(std::string q, int page = 1, int per_page = 24) {
     SearchRequest request;
     request.q = std::move(q);
@@ -51,10 +34,6 @@ class SearchTest : public ::testing::Test {
     EXPECT_TRUE(response.ok()) << response.status();
     return response.value_or(SearchResponse());
   }
-
-  static inline std::unique_ptr<testing::TempDir> temp_;
-  static inline std::shared_ptr<const Index> index_;
-  std::unique_ptr<Searcher> searcher_;
 };
 
 TEST_F(SearchTest, OpenIndexCountsTheDocumentsOfTheGeneration) {
