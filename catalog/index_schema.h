@@ -6,6 +6,7 @@
 #include <xapian.h>
 
 #include <array>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -31,6 +32,15 @@ inline constexpr std::array<TextField, 6> kTextFields = {{
     {"gender", "XG", 1.0, false},
     {"description", "XD", 0.5, false},
 }};
+
+// The text field of a schema name ("title", "gender", ...). Aborts on any other
+// name: callers pass the schema's own names.
+inline const TextField& TextFieldNamed(std::string_view name) {
+  for (const TextField& field : kTextFields) {
+    if (field.name == name) return field;
+  }
+  std::abort();
+}
 
 // Index-only companions of the text fields: the colour family of the product's
 // colour ("XCFblue" for navy), matched at a lower weight than the colour itself,

@@ -47,13 +47,6 @@ void SetNumber(Xapian::Document& doc, Xapian::valueno slot, const std::optional<
   if (value) doc.add_value(slot, Xapian::sortable_serialise(*value));
 }
 
-const schema::TextField& Field(std::string_view name) {
-  for (const schema::TextField& field : schema::kTextFields) {
-    if (field.name == name) return field;
-  }
-  std::abort();  // a programming error: the names below are the schema's own
-}
-
 }  // namespace
 
 std::string FilterValue(std::string_view display_value) {
@@ -65,16 +58,17 @@ Xapian::Document BuildDocument(const catalog::Product& p, const analyzers::Analy
   doc.set_data(p.id);
   doc.add_boolean_term(schema::IdTerm(p.id));
 
-  AddText(doc, analyzer, Field("title"), p.title);
-  AddText(doc, analyzer, Field("brand"), p.brand);
-  AddText(doc, analyzer, Field("category"), absl::StrJoin(p.category, " "));
+  AddText(doc, analyzer, schema::TextFieldNamed("title"), p.title);
+  AddText(doc, analyzer, schema::TextFieldNamed("brand"), p.brand);
+  AddText(doc, analyzer, schema::TextFieldNamed("category"), absl::StrJoin(p.category, " "));
   // Only the colour field names the product's colour family: a title or
   // description may mention other colours ("navy dial").
-  for (const std::string& family : AddText(doc, analyzer, Field("color"), p.color)) {
+  for (const std::string& family :
+       AddText(doc, analyzer, schema::TextFieldNamed("color"), p.color)) {
     doc.add_term(StrCat(schema::kColorFamilyPrefix, family));
   }
-  AddText(doc, analyzer, Field("gender"), p.gender);
-  AddText(doc, analyzer, Field("description"), p.description);
+  AddText(doc, analyzer, schema::TextFieldNamed("gender"), p.gender);
+  AddText(doc, analyzer, schema::TextFieldNamed("description"), p.description);
 
   AddFilter(doc, "BRAND", p.brand);
   AddFilter(doc, "COLOR", p.color);
@@ -137,7 +131,7 @@ std::vector<std::string> TextFieldTerms(const analyzers::Analyzer& analyzer, std
            (term.size() == prefix.size() ||
             !(term[prefix.size()] >= 'A' && term[prefix.size()] <= 'Z'));
   };
-  const std::string_view prefix = Field(field).prefix;
+  const std::string_view prefix = schema::TextFieldNamed(field).prefix;
   std::vector<std::string> terms;
   for (Xapian::TermIterator it = document.termlist_begin(); it != document.termlist_end(); ++it) {
     const std::string term = *it;

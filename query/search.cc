@@ -59,11 +59,12 @@ Xapian::Query TokenQuery(const analyzers::Token& token, const analyzers::Analyze
     case analyzers::TokenKind::kGender: {
       // Products of a matching gender (a unisex product fits men and women), or
       // the word in the title when a product has no gender.
-      std::vector<Xapian::Query> genders = {Term(schema::kTextFields[0].prefix, token.term)};
+      std::vector<Xapian::Query> genders = {
+          Term(schema::TextFieldNamed("title").prefix, token.term)};
       const analyzers::Vocabulary* vocabulary = analyzer.vocabulary();
       if (vocabulary != nullptr) {
         for (const std::string& match : vocabulary->GenderMatches(token.term)) {
-          genders.push_back(Term("XG", match));
+          genders.push_back(Term(schema::TextFieldNamed("gender").prefix, match));
         }
       }
       // A constant boost for every product of a matching gender, so a men's and a
@@ -188,7 +189,7 @@ std::string SplitCompound(const std::string& word, const analyzers::Analyzer& an
   auto frequency = [&](std::string_view part) -> Xapian::doccount {
     const std::vector<analyzers::Token> tokens = analyzer.Analyze(part);
     if (tokens.size() != 1) return 0;
-    return database.get_termfreq(StrCat(schema::kTextFields[0].prefix, tokens[0].term));
+    return database.get_termfreq(StrCat(schema::TextFieldNamed("title").prefix, tokens[0].term));
   };
   std::string best;
   Xapian::doccount best_frequency = 0;
