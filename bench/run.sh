@@ -21,7 +21,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-feeds=(--feed data/catalog/fashion-styles.jsonl.gz --feed data/catalog/myntra-products.jsonl.gz)
+feeds=(--filterable-attributes usage,year \
+  --feed data/catalog/fashion-styles.jsonl.gz --feed data/catalog/myntra-products.jsonl.gz)
 echo "== (a) reindex: bundled catalog, $(nproc) cores; baseline analyzer, then fashion (served)"
 "$vitrine" reindex --data-dir "$work/baseline" --analyzer baseline "${feeds[@]}"
 "$vitrine" reindex --data-dir "$work/data" "${feeds[@]}"

@@ -64,6 +64,10 @@ inline constexpr Xapian::valueno kSlotPopularity = 2;
 inline constexpr Xapian::valueno kSlotCreatedAt = 3;
 inline constexpr Xapian::valueno kSlotInStock = 4;  // "1" or "0"; empty when unknown
 inline constexpr Xapian::valueno kSlotId = 5;       // the product id: sort ties break by id
+// The product's parent (style) id: variants of one style collapse on it.
+inline constexpr Xapian::valueno kSlotParent = 6;
+// The product's sizes as given, joined by '|': listed for collapsed variants.
+inline constexpr Xapian::valueno kSlotSizes = 7;
 // Display values for facet counting (one slot per single-valued facet field).
 inline constexpr Xapian::valueno kSlotBrand = 10;
 inline constexpr Xapian::valueno kSlotColor = 11;
@@ -74,5 +78,20 @@ inline constexpr Xapian::valueno kSlotCategoryLeaf = 15;
 // Levels of the category path, root first (category.lvl0 .. category.lvl2).
 inline constexpr Xapian::valueno kSlotCategoryLevel0 = 16;
 inline constexpr int kCategoryLevels = 3;
+
+// `attributes` keys declared filterable when the index is built: the i-th key's
+// display value goes to slot kSlotAttribute0 + i and its filter term to
+// FilterTerm(AttributeFilterField(key), value). The index records its keys,
+// comma-separated in declaration order, in the Xapian metadata entry
+// kFilterableAttributesKey, so readers know them without other configuration.
+inline constexpr Xapian::valueno kSlotAttribute0 = 32;
+inline constexpr size_t kMaxFilterableAttributes = 16;
+inline constexpr std::string_view kFilterableAttributesKey = "vitrine.filterable_attributes";
+// Names a declared key may not take: requests name attributes and built-in
+// fields alike (filter.<name>, facets=<name>).
+inline constexpr std::array<std::string_view, 14> kReservedFieldNames = {
+    "id",     "title",    "brand", "description", "category", "gender",   "color",
+    "season", "material", "size",  "price",       "rating",   "in_stock", "parent_id"};
+inline std::string AttributeFilterField(std::string_view key) { return "ATTR." + std::string(key); }
 
 }  // namespace vitrine::catalog::schema

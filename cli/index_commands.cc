@@ -23,9 +23,10 @@ int Fail(const absl::Status& status) {
 }  // namespace
 
 int ReindexCommand(int argc, char** argv) {
-  absl::StatusOr<Flags> flags = Flags::Parse(
-      argc, argv, {"feed", "data-dir", "max-errors", "threads", "keep", "analyzer", "vocabulary"},
-      {"quiet"});
+  absl::StatusOr<Flags> flags = Flags::Parse(argc, argv,
+                                             {"feed", "data-dir", "max-errors", "threads", "keep",
+                                              "analyzer", "vocabulary", "filterable-attributes"},
+                                             {"quiet"});
   if (!flags.ok()) return Fail(flags.status());
   absl::StatusOr<std::string> data_dir = flags->Required("data-dir");
   absl::StatusOr<int64_t> max_errors = flags->Int("max-errors", -1);
@@ -41,6 +42,9 @@ int ReindexCommand(int argc, char** argv) {
     return Fail(InvalidParameter(
         "analyzer", StrCat("--analyzer must be fashion or baseline, got '", profile, "'")));
   }
+  std::vector<std::string> attributes =
+      SplitTrimmed(flags->Get("filterable-attributes").value_or(""), ',');
+  std::erase(attributes, std::string());
   const bool quiet = flags->Has("quiet");
   int64_t printed = 0;
   indexer::ReindexOptions options{
@@ -51,6 +55,7 @@ int ReindexCommand(int argc, char** argv) {
       .keep_generations = static_cast<int>(*keep),
       .analyzer = analyzer,
       .vocabulary_dir = flags->Get("vocabulary").value_or(""),
+      .filterable_attributes = attributes,
       .on_error =
           [&](const indexer::RecordError& error) {
             if (quiet || printed++ >= kPrintedRejections) return;

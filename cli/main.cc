@@ -11,9 +11,11 @@ constexpr char kUsage[] = R"(usage: vitrine <command> [flags]
 
 commands:
   reindex      --feed FILE [--feed FILE ...] --data-dir DIR [--max-errors N] [--threads N]
-               [--keep N] [--quiet]
+               [--keep N] [--quiet] [--analyzer fashion|baseline] [--vocabulary DIR]
+               [--filterable-attributes KEY,KEY...]
                Build a new index generation from JSON Lines / CSV feeds (.gz ok),
-               verify it and make it current.
+               verify it and make it current. Declared attributes become
+               filters and facets (filter.KEY=..., facets=KEY).
   serve        --data-dir DIR [--port 8080] [--address 127.0.0.1] [--threads N]
                [--no-access-log]
                Serve the HTTP API; picks up new generations without a restart.

@@ -1,6 +1,9 @@
 #include "indexer/document_builder.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_join.h"
+#include "base/status.h"
 #include "base/strings.h"
 #include "catalog/index_schema.h"
 
@@ -49,11 +52,37 @@ void SetNumber(Xapian::Document& doc, Xapian::valueno slot, const std::optional<
 
 }  // namespace
 
+absl::Status ValidateFilterableAttributes(std::span<const std::string> keys) {
+  constexpr std::string_view kParameter = "filterable_attributes";
+  if (keys.size() > schema::kMaxFilterableAttributes) {
+    return InvalidParameter(kParameter, StrCat("at most ", schema::kMaxFilterableAttributes,
+                                               " attributes may be declared filterable"));
+  }
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const std::string& key = keys[i];
+    if (key.empty() || key.size() > 64 ||
+        key.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos) {
+      return InvalidParameter(kParameter, StrCat("attribute key '", key,
+                                                 "' must be 1-64 characters of a-z, 0-9 and _"));
+    }
+    if (std::find(schema::kReservedFieldNames.begin(), schema::kReservedFieldNames.end(), key) !=
+        schema::kReservedFieldNames.end()) {
+      return InvalidParameter(kParameter,
+                              StrCat("attribute key '", key, "' is the name of a built-in field"));
+    }
+    if (std::find(keys.begin(), keys.begin() + i, key) != keys.begin() + i) {
+      return InvalidParameter(kParameter, StrCat("attribute key '", key, "' is declared twice"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 std::string FilterValue(std::string_view display_value) {
   return analyzers::NormalizeText(display_value);
 }
 
-Xapian::Document BuildDocument(const catalog::Product& p, const analyzers::Analyzer& analyzer) {
+Xapian::Document BuildDocument(const catalog::Product& p, const analyzers::Analyzer& analyzer,
+                               std::span<const std::string> filterable_attributes) {
   Xapian::Document doc;
   doc.set_data(p.id);
   doc.add_boolean_term(schema::IdTerm(p.id));
@@ -99,6 +128,18 @@ Xapian::Document BuildDocument(const catalog::Product& p, const analyzers::Analy
     doc.add_value(schema::kSlotCategoryLevel0 + level, p.category[level]);
   }
   doc.add_value(schema::kSlotId, p.id);
+  if (!p.parent_id.empty()) {
+    // Ids are case-sensitive: the term keeps the id as it is.
+    doc.add_boolean_term(schema::FilterTerm("PARENT", p.parent_id));
+    doc.add_value(schema::kSlotParent, p.parent_id);
+  }
+  if (!p.sizes.empty()) doc.add_value(schema::kSlotSizes, absl::StrJoin(p.sizes, "|"));
+  for (size_t i = 0; i < filterable_attributes.size(); ++i) {
+    const auto value = p.attributes.find(filterable_attributes[i]);
+    if (value == p.attributes.end()) continue;
+    AddFilter(doc, schema::AttributeFilterField(filterable_attributes[i]), value->second);
+    doc.add_value(static_cast<Xapian::valueno>(schema::kSlotAttribute0 + i), value->second);
+  }
   return doc;
 }
 

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_join.h"
 #include "base/status.h"
 #include "base/strings.h"
 #include "catalog/index_schema.h"
@@ -42,7 +43,8 @@ struct Prepared {
 using Chunk = std::vector<FeedRecord>;
 using PreparedChunk = std::vector<Prepared>;
 
-PreparedChunk Prepare(const FeedReader& reader, const analyzers::Analyzer& analyzer, Chunk chunk) {
+PreparedChunk Prepare(const FeedReader& reader, const analyzers::Analyzer& analyzer,
+                      const std::vector<std::string>& filterable_attributes, Chunk chunk) {
   PreparedChunk out(chunk.size());
   for (size_t i = 0; i < chunk.size(); ++i) {
     out[i].line = chunk[i].line;
@@ -53,7 +55,7 @@ PreparedChunk Prepare(const FeedReader& reader, const analyzers::Analyzer& analy
     }
     out[i].id = product->id;
     out[i].snapshot = catalog::ProductToJson(*product);
-    out[i].document = BuildDocument(*product, analyzer);
+    out[i].document = BuildDocument(*product, analyzer, filterable_attributes);
     // The words shoppers type, unstemmed, for spelling correction at query time.
     out[i].spelling = analyzer.Words(product->title);
     for (std::string& word : analyzer.Words(product->brand)) out[i].spelling.push_back(word);
@@ -118,6 +120,8 @@ class GenerationWriter {
     for (const auto& [word, count] : spelling_) {
       if (count >= kMinSpellingCount) database_.add_spelling(word, count);
     }
+    database_.set_metadata(std::string(catalog::schema::kFilterableAttributesKey),
+                           absl::StrJoin(options_.filterable_attributes, ","));
     database_.commit();
     database_.close();
     RETURN_IF_ERROR(store_->Flush());
@@ -127,6 +131,7 @@ class GenerationWriter {
 
   uint64_t accepted() const { return accepted_; }
   uint64_t rejected() const { return rejected_; }
+  const ReindexOptions& options() const { return options_; }
 
  private:
   const ReindexOptions& options_;
@@ -155,8 +160,9 @@ absl::Status IndexFeed(const std::string& file, const analyzers::Analyzer& analy
     const bool more = reader->Next(record);
     if (more) chunk.push_back(std::move(record));
     if (chunk.size() == kChunkRecords || (!more && !chunk.empty())) {
-      in_flight.push_back(std::async(std::launch::async, Prepare, std::cref(*reader),
-                                     std::cref(analyzer), std::move(chunk)));
+      in_flight.push_back(
+          std::async(std::launch::async, Prepare, std::cref(*reader), std::cref(analyzer),
+                     std::cref(writer.options().filterable_attributes), std::move(chunk)));
       chunk = Chunk();
       if (static_cast<int>(in_flight.size()) > threads) RETURN_IF_ERROR(drain_one());
     }
@@ -193,6 +199,7 @@ absl::Status WriteManifest(const Generation& generation, const ReindexOptions& o
       {"rejected", summary.rejected},
       {"build_seconds", summary.seconds},
       {"analyzer", std::string(analyzers::ProfileName(options.analyzer.profile))},
+      {"filterable_attributes", options.filterable_attributes},
   };
   return WriteFileAtomically(generation.manifest_path(), manifest.dump(2) + "\n");
 }
@@ -261,6 +268,7 @@ absl::StatusOr<ReindexSummary> Build(const DataDir& dir, const Generation& gener
 
 absl::StatusOr<ReindexSummary> Reindex(const ReindexOptions& options) {
   if (options.feeds.empty()) return InvalidParameter("feed", "at least one --feed is required");
+  RETURN_IF_ERROR(ValidateFilterableAttributes(options.filterable_attributes));
   ASSIGN_OR_RETURN(DataDir dir, DataDir::Open(options.data_dir));
   ASSIGN_OR_RETURN(DataDirLock lock, DataDirLock::Acquire(dir));
   ASSIGN_OR_RETURN(Generation generation, dir.CreateGeneration());

@@ -28,13 +28,16 @@ struct RecordError {
 struct ReindexOptions {
   std::vector<std::string> feeds;  // JSON Lines or CSV, plain or gzip; read in order
   std::string data_dir;
-  int64_t max_errors = -1;  // abort when more records than this are rejected; -1: no limit
-  int threads = 0;          // analysis threads besides the writer; 0: one per core
-  int keep_generations = 3; // complete generations kept besides the current one
+  int64_t max_errors = -1;   // abort when more records than this are rejected; -1: no limit
+  int threads = 0;           // analysis threads besides the writer; 0: one per core
+  int keep_generations = 3;  // complete generations kept besides the current one
   analyzers::AnalyzerOptions analyzer;
   // Vocabulary for Profile::kFashion (data/analyzers/*.json); empty: the default
   // (analyzers::DefaultVocabularyDir()). Copied into the generation.
   std::string vocabulary_dir;
+  // `attributes` keys to make filterable and countable as facets ("usage",
+  // "fit"); recorded in the index (see catalog/index_schema.h).
+  std::vector<std::string> filterable_attributes;
   // Called once per rejected record, in feed order, from the calling thread.
   std::function<void(const RecordError&)> on_error;
 };

@@ -1,28 +1,154 @@
 #include "query/facet_columns.h"
 
+#include <algorithm>
+#include <array>
 #include <unordered_map>
 
 namespace vitrine::query::internal {
+namespace {
 
-FacetColumns FacetColumns::Load(const Xapian::Database& database,
-                                const std::vector<Xapian::valueno>& slots) {
-  FacetColumns columns;
+// Value ids of one column, assigned in order of first appearance.
+class ValueIds {
+ public:
+  explicit ValueIds(FacetColumn& column) : column_(column) {
+    column_.values.emplace_back();  // id 0: no value
+  }
+  uint32_t Of(std::string_view value) {
+    auto [entry, inserted] =
+        ids_.try_emplace(std::string(value), static_cast<uint32_t>(column_.values.size()));
+    if (inserted) column_.values.emplace_back(value);
+    return entry->second;
+  }
+
+ private:
+  FacetColumn& column_;
+  std::unordered_map<std::string, uint32_t> ids_;
+};
+
+void LoadSingle(const Xapian::Database& database, Xapian::valueno slot, FacetColumn& column) {
+  ValueIds ids(column);
+  column.by_docid.assign(static_cast<size_t>(database.get_lastdocid()) + 1, 0);
+  for (Xapian::ValueIterator it = database.valuestream_begin(slot);
+       it != database.valuestream_end(slot); ++it) {
+    const std::string value = *it;
+    if (!value.empty()) column.by_docid[it.get_docid()] = ids.Of(value);
+  }
+}
+
+void LoadMulti(const Xapian::Database& database, Xapian::valueno slot, FacetColumn& column) {
+  ValueIds ids(column);
   const Xapian::docid last = database.get_lastdocid();
-  for (const Xapian::valueno slot : slots) {
-    FacetColumn& column = columns.slots[slot];
-    column.values.emplace_back();  // id 0: no value
-    column.by_docid.assign(static_cast<size_t>(last) + 1, 0);
-    std::unordered_map<std::string, uint32_t> ids;
-    for (Xapian::ValueIterator it = database.valuestream_begin(slot);
-         it != database.valuestream_end(slot); ++it) {
-      const std::string value = *it;
-      if (value.empty()) continue;
-      auto [entry, inserted] = ids.try_emplace(value, static_cast<uint32_t>(column.values.size()));
-      if (inserted) column.values.push_back(value);
-      column.by_docid[it.get_docid()] = entry->second;
+  column.offsets.assign(static_cast<size_t>(last) + 2, 0);
+  Xapian::docid next = 1;  // offsets of docids below `next` are set
+  for (Xapian::ValueIterator it = database.valuestream_begin(slot);
+       it != database.valuestream_end(slot); ++it) {
+    const std::string joined = *it;
+    for (; next <= it.get_docid(); ++next) {
+      column.offsets[next] = static_cast<uint32_t>(column.ids.size());
+    }
+    std::string_view rest = joined;
+    while (!rest.empty()) {
+      const size_t bar = rest.find('|');
+      const std::string_view value = rest.substr(0, bar);
+      if (!value.empty()) column.ids.push_back(ids.Of(value));
+      rest = bar == std::string_view::npos ? std::string_view() : rest.substr(bar + 1);
     }
   }
+  for (; next <= last + 1; ++next) column.offsets[next] = static_cast<uint32_t>(column.ids.size());
+}
+
+void LoadNumbers(const Xapian::Database& database, Xapian::valueno slot, NumberColumn& column) {
+  column.by_docid.assign(static_cast<size_t>(database.get_lastdocid()) + 1,
+                         std::numeric_limits<double>::quiet_NaN());
+  for (Xapian::ValueIterator it = database.valuestream_begin(slot);
+       it != database.valuestream_end(slot); ++it) {
+    column.by_docid[it.get_docid()] = Xapian::sortable_unserialise(*it);
+  }
+}
+
+// The "round" number nearest to `x` (> 0) on a log scale: 1, 1.5, 2, 2.5, 3,
+// 4, 5, 6, 7.5 or 8 times a power of ten.
+double RoundNumber(double x) {
+  static constexpr std::array<double, 11> kSteps = {1, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5, 8, 10};
+  const double scale = std::pow(10.0, std::floor(std::log10(x)));
+  const double mantissa = x / scale;
+  double best = kSteps[0];
+  for (double step : kSteps) {
+    if (std::abs(std::log(step / mantissa)) < std::abs(std::log(best / mantissa))) best = step;
+  }
+  return best * scale;
+}
+
+}  // namespace
+
+FacetColumns FacetColumns::Load(const Xapian::Database& database,
+                                const std::vector<Xapian::valueno>& single,
+                                const std::vector<Xapian::valueno>& multi,
+                                const std::vector<Xapian::valueno>& numeric) {
+  FacetColumns columns;
+  for (const Xapian::valueno slot : single) LoadSingle(database, slot, columns.slots[slot]);
+  for (const Xapian::valueno slot : multi) LoadMulti(database, slot, columns.slots[slot]);
+  for (const Xapian::valueno slot : numeric) LoadNumbers(database, slot, columns.numbers[slot]);
   return columns;
+}
+
+std::vector<double> QuantileBoundaries(const NumberColumn& column, int buckets) {
+  std::vector<double> values;
+  for (double value : column.by_docid) {
+    if (!std::isnan(value) && value > 0) values.push_back(value);
+  }
+  std::vector<double> bounds;
+  if (values.empty()) return bounds;
+  std::sort(values.begin(), values.end());
+  for (int i = 1; i < buckets; ++i) {
+    const double bound = RoundNumber(values[values.size() * i / buckets]);
+    if (bounds.empty() || bound > bounds.back()) bounds.push_back(bound);
+  }
+  return bounds;
+}
+
+size_t FacetSpy::AddTerms(const FacetColumn& column) {
+  terms_.push_back({&column, std::vector<uint64_t>(column.values.size(), 0)});
+  return terms_.size() - 1;
+}
+
+size_t FacetSpy::AddBuckets(const NumberColumn& column, std::vector<double> bounds) {
+  const size_t count = bounds.size() + 1;
+  buckets_.push_back({&column, std::move(bounds), std::vector<uint64_t>(count, 0), {}});
+  return buckets_.size() - 1;
+}
+
+void FacetSpy::operator()(const Xapian::Document& doc, double /*weight*/) {
+  const Xapian::docid id = doc.get_docid();  // no disk read
+  for (Terms& terms : terms_) {
+    const FacetColumn& column = *terms.column;
+    if (!column.multi_valued()) {
+      if (id < column.by_docid.size()) ++terms.counts[column.by_docid[id]];
+    } else if (id + 1 < column.offsets.size()) {
+      for (uint32_t k = column.offsets[id]; k < column.offsets[id + 1]; ++k) {
+        ++terms.counts[column.ids[k]];
+      }
+    }
+  }
+  for (Buckets& buckets : buckets_) {
+    const double value = buckets.column->at(id);
+    if (std::isnan(value)) continue;
+    const auto bucket = std::upper_bound(buckets.bounds.begin(), buckets.bounds.end(), value);
+    ++buckets.counts[static_cast<size_t>(bucket - buckets.bounds.begin())];
+    FacetStats& stats = buckets.stats;
+    stats.min = stats.count == 0 ? value : std::min(stats.min, value);
+    stats.max = stats.count == 0 ? value : std::max(stats.max, value);
+    stats.sum += value;
+    ++stats.count;
+  }
+}
+
+void FacetSpy::Reset() {
+  for (Terms& terms : terms_) std::fill(terms.counts.begin(), terms.counts.end(), 0);
+  for (Buckets& buckets : buckets_) {
+    std::fill(buckets.counts.begin(), buckets.counts.end(), 0);
+    buckets.stats = {};
+  }
 }
 
 }  // namespace vitrine::query::internal

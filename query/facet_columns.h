@@ -1,48 +1,88 @@
-// Facet values held in memory, a column per facet slot (docid -> value id), so
-// counting a match's facets never reads documents from disk: a match spy adds
-// one to a counter per matching document and field. Loaded once per generation
-// from Xapian's value streams. Private to query/.
+// Facet values held in memory, a column per value slot (docid -> value ids or
+// number), so counting a match's facets never reads documents from disk: one
+// match spy per counting pass adds one to a counter per matching document and
+// field. Loaded once per generation from Xapian's value streams. Private to query/.
 #pragma once
 
 #include <xapian.h>
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "query/search.h"
+
 namespace vitrine::query::internal {
 
+// Display values of one field. Single-valued fields map a docid straight to a
+// value id; multi-valued ones (sizes) list a document's value ids in
+// ids[offsets[docid] .. offsets[docid + 1]).
 struct FacetColumn {
   std::vector<std::string> values;  // value id -> display value; id 0 is "no value"
-  std::vector<uint32_t> by_docid;   // docid -> value id
+  std::vector<uint32_t> by_docid;   // single-valued: docid -> value id
+  std::vector<uint32_t> offsets;    // multi-valued: docid -> first entry in `ids`
+  std::vector<uint32_t> ids;
+  bool multi_valued() const { return !offsets.empty(); }
+};
+
+// A numeric field (price, rating): docid -> value, NaN when the product has none.
+struct NumberColumn {
+  std::vector<double> by_docid;
+  double at(Xapian::docid id) const {
+    return id < by_docid.size() ? by_docid[id] : std::numeric_limits<double>::quiet_NaN();
+  }
 };
 
 struct FacetColumns {
   std::map<Xapian::valueno, FacetColumn> slots;
+  std::map<Xapian::valueno, NumberColumn> numbers;
 
-  // Reads the value streams of `slots` (about 4 bytes a document a slot).
+  // Reads the value streams of `single` and `multi` (values joined by '|')
+  // display-value slots and of `numeric` slots (sortable_serialise'd numbers).
   static FacetColumns Load(const Xapian::Database& database,
-                           const std::vector<Xapian::valueno>& slots);
+                           const std::vector<Xapian::valueno>& single,
+                           const std::vector<Xapian::valueno>& multi,
+                           const std::vector<Xapian::valueno>& numeric);
 };
 
-// Counts the values of one column over the documents of a match.
-class ColumnCountMatchSpy : public Xapian::MatchSpy {
+// Boundaries for a range facet over `column` when the request gives none:
+// `buckets` - 1 round numbers near the quantiles of its values, so buckets hold
+// similar shares of the catalog ("..500", "500..1000", ...).
+std::vector<double> QuantileBoundaries(const NumberColumn& column, int buckets);
+
+// One counting pass: counts values of term columns and buckets (plus stats) of
+// number columns over every document of a match, with one call per document.
+class FacetSpy : public Xapian::MatchSpy {
  public:
-  explicit ColumnCountMatchSpy(const FacetColumn& column)
-      : column_(column), counts_(column.values.size(), 0) {}
+  struct Terms {
+    const FacetColumn* column;
+    std::vector<uint64_t> counts;  // by value id
+  };
+  struct Buckets {
+    const NumberColumn* column;
+    std::vector<double> bounds;    // ascending; bucket i is [bounds[i-1], bounds[i])
+    std::vector<uint64_t> counts;  // bounds.size() + 1 buckets
+    FacetStats stats;
+  };
 
-  void operator()(const Xapian::Document& doc, double /*weight*/) override {
-    const Xapian::docid id = doc.get_docid();  // no disk read
-    if (id < column_.by_docid.size()) ++counts_[column_.by_docid[id]];
-  }
+  // Returns the index of the new entry in terms() / buckets().
+  size_t AddTerms(const FacetColumn& column);
+  size_t AddBuckets(const NumberColumn& column, std::vector<double> bounds);
 
-  const FacetColumn& column() const { return column_; }
-  const std::vector<uint64_t>& counts() const { return counts_; }
+  void operator()(const Xapian::Document& doc, double /*weight*/) override;
+  // Forgets the counts so far (before a match is run again).
+  void Reset();
+
+  const std::vector<Terms>& terms() const { return terms_; }
+  const std::vector<Buckets>& buckets() const { return buckets_; }
+  bool empty() const { return terms_.empty() && buckets_.empty(); }
 
  private:
-  const FacetColumn& column_;
-  std::vector<uint64_t> counts_;
+  std::vector<Terms> terms_;
+  std::vector<Buckets> buckets_;
 };
 
 }  // namespace vitrine::query::internal

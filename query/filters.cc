@@ -1,6 +1,7 @@
 #include "query/filters.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <memory>
@@ -16,27 +17,93 @@ namespace {
 
 namespace schema = catalog::schema;
 
-Xapian::valueno RangeSlot(std::string_view field) {
-  return field == "price" ? schema::kSlotPrice : schema::kSlotRating;
-}
-
 std::string Upper(std::string_view field) {
   std::string upper(field);
   for (char& c : upper) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
   return upper;
 }
 
+bool Contains(const std::vector<std::string>& keys, std::string_view key) {
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
+template <size_t N>
+bool Contains(const std::array<std::string_view, N>& names, std::string_view name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// "brand, color, ... and material" plus the declared attributes, for messages.
+template <size_t N>
+std::string FieldList(const std::array<std::string_view, N>& builtin,
+                      const std::vector<std::string>& attributes) {
+  std::vector<std::string_view> names(builtin.begin(), builtin.end());
+  names.insert(names.end(), attributes.begin(), attributes.end());
+  std::string list;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) list.append(i + 1 == names.size() ? " and " : ", ");
+    list.append(names[i]);
+  }
+  return list;
+}
+
+// The field part of a filter term: "BRAND", or "ATTR.usage" for an attribute.
+std::string FilterTermField(std::string_view field) {
+  return Contains(kFilterFields, field) ? Upper(field) : schema::AttributeFilterField(field);
+}
+
+Xapian::Query RangeQuery(Xapian::valueno slot, const Range& range) {
+  if (range.gte && range.lte) {
+    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot,
+                         Xapian::sortable_serialise(*range.gte),
+                         Xapian::sortable_serialise(*range.lte));
+  }
+  if (range.gte) {
+    return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, Xapian::sortable_serialise(*range.gte));
+  }
+  return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, Xapian::sortable_serialise(*range.lte));
+}
+
+absl::Status ValidateBuckets(const SearchRequest& request) {
+  for (const auto& [field, bounds] : request.buckets) {
+    const std::string parameter = StrCat("buckets.", field);
+    if (!IsRangeField(field)) {
+      return InvalidParameter(parameter, StrCat("cannot bucket '", field,
+                                                "'; range facet fields are price and rating"));
+    }
+    if (std::find(request.facets.begin(), request.facets.end(), field) == request.facets.end()) {
+      return InvalidParameter(parameter, StrCat(parameter, " needs ", field, " in facets"));
+    }
+    if (bounds.empty() || bounds.size() + 1 > kMaxRangeBuckets) {
+      return InvalidParameter(
+          parameter, StrCat(parameter, " takes 1 to ", kMaxRangeBuckets - 1, " boundaries"));
+    }
+    for (size_t i = 0; i < bounds.size(); ++i) {
+      if (!std::isfinite(bounds[i]) || (i > 0 && bounds[i] <= bounds[i - 1])) {
+        return InvalidParameter(parameter,
+                                StrCat(parameter, " must be finite numbers in ascending order"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
-absl::Status ValidateFilters(const SearchRequest& request, const SearchLimits& limits) {
+bool IsRangeField(std::string_view field) { return Contains(kRangeFields, field); }
+
+Xapian::valueno RangeSlot(std::string_view field) {
+  return field == "price" ? schema::kSlotPrice : schema::kSlotRating;
+}
+
+absl::Status ValidateFilters(const SearchRequest& request, const SearchLimits& limits,
+                             const std::vector<std::string>& attributes) {
   size_t values = 0;
   for (const auto& [field, accepted] : request.filters) {
     const std::string parameter = StrCat("filter.", field);
-    if (std::find(kFilterFields.begin(), kFilterFields.end(), field) == kFilterFields.end()) {
+    if (!Contains(kFilterFields, field) && !Contains(attributes, field)) {
       return InvalidParameter(parameter,
-                              StrCat("cannot filter on '", field,
-                                     "'; filter fields are brand, color, gender, category, size, "
-                                     "season and material"));
+                              StrCat("cannot filter on '", field, "'; filter fields are ",
+                                     FieldList(kFilterFields, attributes)));
     }
     for (const std::string& value : accepted) {
       if (value.empty()) return InvalidParameter(parameter, StrCat(parameter, " is empty"));
@@ -53,7 +120,7 @@ absl::Status ValidateFilters(const SearchRequest& request, const SearchLimits& l
   }
   for (const auto& [field, range] : request.ranges) {
     const std::string parameter = StrCat("range.", field);
-    if (std::find(kRangeFields.begin(), kRangeFields.end(), field) == kRangeFields.end()) {
+    if (!IsRangeField(field)) {
       return InvalidParameter(
           parameter, StrCat("cannot bound '", field, "'; range fields are price and rating"));
     }
@@ -80,22 +147,14 @@ std::optional<Xapian::Query> FilterQuery(const SearchRequest& request,
     if (field == except_field) continue;
     // Filter terms hold the normalised display value (indexer::FilterValue).
     std::vector<Xapian::Query> any;
-    const std::string upper = Upper(field);
+    const std::string term_field = FilterTermField(field);
     for (const std::string& value : accepted) {
-      any.emplace_back(schema::FilterTerm(upper, analyzers::NormalizeText(value)));
+      any.emplace_back(schema::FilterTerm(term_field, analyzers::NormalizeText(value)));
     }
     all.emplace_back(Xapian::Query::OP_OR, any.begin(), any.end());
   }
   for (const auto& [field, range] : request.ranges) {
-    const Xapian::valueno slot = RangeSlot(field);
-    if (range.gte && range.lte) {
-      all.emplace_back(Xapian::Query::OP_VALUE_RANGE, slot, Xapian::sortable_serialise(*range.gte),
-                       Xapian::sortable_serialise(*range.lte));
-    } else if (range.gte) {
-      all.emplace_back(Xapian::Query::OP_VALUE_GE, slot, Xapian::sortable_serialise(*range.gte));
-    } else {
-      all.emplace_back(Xapian::Query::OP_VALUE_LE, slot, Xapian::sortable_serialise(*range.lte));
-    }
+    if (field != except_field) all.push_back(RangeQuery(RangeSlot(field), range));
   }
   if (request.in_stock) {
     all.emplace_back(schema::FilterTerm("INSTOCK", *request.in_stock ? "true" : "false"));
@@ -104,20 +163,27 @@ std::optional<Xapian::Query> FilterQuery(const SearchRequest& request,
   return Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end());
 }
 
-absl::Status ValidateSortAndFacets(const SearchRequest& request) {
-  if (std::find(kSortOrders.begin(), kSortOrders.end(), request.sort) == kSortOrders.end()) {
+absl::Status ValidateSortAndFacets(const SearchRequest& request,
+                                   const std::vector<std::string>& attributes) {
+  if (!Contains(kSortOrders, request.sort)) {
     return InvalidParameter("sort", StrCat("unknown sort '", request.sort,
                                            "'; use relevance, price_asc, price_desc, newest, "
                                            "rating or popularity"));
   }
-  if (request.facets.size() > kFacetFields.size()) {
+  if (request.facets.size() > kFacetFields.size() + kRangeFields.size() + attributes.size()) {
     return InvalidParameter("facets", "too many facets");
   }
-  for (const std::string& field : request.facets) {
-    if (std::find(kFacetFields.begin(), kFacetFields.end(), field) == kFacetFields.end()) {
-      return InvalidParameter("facets", StrCat("cannot count '", field,
-                                               "'; facet fields are brand, color, gender, season, "
-                                               "material, category, category.lvl0..lvl2"));
+  for (size_t i = 0; i < request.facets.size(); ++i) {
+    const std::string& field = request.facets[i];
+    if (!Contains(kFacetFields, field) && !IsRangeField(field) && !Contains(attributes, field)) {
+      std::vector<std::string> others(kRangeFields.begin(), kRangeFields.end());
+      others.insert(others.end(), attributes.begin(), attributes.end());
+      return InvalidParameter("facets", StrCat("cannot count '", field, "'; facet fields are ",
+                                               FieldList(kFacetFields, others)));
+    }
+    if (std::find(request.facets.begin(), request.facets.begin() + i, field) !=
+        request.facets.begin() + i) {
+      return InvalidParameter("facets", StrCat("facet '", field, "' is requested twice"));
     }
   }
   if (request.highlight_tag.empty() || request.highlight_tag.size() > 10 ||
@@ -128,75 +194,37 @@ absl::Status ValidateSortAndFacets(const SearchRequest& request) {
   if (request.facet_size < 1 || request.facet_size > 100) {
     return InvalidParameter("facet_size", "facet_size must be between 1 and 100");
   }
-  return absl::OkStatus();
+  return ValidateBuckets(request);
 }
 
-namespace {
-
-Xapian::valueno FacetSlot(std::string_view field) {
+Xapian::valueno FacetSlot(std::string_view field, const std::vector<std::string>& attributes) {
   if (field == "brand") return schema::kSlotBrand;
   if (field == "color") return schema::kSlotColor;
   if (field == "gender") return schema::kSlotGender;
+  if (field == "size") return schema::kSlotSizes;
   if (field == "season") return schema::kSlotSeason;
   if (field == "material") return schema::kSlotMaterial;
   if (field == "category") return schema::kSlotCategoryLeaf;
-  return schema::kSlotCategoryLevel0 + (field.back() - '0');  // category.lvlN
+  if (field.starts_with("category.lvl")) return schema::kSlotCategoryLevel0 + (field.back() - '0');
+  const auto key = std::find(attributes.begin(), attributes.end(), field);
+  return schema::kSlotAttribute0 + static_cast<Xapian::valueno>(key - attributes.begin());
 }
 
-// The filter a facet field's counts leave out: its own (all category facets
-// belong to the category filter, which matches any level).
-std::string_view OwnFilter(std::string_view field) {
-  return field.starts_with("category") ? std::string_view("category") : field;
-}
-
-std::vector<FacetValue> TopValues(const ColumnCountMatchSpy& spy, int size) {
-  std::vector<FacetValue> values;
-  for (size_t id = 1; id < spy.counts().size(); ++id) {
-    if (spy.counts()[id] > 0) values.push_back({spy.column().values[id], spy.counts()[id]});
-  }
-  std::sort(values.begin(), values.end(), [](const FacetValue& a, const FacetValue& b) {
-    return a.count != b.count ? a.count > b.count : a.value < b.value;
-  });
-  if (values.size() > static_cast<size_t>(size)) values.resize(static_cast<size_t>(size));
-  return values;
-}
-
-}  // namespace
-
-std::vector<Xapian::valueno> FacetSlots() {
+std::vector<Xapian::valueno> SingleValuedFacetSlots(const std::vector<std::string>& attributes) {
   std::vector<Xapian::valueno> slots;
-  for (std::string_view field : kFacetFields) slots.push_back(FacetSlot(field));
+  for (std::string_view field : kFacetFields) {
+    if (field != "size") slots.push_back(FacetSlot(field, attributes));
+  }
+  for (const std::string& key : attributes) slots.push_back(FacetSlot(key, attributes));
   return slots;
 }
 
-std::vector<Facet> CountFacets(const Xapian::Database& database, const FacetColumns& columns,
-                               const Xapian::Query& text, const SearchRequest& request,
-                               Xapian::doccount check_at_least) {
-  // One match per distinct set of filters: fields whose own filter is not set
-  // share the request's full filters.
-  std::map<std::string_view, std::vector<size_t>> passes;  // left-out filter -> facets
-  for (size_t i = 0; i < request.facets.size(); ++i) {
-    const std::string_view own = OwnFilter(request.facets[i]);
-    passes[request.filters.contains(std::string(own)) ? own : std::string_view()].push_back(i);
-  }
-  std::vector<Facet> facets(request.facets.size());
-  for (const auto& [left_out, indexes] : passes) {
-    Xapian::Enquire enquire(database);
-    enquire.set_weighting_scheme(Xapian::BoolWeight());
-    const std::optional<Xapian::Query> filter = FilterQuery(request, left_out);
-    enquire.set_query(filter ? Xapian::Query(Xapian::Query::OP_FILTER, text, *filter) : text);
-    std::vector<std::unique_ptr<ColumnCountMatchSpy>> spies;
-    for (size_t index : indexes) {
-      spies.push_back(std::make_unique<ColumnCountMatchSpy>(
-          columns.slots.at(FacetSlot(request.facets[index]))));
-      enquire.add_matchspy(spies.back().get());
-    }
-    enquire.get_mset(0, 0, check_at_least);
-    for (size_t k = 0; k < indexes.size(); ++k) {
-      facets[indexes[k]] = {request.facets[indexes[k]], TopValues(*spies[k], request.facet_size)};
-    }
-  }
-  return facets;
+std::vector<Xapian::valueno> MultiValuedFacetSlots() { return {schema::kSlotSizes}; }
+
+std::vector<Xapian::valueno> RangeSlots() {
+  std::vector<Xapian::valueno> slots;
+  for (std::string_view field : kRangeFields) slots.push_back(RangeSlot(field));
+  return slots;
 }
 
 void SetSortOrder(Xapian::Enquire& enquire, std::string_view sort) {

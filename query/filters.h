@@ -1,38 +1,47 @@
-// Filters of a search: term filters (brand, colour, category at any level, ...),
-// numeric ranges (price, rating) and stock, as one boolean Xapian query that
-// restricts a match without changing its scores. Private to query/.
+// Filters of a search: term filters (brand, colour, category at any level,
+// declared attributes, ...), numeric ranges (price, rating) and stock, as one
+// boolean Xapian query that restricts a match without changing its scores; and
+// the names and slots of the fields requests may filter, count and sort on.
+// Private to query/.
 #pragma once
 
 #include <xapian.h>
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "absl/status/status.h"
-#include "query/facet_columns.h"
 #include "query/search.h"
 
 namespace vitrine::query::internal {
 
 // Checks field names, value counts and ranges; errors name the parameter
-// ("filter.colour", "range.price").
-absl::Status ValidateFilters(const SearchRequest& request, const SearchLimits& limits);
+// ("filter.colour", "range.price"). `attributes`: the index's declared keys.
+absl::Status ValidateFilters(const SearchRequest& request, const SearchLimits& limits,
+                             const std::vector<std::string>& attributes);
 
-// The boolean query of the request's filters, leaving out the filter on
-// `except_field` (for disjunctive facet counts); nullopt when none remain.
+// The boolean query of the request's filters and ranges, leaving out those on
+// `except_field` (for disjunctive facet counts); nullopt when none remain. The
+// request has been validated: a field that is not built in is an attribute.
 std::optional<Xapian::Query> FilterQuery(const SearchRequest& request,
                                          std::string_view except_field = {});
 
-// Sort orders, facet fields and facet sizes; errors name the parameter.
-absl::Status ValidateSortAndFacets(const SearchRequest& request);
+// Sort orders, facet fields, facet sizes and bucket boundaries; errors name the
+// parameter.
+absl::Status ValidateSortAndFacets(const SearchRequest& request,
+                                   const std::vector<std::string>& attributes);
 
-// Counts the values of the requested facets over everything `text` matches
-// under the request's filters, each field without its own filter.
-std::vector<Facet> CountFacets(const Xapian::Database& database, const FacetColumns& columns,
-                               const Xapian::Query& text, const SearchRequest& request,
-                               Xapian::doccount check_at_least);
+// The value slot a term facet field counts (kFacetFields or an attribute).
+Xapian::valueno FacetSlot(std::string_view field, const std::vector<std::string>& attributes);
+// The value slot of a range field (price, rating).
+Xapian::valueno RangeSlot(std::string_view field);
+bool IsRangeField(std::string_view field);
 
-// The value slots of every facet field (what FacetColumns loads).
-std::vector<Xapian::valueno> FacetSlots();
+// What FacetColumns loads for an index with `attributes`.
+std::vector<Xapian::valueno> SingleValuedFacetSlots(const std::vector<std::string>& attributes);
+std::vector<Xapian::valueno> MultiValuedFacetSlots();
+std::vector<Xapian::valueno> RangeSlots();
 
 // Sets the sort order of a non-relevance sort; ties break by product id.
 void SetSortOrder(Xapian::Enquire& enquire, std::string_view sort);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "base/status.h"
@@ -11,6 +12,7 @@
 #include "base/utf8.h"
 #include "catalog/index_schema.h"
 #include "query/facet_columns.h"
+#include "query/facets.h"
 #include "query/filters.h"
 #include "query/highlight.h"
 
@@ -29,6 +31,8 @@ constexpr double kPrefixWeight = 0.5;      // a typed prefix counts half a word
 constexpr Xapian::termcount kPrefixExpansions = 20;
 constexpr size_t kMinPrefixBytes = 2;
 constexpr size_t kDescriptionSnippetBytes = 300;
+constexpr int kPriceBuckets = 5;           // default price facet: quintiles
+constexpr size_t kMaxVariantsListed = 50;  // per collapsed hit
 
 Xapian::Query Term(std::string_view prefix, std::string_view term) {
   std::string text(prefix);
@@ -243,6 +247,45 @@ std::string CorrectSpelling(std::string_view q, const analyzers::Analyzer& analy
   return corrected;
 }
 
+// Fills in the variants of hits that stand for several products of one style:
+// every product of the style that matches `query` (the hit first, then in
+// catalog order), with its colour and sizes from the in-memory columns.
+void ListVariants(const Xapian::Database& database, const Index& index, const Xapian::Query& query,
+                  const std::map<std::string, size_t>& collapsed, std::vector<SearchHit>& hits) {
+  std::vector<Xapian::Query> styles;
+  for (const auto& [parent, hit] : collapsed) {
+    styles.emplace_back(schema::FilterTerm("PARENT", parent));
+  }
+  Xapian::Enquire enquire(database);
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+  enquire.set_query(
+      Xapian::Query(Xapian::Query::OP_FILTER, query,
+                    Xapian::Query(Xapian::Query::OP_OR, styles.begin(), styles.end())));
+  const Xapian::MSet variants =
+      enquire.get_mset(0, static_cast<Xapian::doccount>(collapsed.size() * kMaxVariantsListed));
+  const internal::FacetColumn& colors = index.facet_columns().slots.at(schema::kSlotColor);
+  const internal::FacetColumn& sizes = index.facet_columns().slots.at(schema::kSlotSizes);
+  for (Xapian::MSetIterator it = variants.begin(); it != variants.end(); ++it) {
+    const Xapian::Document document = it.get_document();
+    const auto style = collapsed.find(document.get_value(schema::kSlotParent));
+    if (style == collapsed.end()) continue;
+    SearchHit& hit = hits[style->second];
+    if (hit.variants.size() >= kMaxVariantsListed) continue;
+    const Xapian::docid id = *it;
+    SearchHit::Variant variant{.id = document.get_data()};
+    if (id < colors.by_docid.size()) variant.color = colors.values[colors.by_docid[id]];
+    if (id + 1 < sizes.offsets.size()) {
+      for (uint32_t k = sizes.offsets[id]; k < sizes.offsets[id + 1]; ++k) {
+        variant.sizes.push_back(sizes.values[sizes.ids[k]]);
+      }
+    }
+    // The hit itself comes first.
+    hit.variants.insert(variant.id == hit.id ? hit.variants.begin() : hit.variants.end(),
+                        std::move(variant));
+  }
+}
+
 // The analyzer a generation was built with (see indexer/reindex.cc).
 absl::StatusOr<std::shared_ptr<const analyzers::Analyzer>> LoadAnalyzer(const std::string& path) {
   std::ifstream in(path + "/PROFILE");
@@ -264,7 +307,8 @@ absl::StatusOr<std::shared_ptr<const analyzers::Analyzer>> LoadAnalyzer(const st
 
 }  // namespace
 
-absl::Status ValidateSearchRequest(const SearchRequest& request, const SearchLimits& limits) {
+absl::Status ValidateSearchRequest(const SearchRequest& request, const SearchLimits& limits,
+                                   const std::vector<std::string>& attributes) {
   if (request.q.size() > limits.max_query_bytes) {
     return InvalidParameter("q", StrCat("q is longer than ", limits.max_query_bytes, " bytes"));
   }
@@ -278,8 +322,8 @@ absl::Status ValidateSearchRequest(const SearchRequest& request, const SearchLim
     return InvalidParameter("page", StrCat("page * per_page may not exceed ",
                                            limits.max_result_window, "; narrow the search"));
   }
-  RETURN_IF_ERROR(internal::ValidateFilters(request, limits));
-  return internal::ValidateSortAndFacets(request);
+  RETURN_IF_ERROR(internal::ValidateFilters(request, limits, attributes));
+  return internal::ValidateSortAndFacets(request, attributes);
 }
 
 absl::StatusOr<std::shared_ptr<const Index>> OpenIndex(const IndexSource& source) {
@@ -288,8 +332,16 @@ absl::StatusOr<std::shared_ptr<const Index>> OpenIndex(const IndexSource& source
   try {
     const Xapian::Database database(source.xapian_path);
     index->documents_ = database.get_doccount();
-    index->facet_columns_ = std::make_shared<const internal::FacetColumns>(
-        internal::FacetColumns::Load(database, internal::FacetSlots()));
+    index->has_variants_ = database.get_value_freq(schema::kSlotParent) > 0;
+    index->attributes_ =
+        SplitTrimmed(database.get_metadata(std::string(schema::kFilterableAttributesKey)), ',');
+    std::erase(index->attributes_, std::string());
+    auto columns = std::make_shared<internal::FacetColumns>(
+        internal::FacetColumns::Load(database, internal::SingleValuedFacetSlots(index->attributes_),
+                                     internal::MultiValuedFacetSlots(), internal::RangeSlots()));
+    index->price_buckets_ =
+        internal::QuantileBoundaries(columns->numbers.at(schema::kSlotPrice), kPriceBuckets);
+    index->facet_columns_ = std::move(columns);
   } catch (const Xapian::Error& e) {
     return absl::UnavailableError(
         StrCat("opening index ", source.xapian_path, ": ", e.get_description()));
@@ -326,12 +378,16 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   // The text part of the query finally run; facets count over it.
   Xapian::Query text =
       tokens.empty() ? Xapian::Query::MatchAll : TextQuery(tokens, analyzer, /*any=*/false, typing);
+  // Declared before the Enquire that holds a pointer to its spy.
+  internal::FacetCounter facets(index, request);
   Xapian::Enquire enquire(database);
   enquire.set_docid_order(Xapian::Enquire::ASCENDING);  // deterministic ties
-  enquire.set_query(filtered(text));
   if (tokens.empty()) enquire.set_weighting_scheme(Xapian::BoolWeight());
   const bool by_relevance = request.sort == "relevance";
   if (!by_relevance) internal::SetSortOrder(enquire, request.sort);
+  // (Collapsing makes Xapian's totals estimates: only when there are variants.)
+  if (request.collapse && index.has_variants()) enquire.set_collapse_key(schema::kSlotParent);
+  if (Xapian::MatchSpy* spy = facets.main_spy()) enquire.add_matchspy(spy);
   // Sorted by a field, partial matches would interleave with full ones: relax
   // (and correct) only when nothing matches.
   const Xapian::doccount relax_below = by_relevance ? kRelaxBelow : 1;
@@ -339,7 +395,15 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
       static_cast<Xapian::doccount>((request.page - 1) * request.per_page);
   const Xapian::doccount check_at_least =
       std::max<Xapian::doccount>(options.limits.exact_total_up_to, first + request.per_page);
-  Xapian::MSet matches = enquire.get_mset(first, request.per_page, check_at_least);
+  // Facets without a filter of their own count in the main match; they hold the
+  // counts of `text` unless a later try was run and not taken.
+  bool facets_counted = true;
+  auto run = [&](const Xapian::Query& query) {
+    enquire.set_query(filtered(query));
+    facets.ResetMain();
+    return enquire.get_mset(first, request.per_page, check_at_least);
+  };
+  Xapian::MSet matches = run(text);
 
   SearchResponse response;
   Xapian::doccount strict_total = matches.get_matches_estimated();
@@ -351,9 +415,9 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
     if (!corrected.empty()) {
       std::vector<analyzers::Token> corrected_tokens = analyzer.Analyze(corrected);
       Xapian::Query corrected_text = TextQuery(corrected_tokens, analyzer, /*any=*/false);
-      enquire.set_query(filtered(corrected_text));
-      Xapian::MSet corrected_matches = enquire.get_mset(first, request.per_page, check_at_least);
-      if (corrected_matches.get_matches_estimated() > strict_total) {
+      Xapian::MSet corrected_matches = run(corrected_text);
+      facets_counted = corrected_matches.get_matches_estimated() > strict_total;
+      if (facets_counted) {
         text = std::move(corrected_text);
         matches = std::move(corrected_matches);
         strict_total = matches.get_matches_estimated();
@@ -374,14 +438,17 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
         TextQuery(tokens, analyzer, /*any=*/false, still_typing));
     Xapian::Query relaxed_text(Xapian::Query::OP_OR, all_words,
                                TextQuery(tokens, analyzer, /*any=*/true, still_typing));
-    enquire.set_query(filtered(relaxed_text));
-    matches = enquire.get_mset(first, request.per_page, check_at_least);
-    response.relaxed = matches.get_matches_estimated() > strict_total;
-    if (response.relaxed) text = std::move(relaxed_text);
+    Xapian::MSet relaxed_matches = run(relaxed_text);
+    response.relaxed = relaxed_matches.get_matches_estimated() > strict_total;
+    facets_counted = response.relaxed;
+    if (response.relaxed) {
+      text = std::move(relaxed_text);
+      matches = std::move(relaxed_matches);
+    }
   }
   if (!request.facets.empty()) {
-    response.facets =
-        internal::CountFacets(database, index.facet_columns(), text, request, check_at_least);
+    if (!facets_counted) run(text);
+    response.facets = facets.Finish(database, text, check_at_least);
   }
   response.total = matches.get_matches_estimated();
   response.total_is_estimate =
@@ -389,11 +456,14 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
 
   std::vector<std::string> ids;
   ids.reserve(matches.size());
+  std::map<std::string, size_t> collapsed;  // parent id -> the hit that stands for it
   for (Xapian::MSetIterator it = matches.begin(); it != matches.end(); ++it) {
     ids.push_back(it.get_document().get_data());
     response.hits.push_back(
         SearchHit{.id = ids.back(), .score = it.get_weight(), .product_json = {}});
+    if (it.get_collapse_count() > 0) collapsed[it.get_collapse_key()] = response.hits.size() - 1;
   }
+  if (!collapsed.empty()) ListVariants(database, index, filtered(text), collapsed, response.hits);
   ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> snapshots, index.store().MultiGet(ids));
   for (size_t i = 0; i < snapshots.size(); ++i) {
     response.hits[i].product_json = snapshots[i] ? std::move(*snapshots[i]) : "null";
@@ -424,7 +494,8 @@ absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Create(std::shared_ptr<const
 }
 
 absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
-  RETURN_IF_ERROR(ValidateSearchRequest(request, impl_->options.limits));
+  RETURN_IF_ERROR(
+      ValidateSearchRequest(request, impl_->options.limits, index_->filterable_attributes()));
   for (int attempt = 0;; ++attempt) {
     try {
       return impl_->Run(request, *index_);

@@ -52,30 +52,51 @@ struct SearchRequest {
   // "relevance" (default), "price_asc", "price_desc", "newest", "rating",
   // "popularity"; ties break by product id.
   std::string sort = "relevance";
-  // Facet fields to count (kFacetFields), top `facet_size` values of each.
+  // Facet fields to count: kFacetFields and the index's filterable attributes,
+  // top `facet_size` values of each; kRangeFields as range facets: a count per
+  // bucket plus min/max stats.
   std::vector<std::string> facets;
   int facet_size = 10;
+  // Range facet field -> ascending bucket boundaries (500, 1000 -> "..500",
+  // "500..1000", "1000.."); unset: round numbers near the catalog's quintiles.
+  std::map<std::string, std::vector<double>> buckets;
+  // Variants (products sharing a parent_id) collapse into their best-ranked one,
+  // which lists the matching variants.
+  bool collapse = true;
   // Mark the matched words of each hit's title and description (HTML-escaped)
   // with <highlight_tag>...</highlight_tag>.
   bool highlight = true;
   std::string highlight_tag = "em";
 };
 
-// Fields a search may count values of, as named in facets=.
-inline constexpr std::array<std::string_view, 9> kFacetFields = {
-    "brand",    "color",         "gender",        "season",       "material",
-    "category", "category.lvl0", "category.lvl1", "category.lvl2"};
+// Fields a search may count values of, as named in facets= (besides declared
+// attributes and the range fields).
+inline constexpr std::array<std::string_view, 10> kFacetFields = {
+    "brand",    "color",    "gender",        "size",          "season",
+    "material", "category", "category.lvl0", "category.lvl1", "category.lvl2"};
+inline constexpr size_t kMaxRangeBuckets = 50;
 inline constexpr std::array<std::string_view, 6> kSortOrders = {
     "relevance", "price_asc", "price_desc", "newest", "rating", "popularity"};
 
 struct FacetValue {
-  std::string value;
+  std::string value;  // a range bucket's is "from..to", "..to" or "from.."
   uint64_t count = 0;
+  std::optional<double> from;  // range buckets: from <= value < to
+  std::optional<double> to;
+};
+
+// Numbers of a range facet's field over the products counted.
+struct FacetStats {
+  uint64_t count = 0;  // products with a value
+  double min = 0;
+  double max = 0;
+  double sum = 0;
 };
 
 struct Facet {
   std::string field;
-  std::vector<FacetValue> values;  // by count, then value
+  std::vector<FacetValue> values;   // by count, then value; range buckets in order
+  std::optional<FacetStats> stats;  // range facets
 };
 
 // Fields a search may filter on, as named in filter.<field>.
@@ -91,6 +112,14 @@ struct SearchHit {
   // Matched words marked; empty when highlighting is off or nothing matched.
   std::string highlight_title;
   std::string highlight_description;  // the first 300 bytes or so, cut at a space
+  // A collapsed style: every variant that matched (this hit first), with the
+  // colours and sizes they come in. Empty when the product has no variants.
+  struct Variant {
+    std::string id;
+    std::string color;
+    std::vector<std::string> sizes;
+  };
+  std::vector<Variant> variants;
 };
 
 struct SearchResponse {
@@ -107,7 +136,9 @@ struct SearchResponse {
 };
 
 // Checks a request against the limits; errors name the parameter.
-absl::Status ValidateSearchRequest(const SearchRequest& request, const SearchLimits& limits);
+// `attributes`: the index's filterable attribute keys (filter and facet fields).
+absl::Status ValidateSearchRequest(const SearchRequest& request, const SearchLimits& limits,
+                                   const std::vector<std::string>& attributes = {});
 
 // One opened generation: paths, the shared snapshot store, counts. Immutable.
 struct IndexSource {
@@ -133,6 +164,15 @@ class Index {
   const analyzers::Analyzer& analyzer() const { return *analyzer_; }
   // Facet values in memory, for counting without reading documents.
   const internal::FacetColumns& facet_columns() const { return *facet_columns_; }
+  // `attributes` keys the index was built to filter and count (see
+  // catalog/index_schema.h), in declaration order.
+  const std::vector<std::string>& filterable_attributes() const { return attributes_; }
+  // Whether any product names a parent_id (so variants may collapse).
+  bool has_variants() const { return has_variants_; }
+  // Range facet boundaries of `field` when a request gives none.
+  const std::vector<double>& default_buckets(std::string_view field) const {
+    return field == "price" ? price_buckets_ : rating_buckets_;
+  }
 
  private:
   friend absl::StatusOr<std::shared_ptr<const Index>> OpenIndex(const IndexSource&);
@@ -140,6 +180,10 @@ class Index {
   std::shared_ptr<catalog::ProductStore> store_;
   std::shared_ptr<const analyzers::Analyzer> analyzer_;
   std::shared_ptr<const internal::FacetColumns> facet_columns_;
+  std::vector<std::string> attributes_;
+  bool has_variants_ = false;
+  std::vector<double> price_buckets_;
+  std::vector<double> rating_buckets_ = {1, 2, 3, 4};
   uint64_t documents_ = 0;
 };
 

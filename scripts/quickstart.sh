@@ -12,6 +12,7 @@ build_dir=build/release
 scripts/install-deps.sh
 scripts/build.sh "$build_dir" -DCMAKE_BUILD_TYPE=Release -DVITRINE_BUILD_TESTS=OFF
 "$build_dir/cli/vitrine" reindex --data-dir "$data_dir" \
+  --filterable-attributes usage,year \
   --feed data/catalog/fashion-styles.jsonl.gz --feed data/catalog/myntra-products.jsonl.gz
 
 cat <<MSG

@@ -40,6 +40,45 @@ absl::StatusOr<query::Range> ParseRange(std::string_view name, std::string_view 
   return range;
 }
 
+// "variants": {"count": 3, "colors": [...], "sizes": [...], "items": [{"id", "color", "sizes"}]}
+// with colours and sizes listed once each, in the order the variants come.
+void AppendVariants(std::string& out, const std::vector<query::SearchHit::Variant>& variants) {
+  std::vector<std::string_view> colors, sizes;
+  auto add_once = [](std::vector<std::string_view>& list, std::string_view value) {
+    if (!value.empty() && std::find(list.begin(), list.end(), value) == list.end()) {
+      list.push_back(value);
+    }
+  };
+  for (const query::SearchHit::Variant& variant : variants) {
+    add_once(colors, variant.color);
+    for (const std::string& size : variant.sizes) add_once(sizes, size);
+  }
+  auto append_list = [&out](const auto& list) {
+    out.push_back('[');
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      AppendJsonString(out, list[i]);
+    }
+    out.push_back(']');
+  };
+  out.append(StrCat(R"(,"variants":{"count":)", variants.size(), R"(,"colors":)"));
+  append_list(colors);
+  out.append(R"(,"sizes":)");
+  append_list(sizes);
+  out.append(R"(,"items":[)");
+  for (size_t i = 0; i < variants.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out.append(R"({"id":)");
+    AppendJsonString(out, variants[i].id);
+    out.append(R"(,"color":)");
+    AppendJsonString(out, variants[i].color);
+    out.append(R"(,"sizes":)");
+    append_list(variants[i].sizes);
+    out.push_back('}');
+  }
+  out.append("]}");
+}
+
 std::string SearchJson(const query::SearchRequest& request, const query::SearchResponse& result,
                        double took_ms) {
   std::string out;
@@ -68,6 +107,7 @@ std::string SearchJson(const query::SearchRequest& request, const query::SearchR
     AppendJsonNumber(out, hit.score);
     out.append(R"(,"product":)");
     out.append(hit.product_json);
+    if (!hit.variants.empty()) AppendVariants(out, hit.variants);
     if (!hit.highlight_title.empty() || !hit.highlight_description.empty()) {
       out.append(R"(,"highlight":{)");
       bool first_field = true;
@@ -95,9 +135,34 @@ std::string SearchJson(const query::SearchRequest& request, const query::SearchR
       if (v > 0) out.push_back(',');
       out.append(R"({"value":)");
       AppendJsonString(out, value.value);
-      out.append(StrCat(R"(,"count":)", value.count, "}"));
+      out.append(StrCat(R"(,"count":)", value.count));
+      for (const auto& [name, bound] : {std::pair{"from", value.from}, {"to", value.to}}) {
+        if (!bound) continue;
+        out.append(StrCat(",\"", name, "\":"));
+        AppendJsonNumber(out, *bound);
+      }
+      out.push_back('}');
     }
     out.push_back(']');
+  }
+  out.append(R"(},"facet_stats":{)");
+  bool first_stats = true;
+  for (const query::Facet& facet : result.facets) {
+    if (!facet.stats) continue;
+    if (!first_stats) out.push_back(',');
+    first_stats = false;
+    AppendJsonString(out, facet.field);
+    out.append(StrCat(R"(:{"count":)", facet.stats->count));
+    if (facet.stats->count > 0) {
+      for (const auto& [name, number] :
+           {std::pair{"min", facet.stats->min},
+            {"max", facet.stats->max},
+            {"avg", facet.stats->sum / static_cast<double>(facet.stats->count)}}) {
+        out.append(StrCat(",\"", name, "\":"));
+        AppendJsonNumber(out, number);
+      }
+    }
+    out.push_back('}');
   }
   out.append(R"(},"applied_rules":[]})");
   return out;
@@ -120,6 +185,20 @@ absl::StatusOr<query::SearchRequest> SearchRequestFromParams(const Target& targe
     seen.push_back(name);
     if (name.starts_with("range.")) {
       ASSIGN_OR_RETURN(request.ranges[name.substr(6)], ParseRange(name, value));
+    } else if (name.starts_with("buckets.")) {
+      std::vector<double>& bounds = request.buckets[name.substr(8)];
+      for (const std::string& part : SplitTrimmed(value, ',')) {
+        const std::optional<double> bound = ParseDouble(part);
+        if (!bound) {
+          return InvalidParameter(
+              name, StrCat(name, " must be numbers separated by commas, got '", value, "'"));
+        }
+        bounds.push_back(*bound);
+      }
+    } else if (name == "collapse") {
+      const std::optional<bool> collapse = ParseBool(value);
+      if (!collapse) return InvalidParameter(name, "collapse must be true or false");
+      request.collapse = *collapse;
     } else if (name == "in_stock") {
       const std::optional<bool> in_stock = ParseBool(value);
       if (!in_stock) return InvalidParameter(name, "in_stock must be true or false");

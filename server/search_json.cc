@@ -92,6 +92,19 @@ absl::StatusOr<query::SearchRequest> SearchRequestFromJson(std::string_view body
       request.highlight = value.get<bool>();
     } else if (key == "highlight_tag") {
       ASSIGN_OR_RETURN(request.highlight_tag, String(key, value));
+    } else if (key == "buckets") {
+      if (!value.is_object()) return WrongType(key, "an object of number arrays");
+      for (const auto& [field, bounds] : value.items()) {
+        const std::string name = StrCat("buckets.", field);
+        if (!bounds.is_array()) return WrongType(name, "an array of numbers");
+        for (const Json& bound : bounds) {
+          if (!bound.is_number()) return WrongType(name, "an array of numbers");
+          request.buckets[field].push_back(bound.get<double>());
+        }
+      }
+    } else if (key == "collapse") {
+      if (!value.is_boolean()) return WrongType(key, "true or false");
+      request.collapse = value.get<bool>();
     } else if (key == "sort") {
       ASSIGN_OR_RETURN(request.sort, String(key, value));
     } else {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "catalog/index_schema.h"
 
 namespace vitrine::indexer {
@@ -195,6 +196,46 @@ TEST(BuildDocument, SkipsTermsOverXapiansLengthLimit) {
   EXPECT_THAT(terms, Contains("Stee"));
   for (const std::string& term : terms) EXPECT_LE(term.size(), 240u) << term.substr(0, 20);
   EXPECT_THAT(terms, Not(Contains(StartsWith("XFBRAND:"))));
+}
+
+TEST(BuildDocument, StoresTheParentIdAsItIsForCollapsing) {
+  catalog::Product p = Jeans();
+  p.parent_id = "Style-42";
+  const Xapian::Document doc = BuildDocument(p, kAnalyzer);
+  EXPECT_EQ(doc.get_value(schema::kSlotParent), "Style-42");
+  EXPECT_THAT(Terms(doc), Contains("XFPARENT:Style-42"));  // ids are case-sensitive
+  EXPECT_EQ(doc.get_value(schema::kSlotSizes), "28|30");
+  EXPECT_EQ(BuildDocument(Jeans(), kAnalyzer).get_value(schema::kSlotParent), "");
+}
+
+TEST(BuildDocument, IndexesOnlyDeclaredAttributesInDeclarationOrder) {
+  catalog::Product p = Jeans();
+  p.attributes = {{"fit", "Skinny Fit"}, {"usage", "Casual"}, {"wash", "Dark"}};
+  const std::vector<std::string> declared = {"usage", "fit", "rise"};
+  const Xapian::Document doc = BuildDocument(p, kAnalyzer, declared);
+  EXPECT_EQ(doc.get_value(schema::kSlotAttribute0), "Casual");
+  EXPECT_EQ(doc.get_value(schema::kSlotAttribute0 + 1), "Skinny Fit");
+  EXPECT_EQ(doc.get_value(schema::kSlotAttribute0 + 2), "");
+  const std::vector<std::string> terms = Terms(doc);
+  EXPECT_THAT(terms, Contains("XFATTR.usage:casual"));
+  EXPECT_THAT(terms, Contains("XFATTR.fit:skinny fit"));
+  for (const std::string& term : terms) EXPECT_EQ(term.find("dark"), std::string::npos) << term;
+}
+
+TEST(ValidateFilterableAttributes, AcceptsPlainDistinctKeys) {
+  EXPECT_TRUE(ValidateFilterableAttributes(std::vector<std::string>{"fit", "usage_2"}).ok());
+  EXPECT_TRUE(ValidateFilterableAttributes({}).ok());
+}
+
+TEST(ValidateFilterableAttributes, RejectsBadKeysNamingThem) {
+  for (const std::vector<std::string>& keys : std::vector<std::vector<std::string>>{
+           {"Fit"}, {""}, {"fit", "fit"}, {"brand"}, {"price"}, {"a.b"}, {std::string(65, 'a')}}) {
+    const absl::Status status = ValidateFilterableAttributes(keys);
+    EXPECT_EQ(ParameterOf(status), "filterable_attributes") << keys.back();
+  }
+  std::vector<std::string> many;
+  for (int i = 0; i <= 16; ++i) many.push_back("k" + std::to_string(i));
+  EXPECT_FALSE(ValidateFilterableAttributes(many).ok());
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "catalog/index_schema.h"
 #include "catalog/product_store.h"
 #include "indexer/generations.h"
 #include "tests/indexer/reindex_testing.h"
@@ -63,6 +64,28 @@ TEST_F(ReindexTest, WritesAManifestLast) {
   EXPECT_EQ(manifest.at("documents"), 2);
   EXPECT_EQ(manifest.at("rejected"), 6);
   EXPECT_EQ(manifest.at("feeds"), nlohmann::json::array({Feed("mixed.jsonl")}));
+}
+
+TEST_F(ReindexTest, RecordsTheFilterableAttributesInTheIndexAndManifest) {
+  ReindexOptions options = Options({Feed("products.jsonl")});
+  options.filterable_attributes = {"usage", "fit"};
+  ASSERT_TRUE(Reindex(options).ok());
+  const Generation generation = CurrentGeneration();
+  EXPECT_EQ(Xapian::Database(generation.xapian_path())
+                .get_metadata(std::string(catalog::schema::kFilterableAttributesKey)),
+            "usage,fit");
+  const nlohmann::json manifest =
+      nlohmann::json::parse(testing::ReadFile(generation.manifest_path()));
+  EXPECT_EQ(manifest.at("filterable_attributes"), nlohmann::json::array({"usage", "fit"}));
+}
+
+TEST_F(ReindexTest, RejectsABadAttributeDeclarationBeforeBuilding) {
+  ASSERT_TRUE(Reindex(Options({Feed("products.jsonl")})).ok());
+  ReindexOptions options = Options({Feed("products.jsonl")});
+  options.filterable_attributes = {"Brand"};
+  const absl::StatusOr<ReindexSummary> summary = Reindex(options);
+  EXPECT_EQ(ParameterOf(summary.status()), "filterable_attributes");
+  EXPECT_EQ(CurrentId(), "000001");
 }
 
 TEST_F(ReindexTest, CountsAcceptedAndRejectedRecords) {

@@ -81,6 +81,81 @@ TEST_F(FacetSortTest, CategoryLevelsAndLeaf) {
   EXPECT_EQ(CountsOf(response, "category").front(), (std::pair<std::string, uint64_t>{"Jeans", 2}));
 }
 
+TEST_F(FacetSortTest, CountsSizesOfMultiSizedProducts) {
+  SearchRequest request;
+  request.facets = {"size"};
+  request.facet_size = 5;
+  EXPECT_EQ(CountsOf(Run(request), "size"),
+            (Counts{{"M", 3}, {"30", 2}, {"32", 2}, {"L", 2}, {"S", 2}}));
+  // Choosing M keeps the other sizes countable.
+  request.filters["size"] = {"m"};
+  const SearchResponse response = Run(request);
+  EXPECT_EQ(response.total, 3u);
+  EXPECT_EQ(CountsOf(response, "size").front(), (std::pair<std::string, uint64_t>{"M", 3}));
+}
+
+// Prices: 799 1299 1499 | 1599 1899 1999 | 2499 2799 2995 | 4995 | 5495 8995.
+TEST_F(FacetSortTest, PriceFacetDefaultsToRoundQuintileBuckets) {
+  SearchRequest request;
+  request.facets = {"price"};
+  const SearchResponse response = Run(request);
+  ASSERT_EQ(response.facets.size(), 1u);
+  const Facet& price = response.facets[0];
+  EXPECT_EQ(
+      CountsOf(response, "price"),
+      (Counts{
+          {"..1500", 3}, {"1500..2000", 3}, {"2000..3000", 3}, {"3000..5000", 1}, {"5000..", 2}}));
+  EXPECT_FALSE(price.values.front().from.has_value());
+  EXPECT_EQ(price.values.front().to, 1500);
+  EXPECT_EQ(price.values.back().from, 5000);
+  EXPECT_FALSE(price.values.back().to.has_value());
+  ASSERT_TRUE(price.stats.has_value());
+  EXPECT_EQ(price.stats->count, 12u);
+  EXPECT_EQ(price.stats->min, 799);
+  EXPECT_EQ(price.stats->max, 8995);
+}
+
+TEST_F(FacetSortTest, PriceBucketsAsGivenIgnoreThePriceRangeButNotOtherFilters) {
+  SearchRequest request;
+  request.facets = {"price", "gender"};
+  request.buckets["price"] = {1000, 3000};
+  request.ranges["price"] = {.gte = 2000};
+  request.filters["gender"] = {"Men"};
+  const SearchResponse response = Run(request);
+  EXPECT_EQ(response.total, 4u);  // 2499, 2799, 4995, 5495
+  // Men at any price: 1299 1899 | 2499 2799 | 4995 5495; empty buckets stay.
+  EXPECT_EQ(CountsOf(response, "price"), (Counts{{"..1000", 0}, {"1000..3000", 4}, {"3000..", 2}}));
+  EXPECT_EQ(response.facets[0].stats->min, 1299);
+  EXPECT_EQ(response.facets[0].stats->max, 5495);
+  // Gender counts within the price range, and without the gender filter.
+  EXPECT_EQ(CountsOf(response, "gender"), (Counts{{"Men", 4}, {"Unisex", 1}, {"Women", 1}}));
+}
+
+TEST_F(FacetSortTest, RatingFacetBucketsByStars) {
+  SearchRequest request;
+  request.facets = {"rating"};
+  request.buckets["rating"] = {4, 4.5};
+  EXPECT_EQ(CountsOf(Run(request), "rating"), (Counts{{"..4", 1}, {"4..4.5", 7}, {"4.5..", 4}}));
+}
+
+TEST_F(FacetSortTest, BadBucketsNameTheParameter) {
+  SearchRequest request;
+  request.buckets["price"] = {100};
+  EXPECT_EQ(ParameterOf(searcher_->Search(request).status()), "buckets.price");  // not in facets
+  request.facets = {"price"};
+  request.buckets["price"] = {500, 100};
+  EXPECT_EQ(ParameterOf(searcher_->Search(request).status()), "buckets.price");
+  request.buckets["price"] = {};
+  EXPECT_EQ(ParameterOf(searcher_->Search(request).status()), "buckets.price");
+  request.buckets.clear();
+  request.facets = {"brand"};
+  request.buckets["brand"] = {1};
+  EXPECT_EQ(ParameterOf(searcher_->Search(request).status()), "buckets.brand");
+  request = SearchRequest();
+  request.facets = {"brand", "brand"};
+  EXPECT_EQ(ParameterOf(searcher_->Search(request).status()), "facets");
+}
+
 TEST_F(FacetSortTest, SortsByPriceEitherWayWithTiesById) {
   SearchRequest request;
   request.sort = "price_asc";

@@ -18,9 +18,12 @@ namespace vitrine::query {
 
 // Reindexes `feed` (a tests/testdata name) into `data_dir` and opens the new
 // generation. Throws on failure, so fixtures can call it from SetUpTestSuite.
-inline std::shared_ptr<const Index> BuildIndex(const std::string& data_dir, std::string_view feed) {
+// `attributes`: the keys to declare filterable.
+inline std::shared_ptr<const Index> BuildIndex(const std::string& data_dir, std::string_view feed,
+                                               std::vector<std::string> attributes = {}) {
   indexer::ReindexOptions options;
   options.feeds = {testing::TestData(feed)};
+  options.filterable_attributes = std::move(attributes);
   options.data_dir = data_dir;
   options.threads = 1;
   absl::StatusOr<indexer::ReindexSummary> summary = indexer::Reindex(options);

@@ -150,6 +150,31 @@ TEST_F(ApiTest, FacetsAndSortFromTheQueryString) {
             "facet_size");
 }
 
+TEST_F(ApiTest, PriceFacetHasBucketsWithBoundsAndStats) {
+  const Json body =
+      Json::parse(Get("/v1/search?facets=price&buckets.price=1000,3000&range.price=2000..").body);
+  EXPECT_EQ(body["facets"]["price"], Json::parse(R"([{"value":"..1000","count":1,"to":1000},
+      {"value":"1000..3000","count":8,"from":1000,"to":3000},
+      {"value":"3000..","count":3,"from":3000}])"));
+  EXPECT_EQ(body["facet_stats"]["price"]["count"], 12);
+  EXPECT_EQ(body["facet_stats"]["price"]["min"], 799);
+  EXPECT_EQ(body["facet_stats"]["price"]["max"], 8995);
+  EXPECT_EQ(body["total"], 6);
+  const HttpResponse post =
+      api_.Handle({.method = "POST",
+                   .target = "/v1/search",
+                   .body = R"({"facets": ["price"], "buckets": {"price": [1000, 3000]},
+                   "ranges": {"price": {"gte": 2000}}})"});
+  ASSERT_EQ(post.status, 200) << post.body;
+  EXPECT_EQ(Json::parse(post.body)["facets"], body["facets"]);
+  for (const std::string target :
+       {"/v1/search?facets=price&buckets.price=10,x", "/v1/search?facets=price&buckets.price=9,3",
+        "/v1/search?buckets.price=10"}) {
+    EXPECT_EQ(Json::parse(Get(target).body)["error"]["parameter"], "buckets.price") << target;
+  }
+  EXPECT_EQ(Json::parse(Get("/v1/search?collapse=maybe").body)["error"]["parameter"], "collapse");
+}
+
 TEST_F(ApiTest, PostSearchMeansTheSameAsGet) {
   const std::string get =
       Get("/v1/search?q=jeans&filter.gender=Men&filter.gender=Women&range.price=1000..3000"
@@ -180,6 +205,8 @@ TEST_F(ApiTest, BadPostBodiesAre400NamingTheKey) {
            {R"({"ranges": {"price": {"min": 5}}})", "range.price"},
            {R"({"per_page": 500})", "per_page"},
            {R"({"in_stock": "yes"})", "in_stock"},
+           {R"({"buckets": {"price": "100"}})", "buckets.price"},
+           {R"({"collapse": 1})", "collapse"},
            {std::string("{\"q\": \"\xff\"}"), "body"},
        }) {
     const HttpResponse response =

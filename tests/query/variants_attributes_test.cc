@@ -1,0 +1,148 @@
+// Variants (products sharing a parent_id collapse into one hit listing the
+// matching variants) and attributes declared filterable at reindex (filters and
+// facets like the built-in fields), with exact values on tests/testdata/variants.jsonl.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "query/search.h"
+#include "tests/query/query_testing.h"
+#include "tests/testing/temp_dir.h"
+
+namespace vitrine::query {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::UnorderedElementsAre;
+
+using Counts = std::vector<std::pair<std::string, uint64_t>>;
+
+class VariantsAttributesTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    temp_ = std::make_unique<testing::TempDir>();
+    index_ = BuildIndex(temp_->Sub("data"), "variants.jsonl", {"fit", "occasion"});
+  }
+  static void TearDownTestSuite() {
+    index_.reset();
+    temp_.reset();
+  }
+  void SetUp() override { searcher_ = Searcher::Create(index_, {}).value(); }
+
+  SearchResponse Run(const SearchRequest& request) {
+    absl::StatusOr<SearchResponse> response = searcher_->Search(request);
+    EXPECT_TRUE(response.ok()) << response.status();
+    return response.value_or(SearchResponse());
+  }
+
+  static std::vector<std::string> VariantIds(const SearchHit& hit) {
+    std::vector<std::string> ids;
+    for (const SearchHit::Variant& variant : hit.variants) ids.push_back(variant.id);
+    return ids;
+  }
+
+  static Counts CountsOf(const SearchResponse& response, std::string_view field) {
+    Counts counts;
+    for (const Facet& facet : response.facets) {
+      if (facet.field != field) continue;
+      for (const FacetValue& value : facet.values) counts.emplace_back(value.value, value.count);
+    }
+    return counts;
+  }
+
+  static inline std::unique_ptr<testing::TempDir> temp_;
+  static inline std::shared_ptr<const Index> index_;
+  std::unique_ptr<Searcher> searcher_;
+};
+
+TEST_F(VariantsAttributesTest, VariantsOfAStyleCollapseIntoOneHit) {
+  const SearchResponse response = Run({.q = "dress"});
+  EXPECT_EQ(response.total, 2u);
+  ASSERT_EQ(response.hits.size(), 2u);
+  const SearchHit& style =
+      response.hits[0].id.starts_with("V1") ? response.hits[0] : response.hits[1];
+  const SearchHit& single = &style == &response.hits[0] ? response.hits[1] : response.hits[0];
+  EXPECT_EQ(single.id, "S1");
+  EXPECT_TRUE(single.variants.empty());
+  ASSERT_EQ(style.variants.size(), 3u);
+  EXPECT_EQ(style.variants[0].id, style.id);  // the hit itself first
+  EXPECT_THAT(VariantIds(style), UnorderedElementsAre("V1-RED", "V1-BLK", "V1-NVY"));
+  for (const SearchHit::Variant& variant : style.variants) {
+    if (variant.id == "V1-BLK") {
+      EXPECT_EQ(variant.color, "Black");
+      EXPECT_THAT(variant.sizes, ElementsAre("M", "L"));
+    }
+  }
+}
+
+TEST_F(VariantsAttributesTest, TheBestRankedVariantStandsForItsStyle) {
+  SearchRequest request{.q = "wrap dress", .sort = "popularity"};
+  const SearchResponse response = Run(request);
+  ASSERT_EQ(response.hits.size(), 1u);
+  EXPECT_EQ(response.hits[0].id, "V1-BLK");  // popularity 90
+  EXPECT_THAT(VariantIds(response.hits[0]), ElementsAre("V1-BLK", "V1-RED", "V1-NVY"));
+}
+
+TEST_F(VariantsAttributesTest, ListsOnlyTheVariantsThatMatch) {
+  SearchRequest request{.q = "wrap"};
+  request.filters["color"] = {"Red", "Black"};
+  const SearchResponse response = Run(request);
+  ASSERT_EQ(response.hits.size(), 1u);
+  EXPECT_THAT(VariantIds(response.hits[0]), UnorderedElementsAre("V1-RED", "V1-BLK"));
+}
+
+TEST_F(VariantsAttributesTest, CollapseCanBeTurnedOff) {
+  const SearchResponse response = Run({.q = "dress", .collapse = false});
+  EXPECT_EQ(response.total, 4u);
+  ASSERT_EQ(response.hits.size(), 4u);
+  for (const SearchHit& hit : response.hits) EXPECT_TRUE(hit.variants.empty()) << hit.id;
+}
+
+TEST_F(VariantsAttributesTest, FacetsCountEveryVariant) {
+  SearchRequest request{.q = "wrap"};
+  request.facets = {"color", "size"};
+  const SearchResponse response = Run(request);
+  EXPECT_EQ(response.total, 1u);
+  EXPECT_EQ(CountsOf(response, "color"), (Counts{{"Black", 1}, {"Navy Blue", 1}, {"Red", 1}}));
+  EXPECT_EQ(CountsOf(response, "size"), (Counts{{"M", 2}, {"L", 1}, {"S", 1}, {"XL", 1}}));
+}
+
+TEST_F(VariantsAttributesTest, TheIndexKnowsItsFilterableAttributes) {
+  EXPECT_THAT(index_->filterable_attributes(), ElementsAre("fit", "occasion"));
+}
+
+TEST_F(VariantsAttributesTest, FiltersOnADeclaredAttributeCaseInsensitively) {
+  SearchRequest request{.collapse = false};
+  request.filters["fit"] = {"slim"};
+  EXPECT_THAT(Ids(Run(request)), ElementsAre("V2-BLU", "V2-BLK"));
+  request.filters["fit"] = {"Slim", "Regular"};
+  request.filters["occasion"] = {"Casual", "Festive"};
+  EXPECT_THAT(Ids(Run(request)), ElementsAre("V2-BLU", "V2-BLK", "S1"));
+}
+
+TEST_F(VariantsAttributesTest, CountsDeclaredAttributesDisjunctively) {
+  SearchRequest request{.collapse = false};
+  request.filters["fit"] = {"Slim"};
+  request.facets = {"fit", "occasion"};
+  const SearchResponse response = Run(request);
+  EXPECT_EQ(response.total, 2u);
+  EXPECT_EQ(CountsOf(response, "fit"), (Counts{{"Regular", 5}, {"Slim", 2}}));
+  EXPECT_EQ(CountsOf(response, "occasion"), (Counts{{"Casual", 2}}));
+}
+
+TEST_F(VariantsAttributesTest, UndeclaredAttributesAreNotFields) {
+  SearchRequest request;
+  request.filters["sleeve"] = {"Long"};  // in the catalog, not declared
+  const absl::Status status = searcher_->Search(request).status();
+  EXPECT_EQ(ParameterOf(status), "filter.sleeve");
+  EXPECT_THAT(std::string(status.message()), ::testing::HasSubstr("fit and occasion"));
+  request = SearchRequest();
+  request.facets = {"sleeve"};
+  EXPECT_EQ(ParameterOf(searcher_->Search(request).status()), "facets");
+}
+
+}  // namespace
+}  // namespace vitrine::query
