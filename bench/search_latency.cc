@@ -1,7 +1,11 @@
 // In-process search latency and throughput over the storefront workload:
 //   search_latency --data-dir var/data --workload bench/workload/storefront-workload.jsonl.gz
 //                  [--seconds 5] [--threads 1,2] [--emit-paths FILE]
-// Prints p50/p95/p99/max latency, requests/s and peak memory per thread count.
+//                  [--exact-total N] [--facets none] [--highlight off]
+// Prints p50/p95/p99/max latency, requests/s and peak memory per thread count,
+// latency per kind of request (first thread count), and the same text requests
+// with a typo each (spelling correction path).
+// The last three flags take parts of the work away, to see what each costs.
 // --emit-paths writes the workload as HTTP paths (one per line) for wrk and exits.
 #include <algorithm>
 #include <atomic>
@@ -47,9 +51,25 @@ double Percentile(const std::vector<double>& sorted, double p) {
   return sorted[index];
 }
 
+struct Latency {
+  size_t request;  // index into the request list
+  double ms;
+};
+
+void Print(std::string_view label, std::vector<double> all, double elapsed) {
+  std::sort(all.begin(), all.end());
+  std::printf("%s requests=%zu", std::string(label).c_str(), all.size());
+  if (elapsed > 0) std::printf(" throughput=%.0f req/s", all.size() / elapsed);
+  std::printf(" latency_ms p50=%.3f p95=%.3f p99=%.3f max=%.3f\n", Percentile(all, 0.50),
+              Percentile(all, 0.95), Percentile(all, 0.99), all.empty() ? 0 : all.back());
+}
+
+// Runs `requests` round-robin on `threads` threads for `seconds`; with `kinds`,
+// also prints the latency of each kind of request.
 void Run(vitrine::query::SearcherPool& pool,
-         const std::vector<vitrine::query::SearchRequest>& requests, int threads, double seconds) {
-  std::vector<std::vector<double>> latencies(threads);
+         const std::vector<vitrine::query::SearchRequest>& requests, int threads, double seconds,
+         const std::vector<std::string>* kinds = nullptr) {
+  std::vector<std::vector<Latency>> latencies(threads);
   std::atomic<uint64_t> errors = 0;
   const auto start = Clock::now();
   const auto deadline = start + std::chrono::duration<double>(seconds);
@@ -61,23 +81,42 @@ void Run(vitrine::query::SearcherPool& pool,
       size_t i = static_cast<size_t>(t) * 7919;
       while (Clock::now() < deadline && latencies[t].size() < kMaxRequestsPerThread) {
         const auto begin = Clock::now();
-        if (!(*searcher)->Search(requests[i++ % requests.size()]).ok()) ++errors;
+        const size_t request = i++ % requests.size();
+        if (!(*searcher)->Search(requests[request]).ok()) ++errors;
         latencies[t].push_back(
-            std::chrono::duration<double, std::milli>(Clock::now() - begin).count());
+            {request, std::chrono::duration<double, std::milli>(Clock::now() - begin).count()});
       }
     });
   }
   for (std::thread& worker : workers) worker.join();
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   std::vector<double> all;
-  for (const auto& part : latencies) all.insert(all.end(), part.begin(), part.end());
-  std::sort(all.begin(), all.end());
-  std::printf(
-      "threads=%d requests=%zu errors=%llu throughput=%.0f req/s latency_ms p50=%.3f p95=%.3f "
-      "p99=%.3f max=%.3f\n",
-      threads, all.size(), static_cast<unsigned long long>(errors.load()), all.size() / elapsed,
-      Percentile(all, 0.50), Percentile(all, 0.95), Percentile(all, 0.99),
-      all.empty() ? 0 : all.back());
+  std::map<std::string, std::vector<double>> by_kind;
+  for (const auto& part : latencies) {
+    for (const Latency& latency : part) {
+      all.push_back(latency.ms);
+      if (kinds != nullptr) by_kind[(*kinds)[latency.request]].push_back(latency.ms);
+    }
+  }
+  Print("threads=" + std::to_string(threads) + " errors=" + std::to_string(errors.load()), all,
+        elapsed);
+  for (auto& [kind, part] : by_kind) Print("  kind=" + kind, std::move(part), 0);
+}
+
+vitrine::query::SearchRequest ToSearchRequest(const vitrine::bench::WorkloadRequest& request) {
+  vitrine::query::SearchRequest search{
+      .q = request.q, .page = request.page, .per_page = request.per_page};
+  search.filters = request.filters;
+  search.facets = request.facets;
+  search.facet_size = request.facet_size;
+  search.sort = request.sort;
+  for (const auto& [field, range] : request.ranges) {
+    auto bound = [](double value) {
+      return std::isnan(value) ? std::nullopt : std::optional<double>(value);
+    };
+    search.ranges[field] = {bound(range.first), bound(range.second)};
+  }
+  return search;
 }
 
 }  // namespace
@@ -103,22 +142,18 @@ int main(int argc, char** argv) {
                                           .snapshot_path = generation->snapshot_path(),
                                           .analyzers_path = generation->analyzers_path()});
   if (!index.ok()) return 1;
-  vitrine::query::SearcherPool pool(*index);
+  vitrine::query::SearchOptions options;
+  if (flags.count("exact-total")) {
+    options.limits.exact_total_up_to = static_cast<uint32_t>(std::stoul(flags["exact-total"]));
+  }
+  vitrine::query::SearcherPool pool(*index, options);
   std::vector<vitrine::query::SearchRequest> requests;
+  std::vector<std::string> kinds;
   for (const auto& request : workload) {
-    vitrine::query::SearchRequest search{
-        .q = request.q, .page = request.page, .per_page = request.per_page};
-    search.filters = request.filters;
-    search.facets = request.facets;
-    search.facet_size = request.facet_size;
-    search.sort = request.sort;
-    for (const auto& [field, range] : request.ranges) {
-      auto bound = [](double value) {
-        return std::isnan(value) ? std::nullopt : std::optional<double>(value);
-      };
-      search.ranges[field] = {bound(range.first), bound(range.second)};
-    }
-    requests.push_back(std::move(search));
+    requests.push_back(ToSearchRequest(request));
+    if (flags["facets"] == "none") requests.back().facets.clear();
+    if (flags["highlight"] == "off") requests.back().highlight = false;
+    kinds.push_back(request.kind);
   }
   const double seconds = flags.count("seconds") ? std::stod(flags["seconds"]) : 5.0;
   std::printf("workload: %zu requests, index: %llu documents (generation %s)\n", requests.size(),
@@ -127,9 +162,18 @@ int main(int argc, char** argv) {
   std::string thread_list = flags.count("threads") ? flags["threads"] : "1,2";
   for (size_t start = 0; start < thread_list.size();) {
     const size_t comma = std::min(thread_list.find(',', start), thread_list.size());
-    Run(pool, requests, std::stoi(thread_list.substr(start, comma - start)), seconds);
+    const int threads = std::stoi(thread_list.substr(start, comma - start));
+    Run(pool, requests, threads, seconds, start == 0 ? &kinds : nullptr);
     start = comma + 1;
   }
+  // Typo tolerance: the text requests with a typo, one thread.
+  std::vector<vitrine::query::SearchRequest> typos;
+  for (const auto& request : vitrine::bench::WithTypos(workload)) {
+    typos.push_back(ToSearchRequest(request));
+  }
+  std::printf("typos: %zu text requests with two letters of their longest word swapped\n",
+              typos.size());
+  Run(pool, typos, 1, seconds);
   std::printf("memory: peak_rss=%s rss=%s\n", ProcStatus("VmHWM").c_str(),
               ProcStatus("VmRSS").c_str());
   return 0;

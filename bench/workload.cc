@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -35,6 +36,7 @@ std::vector<WorkloadRequest> ReadWorkload(const std::string& path) {
   for (const std::string& line : ReadLines(path)) {
     const nlohmann::json json = nlohmann::json::parse(line);
     WorkloadRequest request{.id = json.value("id", ""),
+                            .kind = json.value("kind", ""),
                             .q = json.value("q", ""),
                             .page = json.value("page", 1),
                             .per_page = json.value("per_page", 24)};
@@ -102,6 +104,32 @@ std::string SearchPath(const WorkloadRequest& request) {
   if (request.sort != "relevance") path += "&sort=" + request.sort;
   path += "&page=" + std::to_string(request.page) + "&per_page=" + std::to_string(request.per_page);
   return path;
+}
+
+std::vector<WorkloadRequest> WithTypos(const std::vector<WorkloadRequest>& workload) {
+  std::vector<WorkloadRequest> typos;
+  for (const WorkloadRequest& request : workload) {
+    // The longest word of ASCII letters.
+    size_t best = 0, best_size = 0;
+    for (size_t i = 0; i < request.q.size();) {
+      size_t end = i;
+      while (end < request.q.size() && std::isalpha(static_cast<unsigned char>(request.q[end]))) {
+        ++end;
+      }
+      if (end - i > best_size) {
+        best = i;
+        best_size = end - i;
+      }
+      i = end + 1;
+    }
+    if (best_size < 5) continue;
+    WorkloadRequest typo = request;
+    typo.kind = "typo";
+    // Swap the 3rd and 4th letters: "shirt" -> "shrit", "trousers" -> "truosers".
+    std::swap(typo.q[best + 2], typo.q[best + 3]);
+    if (typo.q != request.q) typos.push_back(std::move(typo));
+  }
+  return typos;
 }
 
 }  // namespace vitrine::bench

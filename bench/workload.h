@@ -14,6 +14,7 @@ std::vector<std::string> ReadLines(const std::string& path);
 
 struct WorkloadRequest {
   std::string id;
+  std::string kind;  // "text", "text_filtered", "browse", ...
   std::string q;
   int page = 1;
   int per_page = 24;
@@ -27,6 +28,10 @@ struct WorkloadRequest {
 
 // The storefront workload (bench/workload/storefront-workload.jsonl.gz).
 std::vector<WorkloadRequest> ReadWorkload(const std::string& path);
+
+// The text requests of `workload` with one typo in their longest word of 5+
+// letters (two neighbouring letters swapped, as fast typists do), kind "typo".
+std::vector<WorkloadRequest> WithTypos(const std::vector<WorkloadRequest>& workload);
 
 // "/v1/search?q=...&filter.f=..&range.f=lo..hi&page=..&per_page=.." for a request.
 std::string SearchPath(const WorkloadRequest& request);
