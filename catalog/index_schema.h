@@ -92,6 +92,11 @@ inline constexpr std::string_view kFilterableAttributesKey = "vitrine.filterable
 inline constexpr std::array<std::string_view, 14> kReservedFieldNames = {
     "id",     "title",    "brand", "description", "category", "gender",   "color",
     "season", "material", "size",  "price",       "rating",   "in_stock", "parent_id"};
+// Xapian metadata: the sequence number of the last update-journal entry the
+// index holds (indexer/journal.h); a reindex records the journal's last one
+// when it starts.
+inline constexpr std::string_view kJournalSeqKey = "vitrine.journal_seq";
+
 inline std::string AttributeFilterField(std::string_view key) { return "ATTR." + std::string(key); }
 
 }  // namespace vitrine::catalog::schema

@@ -1,27 +1,24 @@
-#include "base/strings.h"
 #include "catalog/product_store.h"
 
+#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
-#include <rocksdb/filter_policy.h>
-#include <rocksdb/cache.h>
 #include <rocksdb/write_batch.h>
 
 #include "base/status.h"
+#include "base/strings.h"
+#include "catalog/rocks_status.h"
 
 namespace vitrine::catalog {
 namespace {
 
-absl::Status FromRocks(const rocksdb::Status& status, std::string_view context) {
-  if (status.ok()) return absl::OkStatus();
-  const std::string message = StrCat(context, ": ", status.ToString());
-  if (status.IsNotFound()) return absl::NotFoundError(message);
-  if (status.IsBusy() || status.IsTryAgain() || status.IsIOError()) {
-    return absl::UnavailableError(message);
-  }
-  if (status.IsInvalidArgument()) return absl::InvalidArgumentError(message);
-  return absl::InternalError(message);
+rocksdb::WriteOptions WriteOptionsFor(Durability durability) {
+  rocksdb::WriteOptions options;
+  options.sync = durability == Durability::kSynced;
+  options.disableWAL = durability == Durability::kBulk;
+  return options;
 }
 
 }  // namespace
@@ -64,10 +61,16 @@ absl::Status ProductStore::Write(std::span<const Snapshot> snapshots, Durability
     rocksdb::Status status = batch.Put(snapshot.id, snapshot.json);
     if (!status.ok()) return FromRocks(status, "batching snapshots");
   }
-  rocksdb::WriteOptions write_options;
-  write_options.sync = durability == Durability::kSynced;
-  write_options.disableWAL = durability == Durability::kBulk;
-  return FromRocks(impl_->db->Write(write_options, &batch), "writing snapshots");
+  return FromRocks(impl_->db->Write(WriteOptionsFor(durability), &batch), "writing snapshots");
+}
+
+absl::Status ProductStore::Delete(std::span<const std::string> ids, Durability durability) {
+  rocksdb::WriteBatch batch;
+  for (const std::string& id : ids) {
+    rocksdb::Status status = batch.Delete(id);
+    if (!status.ok()) return FromRocks(status, "batching deletes");
+  }
+  return FromRocks(impl_->db->Write(WriteOptionsFor(durability), &batch), "deleting snapshots");
 }
 
 absl::StatusOr<std::string> ProductStore::Get(std::string_view id) const {

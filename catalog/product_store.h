@@ -26,6 +26,7 @@ enum class StoreMode {
 
 enum class Durability {
   kSynced,  // the write-ahead log is synced before Write returns
+  kLogged,  // in the write-ahead log, not synced (another log makes it durable)
   kBulk,    // no write-ahead log; durable only after Flush() (index builds)
 };
 
@@ -50,6 +51,9 @@ class ProductStore {
 
   // Writes all snapshots atomically (one RocksDB write batch).
   absl::Status Write(std::span<const Snapshot> snapshots, Durability durability);
+
+  // Removes the snapshots of `ids` (unknown ids are fine) in one write batch.
+  absl::Status Delete(std::span<const std::string> ids, Durability durability);
 
   // NotFound when no product has this id.
   absl::StatusOr<std::string> Get(std::string_view id) const;

@@ -1,5 +1,6 @@
 // vitrine serve / vitrine search.
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "base/strings.h"
@@ -36,6 +37,11 @@ int ServeCommand(int argc, char** argv) {
   options.http.port = static_cast<uint16_t>(*port);
   options.http.threads = static_cast<int>(*threads);
   options.access_log = !flags->Has("no-access-log");
+  // Keys from the environment, so they stay out of process listings.
+  for (auto [variable, key] : {std::pair{"VITRINE_ADMIN_KEY", &options.keys.admin},
+                               std::pair{"VITRINE_SEARCH_KEY", &options.keys.search}}) {
+    if (const char* value = std::getenv(variable)) *key = value;
+  }
   absl::Status status = server::Serve(options);
   return status.ok() ? 0 : Fail(status);
 }

@@ -4,6 +4,7 @@
 //
 //   <data-dir>/CURRENT                   id of the live generation ("000007")
 //   <data-dir>/LOCK                      held by the one process building a generation
+//   <data-dir>/journal                   product writes made through the API
 //   <data-dir>/generations/000007/xapian     Xapian glass database
 //   <data-dir>/generations/000007/snapshots  RocksDB product snapshots
 //   <data-dir>/generations/000007/analyzers  analyzer profile and vocabulary
@@ -45,6 +46,8 @@ class DataDir {
   static absl::StatusOr<DataDir> Open(const std::string& path);
 
   const std::string& path() const { return path_; }
+  // The update journal (indexer/journal.h), shared by every generation.
+  std::string journal_path() const { return path_ + "/journal"; }
 
   // The live generation; NotFound before the first successful reindex.
   absl::StatusOr<Generation> Current() const;

@@ -19,6 +19,7 @@
 #include "indexer/document_builder.h"
 #include "indexer/feed_reader.h"
 #include "indexer/generations.h"
+#include "indexer/journal.h"
 
 namespace vitrine::indexer {
 namespace {
@@ -114,14 +115,17 @@ class GenerationWriter {
     return absl::OkStatus();
   }
 
-  // Commits both stores and makes them durable.
-  absl::Status Finish() {
+  // Commits both stores and makes them durable. `journal_seq`: the update
+  // journal's last entry when the build started (later ones are replayed on it).
+  absl::Status Finish(uint64_t journal_seq) {
     // One add_spelling per distinct word (with its frequency), not per use.
     for (const auto& [word, count] : spelling_) {
       if (count >= kMinSpellingCount) database_.add_spelling(word, count);
     }
     database_.set_metadata(std::string(catalog::schema::kFilterableAttributesKey),
                            absl::StrJoin(options_.filterable_attributes, ","));
+    database_.set_metadata(std::string(catalog::schema::kJournalSeqKey),
+                           std::to_string(journal_seq));
     database_.commit();
     database_.close();
     RETURN_IF_ERROR(store_->Flush());
@@ -246,10 +250,13 @@ absl::StatusOr<ReindexSummary> Build(const DataDir& dir, const Generation& gener
                                                {.mode = catalog::StoreMode::kReadWrite}));
   GenerationWriter writer(options, std::move(database), std::move(store));
   ASSIGN_OR_RETURN(const analyzers::Analyzer analyzer, PrepareAnalyzer(generation, options));
+  // Writes made through the API from here on are replayed onto the new
+  // generation when a server opens it; the feeds are taken to hold the ones before.
+  ASSIGN_OR_RETURN(const uint64_t journal_seq, Journal::LastSeqAt(dir.journal_path()));
   for (const std::string& feed : options.feeds) {
     RETURN_IF_ERROR(IndexFeed(feed, analyzer, threads, writer));
   }
-  RETURN_IF_ERROR(writer.Finish());
+  RETURN_IF_ERROR(writer.Finish(journal_seq));
   RETURN_IF_ERROR(SyncTree(generation.path));
   RETURN_IF_ERROR(Verify(generation, writer.accepted()));
 

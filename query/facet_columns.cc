@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <unordered_map>
 
 namespace vitrine::query::internal {
@@ -11,7 +12,8 @@ namespace {
 class ValueIds {
  public:
   explicit ValueIds(FacetColumn& column) : column_(column) {
-    column_.values.emplace_back();  // id 0: no value
+    if (column_.values.empty()) column_.values.emplace_back();  // id 0: no value
+    for (uint32_t id = 1; id < column_.values.size(); ++id) ids_.emplace(column_.values[id], id);
   }
   uint32_t Of(std::string_view value) {
     auto [entry, inserted] =
@@ -89,6 +91,44 @@ FacetColumns FacetColumns::Load(const Xapian::Database& database,
   for (const Xapian::valueno slot : single) LoadSingle(database, slot, columns.slots[slot]);
   for (const Xapian::valueno slot : multi) LoadMulti(database, slot, columns.slots[slot]);
   for (const Xapian::valueno slot : numeric) LoadNumbers(database, slot, columns.numbers[slot]);
+  return columns;
+}
+
+FacetColumns FacetColumns::Updated(const Xapian::Database& database,
+                                   const std::vector<Xapian::docid>& changed) const {
+  FacetColumns columns = *this;
+  const size_t size = static_cast<size_t>(database.get_lastdocid()) + 1;
+  std::vector<std::optional<Xapian::Document>> documents;
+  for (const Xapian::docid id : changed) {
+    try {
+      documents.emplace_back(database.get_document(id, Xapian::DOC_ASSUME_VALID));
+    } catch (const Xapian::DocNotFoundError&) {
+      documents.emplace_back();  // deleted: no values
+    }
+  }
+  for (auto& [slot, column] : columns.slots) {
+    if (column.multi_valued()) {
+      column = FacetColumn();
+      LoadMulti(database, slot, column);
+      continue;
+    }
+    if (column.by_docid.size() < size) column.by_docid.resize(size, 0);
+    ValueIds ids(column);
+    for (size_t i = 0; i < changed.size(); ++i) {
+      const std::string value = documents[i] ? documents[i]->get_value(slot) : std::string();
+      column.by_docid[changed[i]] = value.empty() ? 0 : ids.Of(value);
+    }
+  }
+  for (auto& [slot, column] : columns.numbers) {
+    if (column.by_docid.size() < size) {
+      column.by_docid.resize(size, std::numeric_limits<double>::quiet_NaN());
+    }
+    for (size_t i = 0; i < changed.size(); ++i) {
+      const std::string value = documents[i] ? documents[i]->get_value(slot) : std::string();
+      column.by_docid[changed[i]] = value.empty() ? std::numeric_limits<double>::quiet_NaN()
+                                                  : Xapian::sortable_unserialise(value);
+    }
+  }
   return columns;
 }
 

@@ -46,6 +46,11 @@ struct FacetColumns {
                            const std::vector<Xapian::valueno>& single,
                            const std::vector<Xapian::valueno>& multi,
                            const std::vector<Xapian::valueno>& numeric);
+
+  // A copy brought up to date with `database` for the documents `changed`
+  // (added, replaced or deleted) since these columns were read.
+  FacetColumns Updated(const Xapian::Database& database,
+                       const std::vector<Xapian::docid>& changed) const;
 };
 
 // Boundaries for a range facet over `column` when the request gives none:

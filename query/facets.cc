@@ -55,8 +55,9 @@ std::vector<FacetValue> BucketValues(const FacetSpy::Buckets& buckets) {
 
 }  // namespace
 
-FacetCounter::FacetCounter(const Index& index, const SearchRequest& request)
-    : index_(index), request_(request) {
+FacetCounter::FacetCounter(const Index& index, const FacetColumns& columns,
+                           const SearchRequest& request)
+    : request_(request) {
   const std::vector<std::string>& attributes = index.filterable_attributes();
   for (const std::string& field : request.facets) {
     const std::string_view own = OwnFilter(field);
@@ -68,10 +69,10 @@ FacetCounter::FacetCounter(const Index& index, const SearchRequest& request)
     if (place.range) {
       const auto given = request.buckets.find(field);
       place.entry = spy->AddBuckets(
-          index.facet_columns().numbers.at(RangeSlot(field)),
+          columns.numbers.at(RangeSlot(field)),
           given != request.buckets.end() ? given->second : index.default_buckets(field));
     } else {
-      place.entry = spy->AddTerms(index.facet_columns().slots.at(FacetSlot(field, attributes)));
+      place.entry = spy->AddTerms(columns.slots.at(FacetSlot(field, attributes)));
     }
     places_.push_back(std::move(place));
   }

@@ -24,8 +24,9 @@ namespace vitrine::query::internal {
 
 class FacetCounter {
  public:
-  // `index` and `request` (validated) must outlive the counter.
-  FacetCounter(const Index& index, const SearchRequest& request);
+  // `index`, `columns` (its facet values) and `request` (validated) must
+  // outlive the counter.
+  FacetCounter(const Index& index, const FacetColumns& columns, const SearchRequest& request);
 
   // The spy to attach to the main match; null when every facet needs its own pass.
   Xapian::MatchSpy* main_spy();
@@ -45,7 +46,6 @@ class FacetCounter {
     size_t entry = 0;
   };
 
-  const Index& index_;
   const SearchRequest& request_;
   std::map<std::string, std::unique_ptr<FacetSpy>> passes_;
   std::vector<Place> places_;

@@ -250,8 +250,9 @@ std::string CorrectSpelling(std::string_view q, const analyzers::Analyzer& analy
 // Fills in the variants of hits that stand for several products of one style:
 // every product of the style that matches `query` (the hit first, then in
 // catalog order), with its colour and sizes from the in-memory columns.
-void ListVariants(const Xapian::Database& database, const Index& index, const Xapian::Query& query,
-                  const std::map<std::string, size_t>& collapsed, std::vector<SearchHit>& hits) {
+void ListVariants(const Xapian::Database& database, const internal::FacetColumns& columns,
+                  const Xapian::Query& query, const std::map<std::string, size_t>& collapsed,
+                  std::vector<SearchHit>& hits) {
   std::vector<Xapian::Query> styles;
   for (const auto& [parent, hit] : collapsed) {
     styles.emplace_back(schema::FilterTerm("PARENT", parent));
@@ -264,8 +265,8 @@ void ListVariants(const Xapian::Database& database, const Index& index, const Xa
                     Xapian::Query(Xapian::Query::OP_OR, styles.begin(), styles.end())));
   const Xapian::MSet variants =
       enquire.get_mset(0, static_cast<Xapian::doccount>(collapsed.size() * kMaxVariantsListed));
-  const internal::FacetColumn& colors = index.facet_columns().slots.at(schema::kSlotColor);
-  const internal::FacetColumn& sizes = index.facet_columns().slots.at(schema::kSlotSizes);
+  const internal::FacetColumn& colors = columns.slots.at(schema::kSlotColor);
+  const internal::FacetColumn& sizes = columns.slots.at(schema::kSlotSizes);
   for (Xapian::MSetIterator it = variants.begin(); it != variants.end(); ++it) {
     const Xapian::Document document = it.get_document();
     const auto style = collapsed.find(document.get_value(schema::kSlotParent));
@@ -326,6 +327,31 @@ absl::Status ValidateSearchRequest(const SearchRequest& request, const SearchLim
   return internal::ValidateSortAndFacets(request, attributes);
 }
 
+std::shared_ptr<const internal::FacetColumns> Index::facet_columns() const {
+  std::lock_guard lock(columns_mutex_);
+  return facet_columns_;
+}
+
+absl::Status Index::Refresh(const std::vector<uint32_t>& changed) const {
+  if (changed.empty()) return absl::OkStatus();
+  try {
+    const Xapian::Database database(source_.xapian_path);
+    auto columns =
+        std::make_shared<const internal::FacetColumns>(facet_columns()->Updated(database, changed));
+    documents_.store(database.get_doccount(), std::memory_order_relaxed);
+    has_variants_.store(database.get_value_freq(schema::kSlotParent) > 0,
+                        std::memory_order_relaxed);
+    {
+      std::lock_guard lock(columns_mutex_);
+      facet_columns_ = std::move(columns);
+    }
+  } catch (const Xapian::Error& e) {
+    return absl::InternalError(StrCat("refreshing the index: ", e.get_description()));
+  }
+  revision_.fetch_add(1, std::memory_order_release);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::shared_ptr<const Index>> OpenIndex(const IndexSource& source) {
   auto index = std::make_shared<Index>();
   index->source_ = source;
@@ -349,7 +375,9 @@ absl::StatusOr<std::shared_ptr<const Index>> OpenIndex(const IndexSource& source
   ASSIGN_OR_RETURN(index->analyzer_, LoadAnalyzer(source.analyzers_path));
   ASSIGN_OR_RETURN(
       std::unique_ptr<catalog::ProductStore> store,
-      catalog::ProductStore::Open(source.snapshot_path, {.mode = catalog::StoreMode::kReadOnly}));
+      catalog::ProductStore::Open(source.snapshot_path,
+                                  {.mode = source.writable ? catalog::StoreMode::kReadWrite
+                                                           : catalog::StoreMode::kReadOnly}));
   index->store_ = std::move(store);
   return std::shared_ptr<const Index>(std::move(index));
 }
@@ -363,6 +391,8 @@ struct Searcher::Impl {
 
 absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
                                                    const Index& index) {
+  // The facet values of the revision this search reads.
+  const std::shared_ptr<const internal::FacetColumns> columns = index.facet_columns();
   const analyzers::Analyzer& analyzer = index.analyzer();
   std::vector<analyzers::Token> tokens = analyzer.Analyze(request.q);
   if (tokens.size() > options.limits.max_query_words) {
@@ -379,7 +409,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   Xapian::Query text =
       tokens.empty() ? Xapian::Query::MatchAll : TextQuery(tokens, analyzer, /*any=*/false, typing);
   // Declared before the Enquire that holds a pointer to its spy.
-  internal::FacetCounter facets(index, request);
+  internal::FacetCounter facets(index, *columns, request);
   Xapian::Enquire enquire(database);
   enquire.set_docid_order(Xapian::Enquire::ASCENDING);  // deterministic ties
   if (tokens.empty()) enquire.set_weighting_scheme(Xapian::BoolWeight());
@@ -463,7 +493,8 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
         SearchHit{.id = ids.back(), .score = it.get_weight(), .product_json = {}});
     if (it.get_collapse_count() > 0) collapsed[it.get_collapse_key()] = response.hits.size() - 1;
   }
-  if (!collapsed.empty()) ListVariants(database, index, filtered(text), collapsed, response.hits);
+  if (!collapsed.empty())
+    ListVariants(database, *columns, filtered(text), collapsed, response.hits);
   ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> snapshots, index.store().MultiGet(ids));
   for (size_t i = 0; i < snapshots.size(); ++i) {
     response.hits[i].product_json = snapshots[i] ? std::move(*snapshots[i]) : "null";
@@ -498,6 +529,10 @@ absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
       ValidateSearchRequest(request, impl_->options.limits, index_->filterable_attributes()));
   for (int attempt = 0;; ++attempt) {
     try {
+      if (const uint64_t revision = index_->revision(); revision != revision_) {
+        impl_->database.reopen();  // live updates were committed
+        revision_ = revision;
+      }
       return impl_->Run(request, *index_);
     } catch (const Xapian::DatabaseModifiedError& e) {
       // A writer committed under us: reopen at the new revision and retry once.

@@ -6,6 +6,7 @@
 #include "base/strings.h"
 #include "server/errors.h"
 #include "server/handlers.h"
+#include "server/product_writes.h"
 #include "server/url.h"
 
 namespace vitrine::server {
@@ -43,7 +44,49 @@ HttpResponse MethodNotAllowed(std::string_view allowed) {
   return response;
 }
 
+// The key a request carries: X-API-Key, else an Authorization bearer token.
+std::string_view KeyOf(const HttpRequest& request) {
+  if (std::string_view key = request.Header("x-api-key"); !key.empty()) return key;
+  std::string_view authorization = request.Header("authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (authorization.size() > kBearer.size() &&
+      AsciiLower(authorization.substr(0, kBearer.size())) == "bearer ") {
+    return authorization.substr(kBearer.size());
+  }
+  return {};
+}
+
+// Compares in time independent of where the strings differ.
+bool SameKey(std::string_view given, std::string_view expected) {
+  if (given.size() != expected.size()) return false;
+  unsigned char difference = 0;
+  for (size_t i = 0; i < given.size(); ++i) {
+    difference |= static_cast<unsigned char>(given[i] ^ expected[i]);
+  }
+  return difference == 0;
+}
+
 }  // namespace
+
+std::optional<HttpResponse> Api::Deny(const HttpRequest& request, bool admin) const {
+  if (admin && keys_.admin.empty()) {
+    return ErrorResponse(403, "forbidden",
+                         "writes need the admin key, and the server has none configured "
+                         "(set VITRINE_ADMIN_KEY)");
+  }
+  if (!admin && keys_.search.empty()) return std::nullopt;
+  const std::string_view key = KeyOf(request);
+  if (key.empty()) {
+    HttpResponse response = ErrorResponse(401, "unauthenticated",
+                                          "send the API key as X-API-Key or Authorization: Bearer");
+    response.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return response;
+  }
+  if (SameKey(key, keys_.admin) && !keys_.admin.empty()) return std::nullopt;
+  if (!admin && SameKey(key, keys_.search)) return std::nullopt;
+  return ErrorResponse(403, "forbidden",
+                       admin ? "this route needs the admin key" : "the API key is not valid");
+}
 
 HttpResponse Api::Route(const HttpRequest& request, std::string_view& route) {
   absl::StatusOr<Target> target = ParseTarget(request.target);
@@ -53,6 +96,22 @@ HttpResponse Api::Route(const HttpRequest& request, std::string_view& route) {
   }
   const std::string& path = target->path;
   const bool get = request.method == "GET" || request.method == "HEAD";
+  const bool write = request.method == "PUT" || request.method == "PATCH" ||
+                     request.method == "DELETE" || request.method == "POST";
+  const bool open = path == "/healthz" || path == "/readyz" || path == "/metrics";
+  const bool admin = path.starts_with("/v1/products") && write;
+  if (!open) {
+    if (std::optional<HttpResponse> denied = Deny(request, admin)) {
+      route = "denied";
+      return *std::move(denied);
+    }
+  }
+  if (path == "/v1/products:batch") {
+    route = "/v1/products:batch";
+    if (request.method != "POST") return MethodNotAllowed("POST");
+    if (writes_ == nullptr) return ErrorResponse(503, "unavailable", "writes are not enabled");
+    return writes_->Batch(request.body, request.Header("idempotency-key"));
+  }
   if (path == "/v1/search") {
     route = "/v1/search";
     if (get) return HandleSearch(*target, searchers_);
@@ -61,8 +120,13 @@ HttpResponse Api::Route(const HttpRequest& request, std::string_view& route) {
   }
   if (path.starts_with("/v1/products/")) {
     route = "/v1/products/{id}";
-    return get ? HandleGetProduct(std::string_view(path).substr(13), searchers_)
-               : MethodNotAllowed("GET");
+    const std::string_view id = std::string_view(path).substr(13);
+    if (get) return HandleGetProduct(id, searchers_);
+    if (request.method != "PUT" && request.method != "PATCH" && request.method != "DELETE") {
+      return MethodNotAllowed("GET, PUT, PATCH, DELETE");
+    }
+    if (writes_ == nullptr) return ErrorResponse(503, "unavailable", "writes are not enabled");
+    return writes_->Write(request.method, id, request.body, request.Header("idempotency-key"));
   }
   if (path == "/v1/analyze") {
     route = "/v1/analyze";

@@ -18,12 +18,13 @@
 namespace vitrine::server {
 
 struct Service::Impl {
-  Impl(const ServeOptions& options, indexer::DataDir dir)
+  Impl(const ServeOptions& options, indexer::DataDir dir, std::unique_ptr<indexer::Journal> journal)
       : options(options),
         dir(std::move(dir)),
         access_log(options.access_log ? STDOUT_FILENO : -1),
         searchers(nullptr, options.search),
-        api(searchers, metrics, access_log),
+        writes(std::move(journal), options.writes),
+        api(searchers, metrics, access_log, options.keys, &writes),
         http(options.http,
              [this](HttpRequest&& request) { return api.Handle(std::move(request)); }) {}
 
@@ -35,6 +36,7 @@ struct Service::Impl {
   Metrics metrics;
   AccessLog access_log;
   query::SearcherPool searchers;
+  ProductWrites writes;
   Api api;
   HttpServer http;
   uint16_t port = 0;
@@ -56,7 +58,10 @@ absl::Status Service::Impl::Reload() {
                    query::OpenIndex({.generation = generation->id,
                                      .xapian_path = generation->xapian_path(),
                                      .snapshot_path = generation->snapshot_path(),
-                                     .analyzers_path = generation->analyzers_path()}));
+                                     .analyzers_path = generation->analyzers_path(),
+                                     .writable = true}));
+  // Writes made since the generation was built are applied before it serves.
+  RETURN_IF_ERROR(writes.Switch(index));
   searchers.Publish(index);
   metrics.SetIndex(index->generation(), index->documents());
   std::string fields = R"("generation":)";
@@ -86,7 +91,9 @@ Service::~Service() { Stop(); }
 
 absl::StatusOr<std::unique_ptr<Service>> Service::Start(const ServeOptions& options) {
   ASSIGN_OR_RETURN(indexer::DataDir dir, indexer::DataDir::Open(options.data_dir));
-  auto impl = std::make_unique<Impl>(options, std::move(dir));
+  ASSIGN_OR_RETURN(std::unique_ptr<indexer::Journal> journal,
+                   indexer::Journal::Open(dir.journal_path()));
+  auto impl = std::make_unique<Impl>(options, std::move(dir), std::move(journal));
   absl::Status loaded = impl->Reload();
   if (!loaded.ok() && !absl::IsNotFound(loaded)) return loaded;
   if (absl::IsNotFound(loaded)) LogEvent("warn", FromAbsl(loaded.message()));

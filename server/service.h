@@ -12,7 +12,9 @@
 
 #include "absl/status/statusor.h"
 #include "query/search.h"
+#include "server/api.h"
 #include "server/http_server.h"
+#include "server/product_writes.h"
 
 namespace vitrine::server {
 
@@ -22,6 +24,8 @@ struct ServeOptions {
   query::SearchOptions search;                      // result limits and analyzer
   std::chrono::milliseconds reload_interval{1000};  // how often CURRENT is checked
   bool access_log = true;                           // one JSON line per request on stdout
+  ApiKeys keys;                                     // admin and search API keys
+  ProductWritesOptions writes;                      // commit interval, idempotency TTL
 };
 
 class Service {

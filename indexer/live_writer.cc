@@ -1,0 +1,98 @@
+#include "indexer/live_writer.h"
+
+#include "base/status.h"
+#include "base/strings.h"
+#include "catalog/index_schema.h"
+#include "catalog/product.h"
+#include "indexer/document_builder.h"
+
+namespace vitrine::indexer {
+namespace {
+
+namespace schema = catalog::schema;
+
+uint64_t RecordedSeq(const Xapian::Database& database) {
+  return ParseInt64(database.get_metadata(std::string(schema::kJournalSeqKey))).value_or(0);
+}
+
+}  // namespace
+
+LiveWriter::LiveWriter(LiveWriterOptions options, Xapian::WritableDatabase database)
+    : options_(std::move(options)), database_(std::move(database)) {
+  attributes_ =
+      SplitTrimmed(database_.get_metadata(std::string(schema::kFilterableAttributesKey)), ',');
+  std::erase(attributes_, std::string());
+  applied_seq_ = committed_seq_ = RecordedSeq(database_);
+}
+
+absl::StatusOr<std::unique_ptr<LiveWriter>> LiveWriter::Open(LiveWriterOptions options,
+                                                             const Journal& journal) {
+  std::unique_ptr<LiveWriter> writer;
+  try {
+    Xapian::WritableDatabase database(options.xapian_path, Xapian::DB_OPEN);
+    writer.reset(new LiveWriter(std::move(options), std::move(database)));
+  } catch (const Xapian::Error& e) {
+    return absl::UnavailableError(StrCat("opening the index for updates: ", e.get_description()));
+  }
+  RETURN_IF_ERROR(journal.ForEachAfter(writer->applied_seq_, [&](const JournalEntry& entry) {
+    return writer->Apply(std::span<const JournalEntry>(&entry, 1));
+  }));
+  return writer;
+}
+
+absl::Status LiveWriter::ApplyOne(const JournalEntry& entry) {
+  const std::string id_term = schema::IdTerm(entry.id);
+  if (entry.op == JournalOp::kDelete) {
+    for (Xapian::PostingIterator it = database_.postlist_begin(id_term);
+         it != database_.postlist_end(id_term); ++it) {
+      changed_.push_back(*it);
+    }
+    database_.delete_document(id_term);
+    return options_.store->Delete(std::span<const std::string>(&entry.id, 1),
+                                  catalog::Durability::kLogged);
+  }
+  absl::StatusOr<catalog::Product> product = catalog::ProductFromJson(entry.snapshot);
+  if (!product.ok()) {
+    return absl::DataLossError(StrCat("journal entry ", entry.seq,
+                                      " holds an invalid product: ", product.status().message()));
+  }
+  changed_.push_back(database_.replace_document(
+      id_term, BuildDocument(*product, *options_.analyzer, attributes_)));
+  const catalog::Snapshot snapshot{entry.id, entry.snapshot};
+  return options_.store->Write(std::span<const catalog::Snapshot>(&snapshot, 1),
+                               catalog::Durability::kLogged);
+}
+
+absl::Status LiveWriter::Apply(std::span<const JournalEntry> entries) {
+  std::lock_guard lock(mutex_);
+  try {
+    for (const JournalEntry& entry : entries) {
+      if (entry.seq <= applied_seq_) continue;  // the generation has it already
+      RETURN_IF_ERROR(ApplyOne(entry));
+      applied_seq_ = entry.seq;
+    }
+  } catch (const Xapian::Error& e) {
+    return absl::InternalError(StrCat("updating the index: ", e.get_description()));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<Xapian::docid>> LiveWriter::Commit() {
+  std::lock_guard lock(mutex_);
+  if (applied_seq_ == committed_seq_) return std::vector<Xapian::docid>();
+  try {
+    database_.set_metadata(std::string(schema::kJournalSeqKey), std::to_string(applied_seq_));
+    database_.commit();
+  } catch (const Xapian::Error& e) {
+    return absl::InternalError(StrCat("committing updates: ", e.get_description()));
+  }
+  committed_seq_ = applied_seq_;
+  return std::exchange(changed_, {});
+}
+
+uint64_t LiveWriter::applied_seq() const {
+  std::lock_guard lock(mutex_);
+  return applied_seq_;
+}
+
+}  // namespace vitrine::indexer
