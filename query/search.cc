@@ -13,6 +13,7 @@
 #include "query/facet_columns.h"
 #include "query/filters.h"
 #include "query/highlight.h"
+#include "query/suggest.h"
 
 namespace vitrine::query {
 namespace {
@@ -299,6 +300,7 @@ absl::StatusOr<std::shared_ptr<const Index>> OpenIndex(const IndexSource& source
       std::unique_ptr<catalog::ProductStore> store,
       catalog::ProductStore::Open(source.snapshot_path, {.mode = catalog::StoreMode::kReadOnly}));
   index->store_ = std::move(store);
+  ASSIGN_OR_RETURN(index->suggester_, Suggester::Load(source.xapian_path, *index->store_));
   return std::shared_ptr<const Index>(std::move(index));
 }
 

@@ -122,6 +122,7 @@ struct IndexSource {
 namespace internal {
 struct FacetColumns;
 }  // namespace internal
+class Suggester;  // query/suggest.h
 
 class Index {
  public:
@@ -133,6 +134,8 @@ class Index {
   const analyzers::Analyzer& analyzer() const { return *analyzer_; }
   // Facet values in memory, for counting without reading documents.
   const internal::FacetColumns& facet_columns() const { return *facet_columns_; }
+  // Search-as-you-type suggestions, built in memory when the generation opens.
+  const Suggester& suggester() const { return *suggester_; }
 
  private:
   friend absl::StatusOr<std::shared_ptr<const Index>> OpenIndex(const IndexSource&);
@@ -140,6 +143,7 @@ class Index {
   std::shared_ptr<catalog::ProductStore> store_;
   std::shared_ptr<const analyzers::Analyzer> analyzer_;
   std::shared_ptr<const internal::FacetColumns> facet_columns_;
+  std::shared_ptr<const Suggester> suggester_;
   uint64_t documents_ = 0;
 };
 

@@ -64,6 +64,10 @@ HttpResponse Api::Route(const HttpRequest& request, std::string_view& route) {
     return get ? HandleGetProduct(std::string_view(path).substr(13), searchers_)
                : MethodNotAllowed("GET");
   }
+  if (path == "/v1/suggest") {
+    route = "/v1/suggest";
+    return get ? HandleSuggest(*target, searchers_) : MethodNotAllowed("GET");
+  }
   if (path == "/v1/analyze") {
     route = "/v1/analyze";
     return get ? HandleAnalyze(*target, searchers_) : MethodNotAllowed("GET");
