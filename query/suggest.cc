@@ -47,32 +47,48 @@ bool IsAscii(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return (c & 0x80) == 0; });
 }
 
-// The normalised form of one word: NormalizeText without apostrophes or other
-// ASCII punctuation ("Levi's" -> "levis", "CRÈME" -> "creme").
-std::string WordKey(std::string_view word) {
-  std::string key;
+// Appends the normalised form of one word: NormalizeText without apostrophes
+// or other ASCII punctuation ("Levi's" -> "levis", "CRÈME" -> "creme").
+void AppendWordKey(std::string& out, std::string_view word) {
   if (IsAscii(word)) {
-    key.reserve(word.size());
     for (char c : word) {
       if (c == '\'') continue;
-      key.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+      out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
     }
-    return key;
+    return;
   }
-  key = analyzers::NormalizeText(word);
-  std::erase_if(key, [](char c) { return c == '\'' || ((c & 0x80) == 0 && IsSeparator(c)); });
+  for (char c : analyzers::NormalizeText(word)) {
+    if (c != '\'' && ((c & 0x80) != 0 || !IsSeparator(c))) out.push_back(c);
+  }
+}
+
+std::string WordKey(std::string_view word) {
+  std::string key;
+  AppendWordKey(key, word);
   return key;
 }
 
-// A word of a text: its bytes [begin, end) and normalised key.
-struct Word {
-  size_t begin = 0;
-  size_t end = 0;
-  std::string key;
+// The words of a text: their bytes in it, and their normalised keys, which
+// `keys` holds joined by spaces: texts with the same `keys` are one suggestion.
+// Reused from text to text, so splitting allocates only while it grows.
+struct Words {
+  struct Span {
+    size_t begin, end;          // in the text
+    size_t key_begin, key_end;  // in keys
+  };
+  std::vector<Span> spans;
+  std::string keys;
+
+  size_t size() const { return spans.size(); }
+  bool empty() const { return spans.empty(); }
+  std::string_view Key(size_t i) const {
+    return std::string_view(keys).substr(spans[i].key_begin, spans[i].key_end - spans[i].key_begin);
+  }
 };
 
-std::vector<Word> SplitWords(std::string_view text) {
-  std::vector<Word> words;
+void SplitWords(std::string_view text, Words& out) {
+  out.spans.clear();
+  out.keys.clear();
   size_t length = 0;
   for (size_t i = 0; i < text.size();) {
     if (IsSeparator(DecodeAt(text, i, length))) {
@@ -81,20 +97,25 @@ std::vector<Word> SplitWords(std::string_view text) {
     }
     const size_t begin = i;
     while (i < text.size() && !IsSeparator(DecodeAt(text, i, length))) i += length;
-    std::string key = WordKey(text.substr(begin, i - begin));
-    if (!key.empty()) words.push_back({begin, i, std::move(key)});
+    const size_t before = out.keys.size();
+    if (before > 0) out.keys.push_back(' ');
+    const size_t key_begin = out.keys.size();
+    AppendWordKey(out.keys, text.substr(begin, i - begin));
+    if (out.keys.size() == key_begin) {
+      out.keys.resize(before);  // nothing left of it ("'")
+      continue;
+    }
+    out.spans.push_back({begin, i, key_begin, out.keys.size()});
   }
-  return words;
 }
 
-// Words joined by spaces: two texts with the same key are one suggestion.
-std::string TextKey(const std::vector<Word>& words) {
-  std::string key;
-  for (const Word& word : words) {
-    if (!key.empty()) key.push_back(' ');
-    key.append(word.key);
-  }
-  return key;
+// The value of `key` in `map`, default-constructed if new; allocates the key
+// only then.
+template <typename Map>
+typename Map::mapped_type& FindOrAdd(Map& map, std::string_view key) {
+  auto it = map.find(ToAbsl(key));
+  if (it == map.end()) it = map.emplace(std::string(key), typename Map::mapped_type()).first;
+  return it->second;
 }
 
 // Bytes of `word` (the original text) that make up the first `n` bytes of its
@@ -129,14 +150,14 @@ struct StrRef {
 
 // A suggestion before indexing: deduplicated and ranked by its type's rules.
 struct Candidate {
-  std::string text;
-  std::string id;
+  std::string_view text;
+  std::string_view id;
   uint64_t count = 0;
 };
 
 // The query: its words and whether the last is still being typed.
 struct TypedQuery {
-  std::vector<Word> words;
+  Words words;
   bool last_is_prefix = true;
 };
 
@@ -196,16 +217,22 @@ std::unique_ptr<Suggester::Section> Suggester::Section::Build(
   auto section = std::make_unique<Section>();
   section->type = type;
   absl::flat_hash_map<std::string, uint32_t> word_ids;  // key -> first-seen id
+  Words words_of;
   for (const Candidate& candidate : ranked) {
     Entry entry{.text = section->Add(candidate.text),
                 .id = section->Add(candidate.id),
                 .count = candidate.count,
                 .first_word = static_cast<uint32_t>(section->entry_words.size()),
                 .words = 0};
-    for (Word& word : SplitWords(candidate.text)) {
+    SplitWords(candidate.text, words_of);
+    for (size_t i = 0; i < words_of.size(); ++i) {
+      const Words::Span& word = words_of.spans[i];
       if (word.end > kMaxWordEnd) break;
-      const auto it =
-          word_ids.try_emplace(std::move(word.key), static_cast<uint32_t>(word_ids.size())).first;
+      auto it = word_ids.find(ToAbsl(words_of.Key(i)));
+      if (it == word_ids.end()) {
+        const auto id = static_cast<uint32_t>(word_ids.size());
+        it = word_ids.emplace(std::string(words_of.Key(i)), id).first;
+      }
       section->entry_words.push_back(
           {it->second, static_cast<uint16_t>(word.begin), static_cast<uint16_t>(word.end)});
       ++entry.words;
@@ -264,7 +291,7 @@ std::unique_ptr<Suggester::Section> Suggester::Section::Build(
 bool Suggester::Section::Resolve(const TypedQuery& query, std::vector<WordRange>& ranges) const {
   ranges.clear();
   for (size_t i = 0; i < query.words.size(); ++i) {
-    const std::string_view key = query.words[i].key;
+    const std::string_view key = query.words.Key(i);
     const auto begin =
         std::lower_bound(vocabulary.begin(), vocabulary.end(), key,
                          [&](StrRef word, std::string_view typed) { return View(word) < typed; });
@@ -309,7 +336,7 @@ std::string Suggester::Section::Highlight(const Entry& entry, const TypedQuery& 
     const std::string_view original = text.substr(word.begin, word.end - word.begin);
     size_t marked = original.size();
     if (i + 1 == query.words.size() && query.last_is_prefix) {
-      marked = OriginalPrefixBytes(original, query.words[i].key.size());
+      marked = OriginalPrefixBytes(original, query.words.Key(i).size());
     }
     internal::AppendHtmlEscaped(out, text.substr(at, word.begin - at));
     out.append(kHighlightOpen);
@@ -321,9 +348,24 @@ std::string Suggester::Section::Highlight(const Entry& entry, const TypedQuery& 
   return out;
 }
 
+// The first element of the sorted [at, end) not below `target`, by galloping:
+// cheap when it is near `at`, as for the ascending candidates of one word.
+const uint32_t* Gallop(const uint32_t* at, const uint32_t* end, uint32_t target) {
+  const uint32_t* lo = at;
+  size_t step = 1;
+  while (at < end && *at < target) {
+    lo = at + 1;
+    at = static_cast<size_t>(end - at) > step ? at + step : end;
+    step <<= 1;
+  }
+  return std::lower_bound(lo, at, target);
+}
+
 // The best `want` entries with the typed words, best first. Walks the postings
 // of the typed word with the fewest; postings are in rank order, so each word's
-// list stops at the first entry ranked below the worst kept so far.
+// list stops at the first entry ranked below the worst kept so far. A candidate
+// must be in the postings of every other whole typed word (an intersection
+// that reads no entry) before its words are compared in order.
 void Suggester::Section::Find(const TypedQuery& query, size_t want,
                               std::vector<Suggestion>& out) const {
   if (want == 0 || query.words.empty()) return;
@@ -337,12 +379,32 @@ void Suggester::Section::Find(const TypedQuery& query, size_t want,
       driver = &range;
     }
   }
+  struct List {
+    const uint32_t* begin;
+    const uint32_t* end;
+    const uint32_t* at;
+  };
+  std::vector<List> required;  // postings of the other single-word ranges
+  for (const WordRange& range : ranges) {
+    if (&range == driver || range.hi != range.lo + 1) continue;
+    const uint32_t* begin = postings.data() + posting_start[range.lo];
+    required.push_back({begin, postings.data() + posting_start[range.hi], begin});
+  }
+  const auto in_required = [&](uint32_t entry) {
+    for (List& list : required) {
+      list.at = Gallop(list.at, list.end, entry);
+      if (list.at == list.end || *list.at != entry) return false;
+    }
+    return true;
+  };
   std::vector<uint32_t> best;  // a max-heap of entry indexes (lower is better)
   best.reserve(want + 1);
   for (uint32_t word = driver->lo; word < driver->hi; ++word) {
+    for (List& list : required) list.at = list.begin;  // candidates ascend again
     for (uint32_t p = posting_start[word]; p < posting_start[word + 1]; ++p) {
       const uint32_t entry = postings[p];
       if (best.size() == want && entry >= best.front()) break;
+      if (!in_required(entry)) continue;
       if (std::find(best.begin(), best.end(), entry) != best.end()) continue;
       if (!Match(entry, ranges, nullptr)) continue;
       best.push_back(entry);
@@ -413,23 +475,24 @@ std::shared_ptr<const Suggester> Suggester::Build(std::span<const SuggestSource>
     return std::tie(b.popularity, b.rating, a.id) < std::tie(a.popularity, a.rating, b.id);
   };
   std::vector<std::string> seen;  // one product's category keys
+  Words words;
   for (const SuggestSource& product : products) {
-    if (std::string key = TextKey(SplitWords(product.brand)); !key.empty()) {
-      Group& group = brands[std::move(key)];
+    if (SplitWords(product.brand, words); !words.empty()) {
+      Group& group = FindOrAdd(brands, words.keys);
       ++group.products;
       ++group.spellings[product.brand];
     }
     seen.clear();
     for (const std::string& category : product.categories) {
-      std::string key = TextKey(SplitWords(category));
-      if (key.empty() || std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
-      seen.push_back(key);
-      Group& group = categories[std::move(key)];
+      SplitWords(category, words);
+      if (words.empty() || std::find(seen.begin(), seen.end(), words.keys) != seen.end()) continue;
+      seen.push_back(words.keys);
+      Group& group = FindOrAdd(categories, words.keys);
       ++group.products;
       ++group.spellings[category];
     }
-    if (std::string key = TextKey(SplitWords(product.title)); !key.empty()) {
-      Title& title = titles[std::move(key)];
+    if (SplitWords(product.title, words); !words.empty()) {
+      Title& title = FindOrAdd(titles, words.keys);
       ++title.products;
       if (title.best == nullptr || better(product, *title.best)) title.best = &product;
     }
@@ -448,19 +511,29 @@ std::shared_ptr<const Suggester> Suggester::Build(std::span<const SuggestSource>
     });
     std::vector<Candidate> out;
     out.reserve(ranked.size());
-    for (auto& [key, candidate] : ranked) out.push_back(std::move(candidate));
+    for (const auto& [key, candidate] : ranked) out.push_back(candidate);
     return out;
   };
-  std::vector<const Title*> ranked_titles;
+  // Sorted by copies of the keys, not through pointers: fewer cache misses.
+  struct RankedTitle {
+    double popularity, rating;
+    std::string_view id;
+    const Title* title;
+  };
+  std::vector<RankedTitle> ranked_titles;
   ranked_titles.reserve(titles.size());
-  for (const auto& [key, title] : titles) ranked_titles.push_back(&title);
-  std::sort(ranked_titles.begin(), ranked_titles.end(),
-            [&](const Title* a, const Title* b) { return better(*a->best, *b->best); });
+  for (const auto& [key, title] : titles) {
+    ranked_titles.push_back({title.best->popularity, title.best->rating, title.best->id, &title});
+  }
+  std::sort(ranked_titles.begin(), ranked_titles.end(), [](const auto& a, const auto& b) {
+    return std::tie(b.popularity, b.rating, a.id) < std::tie(a.popularity, a.rating, b.id);
+  });
   std::vector<Candidate> title_candidates;
   title_candidates.reserve(ranked_titles.size());
-  for (const Title* title : ranked_titles) {
+  for (const RankedTitle& ranked : ranked_titles) {
+    const Title& title = *ranked.title;
     title_candidates.push_back(
-        {.text = title->best->title, .id = title->best->id, .count = title->products});
+        {.text = title.best->title, .id = title.best->id, .count = title.products});
   }
 
   std::shared_ptr<Suggester> suggester(new Suggester());
@@ -474,8 +547,8 @@ std::shared_ptr<const Suggester> Suggester::Build(std::span<const SuggestSource>
 absl::StatusOr<std::vector<Suggestion>> Suggester::Suggest(const SuggestRequest& request) const {
   RETURN_IF_ERROR(ValidateSuggestRequest(request, limits_));
   TypedQuery query;
-  query.words = SplitWords(request.q);
-  query.last_is_prefix = !query.words.empty() && query.words.back().end == request.q.size();
+  SplitWords(request.q, query.words);
+  query.last_is_prefix = !query.words.empty() && query.words.spans.back().end == request.q.size();
   std::vector<Suggestion> out;
   if (query.words.empty()) return out;  // punctuation only
   const size_t limit = static_cast<size_t>(request.limit);
