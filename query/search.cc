@@ -300,7 +300,10 @@ absl::StatusOr<std::shared_ptr<const Index>> OpenIndex(const IndexSource& source
       std::unique_ptr<catalog::ProductStore> store,
       catalog::ProductStore::Open(source.snapshot_path, {.mode = catalog::StoreMode::kReadOnly}));
   index->store_ = std::move(store);
-  ASSIGN_OR_RETURN(index->suggester_, Suggester::Load(source.xapian_path, *index->store_));
+  index->suggester_ = Suggester::Build({});
+  if (source.suggestions) {
+    ASSIGN_OR_RETURN(index->suggester_, Suggester::Load(source.xapian_path, *index->store_));
+  }
   return std::shared_ptr<const Index>(std::move(index));
 }
 

@@ -117,6 +117,9 @@ struct IndexSource {
   // The generation's analyzer (PROFILE and vocabulary files, as written by the
   // reindex); empty or missing: the plain analyzer without vocabulary.
   std::string analyzers_path;
+  // Build the in-memory suggester (Index::suggester()); one-shot commands that
+  // never suggest skip it and get an empty one.
+  bool suggestions = true;
 };
 
 namespace internal {

@@ -1,6 +1,7 @@
 // Suggester::Load: the products of a generation as SuggestSource, from the Xapian
 // value slots (id, popularity, rating, brand, category levels) and, for titles,
 // one scan of the snapshot store that reads each snapshot only up to its title.
+#include <malloc.h>
 #include <xapian.h>
 
 #include <algorithm>
@@ -80,11 +81,9 @@ void ForEachValue(const Xapian::Database& database, Xapian::valueno slot, Visit 
   }
 }
 
-}  // namespace
-
-absl::StatusOr<std::shared_ptr<const Suggester>> Suggester::Load(const std::string& xapian_path,
-                                                                 const catalog::ProductStore& store,
-                                                                 SuggestLimits limits) {
+// The generation's products with a title, in docid order.
+absl::StatusOr<std::vector<SuggestSource>> ReadProducts(const std::string& xapian_path,
+                                                        const catalog::ProductStore& store) {
   std::vector<SuggestSource> products;  // by docid
   try {
     const Xapian::Database database(xapian_path);
@@ -129,7 +128,25 @@ absl::StatusOr<std::shared_ptr<const Suggester>> Suggester::Load(const std::stri
     if (it != by_id.end()) products[it->second].title = TitleOf(json);
   }));
   std::erase_if(products, [](const SuggestSource& product) { return product.title.empty(); });
-  return Build(products, limits);
+  return products;
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const Suggester>> Suggester::Load(const std::string& xapian_path,
+                                                                 const catalog::ProductStore& store,
+                                                                 SuggestLimits limits) {
+  std::shared_ptr<const Suggester> suggester;
+  {
+    ASSIGN_OR_RETURN(const std::vector<SuggestSource> products, ReadProducts(xapian_path, store));
+    suggester = Build(products, limits);
+  }
+#ifdef __GLIBC__
+  // The build's scratch (several times the suggester's size, in many small
+  // blocks) is free now: hand it back to the OS rather than keep it resident.
+  malloc_trim(0);
+#endif
+  return suggester;
 }
 
 }  // namespace vitrine::query
