@@ -2,7 +2,8 @@
 # One command for every figure of the query path on the bundled catalog:
 #   bench/run.sh            (SECONDS_PER_RUN=10 bench/run.sh for longer runs)
 # (a) reindex throughput, (b) in-process search latency and throughput,
-# (c) HTTP throughput and latency with wrk at concurrency 1 and 16,
+# (b2) in-process suggestion latency (every typed prefix of the workload queries),
+# (c) HTTP throughput and latency with wrk at concurrency 1 and 16 (search, then suggest),
 # (d) analyzer and document-building micro-benchmarks.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,8 +33,14 @@ workload=bench/workload/storefront-workload.jsonl.gz
 "$build_dir/bench/search_latency" --data-dir "$work/data" --workload "$workload" \
   --seconds "$seconds" --threads 1,2
 
+echo "== (b2) in-process suggest: every prefix (1, 2, ... characters) of the workload queries, limit=10, ${seconds}s per run"
+"$build_dir/bench/suggest_latency" --data-dir "$work/data" --workload "$workload" \
+  --seconds "$seconds" --threads 1,2
+
 echo "== (c) HTTP with wrk, ${seconds}s per run"
 "$build_dir/bench/search_latency" --workload "$workload" --emit-paths "$work/paths.txt" >/dev/null
+"$build_dir/bench/suggest_latency" --workload "$workload" --emit-paths "$work/suggest-paths.txt" \
+  >/dev/null
 "$vitrine" serve --data-dir "$work/data" --port 0 --no-access-log 2>"$work/serve.log" &
 server_pid=$!
 port=""
@@ -43,11 +50,15 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 [ -n "$port" ] || { cat "$work/serve.log"; exit 1; }
-for connections in 1 16; do
-  threads=$((connections < 2 ? 1 : 2))
-  echo -n "concurrency=$connections "
-  wrk -t"$threads" -c"$connections" -d"${seconds}s" -s bench/wrk_paths.lua \
-    "http://127.0.0.1:$port" -- "$work/paths.txt" | grep '^http:'
+for route in search suggest; do
+  paths=$work/paths.txt
+  [ "$route" = suggest ] && paths=$work/suggest-paths.txt
+  for connections in 1 16; do
+    threads=$((connections < 2 ? 1 : 2))
+    echo -n "$route concurrency=$connections "
+    wrk -t"$threads" -c"$connections" -d"${seconds}s" -s bench/wrk_paths.lua \
+      "http://127.0.0.1:$port" -- "$paths" | grep '^http:'
+  done
 done
 echo "server memory: $(grep -E 'VmHWM|VmRSS' /proc/$server_pid/status | tr -s ' \n' ' ')"
 

@@ -132,4 +132,24 @@ std::vector<WorkloadRequest> WithTypos(const std::vector<WorkloadRequest>& workl
   return typos;
 }
 
+std::vector<std::string> TypedPrefixes(const std::vector<WorkloadRequest>& workload,
+                                       size_t max_bytes) {
+  std::vector<std::string> prefixes;
+  for (const WorkloadRequest& request : workload) {
+    const std::string& q = request.q;
+    for (size_t end = 1; end <= q.size() && end <= max_bytes; ++end) {
+      if (end < q.size() && (static_cast<unsigned char>(q[end]) & 0xC0) == 0x80) continue;
+      if (q.find_first_not_of(' ', 0) >= end) continue;  // nothing typed yet
+      prefixes.push_back(q.substr(0, end));
+    }
+  }
+  return prefixes;
+}
+
+std::string SuggestPath(std::string_view q) {
+  std::string path = "/v1/suggest?q=";
+  AppendEncoded(path, q);
+  return path;
+}
+
 }  // namespace vitrine::bench

@@ -3,6 +3,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -35,5 +36,13 @@ std::vector<WorkloadRequest> WithTypos(const std::vector<WorkloadRequest>& workl
 
 // "/v1/search?q=...&filter.f=..&range.f=lo..hi&page=..&per_page=.." for a request.
 std::string SearchPath(const WorkloadRequest& request);
+
+// What a shopper sends while typing each workload query: its prefixes of 1, 2,
+// ... characters (whole UTF-8 characters, at most `max_bytes`, not blank).
+std::vector<std::string> TypedPrefixes(const std::vector<WorkloadRequest>& workload,
+                                       size_t max_bytes);
+
+// "/v1/suggest?q=..." for a typed prefix.
+std::string SuggestPath(std::string_view q);
 
 }  // namespace vitrine::bench

@@ -115,4 +115,17 @@ absl::StatusOr<uint64_t> ProductStore::Count() const {
   return count;
 }
 
+absl::Status ProductStore::ForEach(
+    const std::function<void(std::string_view id, std::string_view json)>& visit) const {
+  rocksdb::ReadOptions read_options;
+  read_options.fill_cache = false;  // one pass: keep the serving cache as it is
+  read_options.readahead_size = 2 << 20;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(read_options));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    visit(std::string_view(it->key().data(), it->key().size()),
+          std::string_view(it->value().data(), it->value().size()));
+  }
+  return FromRocks(it->status(), "scanning snapshots");
+}
+
 }  // namespace vitrine::catalog

@@ -7,6 +7,7 @@
 // Thread-safe: one store serves every thread. Values are ProductToJson bytes.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -67,6 +68,12 @@ class ProductStore {
 
   // Exact number of products, by a full key scan (verification, not the hot path).
   absl::StatusOr<uint64_t> Count() const;
+
+  // Calls `visit` with every product in id order (a full scan that bypasses the
+  // block cache; for building in-memory structures when a generation opens).
+  // The views are valid during the call only.
+  absl::Status ForEach(
+      const std::function<void(std::string_view id, std::string_view json)>& visit) const;
 
  private:
   struct Impl;

@@ -32,7 +32,8 @@ absl::StatusOr<std::shared_ptr<const analyzers::Analyzer>> AnalyzerFromFlags(con
                      query::OpenIndex({.generation = generation.id,
                                        .xapian_path = generation.xapian_path(),
                                        .snapshot_path = generation.snapshot_path(),
-                                       .analyzers_path = generation.analyzers_path()}));
+                                       .analyzers_path = generation.analyzers_path(),
+                                       .suggestions = false}));
     // The analyzer lives as long as the index that owns it.
     return std::shared_ptr<const analyzers::Analyzer>(index, &index->analyzer());
   }

@@ -66,7 +66,8 @@ int SearchCommand(int argc, char** argv) {
       query::OpenIndex({.generation = generation->id,
                         .xapian_path = generation->xapian_path(),
                         .snapshot_path = generation->snapshot_path(),
-                        .analyzers_path = generation->analyzers_path()});
+                        .analyzers_path = generation->analyzers_path(),
+                        .suggestions = false});
   if (!index.ok()) return Fail(index.status());
   absl::StatusOr<std::unique_ptr<query::Searcher>> searcher = query::Searcher::Create(*index, {});
   if (!searcher.ok()) return Fail(searcher.status());

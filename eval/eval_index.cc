@@ -32,7 +32,8 @@ absl::StatusOr<std::shared_ptr<const query::Index>> OpenCurrent(const std::strin
   return query::OpenIndex({.generation = generation.id,
                            .xapian_path = generation.xapian_path(),
                            .snapshot_path = generation.snapshot_path(),
-                           .analyzers_path = generation.analyzers_path()});
+                           .analyzers_path = generation.analyzers_path(),
+                           .suggestions = false});
 }
 
 }  // namespace

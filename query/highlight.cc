@@ -67,6 +67,8 @@ bool Matches(std::string_view words, const analyzers::Analyzer& analyzer,
 
 }  // namespace
 
+void AppendHtmlEscaped(std::string& out, std::string_view text) { AppendEscaped(out, text); }
+
 std::string Highlight(std::string_view text, const analyzers::Analyzer& analyzer,
                       const HighlightTerms& terms, std::string_view tag) {
   const std::vector<Span> spans = WordSpans(text);

@@ -27,4 +27,7 @@ struct HighlightTerms {
 std::string Highlight(std::string_view text, const analyzers::Analyzer& analyzer,
                       const HighlightTerms& terms, std::string_view tag);
 
+// Appends `text` with & < > " ' as HTML entities.
+void AppendHtmlEscaped(std::string& out, std::string_view text);
+
 }  // namespace vitrine::query::internal

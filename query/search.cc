@@ -15,6 +15,7 @@
 #include "query/facets.h"
 #include "query/filters.h"
 #include "query/highlight.h"
+#include "query/suggest.h"
 
 namespace vitrine::query {
 namespace {
@@ -379,6 +380,10 @@ absl::StatusOr<std::shared_ptr<const Index>> OpenIndex(const IndexSource& source
                                   {.mode = source.writable ? catalog::StoreMode::kReadWrite
                                                            : catalog::StoreMode::kReadOnly}));
   index->store_ = std::move(store);
+  index->suggester_ = Suggester::Build({});
+  if (source.suggestions) {
+    ASSIGN_OR_RETURN(index->suggester_, Suggester::Load(source.xapian_path, *index->store_));
+  }
   return std::shared_ptr<const Index>(std::move(index));
 }
 

@@ -151,11 +151,15 @@ struct IndexSource {
   std::string analyzers_path;
   // Open the snapshot store read-write, for live updates (one process only).
   bool writable = false;
+  // Build the in-memory suggester (Index::suggester()); one-shot commands that
+  // never suggest skip it and get an empty one.
+  bool suggestions = true;
 };
 
 namespace internal {
 struct FacetColumns;
 }  // namespace internal
+class Suggester;  // query/suggest.h
 
 // A generation opened for serving. Its live view advances when updates are
 // committed to it (Refresh): searchers reopen their readers at the new revision
@@ -189,6 +193,8 @@ class Index {
   // brings the facet columns and counts up to date and bumps the revision.
   // One caller at a time (the generation's writer).
   absl::Status Refresh(const std::vector<uint32_t>& changed) const;
+  // Search-as-you-type suggestions, built in memory when the generation opens.
+  const Suggester& suggester() const { return *suggester_; }
 
  private:
   friend absl::StatusOr<std::shared_ptr<const Index>> OpenIndex(const IndexSource&);
@@ -204,6 +210,7 @@ class Index {
   mutable std::atomic<uint64_t> documents_ = 0;
   mutable std::atomic<bool> has_variants_ = false;
   mutable std::atomic<uint64_t> revision_ = 0;
+  std::shared_ptr<const Suggester> suggester_;
 };
 
 // Opens a generation for serving (read-only store, Xapian database checked).

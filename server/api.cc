@@ -128,6 +128,10 @@ HttpResponse Api::Route(const HttpRequest& request, std::string_view& route) {
     if (writes_ == nullptr) return ErrorResponse(503, "unavailable", "writes are not enabled");
     return writes_->Write(request.method, id, request.body, request.Header("idempotency-key"));
   }
+  if (path == "/v1/suggest") {
+    route = "/v1/suggest";
+    return get ? HandleSuggest(*target, searchers_) : MethodNotAllowed("GET");
+  }
   if (path == "/v1/analyze") {
     route = "/v1/analyze";
     return get ? HandleAnalyze(*target, searchers_) : MethodNotAllowed("GET");

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "query/search.h"
+#include "query/suggest.h"
 #include "server/http.h"
 #include "server/metrics.h"
 #include "server/url.h"
@@ -16,6 +17,9 @@ HttpResponse HandleGetProduct(std::string_view id, query::SearcherPool& searcher
 // GET /v1/analyze?text=...: what the serving index's analyzer makes of `text`:
 // tokens (term, position, kind, colour family) and the terms of each text field.
 HttpResponse HandleAnalyze(const Target& target, query::SearcherPool& searchers);
+// GET /v1/suggest?q=...&limit=...: brands, categories and titles completing q
+// (suggest_handler.cc).
+HttpResponse HandleSuggest(const Target& target, query::SearcherPool& searchers);
 HttpResponse HandleHealth();
 HttpResponse HandleReady(query::SearcherPool& searchers);
 HttpResponse HandleMetrics(const Metrics& metrics);
@@ -29,5 +33,9 @@ absl::StatusOr<query::SearchRequest> SearchRequestFromParams(const Target& targe
 // "sort", "page", "per_page"}. Malformed JSON, unknown keys and wrong types are
 // errors naming the key (search_json.cc).
 absl::StatusOr<query::SearchRequest> SearchRequestFromJson(std::string_view body);
+
+// Builds a SuggestRequest from GET parameters q and limit; anything else, a
+// repeated parameter or a non-numeric limit is an error naming the parameter.
+absl::StatusOr<query::SuggestRequest> SuggestRequestFromParams(const Target& target);
 
 }  // namespace vitrine::server

@@ -128,6 +128,38 @@ TEST_F(ServiceTest, BadParametersAre400NamingTheParameter) {
   EXPECT_EQ(GetJson("/v1/search?q=" + std::string(600, 'x'), 400)["error"]["parameter"], "q");
 }
 
+TEST_F(ServiceTest, SuggestCompletesBrandsCategoriesAndTitles) {
+  const Json body = GetJson("/v1/suggest?q=Ro&limit=2");
+  EXPECT_EQ(body["query"], "Ro");
+  EXPECT_TRUE(body["took_ms"].is_number());
+  EXPECT_EQ(body["suggestions"],
+            Json::parse(R"([{"type": "brand", "text": "Roadster", "highlight": "<em>Ro</em>adster",
+                             "count": 2},
+                            {"type": "title", "text": "Roadster Women Black Skinny Jeans",
+                             "highlight": "<em>Ro</em>adster Women Black Skinny Jeans",
+                             "count": 1, "id": "1002"}])"));
+  // Accents, case and a later word ("Crème" in "Café Crème").
+  const Json creme = GetJson("/v1/suggest?q=CREM");
+  ASSERT_EQ(creme["suggestions"].size(), 2u);
+  EXPECT_EQ(creme["suggestions"][0]["highlight"], "Café <em>Crèm</em>e");
+  EXPECT_EQ(creme["suggestions"][1]["id"], "1012");
+  EXPECT_EQ(GetJson("/v1/suggest?q=zzz")["suggestions"], Json::array());
+}
+
+TEST_F(ServiceTest, SuggestRejectsBadParametersNamingThem) {
+  EXPECT_EQ(GetJson("/v1/suggest", 400)["error"]["parameter"], "q");
+  EXPECT_EQ(GetJson("/v1/suggest?q=", 400)["error"]["parameter"], "q");
+  EXPECT_EQ(GetJson("/v1/suggest?q=%C3%28", 400)["error"]["parameter"], "q");
+  EXPECT_EQ(GetJson("/v1/suggest?q=" + std::string(101, 'x'), 400)["error"]["parameter"], "q");
+  EXPECT_EQ(GetJson("/v1/suggest?q=ni&limit=abc", 400)["error"]["parameter"], "limit");
+  EXPECT_EQ(GetJson("/v1/suggest?q=ni&limit=51", 400)["error"]["parameter"], "limit");
+  EXPECT_EQ(GetJson("/v1/suggest?q=ni&limit=0", 400)["error"]["parameter"], "limit");
+  EXPECT_EQ(GetJson("/v1/suggest?q=ni&q=ke", 400)["error"]["parameter"], "q");
+  EXPECT_EQ(GetJson("/v1/suggest?q=ni&page=2", 400)["error"]["parameter"], "page");
+  HttpConnection connection(service_->port());
+  EXPECT_EQ(connection.Request("POST", "/v1/suggest?q=ni").status, 405);
+}
+
 TEST_F(ServiceTest, EveryResponseCarriesARequestId) {
   const vitrine::testing::HttpResult mine =
       HttpGet(service_->port(), "/healthz", {{"X-Request-Id", "trace-1234"}});
