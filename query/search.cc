@@ -28,7 +28,10 @@ constexpr double kGenderBoost = 50.0;       // a stated gender ranks its product
 // (100 gains 0.006 judged-only nDCG on Home Depot but costs ~40% of p50 latency.)
 constexpr Xapian::doccount kRelaxBelow = 10;
 constexpr double kAllWordsBoost = 1000.0;  // above any text score
-constexpr double kPrefixWeight = 0.5;      // a typed prefix counts half a word
+// Relaxed matches: per query word a product has, about one title match's BM25,
+// so products with more of the words rank first without ignoring BM25.
+constexpr double kMatchedWordWeight = 10.0;
+constexpr double kPrefixWeight = 0.5;  // a typed prefix counts half a word
 constexpr Xapian::termcount kPrefixExpansions = 20;
 constexpr size_t kMinPrefixBytes = 2;
 constexpr size_t kDescriptionSnippetBytes = 300;
@@ -129,17 +132,41 @@ Xapian::Query PrefixQuery(std::string_view word) {
 }
 
 // `typing`: the unfinished last word of the query, matched as a prefix too.
+// `joined[i]`, when not empty, is the term of tokens i and i + 1 written as one
+// word ("deck over" -> "deckover"): the pair matches either way.
 Xapian::Query TextQuery(const std::vector<analyzers::Token>& tokens,
-                        const analyzers::Analyzer& analyzer, bool any,
-                        std::string_view typing = {}) {
+                        const analyzers::Analyzer& analyzer, bool any, std::string_view typing = {},
+                        const std::vector<std::string>& joined = {}) {
+  std::vector<Xapian::Query> queries;
+  queries.reserve(tokens.size());
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    queries.push_back(TokenQuery(tokens[i], analyzer));
+    if (!typing.empty() && i + 1 == tokens.size()) {
+      queries.back() = Xapian::Query(Xapian::Query::OP_OR, queries.back(), PrefixQuery(typing));
+    }
+  }
   std::vector<Xapian::Query> required, preferred, stop;
   for (size_t i = 0; i < tokens.size(); ++i) {
     const analyzers::Token& token = tokens[i];
     const bool gender = token.kind == analyzers::TokenKind::kGender;
     const bool stop_word = token.kind == analyzers::TokenKind::kStop;
-    Xapian::Query query = TokenQuery(token, analyzer);
-    if (!typing.empty() && i + 1 == tokens.size()) {
-      query = Xapian::Query(Xapian::Query::OP_OR, query, PrefixQuery(typing));
+    Xapian::Query query = std::move(queries[i]);
+    if (i < joined.size() && !joined[i].empty() && i + 1 < tokens.size()) {
+      query = Xapian::Query(
+          Xapian::Query::OP_OR,
+          Xapian::Query(any ? Xapian::Query::OP_OR : Xapian::Query::OP_AND, query, queries[i + 1]),
+          WordQuery(joined[i]));
+      ++i;
+    }
+    if (any && !stop_word) {
+      // Partial matches: each matched word earns a constant, so products with
+      // more of the words come first and BM25 orders those with as many.
+      query = Xapian::Query(
+          Xapian::Query::OP_OR, query,
+          Xapian::Query(
+              Xapian::Query::OP_FILTER,
+              Xapian::Query((new Xapian::FixedWeightPostingSource(kMatchedWordWeight))->release()),
+              query));
     }
     (stop_word && !any ? stop : gender && !any ? preferred : required).push_back(std::move(query));
   }
@@ -150,6 +177,45 @@ Xapian::Query TextQuery(const std::vector<analyzers::Token>& tokens,
   if (preferred.empty()) return query;
   return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
                        Xapian::Query(Xapian::Query::OP_OR, preferred.begin(), preferred.end()));
+}
+
+// For each pair of adjacent plain words of `q` that titles also write as one
+// word ("deck over", "closet maid", "lawn mower" -> "deckover", "closetmaid",
+// "lawnmower"), the term of that word at the first token's index; else empty.
+// A compound must be in the titles of two or more products.
+std::vector<std::string> JoinedWords(std::string_view q,
+                                     const std::vector<analyzers::Token>& tokens,
+                                     const analyzers::Analyzer& analyzer,
+                                     const Xapian::Database& database) {
+  std::vector<std::string> joined(tokens.size());
+  const std::vector<std::string> words = analyzer.Words(q);
+  // The word a token was made of, when it is one plain word of its own.
+  auto word_of = [&](const analyzers::Token& token) -> const std::string* {
+    if (token.kind != analyzers::TokenKind::kWord || token.position >= words.size()) {
+      return nullptr;
+    }
+    const std::string& word = words[token.position];
+    if (word.size() < 2 ||
+        std::any_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return nullptr;
+    }
+    // (Positions count the words of `q` unless a unit split one: check.)
+    const std::vector<analyzers::Token> again = analyzer.Analyze(word);
+    return again.size() == 1 && again[0].term == token.term ? &word : nullptr;
+  };
+  const std::string_view title = schema::TextFieldNamed("title").prefix;
+  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+    if (tokens[i + 1].position != tokens[i].position + 1) continue;
+    const std::string* head = word_of(tokens[i]);
+    const std::string* tail = word_of(tokens[i + 1]);
+    if (head == nullptr || tail == nullptr) continue;
+    const std::vector<analyzers::Token> compound = analyzer.Analyze(StrCat(*head, *tail));
+    if (compound.size() != 1 || compound[0].kind != analyzers::TokenKind::kWord) continue;
+    if (database.get_termfreq(StrCat(title, compound[0].term)) < 2) continue;
+    joined[i] = compound[0].term;
+    ++i;  // pairs do not overlap
+  }
+  return joined;
 }
 
 // Marks the matched words of a hit's title and the start of its description.
@@ -411,8 +477,10 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   };
   const std::string typing = UnfinishedWord(request.q, tokens, analyzer);
   // The text part of the query finally run; facets count over it.
-  Xapian::Query text =
-      tokens.empty() ? Xapian::Query::MatchAll : TextQuery(tokens, analyzer, /*any=*/false, typing);
+  Xapian::Query text = tokens.empty()
+                           ? Xapian::Query::MatchAll
+                           : TextQuery(tokens, analyzer, /*any=*/false, typing,
+                                       JoinedWords(request.q, tokens, analyzer, database));
   // Declared before the Enquire that holds a pointer to its spy.
   internal::FacetCounter facets(index, *columns, request);
   Xapian::Enquire enquire(database);
@@ -449,9 +517,13 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
     std::string corrected = CorrectSpelling(request.q, analyzer, database);
     if (!corrected.empty()) {
       std::vector<analyzers::Token> corrected_tokens = analyzer.Analyze(corrected);
-      Xapian::Query corrected_text = TextQuery(corrected_tokens, analyzer, /*any=*/false);
+      Xapian::Query corrected_text =
+          TextQuery(corrected_tokens, analyzer, /*any=*/false, {},
+                    JoinedWords(corrected, corrected_tokens, analyzer, database));
       Xapian::MSet corrected_matches = run(corrected_text);
-      facets_counted = corrected_matches.get_matches_estimated() > strict_total;
+      // With no product matching every word, the corrected words still serve
+      // the partial matches below better than words the index does not know.
+      facets_counted = corrected_matches.get_matches_estimated() > strict_total || strict_total == 0;
       if (facets_counted) {
         text = std::move(corrected_text);
         matches = std::move(corrected_matches);
@@ -467,12 +539,15 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
     // words and best BM25 first, rather than a short or empty page.
     const std::string_view still_typing =
         response.corrected_query.empty() ? std::string_view(typing) : std::string_view();
+    const std::vector<std::string> joined =
+        JoinedWords(response.corrected_query.empty() ? request.q : response.corrected_query, tokens,
+                    analyzer, database);
     const Xapian::Query all_words(
         Xapian::Query::OP_FILTER,
         Xapian::Query((new Xapian::FixedWeightPostingSource(kAllWordsBoost))->release()),
-        TextQuery(tokens, analyzer, /*any=*/false, still_typing));
+        TextQuery(tokens, analyzer, /*any=*/false, still_typing, joined));
     Xapian::Query relaxed_text(Xapian::Query::OP_OR, all_words,
-                               TextQuery(tokens, analyzer, /*any=*/true, still_typing));
+                               TextQuery(tokens, analyzer, /*any=*/true, still_typing, joined));
     Xapian::MSet relaxed_matches = run(relaxed_text);
     response.relaxed = relaxed_matches.get_matches_estimated() > strict_total;
     facets_counted = response.relaxed;

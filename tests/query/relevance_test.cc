@@ -1,0 +1,102 @@
+// Specification of the query side's general retail relevance mechanisms over a
+// generation built from tests/testdata/hardware.jsonl (titles only, like the
+// Home Depot evaluation set): words that titles write as one, ranking partial
+// matches by how many words they have, and correcting before relaxing.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "query/search.h"
+#include "tests/query/query_testing.h"
+#include "tests/testing/temp_dir.h"
+
+namespace vitrine::query {
+namespace {
+
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::Not;
+using ::testing::UnorderedElementsAre;
+
+class RelevanceTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    temp_ = std::make_unique<testing::TempDir>();
+    index_ = BuildIndex(temp_->Sub("data"), "hardware.jsonl");
+  }
+
+  static void TearDownTestSuite() {
+    index_.reset();
+    temp_.reset();
+  }
+
+  void SetUp() override { searcher_ = Searcher::Create(index_, {}).value(); }
+
+  // A finished query (space after it: no prefix matching of the last word).
+  SearchResponse Search(const std::string& q) {
+    SearchRequest request;
+    request.q = q + " ";
+    request.per_page = 24;
+    absl::StatusOr<SearchResponse> response = searcher_->Search(request);
+    EXPECT_TRUE(response.ok()) << response.status();
+    return response.value_or(SearchResponse());
+  }
+
+  static inline std::unique_ptr<testing::TempDir> temp_;
+  static inline std::shared_ptr<const Index> index_;
+  std::unique_ptr<Searcher> searcher_;
+};
+
+TEST_F(RelevanceTest, TwoWordsMatchTheCompoundTitlesWriteAsOne) {
+  // "deck over" finds the DeckOver coatings as full matches, above the deck
+  // board that partial matching adds.
+  const SearchResponse response = Search("deck over");
+  EXPECT_EQ(response.corrected_query, "");
+  const std::vector<std::string> ids = Ids(response);
+  ASSERT_EQ(ids.size(), 3u);
+  EXPECT_THAT(std::vector<std::string>(ids.begin(), ids.begin() + 2),
+              UnorderedElementsAre("2001", "2002"));
+  EXPECT_EQ(response.hits[2].id, "2003");
+  EXPECT_GT(response.hits[1].score, response.hits[2].score + 100);
+}
+
+TEST_F(RelevanceTest, ACompoundMatchesBesideTheWordsWrittenApart) {
+  // Titles write it both ways: a search either way finds both.
+  const SearchResponse response = Search("lawn mower");
+  EXPECT_THAT(Ids(response), UnorderedElementsAre("2010", "2011", "2012"));
+  EXPECT_FALSE(response.relaxed);
+  EXPECT_EQ(Ids(Search("gas lawnmower")).front(), "2011");
+  EXPECT_EQ(Ids(Search("gas lawn mower")).front(), "2011");
+}
+
+TEST_F(RelevanceTest, JoinsOnlyIntoACompoundOfTwoOrMoreTitles) {
+  // "garden hose" is no word of the titles: the two words are just required.
+  const SearchResponse response = Search("garden hose");
+  ASSERT_EQ(response.hits.size(), 5u);  // the garden trowel follows, relaxed
+  EXPECT_EQ(response.hits.back().id, "2009");
+}
+
+TEST_F(RelevanceTest, RanksPartialMatchesByHowManyWordsTheyHave) {
+  // No product has all four words. The nozzle set has three of them, the brass
+  // nozzle only two, however rare "brass" is; hoses with two words follow.
+  const SearchResponse response = Search("brass garden hose nozzle");
+  EXPECT_TRUE(response.relaxed);
+  ASSERT_GE(response.hits.size(), 3u);
+  EXPECT_EQ(response.hits[0].id, "2005");
+  EXPECT_THAT(Ids(response), Not(Contains("2010")));
+}
+
+TEST_F(RelevanceTest, RelaxesTheCorrectedWordsWhenNothingHasThemAll) {
+  // "nozle" is unknown; "brass nozzle cart" matches no product whole, yet the
+  // nozzles that relaxation finds need the corrected word.
+  const SearchResponse response = Search("brass nozle cart");
+  EXPECT_EQ(response.corrected_query, "brass nozzle cart");
+  EXPECT_TRUE(response.relaxed);
+  EXPECT_THAT(Ids(response), ElementsAre("2004", "2005"));
+}
+
+}  // namespace
+}  // namespace vitrine::query
