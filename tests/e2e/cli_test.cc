@@ -134,6 +134,66 @@ TEST(Cli, SearchPrintsRankedProducts) {
   EXPECT_THAT(run.out, HasSubstr(R"("id":"1001")"));
 }
 
+// The port `vitrine serve` (started with `io` for its output) listens on, from
+// its {"msg":"listening",...,"port":N} log line; 0 if it never says.
+uint16_t WaitForPort(const TempDir& io) {
+  for (int i = 0; i < 300; ++i) {
+    const std::string log = ReadFile(io.Sub("stderr"));
+    const size_t line = log.find(R"("msg":"listening")");
+    const size_t at = line == std::string::npos ? line : log.find(R"("port":)", line);
+    if (at != std::string::npos) return static_cast<uint16_t>(std::stoi(log.substr(at + 7)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return 0;
+}
+
+TEST(Cli, AcknowledgedWritesSurviveSigkill) {
+  TempDir dir;
+  ASSERT_EQ(
+      Vitrine({"reindex", "--feed", TestData("products.jsonl"), "--data-dir", dir.Sub("data")})
+          .exit_code,
+      0);
+  setenv("VITRINE_ADMIN_KEY", "kill-test", 1);
+  const std::vector<std::string> serve = {"serve",  "--data-dir", dir.Sub("data"),
+                                          "--port", "0",          "--no-access-log"};
+  TempDir io;
+  pid_t pid = Spawn(io, serve);
+  uint16_t port = WaitForPort(io);
+  ASSERT_NE(port, 0) << ReadFile(io.Sub("stderr"));
+  const vitrine::testing::Headers admin = {{"X-API-Key", "kill-test"}};
+  {
+    vitrine::testing::HttpConnection connection(port);
+    for (int i = 0; i < 20; ++i) {
+      const std::string body =
+          R"({"title": "Kalini Women Mustard Ikat Saree )" + std::to_string(i) + R"("})";
+      ASSERT_EQ(connection.Request("PUT", "/v1/products/k" + std::to_string(i), body, admin).status,
+                201);
+    }
+    ASSERT_EQ(connection.Request("PATCH", "/v1/products/1001", R"({"price": 111})", admin).status,
+              200);
+  }
+  // No chance to commit or flush anything: every write above was acknowledged.
+  ASSERT_EQ(kill(pid, SIGKILL), 0);
+  EXPECT_EQ(WaitExit(pid), 128 + SIGKILL);
+
+  TempDir io2;
+  pid = Spawn(io2, serve);
+  port = WaitForPort(io2);
+  ASSERT_NE(port, 0) << ReadFile(io2.Sub("stderr"));
+  vitrine::testing::HttpConnection connection(port);
+  EXPECT_THAT(connection.Get("/v1/search?q=ikat+saree&per_page=50").body,
+              HasSubstr(R"("total":20)"));
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(connection.Get("/v1/products/k" + std::to_string(i)).status, 200) << i;
+  }
+  EXPECT_THAT(connection.Get("/v1/products/1001").body, HasSubstr(R"("price":111)"));
+  EXPECT_THAT(connection.Get("/v1/search?q=shirt&range.price=..200").body,
+              HasSubstr(R"("id":"1001")"));
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  EXPECT_EQ(WaitExit(pid), 0);
+  unsetenv("VITRINE_ADMIN_KEY");
+}
+
 TEST(Cli, ServeAnswersHttpAndShutsDownGracefullyOnSigterm) {
   TempDir dir;
   ASSERT_EQ(
@@ -143,18 +203,7 @@ TEST(Cli, ServeAnswersHttpAndShutsDownGracefullyOnSigterm) {
   TempDir io;
   const pid_t pid =
       Spawn(io, {"serve", "--data-dir", dir.Sub("data"), "--port", "0", "--threads", "2"});
-  // The server logs {"msg":"listening",...,"port":N} on stderr once it accepts.
-  uint16_t port = 0;
-  for (int i = 0; i < 300 && port == 0; ++i) {
-    const std::string log = ReadFile(io.Sub("stderr"));
-    const size_t line = log.find(R"("msg":"listening")");
-    const size_t at = line == std::string::npos ? line : log.find(R"("port":)", line);
-    if (at != std::string::npos) {
-      port = static_cast<uint16_t>(std::stoi(log.substr(at + 7)));
-    } else {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  }
+  const uint16_t port = WaitForPort(io);
   ASSERT_NE(port, 0) << ReadFile(io.Sub("stderr"));
   const vitrine::testing::HttpResult result =
       vitrine::testing::HttpGet(port, "/v1/search?q=jeans", {{"X-Request-Id", "cli-e2e-1"}});

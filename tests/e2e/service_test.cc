@@ -253,5 +253,65 @@ TEST(Service, NoRequestFailsWhileGenerationsSwitch) {
   EXPECT_EQ(failures.load(), 0);
 }
 
+TEST(Service, WritesMadeWhileAReindexBuildsAreReplayedOntoTheNewGeneration) {
+  vitrine::testing::TempDir dir;
+  const std::string data_dir = dir.Sub("data");
+  ReindexInto(data_dir, "products.jsonl");
+  ServeOptions options;
+  options.data_dir = data_dir;
+  options.http.port = 0;
+  options.reload_interval = std::chrono::seconds(60);
+  options.access_log = false;
+  options.keys.admin = "k";
+  options.writes.commit_interval = std::chrono::milliseconds(20);
+  std::unique_ptr<Service> service = Service::Start(options).value();
+  HttpConnection connection(service->port());
+  const vitrine::testing::Headers admin = {{"X-API-Key", "k"}};
+  // The build reports its first rejected record while it reads the feed: a
+  // write made then comes after the point the new generation starts from.
+  int written = 0;
+  const absl::StatusOr<indexer::ReindexSummary> summary = indexer::Reindex(
+      {.feeds = {TestData("mixed.jsonl")},
+       .data_dir = data_dir,
+       .on_error = [&](const indexer::RecordError&) {
+         if (written++ > 0) return;
+         EXPECT_EQ(connection
+                       .Request("PUT", "/v1/products/9001",
+                                R"({"title": "Hidesign Tan Leather Satchel"})", admin)
+                       .status,
+                   201);
+       }});
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  ASSERT_TRUE(service->ReloadNow().ok());
+  const Json found = Json::parse(connection.Get("/v1/search?q=satchel").body);
+  EXPECT_EQ(found["total"], 1);
+  EXPECT_EQ(connection.Get("/v1/products/9001").status, 200);
+}
+
+TEST(Service, AnUpdateIsSearchableWithinACommitInterval) {
+  vitrine::testing::TempDir dir;
+  const std::string data_dir = dir.Sub("data");
+  ReindexInto(data_dir, "products.jsonl");
+  ServeOptions options;
+  options.data_dir = data_dir;
+  options.http.port = 0;
+  options.access_log = false;
+  options.keys.admin = "k";
+  std::unique_ptr<Service> service = Service::Start(options).value();
+  HttpConnection connection(service->port());
+  ASSERT_EQ(
+      connection
+          .Request("PATCH", "/v1/products/1002", R"({"in_stock": false})", {{"X-API-Key", "k"}})
+          .status,
+      200);
+  // Visible after the next commit (100 ms by default); bounded wait, no timing asserted.
+  int total = -1;
+  for (int i = 0; i < 100 && total != 0; ++i) {
+    total = Json::parse(connection.Get("/v1/search?q=skinny&in_stock=true").body)["total"];
+    if (total != 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(total, 0);
+}
+
 }  // namespace
 }  // namespace vitrine::server
