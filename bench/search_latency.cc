@@ -1,7 +1,7 @@
 // In-process search latency and throughput over the storefront workload:
 //   search_latency --data-dir var/data --workload bench/workload/storefront-workload.jsonl.gz
 //                  [--seconds 5] [--threads 1,2] [--emit-paths FILE]
-//                  [--exact-total N] [--facets none] [--highlight off]
+//                  [--exact-total N] [--facets none] [--highlight off] [--cache-mb N]
 // Prints p50/p95/p99/max latency, requests/s and peak memory per thread count,
 // latency per kind of request (first thread count), and the same text requests
 // with a typo each (spelling correction path).
@@ -143,6 +143,9 @@ int main(int argc, char** argv) {
                                           .analyzers_path = generation->analyzers_path()});
   if (!index.ok()) return 1;
   vitrine::query::SearchOptions options;
+  // The engine by default; --cache-mb N puts the result cache in front.
+  options.cache.max_bytes =
+      static_cast<size_t>(std::stoul(flags.count("cache-mb") ? flags["cache-mb"] : "0")) << 20;
   if (flags.count("exact-total")) {
     options.limits.exact_total_up_to = static_cast<uint32_t>(std::stoul(flags["exact-total"]));
   }

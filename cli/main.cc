@@ -17,8 +17,9 @@ commands:
                verify it and make it current. Declared attributes become
                filters and facets (filter.KEY=..., facets=KEY).
   serve        --data-dir DIR [--port 8080] [--address 127.0.0.1] [--threads N]
-               [--no-access-log]
+               [--cache-mb 64] [--no-access-log]
                Serve the HTTP API; picks up new generations without a restart.
+               Product writes need VITRINE_ADMIN_KEY; VITRINE_SEARCH_KEY closes reads.
   search       --data-dir DIR [--page N] [--per-page N] QUERY
                Run one search against the current generation and print the JSON.
   generations  list --data-dir DIR

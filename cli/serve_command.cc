@@ -21,13 +21,15 @@ int Fail(const absl::Status& status) {
 }  // namespace
 
 int ServeCommand(int argc, char** argv) {
-  absl::StatusOr<Flags> flags =
-      Flags::Parse(argc, argv, {"data-dir", "port", "address", "threads"}, {"no-access-log"});
+  absl::StatusOr<Flags> flags = Flags::Parse(
+      argc, argv, {"data-dir", "port", "address", "threads", "cache-mb"}, {"no-access-log"});
   if (!flags.ok()) return Fail(flags.status());
   absl::StatusOr<std::string> data_dir = flags->Required("data-dir");
   absl::StatusOr<int64_t> port = flags->Int("port", 8080);
   absl::StatusOr<int64_t> threads = flags->Int("threads", 0);
-  for (const absl::Status& status : {data_dir.status(), port.status(), threads.status()}) {
+  absl::StatusOr<int64_t> cache_mb = flags->Int("cache-mb", 64);
+  for (const absl::Status& status :
+       {data_dir.status(), port.status(), threads.status(), cache_mb.status()}) {
     if (!status.ok()) return Fail(status);
   }
   if (*port < 0 || *port > 65535) return Fail(absl::InvalidArgumentError("--port out of range"));
@@ -37,6 +39,8 @@ int ServeCommand(int argc, char** argv) {
   options.http.port = static_cast<uint16_t>(*port);
   options.http.threads = static_cast<int>(*threads);
   options.access_log = !flags->Has("no-access-log");
+  if (*cache_mb < 0) return Fail(absl::InvalidArgumentError("--cache-mb must be 0 or more"));
+  options.search.cache.max_bytes = static_cast<size_t>(*cache_mb) << 20;
   // Keys from the environment, so they stay out of process listings.
   for (auto [variable, key] : {std::pair{"VITRINE_ADMIN_KEY", &options.keys.admin},
                                std::pair{"VITRINE_SEARCH_KEY", &options.keys.search}}) {

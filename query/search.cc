@@ -15,6 +15,7 @@
 #include "query/facets.h"
 #include "query/filters.h"
 #include "query/highlight.h"
+#include "query/result_cache.h"
 #include "query/suggest.h"
 
 namespace vitrine::query {
@@ -354,6 +355,18 @@ void ListVariants(const Xapian::Database& database, const internal::FacetColumns
   }
 }
 
+// Reads the current snapshot of every hit ("null" if it vanished since the match).
+absl::Status Hydrate(const catalog::ProductStore& store, std::vector<SearchHit>& hits) {
+  std::vector<std::string> ids;
+  ids.reserve(hits.size());
+  for (const SearchHit& hit : hits) ids.push_back(hit.id);
+  ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> snapshots, store.MultiGet(ids));
+  for (size_t i = 0; i < snapshots.size(); ++i) {
+    hits[i].product_json = snapshots[i] ? std::move(*snapshots[i]) : "null";
+  }
+  return absl::OkStatus();
+}
+
 // The analyzer a generation was built with (see indexer/reindex.cc).
 absl::StatusOr<std::shared_ptr<const analyzers::Analyzer>> LoadAnalyzer(const std::string& path) {
   std::ifstream in(path + "/PROFILE");
@@ -523,7 +536,8 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
       Xapian::MSet corrected_matches = run(corrected_text);
       // With no product matching every word, the corrected words still serve
       // the partial matches below better than words the index does not know.
-      facets_counted = corrected_matches.get_matches_estimated() > strict_total || strict_total == 0;
+      facets_counted =
+          corrected_matches.get_matches_estimated() > strict_total || strict_total == 0;
       if (facets_counted) {
         text = std::move(corrected_text);
         matches = std::move(corrected_matches);
@@ -564,21 +578,15 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   response.total_is_estimate =
       matches.get_matches_lower_bound() != matches.get_matches_upper_bound();
 
-  std::vector<std::string> ids;
-  ids.reserve(matches.size());
   std::map<std::string, size_t> collapsed;  // parent id -> the hit that stands for it
   for (Xapian::MSetIterator it = matches.begin(); it != matches.end(); ++it) {
-    ids.push_back(it.get_document().get_data());
-    response.hits.push_back(
-        SearchHit{.id = ids.back(), .score = it.get_weight(), .product_json = {}});
+    response.hits.push_back(SearchHit{
+        .id = it.get_document().get_data(), .score = it.get_weight(), .product_json = {}});
     if (it.get_collapse_count() > 0) collapsed[it.get_collapse_key()] = response.hits.size() - 1;
   }
   if (!collapsed.empty())
     ListVariants(database, *columns, filtered(text), collapsed, response.hits);
-  ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> snapshots, index.store().MultiGet(ids));
-  for (size_t i = 0; i < snapshots.size(); ++i) {
-    response.hits[i].product_json = snapshots[i] ? std::move(*snapshots[i]) : "null";
-  }
+  RETURN_IF_ERROR(Hydrate(index.store(), response.hits));
   if (request.highlight && !tokens.empty()) {
     internal::HighlightTerms terms;
     for (const analyzers::Token& token : tokens) {
@@ -595,10 +603,13 @@ Searcher::Searcher(std::shared_ptr<const Index> index, std::unique_ptr<Impl> imp
 Searcher::~Searcher() = default;
 
 absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Create(std::shared_ptr<const Index> index,
-                                                           const SearchOptions& options) {
+                                                           const SearchOptions& options,
+                                                           ResultCache* cache) {
   try {
     auto impl = std::unique_ptr<Impl>(new Impl{Xapian::Database(index->xapian_path()), options});
-    return std::unique_ptr<Searcher>(new Searcher(std::move(index), std::move(impl)));
+    auto searcher = std::unique_ptr<Searcher>(new Searcher(std::move(index), std::move(impl)));
+    searcher->cache_ = cache;
+    return searcher;
   } catch (const Xapian::Error& e) {
     return absl::UnavailableError(StrCat("opening index reader: ", e.get_description()));
   }
@@ -607,6 +618,23 @@ absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Create(std::shared_ptr<const
 absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
   RETURN_IF_ERROR(
       ValidateSearchRequest(request, impl_->options.limits, index_->filterable_attributes()));
+  if (cache_ == nullptr) return Run(request);
+  // Epochs first: a result computed from data older than an invalidation that
+  // lands meanwhile is stored as already stale.
+  const ResultCache::Epochs epochs = cache_->CurrentEpochs();
+  const std::string key = CacheKey(request, index_->generation());
+  const uint32_t scopes = ScopesOf(request);
+  if (std::shared_ptr<const SearchResponse> cached = cache_->Find(key, scopes)) {
+    SearchResponse response = *cached;
+    RETURN_IF_ERROR(Hydrate(index_->store(), response.hits));
+    return response;
+  }
+  ASSIGN_OR_RETURN(SearchResponse response, Run(request));
+  cache_->Insert(key, scopes, epochs, response);
+  return response;
+}
+
+absl::StatusOr<SearchResponse> Searcher::Run(const SearchRequest& request) {
   for (int attempt = 0;; ++attempt) {
     try {
       if (const uint64_t revision = index_->revision(); revision != revision_) {
@@ -625,7 +653,11 @@ absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
 }
 
 SearcherPool::SearcherPool(std::shared_ptr<const Index> index, SearchOptions options)
-    : options_(std::move(options)), current_(std::move(index)) {}
+    : options_(std::move(options)),
+      cache_(std::make_unique<ResultCache>(options_.cache)),
+      current_(std::move(index)) {}
+
+SearcherPool::~SearcherPool() = default;
 
 absl::StatusOr<SearcherPool::Lease> SearcherPool::Acquire() {
   std::shared_ptr<const Index> index;
@@ -640,7 +672,8 @@ absl::StatusOr<SearcherPool::Lease> SearcherPool::Acquire() {
   }
   if (index == nullptr) return absl::UnavailableError("no index is being served yet");
   // Opening a reader touches the disk; do it outside the lock.
-  ASSIGN_OR_RETURN(std::unique_ptr<Searcher> searcher, Searcher::Create(index, options_));
+  ASSIGN_OR_RETURN(std::unique_ptr<Searcher> searcher,
+                   Searcher::Create(index, options_, cache_.get()));
   return Lease(this, std::move(searcher));
 }
 

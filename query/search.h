@@ -10,6 +10,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -216,15 +217,25 @@ class Index {
 // Opens a generation for serving (read-only store, Xapian database checked).
 absl::StatusOr<std::shared_ptr<const Index>> OpenIndex(const IndexSource& source);
 
+class ResultCache;
+// Result cache bounds (query/result_cache.h).
+struct ResultCacheOptions {
+  size_t max_bytes = 64 << 20;  // 0 disables the cache
+  std::chrono::seconds ttl{300};
+};
+
 struct SearchOptions {
   SearchLimits limits;
+  ResultCacheOptions cache;  // SearcherPool's result cache
 };
 
 class Searcher {
  public:
   // Opens its own Xapian reader on `index`.
+  // `cache` (may be null) answers repeated searches; it must outlive the searcher.
   static absl::StatusOr<std::unique_ptr<Searcher>> Create(std::shared_ptr<const Index> index,
-                                                          const SearchOptions& options);
+                                                          const SearchOptions& options,
+                                                          ResultCache* cache = nullptr);
   ~Searcher();
 
   absl::StatusOr<SearchResponse> Search(const SearchRequest& request);
@@ -233,8 +244,11 @@ class Searcher {
  private:
   struct Impl;
   Searcher(std::shared_ptr<const Index> index, std::unique_ptr<Impl> impl);
+  // The search itself, without the cache.
+  absl::StatusOr<SearchResponse> Run(const SearchRequest& request);
   std::shared_ptr<const Index> index_;
   std::unique_ptr<Impl> impl_;
+  ResultCache* cache_ = nullptr;
   uint64_t revision_ = 0;  // of index_, that impl_'s reader is open at
 };
 
@@ -245,6 +259,7 @@ class SearcherPool {
  public:
   // `index` may be null until the first Publish(); Acquire() is Unavailable then.
   explicit SearcherPool(std::shared_ptr<const Index> index, SearchOptions options = {});
+  ~SearcherPool();
 
   class Lease {
    public:
@@ -266,11 +281,14 @@ class SearcherPool {
   absl::StatusOr<Lease> Acquire();
   void Publish(std::shared_ptr<const Index> index);
   std::shared_ptr<const Index> current() const;
+  // Shared by the pool's searchers; product writes invalidate it.
+  ResultCache& cache() { return *cache_; }
 
  private:
   void Release(std::unique_ptr<Searcher> searcher);
 
   const SearchOptions options_;
+  std::unique_ptr<ResultCache> cache_;
   mutable std::mutex mutex_;
   std::shared_ptr<const Index> current_;
   std::vector<std::unique_ptr<Searcher>> idle_;

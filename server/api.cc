@@ -146,7 +146,7 @@ HttpResponse Api::Route(const HttpRequest& request, std::string_view& route) {
   }
   if (path == "/metrics") {
     route = "/metrics";
-    return get ? HandleMetrics(metrics_) : MethodNotAllowed("GET");
+    return get ? HandleMetrics(metrics_, searchers_) : MethodNotAllowed("GET");
   }
   route = "unmatched";
   return ErrorResponse(404, "not_found", StrCat("no route for ", path));

@@ -7,6 +7,7 @@
 #include "base/utf8.h"
 #include "catalog/index_schema.h"
 #include "indexer/document_builder.h"
+#include "query/result_cache.h"
 #include "server/errors.h"
 #include "server/json_writer.h"
 
@@ -345,10 +346,23 @@ HttpResponse HandleReady(query::SearcherPool& searchers) {
   return response;
 }
 
-HttpResponse HandleMetrics(const Metrics& metrics) {
+HttpResponse HandleMetrics(const Metrics& metrics, query::SearcherPool& searchers) {
   HttpResponse response;
   response.content_type = "text/plain; version=0.0.4; charset=utf-8";
   response.body = metrics.Render();
+  const query::ResultCache::Stats cache = searchers.cache().stats();
+  response.body.append(
+      StrCat("# HELP vitrine_search_cache_requests_total Searches answered from the result cache "
+             "(result=\"hit\") or computed (result=\"miss\").\n"
+             "# TYPE vitrine_search_cache_requests_total counter\n"
+             "vitrine_search_cache_requests_total{result=\"hit\"} ",
+             cache.hits, "\nvitrine_search_cache_requests_total{result=\"miss\"} ", cache.misses,
+             "\n# HELP vitrine_search_cache_entries Results held in the result cache.\n"
+             "# TYPE vitrine_search_cache_entries gauge\nvitrine_search_cache_entries ",
+             cache.entries,
+             "\n# HELP vitrine_search_cache_bytes Approximate memory of the result cache.\n"
+             "# TYPE vitrine_search_cache_bytes gauge\nvitrine_search_cache_bytes ",
+             cache.bytes, "\n"));
   return response;
 }
 

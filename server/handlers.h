@@ -22,7 +22,8 @@ HttpResponse HandleAnalyze(const Target& target, query::SearcherPool& searchers)
 HttpResponse HandleSuggest(const Target& target, query::SearcherPool& searchers);
 HttpResponse HandleHealth();
 HttpResponse HandleReady(query::SearcherPool& searchers);
-HttpResponse HandleMetrics(const Metrics& metrics);
+// Prometheus text: the request metrics plus the result cache's hits and size.
+HttpResponse HandleMetrics(const Metrics& metrics, query::SearcherPool& searchers);
 
 // Builds a SearchRequest from GET parameters; unknown or repeated parameters and
 // non-numeric numbers are errors naming the parameter.

@@ -73,8 +73,8 @@ std::string WrittenJson(std::string_view id, uint64_t seq, std::string_view snap
 }  // namespace
 
 ProductWrites::ProductWrites(std::unique_ptr<indexer::Journal> journal,
-                             ProductWritesOptions options)
-    : options_(options), journal_(std::move(journal)) {
+                             ProductWritesOptions options, query::ResultCache* cache)
+    : options_(options), journal_(std::move(journal)), cache_(cache) {
   committer_ = std::thread([this] { CommitLoop(); });
 }
 
@@ -110,9 +110,20 @@ absl::Status ProductWrites::Switch(const std::shared_ptr<const query::Index>& in
 
 absl::Status ProductWrites::CommitNow() {
   std::lock_guard commit_lock(commit_mutex_);
-  if (writer_ == nullptr) return absl::OkStatus();
-  ASSIGN_OR_RETURN(std::vector<Xapian::docid> changed, writer_->Commit());
-  return index_->Refresh(changed);
+  std::vector<Xapian::docid> changed;
+  uint32_t scopes = 0;
+  {
+    // No write slips between the commit and taking what it changes.
+    std::lock_guard lock(mutex_);
+    if (writer_ == nullptr) return absl::OkStatus();
+    ASSIGN_OR_RETURN(changed, writer_->Commit());
+    scopes = std::exchange(uncommitted_scopes_, 0);
+  }
+  // Searches see the commit once the index refreshes; cached results computed
+  // before it stop being served after the invalidation.
+  RETURN_IF_ERROR(index_->Refresh(changed));
+  if (cache_ != nullptr && scopes != 0) cache_->Invalidate(scopes);
+  return absl::OkStatus();
 }
 
 void ProductWrites::CommitLoop() {
@@ -166,6 +177,7 @@ HttpResponse ProductWrites::Run(std::string_view request, std::string_view idemp
     return ErrorResponse(status);  // nothing was written
   }
   // Journaled: durable whatever happens next; a failed apply is replayed at start.
+  uncommitted_scopes_ |= prepared->scopes;
   if (absl::Status status = writer_->Apply(prepared->entries); !status.ok()) {
     LogError("applying a journaled write failed", status);
   }
@@ -181,7 +193,8 @@ HttpResponse ProductWrites::Write(std::string_view method, std::string_view id,
     if (method == "DELETE") {
       if (!stored.ok()) return stored.status();  // 404
       return Prepared{{{.op = JournalOp::kDelete, .id = std::string(id)}},
-                      JsonResponse(200, WrittenJson(id, seq, {}))};
+                      JsonResponse(200, WrittenJson(id, seq, {})),
+                      query::kScopeEverything};
     }
     absl::StatusOr<catalog::Product> product;
     if (method == "PATCH") {
@@ -199,9 +212,11 @@ HttpResponse ProductWrites::Write(std::string_view method, std::string_view id,
     if (!product.ok()) return product.status();
     std::string snapshot = catalog::ProductToJson(*product);
     HttpResponse response = JsonResponse(stored.ok() ? 200 : 201, WrittenJson(id, seq, snapshot));
+    const uint32_t scopes = query::ScopesChanged(stored.ok() ? *stored : "", snapshot);
     return Prepared{
         {{.op = JournalOp::kUpsert, .id = product->id, .snapshot = std::move(snapshot)}},
-        std::move(response)};
+        std::move(response),
+        scopes};
   });
 }
 
@@ -250,6 +265,8 @@ HttpResponse ProductWrites::Batch(std::string_view body, std::string_view idempo
         results.append("}}");
         continue;
       }
+      absl::StatusOr<std::string> stored = index_->store().Get(entry->id);
+      prepared.scopes |= query::ScopesChanged(stored.ok() ? *stored : "", entry->snapshot);
       results.append(R"(,"id":)");
       AppendJsonString(results, entry->id);
       results.append(StrCat(R"(,"seq":)", seq++, R"(,"status":)",

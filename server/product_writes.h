@@ -18,6 +18,7 @@
 
 #include "indexer/journal.h"
 #include "indexer/live_writer.h"
+#include "query/result_cache.h"
 #include "query/search.h"
 #include "server/http.h"
 
@@ -31,7 +32,9 @@ struct ProductWritesOptions {
 
 class ProductWrites {
  public:
-  ProductWrites(std::unique_ptr<indexer::Journal> journal, ProductWritesOptions options);
+  // `cache` (may be null): the search result cache the writes invalidate.
+  ProductWrites(std::unique_ptr<indexer::Journal> journal, ProductWritesOptions options,
+                query::ResultCache* cache = nullptr);
   ~ProductWrites();  // stops committing (after a last commit)
 
   // Makes `index` (opened writable) the generation writes go to: replays the
@@ -55,6 +58,7 @@ class ProductWrites {
   struct Prepared {
     std::vector<indexer::JournalEntry> entries;
     HttpResponse response;
+    uint32_t scopes = 0;  // what the entries change (query::ScopesChanged)
   };
   using Prepare = std::function<absl::StatusOr<Prepared>(uint64_t first_seq)>;
 
@@ -69,6 +73,8 @@ class ProductWrites {
   std::mutex mutex_;  // one write at a time: journal order = apply order
   std::shared_ptr<const query::Index> index_;
   std::unique_ptr<indexer::LiveWriter> writer_;
+  query::ResultCache* const cache_;
+  uint32_t uncommitted_scopes_ = 0;  // of the writes applied since the last commit
   std::mutex commit_mutex_;
   std::condition_variable commit_wakeup_;
   bool stopping_ = false;

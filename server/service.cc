@@ -23,7 +23,7 @@ struct Service::Impl {
         dir(std::move(dir)),
         access_log(options.access_log ? STDOUT_FILENO : -1),
         searchers(nullptr, options.search),
-        writes(std::move(journal), options.writes),
+        writes(std::move(journal), options.writes, &searchers.cache()),
         api(searchers, metrics, access_log, options.keys, &writes),
         http(options.http,
              [this](HttpRequest&& request) { return api.Handle(std::move(request)); }) {}

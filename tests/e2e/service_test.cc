@@ -191,6 +191,8 @@ TEST_F(ServiceTest, MetricsDescribeTrafficAndTheIndex) {
   EXPECT_THAT(text, HasSubstr("vitrine_index_documents 12\n"));
   EXPECT_THAT(text, HasSubstr(R"(vitrine_index_info{generation="000001"} 1)"));
   EXPECT_THAT(text, HasSubstr("process_start_time_seconds "));
+  // Two different searches: both computed.
+  EXPECT_THAT(text, HasSubstr(R"(vitrine_search_cache_requests_total{result="miss"} 1)"));
 }
 
 TEST_F(ServiceTest, ServesANewGenerationAfterReindexWithoutRestart) {

@@ -41,7 +41,7 @@ class WritesTest : public ::testing::Test {
         pool_(index_),
         // Commits only when a test says so (CommitNow), never by the clock.
         writes_(indexer::Journal::Open(dir_.Sub("data/journal")).value(),
-                {.commit_interval = std::chrono::hours(1)}),
+                {.commit_interval = std::chrono::hours(1)}, &pool_.cache()),
         api_(pool_, metrics_, log_, {.admin = kAdminKey}, &writes_) {
     EXPECT_TRUE(writes_.Switch(index_).ok());
   }
@@ -117,6 +117,34 @@ TEST_F(WritesTest, DeleteRemovesTheProductFromSearchAndReads) {
   EXPECT_EQ(Search("")["total"], 11);
   EXPECT_EQ(Send("DELETE", "/v1/products/1003").status, 404);  // already gone
   EXPECT_EQ(Send("PATCH", "/v1/products/nope", R"({"price": 1})").status, 404);
+}
+
+TEST_F(WritesTest, CachedResultsAreNeverServedStaleAfterACommit) {
+  const std::string by_price = "sort=price_desc&per_page=1";
+  const std::string text = "q=shirt&facets=brand";
+  EXPECT_THAT(Ids(Search(by_price)), ElementsAre("1006"));
+  const Json before = Search(text);
+  const uint64_t hits_before = pool_.cache().stats().hits;
+  // A price change: price-dependent results are recomputed...
+  ASSERT_EQ(Send("PATCH", "/v1/products/1001", R"({"price": 20000})").status, 200);
+  EXPECT_THAT(Ids(Search(by_price)), ElementsAre("1001"));
+  // ...the text search's result is still good and comes from the cache, with
+  // the product itself read fresh.
+  const Json after = Search(text);
+  EXPECT_EQ(pool_.cache().stats().hits, hits_before + 1);
+  EXPECT_EQ(after["facets"], before["facets"]);
+  for (const Json& hit : after["hits"]) {
+    if (hit["id"] == "1001") {
+      EXPECT_EQ(hit["product"]["price"], 20000);
+    }
+  }
+  // A new product changes every result.
+  ASSERT_EQ(Send("PUT", "/v1/products/6001", R"({"title": "Arrow Men White Formal Shirt",
+                                                   "brand": "Arrow"})")
+                .status,
+            201);
+  const Json added = Search(text);
+  EXPECT_EQ(added["total"].get<int>(), before["total"].get<int>() + 1);
 }
 
 TEST_F(WritesTest, BadWritesAre400sNamingTheFieldAndChangeNothing) {
