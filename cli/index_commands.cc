@@ -82,14 +82,27 @@ int ReindexCommand(int argc, char** argv) {
 int GenerationsCommand(int argc, char** argv) {
   absl::StatusOr<Flags> flags = Flags::Parse(argc, argv, {"data-dir"});
   if (!flags.ok()) return Fail(flags.status());
-  if (flags->positional() != std::vector<std::string>{"list"}) {
-    std::fprintf(stderr, "usage: vitrine generations list --data-dir DIR\n");
+  const std::vector<std::string>& args = flags->positional();
+  const bool list = args == std::vector<std::string>{"list"};
+  const bool rollback = !args.empty() && args[0] == "rollback" && args.size() <= 2;
+  if (!list && !rollback) {
+    std::fprintf(stderr,
+                 "usage: vitrine generations list --data-dir DIR\n"
+                 "       vitrine generations rollback [ID] --data-dir DIR\n");
     return 2;
   }
   absl::StatusOr<std::string> path = flags->Required("data-dir");
   if (!path.ok()) return Fail(path.status());
   absl::StatusOr<indexer::DataDir> dir = indexer::DataDir::Open(*path);
   if (!dir.ok()) return Fail(dir.status());
+  if (rollback) {
+    absl::StatusOr<indexer::DataDirLock> lock = indexer::DataDirLock::Acquire(*dir);
+    if (!lock.ok()) return Fail(lock.status());
+    absl::StatusOr<indexer::Generation> generation = dir->Rollback(args.size() == 2 ? args[1] : "");
+    if (!generation.ok()) return Fail(generation.status());
+    std::printf("generation %s is now current\n", generation->id.c_str());
+    return 0;
+  }
   absl::StatusOr<std::vector<indexer::GenerationInfo>> infos = dir->List();
   if (!infos.ok()) return Fail(infos.status());
   std::printf("%-8s %-8s %-10s %-20s\n", "id", "state", "documents", "created");

@@ -24,6 +24,8 @@ commands:
                Run one search against the current generation and print the JSON.
   generations  list --data-dir DIR
                List index generations.
+  generations  rollback [ID] --data-dir DIR
+               Make generation ID (default: the one before the current) current again.
   analyze      [--data-dir DIR | --analyzer fashion|baseline [--vocabulary DIR]] TEXT
                Show the terms the analyzer makes of TEXT, per token and per field.
   eval         --products FILE --queries FILE --qrels FILE [--k 10]

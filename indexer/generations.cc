@@ -128,6 +128,25 @@ absl::Status DataDir::Activate(const Generation& generation) const {
   return WriteFileAtomically(path_ + "/CURRENT", generation.id + "\n");
 }
 
+absl::StatusOr<Generation> DataDir::Rollback(std::string_view id) const {
+  ASSIGN_OR_RETURN(const Generation current, Current());
+  ASSIGN_OR_RETURN(const std::vector<GenerationInfo> infos, List());
+  const GenerationInfo* target = nullptr;
+  for (const GenerationInfo& info : infos) {
+    if (!info.complete) continue;
+    if (id.empty() ? info.generation.id < current.id : info.generation.id == id) {
+      target = &info;  // oldest first: the last one before current wins
+    }
+  }
+  if (target == nullptr) {
+    return absl::NotFoundError(id.empty()
+                                   ? std::string("no complete generation before the current one")
+                                   : StrCat("no complete generation '", id, "'"));
+  }
+  RETURN_IF_ERROR(Activate(target->generation));
+  return target->generation;
+}
+
 absl::Status DataDir::Remove(const Generation& generation) const {
   absl::StatusOr<Generation> current = Current();
   if (current.ok() && current->id == generation.id) {

@@ -59,6 +59,11 @@ class DataDir {
   // and fsyncs the directory. Refuses a generation without a manifest.
   absl::Status Activate(const Generation& generation) const;
 
+  // Makes the complete generation `id` current again (an older one, after a bad
+  // reindex); empty `id`: the newest complete generation older than the current.
+  // Servers switch to it like to a new build, replaying the API writes it lacks.
+  absl::StatusOr<Generation> Rollback(std::string_view id) const;
+
   // Deletes a generation that is not current (failed builds, garbage collection).
   absl::Status Remove(const Generation& generation) const;
 

@@ -190,6 +190,22 @@ TEST_F(DataDirTest, CollectGarbageDoesNothingWithoutACurrentGeneration) {
   EXPECT_THAT(ListedIds(), ElementsAre("000001", "000002"));
 }
 
+TEST_F(DataDirTest, RollbackMakesAnOlderCompleteGenerationCurrent) {
+  const Generation first = CreateComplete();
+  const Generation second = CreateComplete();
+  Create();  // a build that never finished
+  const Generation third = CreateComplete();
+  ASSERT_TRUE(dir_->Activate(third).ok());
+  // Without an id: the newest complete generation before the current one.
+  EXPECT_EQ(dir_->Rollback("").value().id, second.id);
+  EXPECT_EQ(dir_->Current()->id, second.id);
+  EXPECT_EQ(dir_->Rollback(first.id).value().id, first.id);
+  EXPECT_EQ(dir_->Current()->id, first.id);
+  EXPECT_TRUE(absl::IsNotFound(dir_->Rollback("").status()));        // nothing older
+  EXPECT_TRUE(absl::IsNotFound(dir_->Rollback("000003").status()));  // incomplete
+  EXPECT_EQ(dir_->Rollback(third.id).value().id, third.id);          // forward again
+}
+
 TEST_F(DataDirTest, LockExcludesASecondLocker) {
   absl::StatusOr<DataDirLock> first = DataDirLock::Acquire(*dir_);
   ASSERT_TRUE(first.ok()) << first.status();
