@@ -15,6 +15,7 @@
 #include "query/facets.h"
 #include "query/filters.h"
 #include "query/highlight.h"
+#include "query/rules.h"
 #include "query/suggest.h"
 
 namespace vitrine::query {
@@ -457,11 +458,12 @@ struct Searcher::Impl {
   Xapian::Database database;
   SearchOptions options;
 
-  absl::StatusOr<SearchResponse> Run(const SearchRequest& request, const Index& index);
+  absl::StatusOr<SearchResponse> Run(const SearchRequest& request, const Index& index,
+                                     const internal::RulePlan& rules);
 };
 
-absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
-                                                   const Index& index) {
+absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request, const Index& index,
+                                                   const internal::RulePlan& rules) {
   // The facet values of the revision this search reads.
   const std::shared_ptr<const internal::FacetColumns> columns = index.facet_columns();
   const analyzers::Analyzer& analyzer = index.analyzer();
@@ -471,7 +473,9 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
                             StrCat("q has more than ", options.limits.max_query_words, " words"));
   }
   // Filters restrict every query below (strict, corrected, relaxed) and never score.
-  const std::optional<Xapian::Query> filter = internal::FilterQuery(request);
+  // (Merchandising rules add forced filters and hidden products.)
+  const std::optional<Xapian::Query> filter =
+      internal::WithRestriction(rules, internal::FilterQuery(request));
   auto filtered = [&](const Xapian::Query& query) {
     return filter ? Xapian::Query(Xapian::Query::OP_FILTER, query, *filter) : query;
   };
@@ -485,7 +489,8 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   internal::FacetCounter facets(index, *columns, request);
   Xapian::Enquire enquire(database);
   enquire.set_docid_order(Xapian::Enquire::ASCENDING);  // deterministic ties
-  if (tokens.empty()) enquire.set_weighting_scheme(Xapian::BoolWeight());
+  // (A browse with rule boosts is weighted: see internal::Weigh.)
+  if (tokens.empty() && rules.weights.empty()) enquire.set_weighting_scheme(Xapian::BoolWeight());
   const bool by_relevance = request.sort == "relevance";
   if (!by_relevance) internal::SetSortOrder(enquire, request.sort);
   // (Collapsing makes Xapian's totals estimates: only when there are variants.)
@@ -502,7 +507,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   // counts of `text` unless a later try was run and not taken.
   bool facets_counted = true;
   auto run = [&](const Xapian::Query& query) {
-    enquire.set_query(filtered(query));
+    enquire.set_query(filtered(internal::Weigh(rules, query)));  // rules' boosts and buries
     facets.ResetMain();
     return enquire.get_mset(first, request.per_page, check_at_least);
   };
@@ -558,7 +563,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   }
   if (!request.facets.empty()) {
     if (!facets_counted) run(text);
-    response.facets = facets.Finish(database, text, check_at_least);
+    response.facets = facets.Finish(database, internal::Restricted(rules, text), check_at_least);
   }
   response.total = matches.get_matches_estimated();
   response.total_is_estimate =
@@ -575,6 +580,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   }
   if (!collapsed.empty())
     ListVariants(database, *columns, filtered(text), collapsed, response.hits);
+  internal::PinHits(rules, database, filter, filtered(text), request, response, ids);  // rules
   ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> snapshots, index.store().MultiGet(ids));
   for (size_t i = 0; i < snapshots.size(); ++i) {
     response.hits[i].product_json = snapshots[i] ? std::move(*snapshots[i]) : "null";
@@ -613,7 +619,18 @@ absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
         impl_->database.reopen();  // live updates were committed
         revision_ = revision;
       }
-      return impl_->Run(request, *index_);
+      // Merchandising rules fire on the request as sent; replace_query changes q.
+      const internal::RulePlan rules = internal::PlanRules(request);
+      SearchRequest replaced;
+      if (rules.replace_query) {
+        replaced = request;
+        replaced.q = *rules.replace_query;
+      }
+      ASSIGN_OR_RETURN(SearchResponse response,
+                       impl_->Run(rules.replace_query ? replaced : request, *index_, rules));
+      response.applied_rules = rules.applied;
+      response.banner_json = rules.banner_json;
+      return response;
     } catch (const Xapian::DatabaseModifiedError& e) {
       // A writer committed under us: reopen at the new revision and retry once.
       if (attempt > 0) return absl::UnavailableError(StrCat("index busy: ", e.get_description()));

@@ -11,6 +11,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -22,6 +23,10 @@
 #include "absl/status/statusor.h"
 #include "analyzers/analyzer.h"
 #include "catalog/product_store.h"
+
+namespace vitrine::merch {
+class RuleSet;  // merch/rule_set.h
+}  // namespace vitrine::merch
 
 namespace vitrine::query {
 
@@ -68,6 +73,9 @@ struct SearchRequest {
   // with <highlight_tag>...</highlight_tag>.
   bool highlight = true;
   std::string highlight_tag = "em";
+  // Merchandising rules to apply (see query/rules.h); null: none. The server
+  // passes the live snapshot (SearcherPool::rules()).
+  std::shared_ptr<const merch::RuleSet> rules;
 };
 
 // Fields a search may count values of, as named in facets= (besides declared
@@ -134,6 +142,10 @@ struct SearchResponse {
   // (disjunctive), so every brand stays visible after choosing one.
   std::vector<Facet> facets;
   std::vector<SearchHit> hits;
+  // Merchandising: ids of the rules that fired (in firing order), and the JSON
+  // banner of the first of them that has one (empty: none).
+  std::vector<std::string> applied_rules;
+  std::string banner_json;
 };
 
 // Checks a request against the limits; errors name the parameter.
@@ -267,6 +279,13 @@ class SearcherPool {
   void Publish(std::shared_ptr<const Index> index);
   std::shared_ptr<const Index> current() const;
 
+  // Where the live merchandising rules come from (a config store's snapshot);
+  // set once, before the pool serves. rules() is null without a source.
+  void SetRules(std::function<std::shared_ptr<const merch::RuleSet>()> source) {
+    rules_ = std::move(source);
+  }
+  std::shared_ptr<const merch::RuleSet> rules() const { return rules_ ? rules_() : nullptr; }
+
  private:
   void Release(std::unique_ptr<Searcher> searcher);
 
@@ -274,6 +293,7 @@ class SearcherPool {
   mutable std::mutex mutex_;
   std::shared_ptr<const Index> current_;
   std::vector<std::unique_ptr<Searcher>> idle_;
+  std::function<std::shared_ptr<const merch::RuleSet>()> rules_;
 };
 
 }  // namespace vitrine::query
