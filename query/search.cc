@@ -7,15 +7,18 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/str_join.h"
 #include "base/status.h"
 #include "base/strings.h"
 #include "base/utf8.h"
 #include "catalog/index_schema.h"
+#include "merch/rule_set.h"
 #include "query/facet_columns.h"
 #include "query/facets.h"
 #include "query/filters.h"
 #include "query/highlight.h"
 #include "query/result_cache.h"
+#include "query/rules.h"
 #include "query/suggest.h"
 
 namespace vitrine::query {
@@ -470,11 +473,12 @@ struct Searcher::Impl {
   Xapian::Database database;
   SearchOptions options;
 
-  absl::StatusOr<SearchResponse> Run(const SearchRequest& request, const Index& index);
+  absl::StatusOr<SearchResponse> Run(const SearchRequest& request, const Index& index,
+                                     const internal::RulePlan& rules);
 };
 
-absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
-                                                   const Index& index) {
+absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request, const Index& index,
+                                                   const internal::RulePlan& rules) {
   // The facet values of the revision this search reads.
   const std::shared_ptr<const internal::FacetColumns> columns = index.facet_columns();
   const analyzers::Analyzer& analyzer = index.analyzer();
@@ -484,7 +488,9 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
                             StrCat("q has more than ", options.limits.max_query_words, " words"));
   }
   // Filters restrict every query below (strict, corrected, relaxed) and never score.
-  const std::optional<Xapian::Query> filter = internal::FilterQuery(request);
+  // (Merchandising rules add forced filters and hidden products.)
+  const std::optional<Xapian::Query> filter =
+      internal::WithRestriction(rules, internal::FilterQuery(request));
   auto filtered = [&](const Xapian::Query& query) {
     return filter ? Xapian::Query(Xapian::Query::OP_FILTER, query, *filter) : query;
   };
@@ -498,7 +504,8 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   internal::FacetCounter facets(index, *columns, request);
   Xapian::Enquire enquire(database);
   enquire.set_docid_order(Xapian::Enquire::ASCENDING);  // deterministic ties
-  if (tokens.empty()) enquire.set_weighting_scheme(Xapian::BoolWeight());
+  // (A browse with rule boosts is weighted: see internal::Weigh.)
+  if (tokens.empty() && rules.weights.empty()) enquire.set_weighting_scheme(Xapian::BoolWeight());
   const bool by_relevance = request.sort == "relevance";
   if (!by_relevance) internal::SetSortOrder(enquire, request.sort);
   // (Collapsing makes Xapian's totals estimates: only when there are variants.)
@@ -515,7 +522,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   // counts of `text` unless a later try was run and not taken.
   bool facets_counted = true;
   auto run = [&](const Xapian::Query& query) {
-    enquire.set_query(filtered(query));
+    enquire.set_query(filtered(internal::Weigh(rules, query)));  // rules' boosts and buries
     facets.ResetMain();
     return enquire.get_mset(first, request.per_page, check_at_least);
   };
@@ -572,7 +579,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   }
   if (!request.facets.empty()) {
     if (!facets_counted) run(text);
-    response.facets = facets.Finish(database, text, check_at_least);
+    response.facets = facets.Finish(database, internal::Restricted(rules, text), check_at_least);
   }
   response.total = matches.get_matches_estimated();
   response.total_is_estimate =
@@ -586,6 +593,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   }
   if (!collapsed.empty())
     ListVariants(database, *columns, filtered(text), collapsed, response.hits);
+  internal::PinHits(rules, database, filter, filtered(text), request, response);  // rules
   RETURN_IF_ERROR(Hydrate(index.store(), response.hits));
   if (request.highlight && !tokens.empty()) {
     internal::HighlightTerms terms;
@@ -618,30 +626,48 @@ absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Create(std::shared_ptr<const
 absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
   RETURN_IF_ERROR(
       ValidateSearchRequest(request, impl_->options.limits, index_->filterable_attributes()));
-  if (cache_ == nullptr) return Run(request);
+  // Merchandising rules fire on the request as sent (and on the clock, for
+  // campaign windows): the cache keys on the config version and the rules that
+  // fired, so a rule change or a campaign starting is never answered from it.
+  const internal::RulePlan rules = internal::PlanRules(request);
+  if (cache_ == nullptr) return Run(request, rules);
   // Epochs first: a result computed from data older than an invalidation that
   // lands meanwhile is stored as already stale.
   const ResultCache::Epochs epochs = cache_->CurrentEpochs();
-  const std::string key = CacheKey(request, index_->generation());
+  std::string key = CacheKey(request, index_->generation());
+  if (request.rules != nullptr) {
+    key.append(StrCat("rules=", request.rules->version(), ":", absl::StrJoin(rules.applied, ",")));
+  }
   const uint32_t scopes = ScopesOf(request);
   if (std::shared_ptr<const SearchResponse> cached = cache_->Find(key, scopes)) {
     SearchResponse response = *cached;
     RETURN_IF_ERROR(Hydrate(index_->store(), response.hits));
     return response;
   }
-  ASSIGN_OR_RETURN(SearchResponse response, Run(request));
+  ASSIGN_OR_RETURN(SearchResponse response, Run(request, rules));
   cache_->Insert(key, scopes, epochs, response);
   return response;
 }
 
-absl::StatusOr<SearchResponse> Searcher::Run(const SearchRequest& request) {
+absl::StatusOr<SearchResponse> Searcher::Run(const SearchRequest& request,
+                                             const internal::RulePlan& rules) {
   for (int attempt = 0;; ++attempt) {
     try {
       if (const uint64_t revision = index_->revision(); revision != revision_) {
         impl_->database.reopen();  // live updates were committed
         revision_ = revision;
       }
-      return impl_->Run(request, *index_);
+      // replace_query changes q.
+      SearchRequest replaced;
+      if (rules.replace_query) {
+        replaced = request;
+        replaced.q = *rules.replace_query;
+      }
+      ASSIGN_OR_RETURN(SearchResponse response,
+                       impl_->Run(rules.replace_query ? replaced : request, *index_, rules));
+      response.applied_rules = rules.applied;
+      response.banner_json = rules.banner_json;
+      return response;
     } catch (const Xapian::DatabaseModifiedError& e) {
       // A writer committed under us: reopen at the new revision and retry once.
       if (attempt > 0) return absl::UnavailableError(StrCat("index busy: ", e.get_description()));

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -23,6 +24,10 @@
 #include "absl/status/statusor.h"
 #include "analyzers/analyzer.h"
 #include "catalog/product_store.h"
+
+namespace vitrine::merch {
+class RuleSet;  // merch/rule_set.h
+}  // namespace vitrine::merch
 
 namespace vitrine::query {
 
@@ -69,6 +74,9 @@ struct SearchRequest {
   // with <highlight_tag>...</highlight_tag>.
   bool highlight = true;
   std::string highlight_tag = "em";
+  // Merchandising rules to apply (see query/rules.h); null: none. The server
+  // passes the live snapshot (SearcherPool::rules()).
+  std::shared_ptr<const merch::RuleSet> rules;
 };
 
 // Fields a search may count values of, as named in facets= (besides declared
@@ -135,6 +143,10 @@ struct SearchResponse {
   // (disjunctive), so every brand stays visible after choosing one.
   std::vector<Facet> facets;
   std::vector<SearchHit> hits;
+  // Merchandising: ids of the rules that fired (in firing order), and the JSON
+  // banner of the first of them that has one (empty: none).
+  std::vector<std::string> applied_rules;
+  std::string banner_json;
 };
 
 // Checks a request against the limits; errors name the parameter.
@@ -159,6 +171,7 @@ struct IndexSource {
 
 namespace internal {
 struct FacetColumns;
+struct RulePlan;
 }  // namespace internal
 class Suggester;  // query/suggest.h
 
@@ -244,8 +257,9 @@ class Searcher {
  private:
   struct Impl;
   Searcher(std::shared_ptr<const Index> index, std::unique_ptr<Impl> impl);
-  // The search itself, without the cache.
-  absl::StatusOr<SearchResponse> Run(const SearchRequest& request);
+  // The search itself, without the cache, with the rules that fired.
+  absl::StatusOr<SearchResponse> Run(const SearchRequest& request,
+                                     const internal::RulePlan& rules);
   std::shared_ptr<const Index> index_;
   std::unique_ptr<Impl> impl_;
   ResultCache* cache_ = nullptr;
@@ -284,6 +298,13 @@ class SearcherPool {
   // Shared by the pool's searchers; product writes invalidate it.
   ResultCache& cache() { return *cache_; }
 
+  // Where the live merchandising rules come from (a config store's snapshot);
+  // set once, before the pool serves. rules() is null without a source.
+  void SetRules(std::function<std::shared_ptr<const merch::RuleSet>()> source) {
+    rules_ = std::move(source);
+  }
+  std::shared_ptr<const merch::RuleSet> rules() const { return rules_ ? rules_() : nullptr; }
+
  private:
   void Release(std::unique_ptr<Searcher> searcher);
 
@@ -292,6 +313,7 @@ class SearcherPool {
   mutable std::mutex mutex_;
   std::shared_ptr<const Index> current_;
   std::vector<std::unique_ptr<Searcher>> idle_;
+  std::function<std::shared_ptr<const merch::RuleSet>()> rules_;
 };
 
 }  // namespace vitrine::query

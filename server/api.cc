@@ -4,6 +4,7 @@
 #include <random>
 
 #include "base/strings.h"
+#include "server/config_handlers.h"
 #include "server/errors.h"
 #include "server/handlers.h"
 #include "server/product_writes.h"
@@ -66,6 +67,10 @@ bool SameKey(std::string_view given, std::string_view expected) {
   return difference == 0;
 }
 
+bool IsConfigPath(std::string_view path) {
+  return path == "/v1/config" || path.starts_with("/v1/config/");
+}
+
 }  // namespace
 
 std::optional<HttpResponse> Api::Deny(const HttpRequest& request, bool admin) const {
@@ -99,12 +104,20 @@ HttpResponse Api::Route(const HttpRequest& request, std::string_view& route) {
   const bool write = request.method == "PUT" || request.method == "PATCH" ||
                      request.method == "DELETE" || request.method == "POST";
   const bool open = path == "/healthz" || path == "/readyz" || path == "/metrics";
-  const bool admin = path.starts_with("/v1/products") && write;
+  const bool admin = (path.starts_with("/v1/products") && write) || IsConfigPath(path);
   if (!open) {
     if (std::optional<HttpResponse> denied = Deny(request, admin)) {
       route = "denied";
       return *std::move(denied);
     }
+  }
+  // Merchandising config: admin routes (config_handlers.cc).
+  if (IsConfigPath(path)) {
+    if (config_ == nullptr) {
+      route = "/v1/config";
+      return ErrorResponse(503, "unavailable", "no config store is open");
+    }
+    return HandleConfig(request, *target, *config_, "admin", route);
   }
   if (path == "/v1/products:batch") {
     route = "/v1/products:batch";

@@ -11,6 +11,10 @@
 #include "server/http.h"
 #include "server/metrics.h"
 
+namespace vitrine::merch {
+class ConfigStore;  // merch/config_store.h
+}  // namespace vitrine::merch
+
 namespace vitrine::server {
 
 class ProductWrites;
@@ -37,6 +41,10 @@ class Api {
 
   HttpResponse Handle(HttpRequest&& request);
 
+  // Serves the merchandising config routes (/v1/config/...) from `config`, which
+  // must outlive the Api; set before serving. Without one they answer 503.
+  void SetConfig(merch::ConfigStore* config) { config_ = config; }
+
  private:
   HttpResponse Route(const HttpRequest& request, std::string_view& route);
   // An error response when the request's key may not use the route, else nullopt.
@@ -47,6 +55,7 @@ class Api {
   const AccessLog& access_log_;
   const ApiKeys keys_;
   ProductWrites* writes_;
+  merch::ConfigStore* config_ = nullptr;
 };
 
 }  // namespace vitrine::server

@@ -165,7 +165,14 @@ std::string SearchJson(const query::SearchRequest& request, const query::SearchR
     }
     out.push_back('}');
   }
-  out.append(R"(},"applied_rules":[]})");
+  out.append(R"(},"applied_rules":[)");
+  for (size_t i = 0; i < result.applied_rules.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    AppendJsonString(out, result.applied_rules[i]);
+  }
+  out.push_back(']');
+  if (!result.banner_json.empty()) out.append(R"(,"banner":)").append(result.banner_json);
+  out.push_back('}');
   return out;
 }
 
@@ -233,9 +240,10 @@ absl::StatusOr<query::SearchRequest> SearchRequestFromParams(const Target& targe
 namespace {
 
 HttpResponse RunSearch(std::chrono::steady_clock::time_point start,
-                       const absl::StatusOr<query::SearchRequest>& request,
+                       absl::StatusOr<query::SearchRequest> request,
                        query::SearcherPool& searchers) {
   if (!request.ok()) return ErrorResponse(request.status());
+  request->rules = searchers.rules();  // the live merchandising rules
   absl::StatusOr<query::SearcherPool::Lease> searcher = searchers.Acquire();
   if (!searcher.ok()) return ErrorResponse(searcher.status());
   absl::StatusOr<query::SearchResponse> result = (*searcher)->Search(*request);

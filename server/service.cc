@@ -10,6 +10,7 @@
 #include "base/status.h"
 #include "base/strings.h"
 #include "indexer/generations.h"
+#include "merch/config_store.h"
 #include "server/access_log.h"
 #include "server/api.h"
 #include "server/json_writer.h"
@@ -46,6 +47,7 @@ struct Service::Impl {
   std::condition_variable watch_wakeup;
   bool stopping = false;
   std::thread watcher;
+  std::unique_ptr<merch::ConfigStore> config;  // <data-dir>/config: merchandising rules
 };
 
 absl::Status Service::Impl::Reload() {
@@ -94,6 +96,10 @@ absl::StatusOr<std::unique_ptr<Service>> Service::Start(const ServeOptions& opti
   ASSIGN_OR_RETURN(std::unique_ptr<indexer::Journal> journal,
                    indexer::Journal::Open(dir.journal_path()));
   auto impl = std::make_unique<Impl>(options, std::move(dir), std::move(journal));
+  // Merchandising rules: searches read the live snapshot, /v1/config/ writes it.
+  ASSIGN_OR_RETURN(impl->config, merch::ConfigStore::Open(impl->dir.path() + "/config"));
+  impl->searchers.SetRules([config = impl->config.get()] { return config->live(); });
+  impl->api.SetConfig(impl->config.get());
   absl::Status loaded = impl->Reload();
   if (!loaded.ok() && !absl::IsNotFound(loaded)) return loaded;
   if (absl::IsNotFound(loaded)) LogEvent("warn", FromAbsl(loaded.message()));

@@ -1,0 +1,64 @@
+// Merchandising rules applied to one search: which rules fire (merch::RuleSet)
+// and what their consequences do to the Xapian query and the hits. Private to
+// query/; search.cc calls these at a few clearly marked points.
+//
+// Consequences of several rules combine: hides and forced filters add up, every
+// boost and bury applies, the first rule (priority, then id) to pin a position or
+// a product keeps it, and the first replace_query and banner win.
+#pragma once
+
+#include <xapian.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "merch/rule.h"
+#include "query/search.h"
+
+namespace vitrine::query::internal {
+
+// At most this many boost/bury clauses apply to one search (each one adds a copy
+// of the text query to the match), taken in firing order.
+inline constexpr size_t kMaxWeightedFilters = 8;
+
+struct RulePlan {
+  std::vector<std::string> applied;  // fired rule ids, in firing order
+  std::optional<std::string> replace_query;
+  std::string banner_json;
+  // Boolean restriction of every match: forced filters AND NOT hidden ids.
+  std::optional<Xapian::Query> restriction;
+  struct Weight {
+    Xapian::Query filter;
+    double factor;  // > 1 lifts the filter's products, < 1 sinks them
+  };
+  std::vector<Weight> weights;
+  std::vector<merch::Pin> pins;  // unique ids and positions, none hidden, by position
+};
+
+// Fires request.rules against the request (its q and filters as sent).
+RulePlan PlanRules(const SearchRequest& request);
+
+// `filter` (the request's) with the plan's restriction added.
+std::optional<Xapian::Query> WithRestriction(const RulePlan& plan,
+                                             std::optional<Xapian::Query> filter);
+// `query` restricted by the plan (for passes that add their own filters).
+Xapian::Query Restricted(const RulePlan& plan, const Xapian::Query& query);
+
+// `text` with the plan's boosts and buries: a product's text score is multiplied
+// by 1 + the sum of (factor - 1) over the boosts it matches (buries lift every
+// other product by 1/factor instead, which ranks the same). Never matches more
+// than `text`. A browse (MatchAll) gets a constant score to multiply.
+Xapian::Query Weigh(const RulePlan& plan, const Xapian::Query& text);
+
+// Puts the plan's pinned products at their positions when those fall on the
+// requested page, and takes them out of the organic hits of every page. A pinned
+// product shows even when the text did not match it, but only if it passes the
+// request's filters and the plan's restriction (`eligible`: the filter of the
+// match, or nullopt). `matched`: the query run, to count unmatched pins in total.
+void PinHits(const RulePlan& plan, const Xapian::Database& database,
+             const std::optional<Xapian::Query>& eligible, const Xapian::Query& matched,
+             const SearchRequest& request, SearchResponse& response);
+
+}  // namespace vitrine::query::internal
