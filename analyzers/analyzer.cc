@@ -88,13 +88,108 @@ size_t UnitSplit(std::string_view word, const Vocabulary* vocabulary) {
   return vocabulary->Unit(word.substr(digits)) != nullptr ? digits : 0;
 }
 
+// Analyzer::Words; `hyphenated`, when given, says for each word whether a hyphen
+// joins it to the word before ("rust-oleum").
+std::vector<std::string> NormalizedWords(std::string_view text, std::vector<bool>* hyphenated) {
+  std::vector<std::string> words;
+  icu::UnicodeString normalized = internal::NormalizeUnicode(text);
+  // "3/4 sleeve": a fraction stays one word. Word breaking keeps "3_4" together;
+  // the slash comes back below.
+  bool fraction = false;
+  // (Only when the text has no underscore of its own, so "_" means a fraction.)
+  const bool has_underscore = normalized.indexOf(u'_') >= 0;
+  for (int32_t i = 1; i + 1 < normalized.length() && !has_underscore; ++i) {
+    if (normalized[i] == u'/' && u_isdigit(normalized[i - 1]) && u_isdigit(normalized[i + 1])) {
+      normalized.setCharAt(i, u'_');
+      fraction = true;
+    }
+  }
+  internal::ForEachWord(normalized, [&](const icu::UnicodeString& word, bool joined) {
+    std::string utf8;
+    word.toUTF8String(utf8);
+    if (fraction && utf8.find('_') != std::string::npos) {
+      // Only a word that is exactly a fraction stays whole ("3/4"); "5/4x10"
+      // splits back into "5" and "4x10", as it would have without the rule.
+      const size_t underscore = utf8.find('_');
+      if (IsDigits(utf8.substr(0, underscore)) && IsDigits(utf8.substr(underscore + 1))) {
+        utf8[underscore] = '/';
+      } else {
+        for (std::string& part : SplitOnUnderscore(utf8)) {
+          words.push_back(StripApostrophes(std::move(part)));
+          if (hyphenated != nullptr) hyphenated->push_back(false);
+        }
+        return;
+      }
+    }
+    utf8 = StripApostrophes(std::move(utf8));
+    if (IsDottedAcronym(utf8)) std::erase(utf8, '.');  // "u.s.a" -> "usa"
+    if (utf8.empty()) return;
+    words.push_back(std::move(utf8));
+    if (hyphenated != nullptr) hyphenated->push_back(joined);
+  });
+  return words;
+}
+
 // One normalised word on its way to becoming a token.
 struct Word {
   std::string text;  // normalised, apostrophes stripped
   std::string stem;
   uint32_t position;
   bool stop = false;
+  bool hyphenated = false;  // joined to the word before by a hyphen
 };
+
+// Letters only: no digits, no punctuation ("oleum", "crème"); a word that can be
+// written joined to its neighbour.
+bool IsLetters(std::string_view word) {
+  return !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0x80;
+  });
+}
+
+// Where a number glued to a word ends ("4shelves" -> 1, "2.5ton" -> 3), or 0
+// when `word` is not digits followed by three or more letters. (Two letters are
+// too often ordinals or model codes: "2nd", "3d".)
+size_t NumberSplit(std::string_view word) {
+  size_t digits = 0;
+  while (digits < word.size() &&
+         ((word[digits] >= '0' && word[digits] <= '9') || word[digits] == '.')) {
+    ++digits;
+  }
+  if (digits == 0 || word[0] == '.' || word[digits - 1] == '.' || word.size() - digits < 3) {
+    return 0;
+  }
+  return std::all_of(word.begin() + digits, word.end(), [](char c) { return c >= 'a' && c <= 'z'; })
+             ? digits
+             : 0;
+}
+
+// Words joined by hyphens ("Rust-Oleum", "Jeld-Wen", "pre-cut") are also indexed
+// as the one word shoppers often type ("rustoleum"): the joined word's term is
+// added beside the first word's. Letters only, so "2-in-1" or "4-light" stay
+// numbers and words.
+void AddHyphenJoins(const Analyzer& analyzer, const std::vector<Word>& words,
+                    std::vector<Token>& tokens) {
+  for (size_t first = 0; first < words.size();) {
+    size_t last = first;
+    while (last + 1 < words.size() && words[last + 1].hyphenated) ++last;
+    if (last > first && std::all_of(words.begin() + first, words.begin() + last + 1,
+                                    [](const Word& word) { return IsLetters(word.text); })) {
+      std::string joined;
+      for (size_t k = first; k <= last; ++k) joined.append(words[k].text);
+      std::string term = analyzer.TermFor(joined);
+      if (const Vocabulary::Entry* entry = analyzer.vocabulary()->Find(term)) term = entry->term;
+      const auto token = std::find_if(tokens.begin(), tokens.end(), [&](const Token& t) {
+        return t.position == words[first].position;
+      });
+      if (token != tokens.end() && token->term != term &&
+          std::find(token->also.begin(), token->also.end(), term) == token->also.end()) {
+        token->also.push_back(std::move(term));
+      }
+    }
+    first = last + 1;
+  }
+}
 
 }  // namespace
 
@@ -133,40 +228,7 @@ Analyzer::Analyzer(AnalyzerOptions options, std::shared_ptr<const Vocabulary> vo
     : options_(options), vocabulary_(std::move(vocabulary)) {}
 
 std::vector<std::string> Analyzer::Words(std::string_view text) const {
-  std::vector<std::string> words;
-  icu::UnicodeString normalized = internal::NormalizeUnicode(text);
-  // "3/4 sleeve": a fraction stays one word. Word breaking keeps "3_4" together;
-  // the slash comes back below.
-  bool fraction = false;
-  // (Only when the text has no underscore of its own, so "_" means a fraction.)
-  const bool has_underscore = normalized.indexOf(u'_') >= 0;
-  for (int32_t i = 1; i + 1 < normalized.length() && !has_underscore; ++i) {
-    if (normalized[i] == u'/' && u_isdigit(normalized[i - 1]) && u_isdigit(normalized[i + 1])) {
-      normalized.setCharAt(i, u'_');
-      fraction = true;
-    }
-  }
-  internal::ForEachWord(normalized, [&](const icu::UnicodeString& word) {
-    std::string utf8;
-    word.toUTF8String(utf8);
-    if (fraction && utf8.find('_') != std::string::npos) {
-      // Only a word that is exactly a fraction stays whole ("3/4"); "5/4x10"
-      // splits back into "5" and "4x10", as it would have without the rule.
-      const size_t underscore = utf8.find('_');
-      if (IsDigits(utf8.substr(0, underscore)) && IsDigits(utf8.substr(underscore + 1))) {
-        utf8[underscore] = '/';
-      } else {
-        for (std::string& part : SplitOnUnderscore(utf8)) {
-          words.push_back(StripApostrophes(std::move(part)));
-        }
-        return;
-      }
-    }
-    utf8 = StripApostrophes(std::move(utf8));
-    if (IsDottedAcronym(utf8)) std::erase(utf8, '.');  // "u.s.a" -> "usa"
-    if (!utf8.empty()) words.push_back(std::move(utf8));
-  });
-  return words;
+  return NormalizedWords(text, nullptr);
 }
 
 std::string Analyzer::TermFor(std::string_view word) const {
@@ -183,18 +245,27 @@ std::vector<Token> Analyzer::Analyze(std::string_view text) const {
   if (options_.profile == Profile::kBaseline) return internal::BaselineAnalyze(text);
   std::vector<Word> words;
   uint32_t position = 0;
-  for (std::string& word : Words(text)) {
-    // "36in", "100ml": a number and its unit, as two words.
-    if (const size_t split = UnitSplit(word, vocabulary_.get()); split != 0) {
-      std::string unit = word.substr(split);
+  std::vector<bool> hyphenated;
+  std::vector<std::string> texts = NormalizedWords(text, &hyphenated);
+  for (size_t w = 0; w < texts.size(); ++w) {
+    std::string& word = texts[w];
+    // "36in", "100ml": a number and its unit, as two words; and a number glued
+    // to any other word ("4shelves", "2cycle") as the number and the word.
+    size_t split = UnitSplit(word, vocabulary_.get());
+    const bool unit = split != 0;
+    if (!unit && vocabulary_ != nullptr) split = NumberSplit(word);
+    if (split != 0) {
+      std::string rest = word.substr(split);
       word.resize(split);
       words.push_back(Word{word, word, position++});
-      words.push_back(Word{unit, unit, position++});
+      const bool stop = !unit && vocabulary_->IsStopWord(rest);
+      std::string stem = unit ? rest : TermFor(rest);
+      words.push_back(Word{std::move(rest), std::move(stem), position++, stop});
       continue;
     }
     const bool stop = vocabulary_ != nullptr && vocabulary_->IsStopWord(word);
     std::string stem = TermFor(word);
-    words.push_back(Word{std::move(word), std::move(stem), position++, stop});
+    words.push_back(Word{std::move(word), std::move(stem), position++, stop, hyphenated[w]});
   }
 
   std::vector<Token> tokens;
@@ -276,6 +347,7 @@ std::vector<Token> Analyzer::Analyze(std::string_view text) const {
     push(std::move(token));
     i += length - 1;
   }
+  if (vocabulary_ != nullptr) AddHyphenJoins(*this, words, tokens);
   return tokens;
 }
 

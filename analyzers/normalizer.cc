@@ -81,16 +81,23 @@ icu::UnicodeString NormalizeUnicode(std::string_view text) {
   return U_FAILURE(status) ? stripped : composed;
 }
 
-void ForEachWord(const icu::UnicodeString& text,
-                 const std::function<void(const icu::UnicodeString&)>& visit) {
+void ForEachWord(
+    const icu::UnicodeString& text,
+    const std::function<void(const icu::UnicodeString& word, bool hyphenated)>& visit) {
   icu::BreakIterator& breaker = ThreadWordBreaker();
   breaker.setText(text);
   int32_t start = breaker.first();
+  int32_t previous_end = -1;  // where the previous word ended
   for (int32_t end = breaker.next(); end != icu::BreakIterator::DONE;
        start = end, end = breaker.next()) {
     // Rule status below UBRK_WORD_NONE_LIMIT marks spaces and punctuation.
     if (breaker.getRuleStatus() < UBRK_WORD_NONE_LIMIT) continue;
-    visit(text.tempSubStringBetween(start, end));
+    // U+2010 and U+2011 are the typographic hyphens.
+    const bool hyphenated = previous_end >= 0 && start == previous_end + 1 &&
+                            (text[previous_end] == u'-' || text[previous_end] == 0x2010 ||
+                             text[previous_end] == 0x2011);
+    visit(text.tempSubStringBetween(start, end), hyphenated);
+    previous_end = end;
   }
   // Drop the iterator's alias of `text`, which may not outlive this call.
   breaker.setText(icu::UnicodeString());

@@ -23,7 +23,9 @@ struct Token {
   uint32_t position = 0;
   TokenKind kind = TokenKind::kWord;
   std::string family;             // colour family term ("blue" for navy); else empty
-  std::vector<std::string> also;  // broader terms indexed beside `term` ("shoe")
+  // Other terms indexed beside `term`, never searched for: broader terms
+  // ("shoe"), the joined form of hyphenated words ("rustoleum").
+  std::vector<std::string> also;
 
   friend bool operator==(const Token&, const Token&) = default;
 };

@@ -154,23 +154,34 @@ Xapian::Query TextQuery(const std::vector<analyzers::Token>& tokens,
     const analyzers::Token& token = tokens[i];
     const bool gender = token.kind == analyzers::TokenKind::kGender;
     const bool stop_word = token.kind == analyzers::TokenKind::kStop;
-    Xapian::Query query = std::move(queries[i]);
-    if (i < joined.size() && !joined[i].empty() && i + 1 < tokens.size()) {
-      query = Xapian::Query(
-          Xapian::Query::OP_OR,
-          Xapian::Query(any ? Xapian::Query::OP_OR : Xapian::Query::OP_AND, query, queries[i + 1]),
-          WordQuery(joined[i]));
-      ++i;
-    }
-    if (any && !stop_word) {
-      // Partial matches: each matched word earns a constant, so products with
-      // more of the words come first and BM25 orders those with as many.
-      query = Xapian::Query(
+    // Partial matches: each matched word earns a constant, so products with
+    // more of the words come first and BM25 orders those with as many.
+    auto counted = [any](Xapian::Query query, double words) {
+      if (!any) return query;
+      return Xapian::Query(
           Xapian::Query::OP_OR, query,
           Xapian::Query(
               Xapian::Query::OP_FILTER,
-              Xapian::Query((new Xapian::FixedWeightPostingSource(kMatchedWordWeight))->release()),
+              Xapian::Query(
+                  (new Xapian::FixedWeightPostingSource(kMatchedWordWeight * words))->release()),
               query));
+    };
+    Xapian::Query query = std::move(queries[i]);
+    if (i < joined.size() && !joined[i].empty() && i + 1 < tokens.size()) {
+      // The two words, or the one word they make (worth both). A product with
+      // both words scores as such, whether or not it also has the joined word
+      // ("Jeld-Wen" is indexed as "jeld", "wen" and "jeldwen"), so writing a
+      // word both ways ranks no higher than writing it either way.
+      const Xapian::Query both(Xapian::Query::OP_AND, query, queries[i + 1]);
+      Xapian::Query split =
+          any ? Xapian::Query(Xapian::Query::OP_OR, counted(query, 1), counted(queries[i + 1], 1))
+              : both;
+      query = Xapian::Query(
+          Xapian::Query::OP_OR, split,
+          Xapian::Query(Xapian::Query::OP_AND_NOT, counted(WordQuery(joined[i]), 2), both));
+      ++i;
+    } else if (!stop_word) {
+      query = counted(query, 1);
     }
     (stop_word && !any ? stop : gender && !any ? preferred : required).push_back(std::move(query));
   }

@@ -12,8 +12,9 @@ namespace vitrine::analyzers::internal {
 icu::UnicodeString NormalizeUnicode(std::string_view text);
 
 // Calls `visit` with each word (letters, numbers, ideographs) of `text` by the
-// Unicode word-break rules; spaces and punctuation are skipped.
+// Unicode word-break rules; spaces and punctuation are skipped. `hyphenated` is
+// true when a single hyphen joins the word to the one before ("rust-oleum").
 void ForEachWord(const icu::UnicodeString& text,
-                 const std::function<void(const icu::UnicodeString&)>& visit);
+                 const std::function<void(const icu::UnicodeString& word, bool hyphenated)>& visit);
 
 }  // namespace vitrine::analyzers::internal

@@ -136,5 +136,34 @@ TEST(FashionCompounds, KeepThePositionOfTheirFirstWord) {
   }
 }
 
+// Any word written with hyphens ("Rust-Oleum", "Jeld-Wen", "pre-cut") keeps its
+// parts and also indexes the joined word a shopper may type, beside the first
+// part; numbers are not joined ("2-in-1", "4-light").
+TEST(FashionCompounds, HyphenatedWordsAlsoIndexTheJoinedWord) {
+  struct Row {
+    std::string_view text;
+    std::vector<std::string> terms;
+    std::vector<std::string> also;  // of the first token
+  };
+  for (const Row& row : std::vector<Row>{
+           {"Rust-Oleum", {"rust", "oleum"}, {"rustoleum"}},
+           {"Jeld-Wen door", {"jeld", "wen", "door"}, {"jeldwen"}},
+           {"pre-cut", {"pre", "cut"}, {"precut"}},
+           {"ready-to-assemble", {"readi", "assembl"}, {"readytoassembl"}},
+           {"t-shirt", {"tshirt"}, {}},            // a vocabulary compound already
+           {"flip-flops", {"flipflop"}, {}},       //
+           {"2-in-1", {"2", "1"}, {}},             // numbers stay apart
+           {"4-light", {"4", "light"}, {}},        //
+           {"rust oleum", {"rust", "oleum"}, {}},  // no hyphen: two words
+       }) {
+    SCOPED_TRACE(std::string(row.text));
+    const std::vector<Token> tokens = ContentTokens(row.text);
+    EXPECT_EQ(ContentTerms(row.text), row.terms);
+    if (!tokens.empty()) {
+      EXPECT_EQ(tokens[0].also, row.also);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace vitrine::analyzers::fashion_spec

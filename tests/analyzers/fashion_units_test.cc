@@ -36,5 +36,22 @@ TEST(FashionUnits, AreTermsOnlyAfterANumber) {
   });
 }
 
+// A number glued to a word that is no unit is the number and the word, as if
+// spaced ("4shelves" = "4 shelves"); two letters or fewer stay glued ("2nd", "3d").
+TEST(FashionUnits, NumbersGluedToWordsAreSplit) {
+  ExpectSameTerms({
+      {"4shelves", "4 shelves"},
+      {"4cycle engine", "4 cycle engine"},
+      {"18gauge", "18 gauge"},
+      {"2.5ton", "2.5 ton"},
+      {"8ft", "8 feet"},
+  });
+  ExpectContentTerms({
+      {"2nd floor", {"2nd", "floor"}},
+      {"3d", {"3d"}},
+      {"5w30", {"5w30"}},
+  });
+}
+
 }  // namespace
 }  // namespace vitrine::analyzers::fashion_spec

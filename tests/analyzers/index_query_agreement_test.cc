@@ -99,6 +99,19 @@ TEST(IndexQueryAgreement, ShoppersQueriesMatchRetailersTitles) {
   });
 }
 
+// A brand or word a retailer hyphenates is found typed as one word, and typed
+// with its hyphen; a number glued to a word is found spaced and glued.
+TEST(IndexQueryAgreement, HyphenatedAndGluedWords) {
+  ExpectQueryTermsInTitle({
+      {"Rust-Oleum Stops Rust Spray Paint", "rustoleum spray paint"},
+      {"JELD-WEN 36 in. Door", "jeldwen door"},
+      {"JELD-WEN 36 in. Door", "jeld-wen door"},
+      {"Pre-Cut Vinyl Siding", "precut siding"},
+      {"4-Shelf Steel Shelving Unit", "4shelf shelving"},
+      {"Troy-Bilt 4-Cycle Gas Trimmer", "4cycle trimmer"},
+  });
+}
+
 // A polo shirt is sold as a "Polo T-Shirt" and searched for as a "polo shirt";
 // a tank top is a top (retailers list it under Topwear > Tops).
 TEST(IndexQueryAgreement, PoloShirtsAndTankTops) {

@@ -98,5 +98,29 @@ TEST_F(RelevanceTest, RelaxesTheCorrectedWordsWhenNothingHasThemAll) {
   EXPECT_THAT(Ids(response), ElementsAre("2004", "2005"));
 }
 
+TEST_F(RelevanceTest, HyphenatedWordsAreFoundTypedAsOne) {
+  // Titles write "Rust-Oleum"; shoppers type "rustoleum": a full match, not a
+  // correction into two words or a relaxed one.
+  SearchResponse response = Search("rustoleum");
+  EXPECT_EQ(response.corrected_query, "");
+  EXPECT_FALSE(response.relaxed);
+  EXPECT_THAT(Ids(response), UnorderedElementsAre("2013", "2014"));
+  // The stain has both words; the paint, relaxed, only one.
+  for (const std::string q : {"rustoleum stain", "rust-oleum stain"}) {
+    SCOPED_TRACE(q);
+    response = Search(q);
+    ASSERT_EQ(response.hits.size(), 2u);
+    EXPECT_EQ(response.hits[0].id, "2014");
+    EXPECT_GT(response.hits[0].score, response.hits[1].score + 100);
+  }
+}
+
+TEST_F(RelevanceTest, NumbersGluedToWordsMatchThemSpaced) {
+  const SearchResponse response = Search("4shelf unit");
+  ASSERT_FALSE(response.hits.empty());
+  EXPECT_EQ(response.hits[0].id, "2015");
+  EXPECT_EQ(response.corrected_query, "");
+}
+
 }  // namespace
 }  // namespace vitrine::query
