@@ -1,0 +1,44 @@
+// From analysed query words to the Xapian query of a search: every word in any
+// text field (title and category weigh most), colours with their family, sizes
+// in their written forms, stated genders as a boost, the word being typed as a
+// prefix, words written together or apart, and the spelling correction of
+// unknown words. Private to query/.
+#pragma once
+
+#include <xapian.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzers/analyzer.h"
+
+namespace vitrine::query::internal {
+
+// Every non-gender, non-stop token must match (`any`: one token is enough, most
+// matched tokens first); stated genders re-order rather than exclude.
+// `typing`: the unfinished last word, also matched as a prefix. `joined[i]`,
+// when not empty, is the term of tokens i and i + 1 written as one word.
+Xapian::Query TextQuery(const std::vector<analyzers::Token>& tokens,
+                        const analyzers::Analyzer& analyzer, bool any, std::string_view typing = {},
+                        const std::vector<std::string>& joined = {});
+
+// For each pair of adjacent plain words of `q` that titles also write as one
+// word ("lawn mower" -> "lawnmower"), that word's term at the first token's
+// index; else empty. The word must be in two or more titles.
+std::vector<std::string> JoinedWords(std::string_view q,
+                                     const std::vector<analyzers::Token>& tokens,
+                                     const analyzers::Analyzer& analyzer,
+                                     const Xapian::Database& database);
+
+// The last word of `q` when the shopper may still be typing it: no space after
+// it, a plain word of 2+ bytes. Else empty.
+std::string UnfinishedWord(std::string_view q, const std::vector<analyzers::Token>& tokens,
+                           const analyzers::Analyzer& analyzer);
+
+// `q` with the words the index does not know replaced by the closest word of its
+// spelling data, or split into two known title words; empty when nothing changed.
+std::string CorrectSpelling(std::string_view q, const analyzers::Analyzer& analyzer,
+                            const Xapian::Database& database);
+
+}  // namespace vitrine::query::internal
