@@ -4,7 +4,10 @@
 # (a) reindex throughput, (b) in-process search latency and throughput,
 # (b2) in-process suggestion latency (every typed prefix of the workload queries),
 # (c) HTTP throughput and latency with wrk at concurrency 1 and 16 (search, then suggest),
-# (d) analyzer and document-building micro-benchmarks.
+#     without and with the result cache,
+# (d) freshness: errors, latency and update visibility lag while updates flow and a
+#     reindex switches generations; cache hit ratio on a Zipf-like mix,
+# (e) analyzer and document-building micro-benchmarks.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -41,27 +44,48 @@ echo "== (c) HTTP with wrk, ${seconds}s per run"
 "$build_dir/bench/search_latency" --workload "$workload" --emit-paths "$work/paths.txt" >/dev/null
 "$build_dir/bench/suggest_latency" --workload "$workload" --emit-paths "$work/suggest-paths.txt" \
   >/dev/null
-"$vitrine" serve --data-dir "$work/data" --port 0 --no-access-log 2>"$work/serve.log" &
-server_pid=$!
-port=""
-for _ in $(seq 100); do
-  port=$(grep -o '"port":[0-9]*' "$work/serve.log" | head -1 | cut -d: -f2 || true)
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "$port" ] || { cat "$work/serve.log"; exit 1; }
-for route in search suggest; do
-  paths=$work/paths.txt
-  [ "$route" = suggest ] && paths=$work/suggest-paths.txt
+# serve CACHE_MB: starts the server on the served data dir, sets $port.
+serve() {
+  "$vitrine" serve --data-dir "$work/data" --port 0 --no-access-log --cache-mb "$1" \
+    2>"$work/serve.log" &
+  server_pid=$!
+  port=""
+  for _ in $(seq 100); do
+    port=$(grep -o '"port":[0-9]*' "$work/serve.log" | head -1 | cut -d: -f2 || true)
+    [ -n "$port" ] && break
+    sleep 0.1
+  done
+  [ -n "$port" ] || { cat "$work/serve.log"; exit 1; }
+}
+stop() {
+  echo "server memory: $(grep -E 'VmHWM|VmRSS' /proc/$server_pid/status | tr -s ' \n' ' ')"
+  kill "$server_pid" && wait "$server_pid" || true
+  server_pid=""
+}
+# run ROUTE PATHS: wrk at concurrency 1 and 16.
+run() {
   for connections in 1 16; do
     threads=$((connections < 2 ? 1 : 2))
-    echo -n "$route concurrency=$connections "
+    echo -n "$1 concurrency=$connections "
     wrk -t"$threads" -c"$connections" -d"${seconds}s" -s bench/wrk_paths.lua \
-      "http://127.0.0.1:$port" -- "$paths" | grep '^http:'
+      "http://127.0.0.1:$port" -- "$2" | grep '^http:'
   done
-done
-echo "server memory: $(grep -E 'VmHWM|VmRSS' /proc/$server_pid/status | tr -s ' \n' ' ')"
+}
+echo "-- without the result cache (--cache-mb 0): every request runs the search"
+serve 0
+run search "$work/paths.txt"
+run suggest "$work/suggest-paths.txt"
+stop
+echo "-- with the result cache (64 MiB): wrk replays the 2,000 requests, so nearly all hit"
+serve 64
+run search "$work/paths.txt"
+stop
 
-echo "== (d) analyzer micro-benchmarks"
+echo "== (d) freshness: search load with price updates and a reindex; result cache on a Zipf mix"
+"$build_dir/bench/freshness" --data-dir "$work/data" --workload "$workload" \
+  --feed data/catalog/fashion-styles.jsonl.gz --feed data/catalog/myntra-products.jsonl.gz \
+  --seconds "$seconds" --connections 16 --updates-per-second 200
+
+echo "== (e) analyzer micro-benchmarks"
 "$build_dir/bench/analyzer_bench" --catalog data/catalog/myntra-products.jsonl.gz \
   --benchmark_min_time=1
