@@ -43,6 +43,20 @@ std::unique_ptr<Service> StartService(const std::string& data_dir,
   return service.ok() ? std::move(*service) : nullptr;
 }
 
+// A service that takes product writes with the admin key "k".
+std::unique_ptr<Service> StartWritableService(
+    const std::string& data_dir,
+    std::chrono::milliseconds commit_interval = ProductWritesOptions().commit_interval) {
+  ServeOptions options;
+  options.data_dir = data_dir;
+  options.http.port = 0;
+  options.reload_interval = std::chrono::seconds(60);
+  options.access_log = false;
+  options.keys.admin = "k";
+  options.writes.commit_interval = commit_interval;
+  return Service::Start(options).value();
+}
+
 class ServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -259,14 +273,7 @@ TEST(Service, WritesMadeWhileAReindexBuildsAreReplayedOntoTheNewGeneration) {
   vitrine::testing::TempDir dir;
   const std::string data_dir = dir.Sub("data");
   ReindexInto(data_dir, "products.jsonl");
-  ServeOptions options;
-  options.data_dir = data_dir;
-  options.http.port = 0;
-  options.reload_interval = std::chrono::seconds(60);
-  options.access_log = false;
-  options.keys.admin = "k";
-  options.writes.commit_interval = std::chrono::milliseconds(20);
-  std::unique_ptr<Service> service = Service::Start(options).value();
+  std::unique_ptr<Service> service = StartWritableService(data_dir, std::chrono::milliseconds(20));
   HttpConnection connection(service->port());
   const vitrine::testing::Headers admin = {{"X-API-Key", "k"}};
   // The build reports its first rejected record while it reads the feed: a
@@ -294,12 +301,7 @@ TEST(Service, AnUpdateIsSearchableWithinACommitInterval) {
   vitrine::testing::TempDir dir;
   const std::string data_dir = dir.Sub("data");
   ReindexInto(data_dir, "products.jsonl");
-  ServeOptions options;
-  options.data_dir = data_dir;
-  options.http.port = 0;
-  options.access_log = false;
-  options.keys.admin = "k";
-  std::unique_ptr<Service> service = Service::Start(options).value();
+  std::unique_ptr<Service> service = StartWritableService(data_dir);
   HttpConnection connection(service->port());
   ASSERT_EQ(
       connection

@@ -17,8 +17,6 @@ namespace {
 
 using ::testing::ElementsAre;
 
-using Counts = std::vector<std::pair<std::string, uint64_t>>;
-
 class FacetSortTest : public FixtureCatalogTest {
  protected:
   SearchResponse Run(SearchRequest request) {
@@ -26,15 +24,6 @@ class FacetSortTest : public FixtureCatalogTest {
     absl::StatusOr<SearchResponse> response = searcher_->Search(request);
     EXPECT_TRUE(response.ok()) << response.status();
     return response.value_or(SearchResponse());
-  }
-
-  static Counts CountsOf(const SearchResponse& response, std::string_view field) {
-    Counts counts;
-    for (const Facet& facet : response.facets) {
-      if (facet.field != field) continue;
-      for (const FacetValue& value : facet.values) counts.emplace_back(value.value, value.count);
-    }
-    return counts;
   }
 };
 

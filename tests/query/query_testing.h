@@ -62,6 +62,17 @@ class FixtureCatalogTest : public ::testing::Test {
   std::unique_ptr<Searcher> searcher_;
 };
 
+// (value, count) of each value of `field`'s facet, in the response's order.
+using Counts = std::vector<std::pair<std::string, uint64_t>>;
+inline Counts CountsOf(const SearchResponse& response, std::string_view field) {
+  Counts counts;
+  for (const Facet& facet : response.facets) {
+    if (facet.field != field) continue;
+    for (const FacetValue& value : facet.values) counts.emplace_back(value.value, value.count);
+  }
+  return counts;
+}
+
 // The ids of the hits, in rank order.
 inline std::vector<std::string> Ids(const SearchResponse& response) {
   std::vector<std::string> ids;

@@ -18,8 +18,6 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAre;
 
-using Counts = std::vector<std::pair<std::string, uint64_t>>;
-
 class VariantsAttributesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -42,15 +40,6 @@ class VariantsAttributesTest : public ::testing::Test {
     std::vector<std::string> ids;
     for (const SearchHit::Variant& variant : hit.variants) ids.push_back(variant.id);
     return ids;
-  }
-
-  static Counts CountsOf(const SearchResponse& response, std::string_view field) {
-    Counts counts;
-    for (const Facet& facet : response.facets) {
-      if (facet.field != field) continue;
-      for (const FacetValue& value : facet.values) counts.emplace_back(value.value, value.count);
-    }
-    return counts;
   }
 
   static inline std::unique_ptr<testing::TempDir> temp_;

@@ -8,6 +8,7 @@
 
 #include "indexer/generations.h"
 #include "indexer/reindex.h"
+#include "tests/server/server_testing.h"
 #include "tests/testing/temp_dir.h"
 
 namespace vitrine::server {
@@ -15,18 +16,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using Json = nlohmann::json;
-
-std::shared_ptr<const query::Index> BuildFixtureIndex(const std::string& data_dir) {
-  absl::StatusOr<indexer::ReindexSummary> summary = indexer::Reindex(
-      {.feeds = {vitrine::testing::TestData("products.jsonl")}, .data_dir = data_dir});
-  EXPECT_TRUE(summary.ok()) << summary.status();
-  indexer::Generation generation = indexer::DataDir::Open(data_dir)->Current().value();
-  return query::OpenIndex({.generation = generation.id,
-                           .xapian_path = generation.xapian_path(),
-                           .snapshot_path = generation.snapshot_path(),
-                           .analyzers_path = generation.analyzers_path()})
-      .value();
-}
 
 std::string HeaderOf(const HttpResponse& response, std::string_view name) {
   for (const auto& [key, value] : response.headers) {

@@ -9,6 +9,7 @@
 #include "indexer/reindex.h"
 #include "merch/config_store.h"
 #include "server/api.h"
+#include "tests/server/server_testing.h"
 #include "tests/testing/temp_dir.h"
 
 namespace vitrine::server {
@@ -19,18 +20,6 @@ using Json = nlohmann::json;
 
 constexpr std::string_view kAdminKey = "admin-secret";
 constexpr std::string_view kSearchKey = "search-key";
-
-std::shared_ptr<const query::Index> BuildFixtureIndex(const std::string& data_dir) {
-  absl::StatusOr<indexer::ReindexSummary> summary = indexer::Reindex(
-      {.feeds = {vitrine::testing::TestData("products.jsonl")}, .data_dir = data_dir});
-  EXPECT_TRUE(summary.ok()) << summary.status();
-  indexer::Generation generation = indexer::DataDir::Open(data_dir)->Current().value();
-  return query::OpenIndex({.generation = generation.id,
-                           .xapian_path = generation.xapian_path(),
-                           .snapshot_path = generation.snapshot_path(),
-                           .analyzers_path = generation.analyzers_path()})
-      .value();
-}
 
 constexpr std::string_view kPinRule = R"({"id": "jeans-hero",
     "conditions": {"query": {"equals": "jeans"}},

@@ -10,6 +10,7 @@
 #include "indexer/reindex.h"
 #include "server/api.h"
 #include "server/product_writes.h"
+#include "tests/server/server_testing.h"
 #include "tests/testing/temp_dir.h"
 
 namespace vitrine::server {
@@ -21,23 +22,10 @@ using Json = nlohmann::json;
 
 constexpr char kAdminKey[] = "admin-secret";
 
-std::shared_ptr<const query::Index> OpenWritable(const std::string& data_dir) {
-  absl::StatusOr<indexer::ReindexSummary> summary = indexer::Reindex(
-      {.feeds = {vitrine::testing::TestData("products.jsonl")}, .data_dir = data_dir});
-  EXPECT_TRUE(summary.ok()) << summary.status();
-  indexer::Generation generation = indexer::DataDir::Open(data_dir)->Current().value();
-  return query::OpenIndex({.generation = generation.id,
-                           .xapian_path = generation.xapian_path(),
-                           .snapshot_path = generation.snapshot_path(),
-                           .analyzers_path = generation.analyzers_path(),
-                           .writable = true})
-      .value();
-}
-
 class WritesTest : public ::testing::Test {
  protected:
   WritesTest()
-      : index_(OpenWritable(dir_.Sub("data"))),
+      : index_(BuildFixtureIndex(dir_.Sub("data"), /*writable=*/true)),
         pool_(index_),
         // Commits only when a test says so (CommitNow), never by the clock.
         writes_(indexer::Journal::Open(dir_.Sub("data/journal")).value(),
@@ -222,7 +210,7 @@ TEST_F(WritesTest, WritesNeedTheAdminKey) {
 
 TEST(ApiKeys, ASearchKeyClosesReadsAndNoAdminKeyClosesWrites) {
   vitrine::testing::TempDir dir;
-  auto index = OpenWritable(dir.Sub("data"));
+  auto index = BuildFixtureIndex(dir.Sub("data"), /*writable=*/true);
   query::SearcherPool pool(index);
   Metrics metrics;
   AccessLog log{-1};
