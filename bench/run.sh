@@ -36,6 +36,14 @@ workload=bench/workload/storefront-workload.jsonl.gz
 "$build_dir/bench/search_latency" --data-dir "$work/data" --workload "$workload" \
   --seconds "$seconds" --threads 1,2
 
+echo "-- merchandising rules (1 thread): 1,000 that never fire (the lookup), then 100 and 1,000"
+echo "   over the workload's own queries (most requests fire boosts, buries, pins)"
+for rules in "1000 --rules-fire none" 100 1000; do
+  # shellcheck disable=SC2086
+  "$build_dir/bench/search_latency" --data-dir "$work/data" --workload "$workload" \
+    --seconds "$seconds" --threads 1 --rules $rules | grep -E '^rules|^threads=1' | sed -n '1p;3p'
+done
+
 echo "== (b2) in-process suggest: every prefix (1, 2, ... characters) of the workload queries, limit=10, ${seconds}s per run"
 "$build_dir/bench/suggest_latency" --data-dir "$work/data" --workload "$workload" \
   --seconds "$seconds" --threads 1,2

@@ -2,10 +2,12 @@
 //   search_latency --data-dir var/data --workload bench/workload/storefront-workload.jsonl.gz
 //                  [--seconds 5] [--threads 1,2] [--emit-paths FILE]
 //                  [--exact-total N] [--facets none] [--highlight off] [--cache-mb N]
+//                  [--rules N [--rules-fire none]]
 // Prints p50/p95/p99/max latency, requests/s and peak memory per thread count,
 // latency per kind of request (first thread count), and the same text requests
 // with a typo each (spelling correction path).
-// The last three flags take parts of the work away, to see what each costs.
+// --exact-total, --facets and --highlight take parts of the work away, to see what
+// each costs; --rules N adds N merchandising rules over the workload's queries.
 // --emit-paths writes the workload as HTTP paths (one per line) for wrk and exits.
 #include <algorithm>
 #include <atomic>
@@ -14,12 +16,14 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "bench/workload.h"
 #include "indexer/generations.h"
+#include "merch/rule_set.h"
 #include "query/search.h"
 
 namespace {
@@ -103,6 +107,49 @@ void Run(vitrine::query::SearcherPool& pool,
   for (auto& [kind, part] : by_kind) Print("  kind=" + kind, std::move(part), 0);
 }
 
+// `count` merchandising rules over the workload's own queries, so many requests
+// fire some: by turns a boost (exact query), a bury (a query word) and, every
+// tenth, a pin and a hide. Not `firing`: the same rules for queries nobody
+// sends (what the rule lookup alone costs).
+std::shared_ptr<const vitrine::merch::RuleSet> MakeRules(
+    const std::vector<vitrine::bench::WorkloadRequest>& workload, int count, bool firing) {
+  std::vector<std::string> queries;
+  for (const auto& request : workload) {
+    if (!request.q.empty() &&
+        std::find(queries.begin(), queries.end(), request.q) == queries.end()) {
+      queries.push_back(request.q);
+    }
+  }
+  std::vector<vitrine::merch::Rule> rules;
+  for (int i = 0; i < count && !queries.empty(); ++i) {
+    const std::string& q = queries[static_cast<size_t>(i) % queries.size()];
+    const std::string word = q.substr(0, q.find(' '));
+    nlohmann::json rule = {{"id", "r" + std::to_string(i)}, {"priority", i % 10}};
+    if (i % 2 == 0 || !firing) {
+      rule["conditions"] = {{"query",
+                             {{"equals", q + (!firing || i >= static_cast<int>(queries.size())
+                                                  ? " " + std::to_string(i)
+                                                  : "")}}}};
+      rule["consequences"] = {
+          {"boost", {{{"filter", {{"brand", {"Roadster"}}}}, {"factor", 2.0}}}}};
+    } else {
+      rule["conditions"] = {{"query", {{"contains", {word}}}}};
+      rule["consequences"] = {{"bury", {{{"filter", {{"in_stock", {false}}}}, {"factor", 0.5}}}}};
+    }
+    if (i % 10 == 0) {
+      rule["consequences"]["pin"] = {{{"id", "15970"}, {"position", 1}}};
+      rule["consequences"]["hide"] = {"39386"};
+    }
+    absl::StatusOr<vitrine::merch::Rule> parsed = vitrine::merch::ParseRule(rule.dump());
+    if (!parsed.ok()) {
+      std::fprintf(stderr, "bad rule: %s\n", std::string(parsed.status().message()).c_str());
+      std::exit(1);
+    }
+    rules.push_back(*std::move(parsed));
+  }
+  return vitrine::merch::RuleSet::Build(std::move(rules));
+}
+
 vitrine::query::SearchRequest ToSearchRequest(const vitrine::bench::WorkloadRequest& request) {
   vitrine::query::SearchRequest search{
       .q = request.q, .page = request.page, .per_page = request.per_page};
@@ -157,6 +204,18 @@ int main(int argc, char** argv) {
     if (flags["facets"] == "none") requests.back().facets.clear();
     if (flags["highlight"] == "off") requests.back().highlight = false;
     kinds.push_back(request.kind);
+  }
+  if (flags.count("rules")) {
+    const std::shared_ptr<const vitrine::merch::RuleSet> rules =
+        MakeRules(workload, std::stoi(flags["rules"]), flags["rules-fire"] != "none");
+    size_t firing = 0;
+    for (auto& request : requests) {
+      request.rules = rules;
+      const vitrine::merch::RequestContext context{.query = request.q, .filters = &request.filters};
+      firing += rules->Fire(context).empty() ? 0 : 1;
+    }
+    std::printf("rules: %zu active; %zu of %zu requests fire at least one\n", rules->rules().size(),
+                firing, requests.size());
   }
   const double seconds = flags.count("seconds") ? std::stod(flags["seconds"]) : 5.0;
   std::printf("workload: %zu requests, index: %llu documents (generation %s)\n", requests.size(),
