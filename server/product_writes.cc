@@ -89,8 +89,9 @@ ProductWrites::~ProductWrites() {
 }
 
 absl::Status ProductWrites::Switch(const std::shared_ptr<const query::Index>& index) {
-  std::lock_guard lock(mutex_);
+  // The same order as CommitNow: the commit lock, then the write lock.
   std::lock_guard commit_lock(commit_mutex_);
+  std::lock_guard lock(mutex_);
   if (writer_ != nullptr) {
     ASSIGN_OR_RETURN(std::vector<Xapian::docid> changed, writer_->Commit());
     RETURN_IF_ERROR(index_->Refresh(changed));

@@ -70,6 +70,7 @@ class ProductWrites {
 
   const ProductWritesOptions options_;
   std::unique_ptr<indexer::Journal> journal_;
+  // Lock order: commit_mutex_, then mutex_.
   std::mutex mutex_;  // one write at a time: journal order = apply order
   std::shared_ptr<const query::Index> index_;
   std::unique_ptr<indexer::LiveWriter> writer_;
