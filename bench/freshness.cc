@@ -72,10 +72,10 @@ class Connection {
   beast::flat_buffer buffer_;
 };
 
+// The p-quantile of unsorted `values`.
 double Percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
   std::sort(values.begin(), values.end());
-  return values[std::min(values.size() - 1, static_cast<size_t>(p * values.size()))];
+  return vitrine::bench::Percentile(values, p);
 }
 
 void Print(const char* label, const std::vector<double>& ms, uint64_t errors, double seconds) {

@@ -28,14 +28,11 @@
 
 namespace {
 
+using vitrine::bench::ParseFlags;
+using vitrine::bench::Percentile;
+
 using Clock = std::chrono::steady_clock;
 constexpr size_t kMaxRequestsPerThread = 500000;  // bounds a run even on a fast machine
-
-std::map<std::string, std::string> ParseFlags(int argc, char** argv) {
-  std::map<std::string, std::string> flags;
-  for (int i = 1; i + 1 < argc; i += 2) flags[std::string(argv[i]).substr(2)] = argv[i + 1];
-  return flags;
-}
 
 std::string ProcStatus(const std::string& key) {
   std::ifstream status("/proc/self/status");
@@ -47,12 +44,6 @@ std::string ProcStatus(const std::string& key) {
     }
   }
   return "?";
-}
-
-double Percentile(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  const size_t index = std::min(sorted.size() - 1, static_cast<size_t>(p * sorted.size()));
-  return sorted[index];
 }
 
 struct Latency {

@@ -1,4 +1,5 @@
-// Loading the benchmark inputs: gzip or plain JSON Lines, one object per line.
+// Loading the benchmark inputs (gzip or plain JSON Lines, one object per line)
+// and the small helpers every benchmark binary shares.
 #pragma once
 
 #include <map>
@@ -44,5 +45,11 @@ std::vector<std::string> TypedPrefixes(const std::vector<WorkloadRequest>& workl
 
 // "/v1/suggest?q=..." for a typed prefix.
 std::string SuggestPath(std::string_view q);
+
+// "--name value" pairs, by name without the dashes.
+std::map<std::string, std::string> ParseFlags(int argc, char** argv);
+
+// The p-quantile (0..1) of ascending `sorted`; 0 when empty.
+double Percentile(const std::vector<double>& sorted, double p);
 
 }  // namespace vitrine::bench

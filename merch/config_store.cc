@@ -32,22 +32,6 @@ Json OptionalJson(const std::string& text) {
   return text.empty() ? Json() : Json::parse(text, nullptr, false);
 }
 
-std::string EventToJson(const ConfigEvent& event) {
-  Json changes = Json::array();
-  for (const RuleChange& change : event.changes) {
-    changes.push_back({{"id", change.rule_id},
-                       {"before", OptionalJson(change.before)},
-                       {"after", OptionalJson(change.after)}});
-  }
-  Json json = {{"version", event.version},
-               {"who", event.who},
-               {"when", absl::FormatTime(absl::RFC3339_sec, event.when, absl::UTCTimeZone())},
-               {"action", event.action},
-               {"changes", std::move(changes)}};
-  if (event.action == "rollback") json["rolled_back_to"] = event.rolled_back_to;
-  return json.dump();
-}
-
 absl::StatusOr<ConfigEvent> EventFromJson(std::string_view text) {
   const Json json = Json::parse(text, nullptr, false);
   if (!json.is_object()) return absl::DataLossError("config event is not JSON");
@@ -75,6 +59,22 @@ absl::StatusOr<ConfigEvent> EventFromJson(std::string_view text) {
 }
 
 }  // namespace
+
+std::string EventToJson(const ConfigEvent& event) {
+  Json changes = Json::array();
+  for (const RuleChange& change : event.changes) {
+    changes.push_back({{"id", change.rule_id},
+                       {"before", OptionalJson(change.before)},
+                       {"after", OptionalJson(change.after)}});
+  }
+  Json json = {{"version", event.version},
+               {"who", event.who},
+               {"when", absl::FormatTime(absl::RFC3339_sec, event.when, absl::UTCTimeZone())},
+               {"action", event.action},
+               {"changes", std::move(changes)}};
+  if (event.action == "rollback") json["rolled_back_to"] = event.rolled_back_to;
+  return json.dump();
+}
 
 struct ConfigStore::Impl {
   std::unique_ptr<rocksdb::DB> db;

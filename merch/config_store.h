@@ -46,6 +46,11 @@ struct ConfigEvent {
   uint64_t rolled_back_to = 0;  // rollback: the version restored
 };
 
+// The event as stored and as GET /v1/config/history lists it: {"version", "who",
+// "when" (RFC 3339), "action", "changes": [{"id", "before", "after"}], and for a
+// rollback "rolled_back_to"}.
+std::string EventToJson(const ConfigEvent& event);
+
 enum class WriteMode {
   kCreate,  // AlreadyExists when the id is taken
   kUpsert,  // create or replace

@@ -145,32 +145,28 @@ std::unique_ptr<Suggester::Section> Suggester::Section::Build(
   for (EntryWord& word : section->entry_words) word.word = sorted_id[word.word];
 
   // Postings by counting: each entry once per distinct word, in entry order.
+  // Two passes over (entry, distinct word): count, then fill.
   const uint32_t none = UINT32_MAX;
   std::vector<uint32_t> last_entry(words.size(), none);
-  section->posting_start.assign(words.size() + 1, 0);
-  for (uint32_t e = 0; e < section->entries.size(); ++e) {
-    const Entry& entry = section->entries[e];
-    for (uint32_t w = entry.first_word; w < entry.first_word + entry.words; ++w) {
-      const uint32_t word = section->entry_words[w].word;
-      if (last_entry[word] == e) continue;
-      last_entry[word] = e;
-      ++section->posting_start[word + 1];
+  auto for_each_posting = [&](auto&& visit) {
+    std::fill(last_entry.begin(), last_entry.end(), none);
+    for (uint32_t e = 0; e < section->entries.size(); ++e) {
+      const Entry& entry = section->entries[e];
+      for (uint32_t w = entry.first_word; w < entry.first_word + entry.words; ++w) {
+        const uint32_t word = section->entry_words[w].word;
+        if (last_entry[word] == e) continue;
+        last_entry[word] = e;
+        visit(word, e);
+      }
     }
-  }
+  };
+  section->posting_start.assign(words.size() + 1, 0);
+  for_each_posting([&](uint32_t word, uint32_t) { ++section->posting_start[word + 1]; });
   std::partial_sum(section->posting_start.begin(), section->posting_start.end(),
                    section->posting_start.begin());
   section->postings.resize(section->posting_start.back());
   std::vector<uint32_t> fill(section->posting_start.begin(), section->posting_start.end() - 1);
-  std::fill(last_entry.begin(), last_entry.end(), none);
-  for (uint32_t e = 0; e < section->entries.size(); ++e) {
-    const Entry& entry = section->entries[e];
-    for (uint32_t w = entry.first_word; w < entry.first_word + entry.words; ++w) {
-      const uint32_t word = section->entry_words[w].word;
-      if (last_entry[word] == e) continue;
-      last_entry[word] = e;
-      section->postings[fill[word]++] = e;
-    }
-  }
+  for_each_posting([&](uint32_t word, uint32_t e) { section->postings[fill[word]++] = e; });
   section->pool.shrink_to_fit();
   section->entry_words.shrink_to_fit();
   section->entries.shrink_to_fit();

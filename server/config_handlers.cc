@@ -46,23 +46,6 @@ std::string RuleBody(uint64_t version, std::string_view rule_json) {
   return StrCat(R"({"version":)", version, R"(,"rule":)", rule_json, "}");
 }
 
-std::string EventJson(const merch::ConfigEvent& event) {
-  Json changes = Json::array();
-  for (const merch::RuleChange& change : event.changes) {
-    changes.push_back(
-        {{"id", change.rule_id},
-         {"before", change.before.empty() ? Json() : Json::parse(change.before, nullptr, false)},
-         {"after", change.after.empty() ? Json() : Json::parse(change.after, nullptr, false)}});
-  }
-  Json json = {{"version", event.version},
-               {"who", event.who},
-               {"when", absl::FormatTime(absl::RFC3339_sec, event.when, absl::UTCTimeZone())},
-               {"action", event.action},
-               {"changes", std::move(changes)}};
-  if (event.action == "rollback") json["rolled_back_to"] = event.rolled_back_to;
-  return json.dump();
-}
-
 // The body of PUT /v1/config/rules/{id}: its id must be the path's, or absent.
 absl::StatusOr<std::string> BodyWithId(std::string_view body, std::string_view id) {
   Json json = Json::parse(body, nullptr, false);
@@ -109,7 +92,7 @@ HttpResponse History(const Target& target, const merch::ConfigStore& config) {
   std::string body = StrCat(R"({"version":)", version, R"(,"events":[)");
   for (size_t i = 0; i < events->size(); ++i) {
     if (i > 0) body.push_back(',');
-    body.append(EventJson((*events)[i]));
+    body.append(merch::EventToJson((*events)[i]));
   }
   body.append("]}");
   return JsonResponse(200, std::move(body), version);
