@@ -21,6 +21,23 @@ using catalog::FromRocks;
 constexpr std::string_view kRulePrefix = "rule/";
 constexpr std::string_view kEventPrefix = "event/";
 constexpr std::string_view kVersionKey = "meta/version";
+constexpr std::string_view kRankingKey = "ranking";  // absent: the default ranking
+constexpr std::string_view kRankingId = "ranking";   // its changes' id in events
+
+std::string_view KindName(ChangeKind kind) {
+  return kind == ChangeKind::kRanking ? "ranking" : "rule";
+}
+
+// The ranking snapshot of stored JSON ("" is the defaults) at `version`.
+absl::StatusOr<std::shared_ptr<const Ranking>> RankingAt(const std::string& json,
+                                                         uint64_t version) {
+  Ranking ranking = DefaultRanking();
+  if (!json.empty()) {
+    ASSIGN_OR_RETURN(ranking, ParseRanking(json));
+  }
+  ranking.version = version;
+  return std::make_shared<const Ranking>(std::move(ranking));
+}
 
 std::string EventKey(uint64_t version) {
   char digits[21];
@@ -48,7 +65,10 @@ absl::StatusOr<ConfigEvent> EventFromJson(std::string_view text) {
     event.rolled_back_to = json.value("rolled_back_to", uint64_t{0});
     for (const Json& change : json.at("changes")) {
       event.changes.push_back(
-          {.rule_id = change.at("id").get<std::string>(),
+          {.kind = change.value("kind", std::string()) == KindName(ChangeKind::kRanking)
+                       ? ChangeKind::kRanking
+                       : ChangeKind::kRule,
+           .rule_id = change.at("id").get<std::string>(),
            .before = change.at("before").is_null() ? "" : change["before"].dump(),
            .after = change.at("after").is_null() ? "" : change["after"].dump()});
     }
@@ -63,7 +83,8 @@ absl::StatusOr<ConfigEvent> EventFromJson(std::string_view text) {
 std::string EventToJson(const ConfigEvent& event) {
   Json changes = Json::array();
   for (const RuleChange& change : event.changes) {
-    changes.push_back({{"id", change.rule_id},
+    changes.push_back({{"kind", KindName(change.kind)},
+                       {"id", change.rule_id},
                        {"before", OptionalJson(change.before)},
                        {"after", OptionalJson(change.after)}});
   }
@@ -82,6 +103,7 @@ struct ConfigStore::Impl {
   std::mutex mutex;                   // one change at a time
   std::map<std::string, Rule> rules;  // the current rules, under `mutex`
   uint64_t version = 0;               // under `mutex`
+  std::string ranking;                // its stored JSON ("" is the default), under `mutex`
 };
 
 ConfigStore::ConfigStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -117,11 +139,15 @@ absl::StatusOr<std::unique_ptr<ConfigStore>> ConfigStore::Open(const std::string
     impl->rules.emplace(std::move(id), *std::move(rule));
   }
   RETURN_IF_ERROR(FromRocks(it->status(), "loading rules"));
+  status = impl->db->Get(rocksdb::ReadOptions(), kRankingKey, &impl->ranking);
+  if (!status.ok() && !status.IsNotFound()) return FromRocks(status, "reading ranking");
+  ASSIGN_OR_RETURN(std::shared_ptr<const Ranking> ranking, RankingAt(impl->ranking, impl->version));
   std::vector<Rule> rules;
   for (const auto& [id, rule] : impl->rules) rules.push_back(rule);
   auto store = std::unique_ptr<ConfigStore>(new ConfigStore(std::move(impl)));
   store->live_.store(
       RuleSet::Build(std::move(rules), store->impl_->options.clock, store->impl_->version));
+  store->ranking_.store(std::move(ranking));
   return store;
 }
 
@@ -134,8 +160,16 @@ absl::StatusOr<uint64_t> ConfigStore::Commit(ConfigEvent event, std::optional<ui
   event.version = impl.version + 1;
   event.when = impl.options.clock();
   std::map<std::string, Rule> rules = impl.rules;
+  std::shared_ptr<const Ranking> ranking;  // when the event changes it
   rocksdb::WriteBatch batch;
   for (const RuleChange& change : event.changes) {
+    if (change.kind == ChangeKind::kRanking) {
+      ASSIGN_OR_RETURN(ranking, RankingAt(change.after, event.version));
+      RETURN_IF_ERROR(FromRocks(
+          change.after.empty() ? batch.Delete(kRankingKey) : batch.Put(kRankingKey, change.after),
+          "batching ranking"));
+      continue;
+    }
     const std::string key = StrCat(kRulePrefix, change.rule_id);
     if (change.after.empty()) {
       rules.erase(change.rule_id);
@@ -159,6 +193,10 @@ absl::StatusOr<uint64_t> ConfigStore::Commit(ConfigEvent event, std::optional<ui
   impl.version = event.version;
   live_.store(RuleSet::Build(std::move(snapshot), impl.options.clock, event.version),
               std::memory_order_release);
+  for (const RuleChange& change : event.changes) {
+    if (change.kind == ChangeKind::kRanking) impl.ranking = change.after;
+  }
+  if (ranking != nullptr) ranking_.store(std::move(ranking), std::memory_order_release);
   return event.version;
 }
 
@@ -184,6 +222,19 @@ absl::StatusOr<uint64_t> ConfigStore::Write(std::string_view rule_json, WriteMod
   return Commit(std::move(event), if_match);
 }
 
+absl::StatusOr<uint64_t> ConfigStore::SetRanking(std::string_view ranking_json,
+                                                 std::string_view who,
+                                                 std::optional<uint64_t> if_match) {
+  ASSIGN_OR_RETURN(Ranking ranking, ParseRanking(ranking_json));
+  std::lock_guard lock(impl_->mutex);
+  ConfigEvent event{.who = std::string(who), .action = "ranking"};
+  event.changes.push_back({.kind = ChangeKind::kRanking,
+                           .rule_id = std::string(kRankingId),
+                           .before = impl_->ranking,
+                           .after = std::move(ranking.json)});
+  return Commit(std::move(event), if_match);
+}
+
 absl::StatusOr<uint64_t> ConfigStore::Delete(std::string_view id, std::string_view who,
                                              std::optional<uint64_t> if_match) {
   std::lock_guard lock(impl_->mutex);
@@ -204,8 +255,9 @@ absl::StatusOr<uint64_t> ConfigStore::Rollback(uint64_t version, std::string_vie
     return absl::NotFoundError(
         StrCat("no config version ", version, "; the latest is ", impl_->version));
   }
-  // The rules at `version`: every event up to it, replayed.
+  // The rules and the ranking at `version`: every event up to it, replayed.
   std::map<std::string, std::string> target;
+  std::string target_ranking;
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions()));
   const std::string last = EventKey(version);
   for (it->Seek(kEventPrefix);
@@ -213,7 +265,9 @@ absl::StatusOr<uint64_t> ConfigStore::Rollback(uint64_t version, std::string_vie
        it->Next()) {
     ASSIGN_OR_RETURN(ConfigEvent past, EventFromJson(it->value().ToStringView()));
     for (RuleChange& change : past.changes) {
-      if (change.after.empty()) {
+      if (change.kind == ChangeKind::kRanking) {
+        target_ranking = std::move(change.after);
+      } else if (change.after.empty()) {
         target.erase(change.rule_id);
       } else {
         target[change.rule_id] = std::move(change.after);
@@ -233,6 +287,12 @@ absl::StatusOr<uint64_t> ConfigStore::Rollback(uint64_t version, std::string_vie
   for (const auto& [id, json] : target) {
     if (!impl_->rules.contains(id))
       event.changes.push_back({.rule_id = id, .before = {}, .after = json});
+  }
+  if (target_ranking != impl_->ranking) {
+    event.changes.push_back({.kind = ChangeKind::kRanking,
+                             .rule_id = std::string(kRankingId),
+                             .before = impl_->ranking,
+                             .after = std::move(target_ranking)});
   }
   return Commit(std::move(event), if_match);
 }
