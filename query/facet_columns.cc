@@ -91,6 +91,7 @@ FacetColumns FacetColumns::Load(const Xapian::Database& database,
   for (const Xapian::valueno slot : single) LoadSingle(database, slot, columns.slots[slot]);
   for (const Xapian::valueno slot : multi) LoadMulti(database, slot, columns.slots[slot]);
   for (const Xapian::valueno slot : numeric) LoadNumbers(database, slot, columns.numbers[slot]);
+  columns.signals = BuildSignalColumns(columns);
   return columns;
 }
 
@@ -129,6 +130,7 @@ FacetColumns FacetColumns::Updated(const Xapian::Database& database,
                                                   : Xapian::sortable_unserialise(value);
     }
   }
+  columns.signals = BuildSignalColumns(columns);
   return columns;
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "query/search.h"
+#include "query/signals.h"
 
 namespace vitrine::query::internal {
 
@@ -39,6 +40,8 @@ struct NumberColumn {
 struct FacetColumns {
   std::map<Xapian::valueno, FacetColumn> slots;
   std::map<Xapian::valueno, NumberColumn> numbers;
+  // Ranking signals derived from the columns above (kept in step by Load and Updated).
+  SignalColumns signals;
 
   // Reads the value streams of `single` and `multi` (values joined by '|')
   // display-value slots and of `numeric` slots (sortable_serialise'd numbers).

@@ -23,10 +23,6 @@ std::optional<Xapian::Query> RuleFilterQuery(const merch::RuleFilter& filter) {
   return FilterQuery(as_request);
 }
 
-Xapian::Query Fixed(double weight) {
-  return Xapian::Query((new Xapian::FixedWeightPostingSource(weight))->release());
-}
-
 }  // namespace
 
 RulePlan PlanRules(const SearchRequest& request) {
@@ -95,25 +91,6 @@ std::optional<Xapian::Query> WithRestriction(const RulePlan& plan,
 Xapian::Query Restricted(const RulePlan& plan, const Xapian::Query& query) {
   if (!plan.restriction) return query;
   return Xapian::Query(Xapian::Query::OP_FILTER, query, *plan.restriction);
-}
-
-Xapian::Query Weigh(const RulePlan& plan, const Xapian::Query& text) {
-  if (plan.weights.empty()) return text;
-  const bool browse = text.get_type() == Xapian::Query::LEAF_MATCH_ALL;
-  std::vector<Xapian::Query> parts = {browse ? Fixed(1.0) : text};
-  for (const RulePlan::Weight& weight : plan.weights) {
-    // Buries lift the complement instead: Xapian weights only add up.
-    const bool lift = weight.factor > 1;
-    const double extra = lift ? weight.factor - 1 : 1 / weight.factor - 1;
-    const Xapian::Query scope =
-        lift ? weight.filter
-             : Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, weight.filter);
-    parts.push_back(browse ? Xapian::Query(Xapian::Query::OP_FILTER, Fixed(extra), scope)
-                           : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                                           Xapian::Query(Xapian::Query::OP_FILTER, text, scope),
-                                           extra));
-  }
-  return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
 }
 
 void PinHits(const RulePlan& plan, const Xapian::Database& database,

@@ -19,8 +19,8 @@
 
 namespace vitrine::query::internal {
 
-// At most this many boost/bury clauses apply to one search (each one adds a copy
-// of the text query to the match), taken in firing order.
+// At most this many boost/bury clauses apply to one search (each one a filter
+// checked over the rescoring window, query/rescore.h), taken in firing order.
 inline constexpr size_t kMaxWeightedFilters = 8;
 
 struct RulePlan {
@@ -31,7 +31,7 @@ struct RulePlan {
   std::optional<Xapian::Query> restriction;
   struct Weight {
     Xapian::Query filter;
-    double factor;  // > 1 lifts the filter's products, < 1 sinks them
+    double factor;  // multiplies the score of the filter's products: > 1 lifts, < 1 sinks
   };
   std::vector<Weight> weights;
   std::vector<merch::Pin> pins;  // unique ids and positions, none hidden, by position
@@ -45,12 +45,6 @@ std::optional<Xapian::Query> WithRestriction(const RulePlan& plan,
                                              std::optional<Xapian::Query> filter);
 // `query` restricted by the plan (for passes that add their own filters).
 Xapian::Query Restricted(const RulePlan& plan, const Xapian::Query& query);
-
-// `text` with the plan's boosts and buries: a product's text score is multiplied
-// by 1 + the sum of (factor - 1) over the boosts it matches (buries lift every
-// other product by 1/factor instead, which ranks the same). Never matches more
-// than `text`. A browse (MatchAll) gets a constant score to multiply.
-Xapian::Query Weigh(const RulePlan& plan, const Xapian::Query& text);
 
 // Puts the plan's pinned products at their positions when those fall on the
 // requested page, and takes them out of the organic hits of every page. A pinned

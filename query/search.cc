@@ -12,11 +12,13 @@
 #include "base/strings.h"
 #include "base/utf8.h"
 #include "catalog/index_schema.h"
+#include "merch/ranking.h"
 #include "merch/rule_set.h"
 #include "query/facet_columns.h"
 #include "query/facets.h"
 #include "query/filters.h"
 #include "query/highlight.h"
+#include "query/rescore.h"
 #include "query/result_cache.h"
 #include "query/rules.h"
 #include "query/suggest.h"
@@ -188,9 +190,11 @@ absl::StatusOr<std::shared_ptr<const Index>> OpenIndex(const IndexSource& source
     index->attributes_ =
         SplitTrimmed(database.get_metadata(std::string(schema::kFilterableAttributesKey)), ',');
     std::erase(index->attributes_, std::string());
-    auto columns = std::make_shared<internal::FacetColumns>(
-        internal::FacetColumns::Load(database, internal::SingleValuedFacetSlots(index->attributes_),
-                                     internal::MultiValuedFacetSlots(), internal::RangeSlots()));
+    auto columns = std::make_shared<internal::FacetColumns>(internal::FacetColumns::Load(
+        database,
+        internal::WithSignalValueSlots(internal::SingleValuedFacetSlots(index->attributes_)),
+        internal::MultiValuedFacetSlots(),
+        internal::WithSignalNumberSlots(internal::RangeSlots())));
     index->price_buckets_ =
         internal::QuantileBoundaries(columns->numbers.at(schema::kSlotPrice), kPriceBuckets);
     index->facet_columns_ = std::move(columns);
@@ -238,18 +242,24 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
     return filter ? Xapian::Query(Xapian::Query::OP_FILTER, query, *filter) : query;
   };
   const std::string typing = UnfinishedWord(request.q, tokens, analyzer);
+  const merch::Ranking& ranking = request.ranking ? *request.ranking : merch::DefaultRanking();
+  const internal::FieldWeights weights = internal::FieldWeightsOf(ranking);
   // The text part of the query finally run; facets count over it.
   Xapian::Query text = tokens.empty()
                            ? Xapian::Query::MatchAll
                            : TextQuery(tokens, analyzer, /*any=*/false, typing,
-                                       JoinedWords(request.q, tokens, analyzer, database));
-  // Declared before the Enquire that holds a pointer to its spy.
+                                       JoinedWords(request.q, tokens, analyzer, database), weights);
+  const bool by_relevance = request.sort == "relevance";
+  const bool browse = tokens.empty();
+  // Rules' boosts and buries and the ranking's signals re-order a relevance
+  // match: a text match's top candidates after it, a browse within it.
+  // (Declared, like the facet counter, before the Enquire that uses them.)
+  const internal::Rescorer rescorer(rules, ranking, *columns, index.filterable_attributes());
+  const bool rescore = by_relevance && rescorer.active();
   internal::FacetCounter facets(index, *columns, request);
   Xapian::Enquire enquire(database);
   enquire.set_docid_order(Xapian::Enquire::ASCENDING);  // deterministic ties
-  // (A browse with rule boosts is weighted: see internal::Weigh.)
-  if (tokens.empty() && rules.weights.empty()) enquire.set_weighting_scheme(Xapian::BoolWeight());
-  const bool by_relevance = request.sort == "relevance";
+  if (browse && !rescore) enquire.set_weighting_scheme(Xapian::BoolWeight());
   if (!by_relevance) internal::SetSortOrder(enquire, request.sort);
   // (Collapsing makes Xapian's totals estimates: only when there are variants.)
   if (request.collapse && index.has_variants()) enquire.set_collapse_key(schema::kSlotParent);
@@ -264,10 +274,16 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   // Facets without a filter of their own count in the main match; they hold the
   // counts of `text` unless a later try was run and not taken.
   bool facets_counted = true;
+  // A rescored text match fetches its candidates from the top.
+  const bool rescore_text = rescore && !browse;
+  const Xapian::doccount fetch_first = rescore_text ? 0 : first;
+  const Xapian::doccount fetch_count =
+      rescore_text ? std::max(internal::kRescoreWindow, first + request.per_page)
+                   : static_cast<Xapian::doccount>(request.per_page);
   auto run = [&](const Xapian::Query& query) {
-    enquire.set_query(filtered(internal::Weigh(rules, query)));  // rules' boosts and buries
+    enquire.set_query(filtered(rescore && browse ? rescorer.BrowseQuery() : query));
     facets.ResetMain();
-    return enquire.get_mset(first, request.per_page, check_at_least);
+    return enquire.get_mset(fetch_first, fetch_count, check_at_least);
   };
   Xapian::MSet matches = run(text);
 
@@ -282,7 +298,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
       std::vector<analyzers::Token> corrected_tokens = analyzer.Analyze(corrected);
       Xapian::Query corrected_text =
           TextQuery(corrected_tokens, analyzer, /*any=*/false, {},
-                    JoinedWords(corrected, corrected_tokens, analyzer, database));
+                    JoinedWords(corrected, corrected_tokens, analyzer, database), weights);
       Xapian::MSet corrected_matches = run(corrected_text);
       // With no product matching every word, the corrected words still serve
       // the partial matches below better than words the index does not know.
@@ -309,9 +325,10 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
     const Xapian::Query all_words(
         Xapian::Query::OP_FILTER,
         Xapian::Query((new Xapian::FixedWeightPostingSource(kAllWordsBoost))->release()),
-        TextQuery(tokens, analyzer, /*any=*/false, still_typing, joined));
-    Xapian::Query relaxed_text(Xapian::Query::OP_OR, all_words,
-                               TextQuery(tokens, analyzer, /*any=*/true, still_typing, joined));
+        TextQuery(tokens, analyzer, /*any=*/false, still_typing, joined, weights));
+    Xapian::Query relaxed_text(
+        Xapian::Query::OP_OR, all_words,
+        TextQuery(tokens, analyzer, /*any=*/true, still_typing, joined, weights));
     Xapian::MSet relaxed_matches = run(relaxed_text);
     response.relaxed = relaxed_matches.get_matches_estimated() > strict_total;
     facets_counted = response.relaxed;
@@ -329,10 +346,20 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
       matches.get_matches_lower_bound() != matches.get_matches_upper_bound();
 
   std::map<std::string, size_t> collapsed;  // parent id -> the hit that stands for it
-  for (Xapian::MSetIterator it = matches.begin(); it != matches.end(); ++it) {
-    response.hits.push_back(SearchHit{
-        .id = it.get_document().get_data(), .score = it.get_weight(), .product_json = {}});
+  auto add_hit = [&](const Xapian::MSetIterator& it, double score) {
+    response.hits.push_back(
+        SearchHit{.id = it.get_document().get_data(), .score = score, .product_json = {}});
     if (it.get_collapse_count() > 0) collapsed[it.get_collapse_key()] = response.hits.size() - 1;
+  };
+  if (rescore_text) {
+    const std::vector<internal::Rescorer::Ranked> ranked = rescorer.Rank(database, matches);
+    for (size_t i = first; i < ranked.size() && i < first + request.per_page; ++i) {
+      add_hit(matches[ranked[i].index], ranked[i].score);
+    }
+  } else {
+    for (Xapian::MSetIterator it = matches.begin(); it != matches.end(); ++it) {
+      add_hit(it, rescore ? rescorer.BrowseScore(it.get_weight()) : it.get_weight());
+    }
   }
   if (!collapsed.empty())
     ListVariants(database, *columns, filtered(text), collapsed, response.hits);
@@ -380,6 +407,11 @@ absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
   std::string key = CacheKey(request, index_->generation());
   if (request.rules != nullptr) {
     key.append(StrCat("rules=", request.rules->version(), ":", absl::StrJoin(rules.applied, ",")));
+  }
+  if (request.ranking != nullptr) {
+    // A store's ranking is known by its version; any other by its content.
+    key.append(request.ranking->version != 0 ? StrCat("ranking=", request.ranking->version)
+                                             : StrCat("ranking=", request.ranking->json));
   }
   const uint32_t scopes = ScopesOf(request);
   if (std::shared_ptr<const SearchResponse> cached = cache_->Find(key, scopes)) {

@@ -26,7 +26,8 @@
 #include "catalog/product_store.h"
 
 namespace vitrine::merch {
-class RuleSet;  // merch/rule_set.h
+class RuleSet;   // merch/rule_set.h
+struct Ranking;  // merch/ranking.h
 }  // namespace vitrine::merch
 
 namespace vitrine::query {
@@ -77,6 +78,9 @@ struct SearchRequest {
   // Merchandising rules to apply (see query/rules.h); null: none. The server
   // passes the live snapshot (SearcherPool::rules()).
   std::shared_ptr<const merch::RuleSet> rules;
+  // Text field weights and business signals (see query/rescore.h); null: the
+  // defaults. The server passes the live snapshot (SearcherPool::ranking()).
+  std::shared_ptr<const merch::Ranking> ranking;
 };
 
 // Fields a search may count values of, as named in facets= (besides declared
@@ -258,8 +262,7 @@ class Searcher {
   struct Impl;
   Searcher(std::shared_ptr<const Index> index, std::unique_ptr<Impl> impl);
   // The search itself, without the cache, with the rules that fired.
-  absl::StatusOr<SearchResponse> Run(const SearchRequest& request,
-                                     const internal::RulePlan& rules);
+  absl::StatusOr<SearchResponse> Run(const SearchRequest& request, const internal::RulePlan& rules);
   std::shared_ptr<const Index> index_;
   std::unique_ptr<Impl> impl_;
   ResultCache* cache_ = nullptr;
@@ -304,6 +307,11 @@ class SearcherPool {
     rules_ = std::move(source);
   }
   std::shared_ptr<const merch::RuleSet> rules() const { return rules_ ? rules_() : nullptr; }
+  // The same for the ranking weights; ranking() is null (the defaults) without.
+  void SetRanking(std::function<std::shared_ptr<const merch::Ranking>()> source) {
+    ranking_ = std::move(source);
+  }
+  std::shared_ptr<const merch::Ranking> ranking() const { return ranking_ ? ranking_() : nullptr; }
 
  private:
   void Release(std::unique_ptr<Searcher> searcher);
@@ -314,6 +322,7 @@ class SearcherPool {
   std::shared_ptr<const Index> current_;
   std::vector<std::unique_ptr<Searcher>> idle_;
   std::function<std::shared_ptr<const merch::RuleSet>()> rules_;
+  std::function<std::shared_ptr<const merch::Ranking>()> ranking_;
 };
 
 }  // namespace vitrine::query

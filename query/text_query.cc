@@ -27,22 +27,24 @@ Xapian::Query Term(std::string_view prefix, std::string_view term) {
 
 // A word matches in any text field; each field scales its BM25 contribution, so
 // a title match outranks the same word in a description.
-Xapian::Query WordQuery(const std::string& term) {
+Xapian::Query WordQuery(const std::string& term, const FieldWeights& weights) {
   std::vector<Xapian::Query> fields;
   fields.reserve(schema::kTextFields.size());
-  for (const schema::TextField& field : schema::kTextFields) {
-    fields.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Term(field.prefix, term), field.weight);
+  for (size_t i = 0; i < schema::kTextFields.size(); ++i) {
+    fields.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Term(schema::kTextFields[i].prefix, term),
+                        weights[i]);
   }
   return Xapian::Query(Xapian::Query::OP_OR, fields.begin(), fields.end());
 }
 
 // The query for one analysed token, by what the vocabulary recognised it as.
-Xapian::Query TokenQuery(const analyzers::Token& token, const analyzers::Analyzer& analyzer) {
+Xapian::Query TokenQuery(const analyzers::Token& token, const analyzers::Analyzer& analyzer,
+                         const FieldWeights& weights) {
   switch (token.kind) {
     case analyzers::TokenKind::kColor:
       // The exact colour anywhere, or (weighted lower) the product's colour family.
       return Xapian::Query(
-          Xapian::Query::OP_OR, WordQuery(token.term),
+          Xapian::Query::OP_OR, WordQuery(token.term, weights),
           Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
                         Term(schema::kColorFamilyPrefix, token.family), kColorFamilyWeight));
     case analyzers::TokenKind::kGender: {
@@ -68,14 +70,14 @@ Xapian::Query TokenQuery(const analyzers::Token& token, const analyzers::Analyze
     case analyzers::TokenKind::kSize: {
       // A product that comes in that size, or the size written in its text,
       // whole ("2x4") or as its numbers ("2 in. x 4 in.").
-      std::vector<Xapian::Query> ways = {WordQuery(token.term),
+      std::vector<Xapian::Query> ways = {WordQuery(token.term, weights),
                                          Term(schema::kSizePrefix, token.term)};
       if (const std::vector<std::string> numbers = SplitTrimmed(token.term, 'x');
           numbers.size() > 1 && std::all_of(numbers.begin(), numbers.end(), [](const auto& n) {
             return !n.empty() && n.find_first_not_of("0123456789") == std::string::npos;
           })) {
         std::vector<Xapian::Query> parts;
-        for (const std::string& number : numbers) parts.push_back(WordQuery(number));
+        for (const std::string& number : numbers) parts.push_back(WordQuery(number, weights));
         ways.emplace_back(Xapian::Query::OP_AND, parts.begin(), parts.end());
       }
       return Xapian::Query(Xapian::Query::OP_OR, ways.begin(), ways.end());
@@ -87,11 +89,11 @@ Xapian::Query TokenQuery(const analyzers::Token& token, const analyzers::Analyze
   if (const size_t slash = token.term.find('/'); slash != std::string::npos) {
     // A fraction ("3/4") also matches its numbers written apart ("3 4").
     return Xapian::Query(
-        Xapian::Query::OP_OR, WordQuery(token.term),
-        Xapian::Query(Xapian::Query::OP_AND, WordQuery(token.term.substr(0, slash)),
-                      WordQuery(token.term.substr(slash + 1))));
+        Xapian::Query::OP_OR, WordQuery(token.term, weights),
+        Xapian::Query(Xapian::Query::OP_AND, WordQuery(token.term.substr(0, slash), weights),
+                      WordQuery(token.term.substr(slash + 1), weights)));
   }
-  return WordQuery(token.term);
+  return WordQuery(token.term, weights);
 }
 
 // Every non-gender token must match; stated genders re-order the matches rather
@@ -119,11 +121,11 @@ Xapian::Query PrefixQuery(std::string_view word) {
 // word ("deck over" -> "deckover"): the pair matches either way.
 Xapian::Query TextQuery(const std::vector<analyzers::Token>& tokens,
                         const analyzers::Analyzer& analyzer, bool any, std::string_view typing,
-                        const std::vector<std::string>& joined) {
+                        const std::vector<std::string>& joined, const FieldWeights& weights) {
   std::vector<Xapian::Query> queries;
   queries.reserve(tokens.size());
   for (size_t i = 0; i < tokens.size(); ++i) {
-    queries.push_back(TokenQuery(tokens[i], analyzer));
+    queries.push_back(TokenQuery(tokens[i], analyzer, weights));
     if (!typing.empty() && i + 1 == tokens.size()) {
       queries.back() = Xapian::Query(Xapian::Query::OP_OR, queries.back(), PrefixQuery(typing));
     }
@@ -155,9 +157,9 @@ Xapian::Query TextQuery(const std::vector<analyzers::Token>& tokens,
       Xapian::Query split =
           any ? Xapian::Query(Xapian::Query::OP_OR, counted(query, 1), counted(queries[i + 1], 1))
               : both;
-      query = Xapian::Query(
-          Xapian::Query::OP_OR, split,
-          Xapian::Query(Xapian::Query::OP_AND_NOT, counted(WordQuery(joined[i]), 2), both));
+      query = Xapian::Query(Xapian::Query::OP_OR, split,
+                            Xapian::Query(Xapian::Query::OP_AND_NOT,
+                                          counted(WordQuery(joined[i], weights), 2), both));
       ++i;
     } else if (!stop_word) {
       query = counted(query, 1);

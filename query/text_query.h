@@ -7,21 +7,35 @@
 
 #include <xapian.h>
 
+#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "analyzers/analyzer.h"
+#include "catalog/index_schema.h"
 
 namespace vitrine::query::internal {
+
+// The weight of each text field's matches, in catalog::schema::kTextFields
+// order (the ranking config sets them; the schema's are the default).
+using FieldWeights = std::array<double, catalog::schema::kTextFields.size()>;
+constexpr FieldWeights SchemaFieldWeights() {
+  FieldWeights weights{};
+  for (size_t i = 0; i < weights.size(); ++i) weights[i] = catalog::schema::kTextFields[i].weight;
+  return weights;
+}
+inline constexpr FieldWeights kDefaultFieldWeights = SchemaFieldWeights();
 
 // Every non-gender, non-stop token must match (`any`: one token is enough, most
 // matched tokens first); stated genders re-order rather than exclude.
 // `typing`: the unfinished last word, also matched as a prefix. `joined[i]`,
 // when not empty, is the term of tokens i and i + 1 written as one word.
+// `weights` scale each text field's matches.
 Xapian::Query TextQuery(const std::vector<analyzers::Token>& tokens,
                         const analyzers::Analyzer& analyzer, bool any, std::string_view typing = {},
-                        const std::vector<std::string>& joined = {});
+                        const std::vector<std::string>& joined = {},
+                        const FieldWeights& weights = kDefaultFieldWeights);
 
 // For each pair of adjacent plain words of `q` that titles also write as one
 // word ("lawn mower" -> "lawnmower"), that word's term at the first token's

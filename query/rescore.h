@@ -1,0 +1,76 @@
+// Rescoring: merchandising boosts and buries and the ranking's business signals
+// re-order the products a relevance match found, without touching the match.
+// A text search fetches its top kRescoreWindow candidates by text score once,
+// multiplies each score by the factors of the boosts and buries whose filter it
+// passes (one boolean Xapian check over the window) and by 1 + the weighted sum
+// of its signals (in-memory columns), then re-sorts (ties by docid). A browse has
+// no text score to rank by, so it is weighted over the whole match instead, with
+// the same multipliers added up as logarithms. Other sort orders ignore both.
+// Private to query/.
+#pragma once
+
+#include <xapian.h>
+
+#include <string>
+#include <vector>
+
+#include "merch/ranking.h"
+#include "query/facet_columns.h"
+#include "query/rules.h"
+#include "query/text_query.h"
+
+namespace vitrine::query::internal {
+
+// A text search rescores this many of its best matches; deeper pages list the
+// candidates below in their text order (so pages stay consistent). A boost
+// therefore re-orders the top 200 and never reaches a product ranked below.
+inline constexpr Xapian::doccount kRescoreWindow = 200;
+
+// The ranking's field weights, for TextQuery.
+FieldWeights FieldWeightsOf(const merch::Ranking& ranking);
+
+class Rescorer {
+ public:
+  // `plan`, `ranking` and `columns` must outlive the rescorer. `attributes`: the
+  // index's declared keys (for the attribute signal).
+  Rescorer(const RulePlan& plan, const merch::Ranking& ranking, const FacetColumns& columns,
+           const std::vector<std::string>& attributes);
+
+  // Whether anything re-orders the match (some boost or bury, or a signal).
+  bool active() const { return !plan_.weights.empty() || signals_.any(); }
+
+  // A browse's query in place of MatchAll: every product, weighted so the match
+  // orders by the multipliers (see BrowseScore).
+  Xapian::Query BrowseQuery() const;
+  // The multiplier (boosts x buries x signals) of a product from its weight in
+  // BrowseQuery().
+  double BrowseScore(double weight) const;
+
+  // A candidate of the match: its index in the MSet, docid and score.
+  struct Ranked {
+    Xapian::doccount index;
+    Xapian::docid docid;
+    double score;
+  };
+  // Every item of `matches` (a relevance match fetched from its first item), the
+  // first kRescoreWindow rescored and re-sorted, the rest after them as they were.
+  std::vector<Ranked> Rank(const Xapian::Database& database, const Xapian::MSet& matches) const;
+
+  // 1 + the weighted sum of a product's signals.
+  double SignalFactor(Xapian::docid id) const;
+
+ private:
+  // Bit i set: the product passes the filter of plan_.weights[i]; for `ids`
+  // (ascending), in their order.
+  std::vector<uint32_t> FilterBits(const Xapian::Database& database,
+                                   const std::vector<Xapian::docid>& ids) const;
+
+  const RulePlan& plan_;
+  const merch::RankingSignals& signals_;
+  const SignalColumns& columns_;
+  // The attribute signal's values by value id and docid (null: no such attribute).
+  const std::vector<float>* attribute_values_ = nullptr;
+  const FacetColumn* attribute_column_ = nullptr;
+};
+
+}  // namespace vitrine::query::internal
