@@ -6,6 +6,7 @@
 #include "base/strings.h"
 #include "server/errors.h"
 #include "server/json_writer.h"
+#include "server/ranking_handlers.h"
 
 namespace vitrine::server {
 namespace {
@@ -160,6 +161,10 @@ HttpResponse HandleConfig(const HttpRequest& request, const Target& target,
       return JsonResponse(200, std::move(body), *version);
     }
     return MethodNotAllowed("GET, PUT, DELETE");
+  }
+  if (path == "/v1/config/ranking") {
+    route = "/v1/config/ranking";
+    return HandleRankingConfig(request, config, who, *if_match);  // ranking_handlers.cc
   }
   if (path == "/v1/config/history") {
     route = "/v1/config/history";

@@ -13,9 +13,9 @@ namespace vitrine::server {
 
 // POST /v1/config/rules, GET /v1/config/rules, GET|PUT|DELETE /v1/config/rules/{id},
 // GET /v1/config/history?limit=&before=, POST /v1/config/rollback/{version},
-// GET /v1/config. Writes honour `If-Match: <version>` (409 when the config moved
-// on) and answer with the new version, also sent as the ETag. `who` goes into
-// the audit event. Sets `route` to the route's pattern for metrics.
+// GET /v1/config, GET|PUT /v1/config/ranking (ranking_handlers.h). Writes honour `If-Match:
+// <version>` (409 when the config moved on) and answer with the new version, also sent as the ETag.
+// `who` goes into the audit event. Sets `route` to the route's pattern for metrics.
 HttpResponse HandleConfig(const HttpRequest& request, const Target& target,
                           merch::ConfigStore& config, std::string_view who,
                           std::string_view& route);

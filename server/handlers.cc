@@ -243,7 +243,8 @@ HttpResponse RunSearch(std::chrono::steady_clock::time_point start,
                        absl::StatusOr<query::SearchRequest> request,
                        query::SearcherPool& searchers) {
   if (!request.ok()) return ErrorResponse(request.status());
-  request->rules = searchers.rules();  // the live merchandising rules
+  request->rules = searchers.rules();      // the live merchandising rules
+  request->ranking = searchers.ranking();  // and ranking weights
   absl::StatusOr<query::SearcherPool::Lease> searcher = searchers.Acquire();
   if (!searcher.ok()) return ErrorResponse(searcher.status());
   absl::StatusOr<query::SearchResponse> result = (*searcher)->Search(*request);
