@@ -2,12 +2,13 @@
 //   search_latency --data-dir var/data --workload bench/workload/storefront-workload.jsonl.gz
 //                  [--seconds 5] [--threads 1,2] [--emit-paths FILE]
 //                  [--exact-total N] [--facets none] [--highlight off] [--cache-mb N]
-//                  [--rules N [--rules-fire none]]
+//                  [--rules N [--rules-fire none]] [--ranking JSON]
 // Prints p50/p95/p99/max latency, requests/s and peak memory per thread count,
 // latency per kind of request (first thread count), and the same text requests
 // with a typo each (spelling correction path).
 // --exact-total, --facets and --highlight take parts of the work away, to see what
-// each costs; --rules N adds N merchandising rules over the workload's queries.
+// each costs; --rules N adds N merchandising rules over the workload's queries;
+// --ranking searches with those ranking weights (PUT /v1/config/ranking's body).
 // --emit-paths writes the workload as HTTP paths (one per line) for wrk and exits.
 #include <algorithm>
 #include <atomic>
@@ -23,6 +24,7 @@
 
 #include "bench/workload.h"
 #include "indexer/generations.h"
+#include "merch/ranking.h"
 #include "merch/rule_set.h"
 #include "query/search.h"
 
@@ -207,6 +209,17 @@ int main(int argc, char** argv) {
     }
     std::printf("rules: %zu active; %zu of %zu requests fire at least one\n", rules->rules().size(),
                 firing, requests.size());
+  }
+  if (flags.count("ranking")) {
+    absl::StatusOr<vitrine::merch::Ranking> ranking =
+        vitrine::merch::ParseRanking(flags["ranking"]);
+    if (!ranking.ok()) {
+      std::fprintf(stderr, "--ranking: %s\n", std::string(ranking.status().message()).c_str());
+      return 1;
+    }
+    auto shared = std::make_shared<const vitrine::merch::Ranking>(*std::move(ranking));
+    for (auto& request : requests) request.ranking = shared;
+    std::printf("ranking: %s\n", shared->json.c_str());
   }
   const double seconds = flags.count("seconds") ? std::stod(flags["seconds"]) : 5.0;
   std::printf("workload: %zu requests, index: %llu documents (generation %s)\n", requests.size(),
