@@ -42,11 +42,12 @@ constexpr size_t kMaxVariantsListed = 50;  // per collapsed hit
 
 // Marks the matched words of a hit's title and the start of its description.
 void HighlightHit(SearchHit& hit, const analyzers::Analyzer& analyzer,
-                  const internal::HighlightTerms& terms, std::string_view tag) {
+                  const internal::HighlightTerms& terms, std::string_view tag,
+                  internal::TermMemo& memo) {
   const nlohmann::json product = nlohmann::json::parse(hit.product_json, nullptr, false);
   if (!product.is_object()) return;
   hit.highlight_title =
-      internal::Highlight(product.value("title", std::string()), analyzer, terms, tag);
+      internal::Highlight(product.value("title", std::string()), analyzer, terms, tag, memo);
   std::string description = product.value("description", std::string());
   if (description.size() > kDescriptionSnippetBytes) {
     size_t cut = description.rfind(' ', kDescriptionSnippetBytes);
@@ -58,7 +59,7 @@ void HighlightHit(SearchHit& hit, const analyzers::Analyzer& analyzer,
     description.resize(cut);
     description.append(" …");
   }
-  hit.highlight_description = internal::Highlight(description, analyzer, terms, tag);
+  hit.highlight_description = internal::Highlight(description, analyzer, terms, tag, memo);
 }
 
 // Fills in the variants of hits that stand for several products of one style:
@@ -215,6 +216,7 @@ absl::StatusOr<std::shared_ptr<const Index>> OpenIndex(const IndexSource& source
 struct Searcher::Impl {
   Xapian::Database database;
   SearchOptions options;
+  internal::TermMemo highlight_memo{};  // of this searcher's index's analyzer
 
   absl::StatusOr<SearchResponse> Run(const SearchRequest& request, const Index& index,
                                      const internal::RulePlan& rules);
@@ -344,7 +346,8 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
       if (token.kind != analyzers::TokenKind::kStop) terms.terms.insert(token.term);
     }
     if (response.corrected_query.empty()) terms.prefix = typing;
-    for (SearchHit& hit : response.hits) HighlightHit(hit, analyzer, terms, request.highlight_tag);
+    for (SearchHit& hit : response.hits)
+      HighlightHit(hit, analyzer, terms, request.highlight_tag, highlight_memo);
   }
   return response;
 }

@@ -258,8 +258,7 @@ class Searcher {
   struct Impl;
   Searcher(std::shared_ptr<const Index> index, std::unique_ptr<Impl> impl);
   // The search itself, without the cache, with the rules that fired.
-  absl::StatusOr<SearchResponse> Run(const SearchRequest& request,
-                                     const internal::RulePlan& rules);
+  absl::StatusOr<SearchResponse> Run(const SearchRequest& request, const internal::RulePlan& rules);
   std::shared_ptr<const Index> index_;
   std::unique_ptr<Impl> impl_;
   ResultCache* cache_ = nullptr;
