@@ -354,7 +354,11 @@ HttpResponse HandleReady(query::SearcherPool& searchers) {
   return response;
 }
 
-HttpResponse HandleMetrics(const Metrics& metrics, query::SearcherPool& searchers) {
+HttpResponse HandleMetrics(Metrics& metrics, query::SearcherPool& searchers) {
+  // Live writes change the document count between generation switches.
+  if (const std::shared_ptr<const query::Index> index = searchers.current()) {
+    metrics.SetIndex(index->generation(), index->documents());
+  }
   HttpResponse response;
   response.content_type = "text/plain; version=0.0.4; charset=utf-8";
   response.body = metrics.Render();

@@ -23,7 +23,7 @@ HttpResponse HandleSuggest(const Target& target, query::SearcherPool& searchers)
 HttpResponse HandleHealth();
 HttpResponse HandleReady(query::SearcherPool& searchers);
 // Prometheus text: the request metrics plus the result cache's hits and size.
-HttpResponse HandleMetrics(const Metrics& metrics, query::SearcherPool& searchers);
+HttpResponse HandleMetrics(Metrics& metrics, query::SearcherPool& searchers);
 
 // Builds a SearchRequest from GET parameters; unknown or repeated parameters and
 // non-numeric numbers are errors naming the parameter.
