@@ -333,6 +333,11 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   response.total = matches.get_matches_estimated();
   response.total_is_estimate =
       matches.get_matches_lower_bound() != matches.get_matches_upper_bound();
+  // Merchandising pins take their positions over the whole list; the page's
+  // organic hits shift around them (rules.h).
+  const internal::PinLayout pins = internal::LayOutPins(
+      rules, database, enquire, filter, filtered(internal::Weigh(rules, text)), request, matches);
+  response.total += pins.unmatched;
 
   std::map<std::string, size_t> collapsed;  // parent id -> the hit that stands for it
   for (Xapian::MSetIterator it = matches.begin(); it != matches.end(); ++it) {
@@ -342,7 +347,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   }
   if (!collapsed.empty())
     ListVariants(database, *columns, filtered(text), collapsed, response.hits);
-  internal::PinHits(rules, database, filter, filtered(text), request, response);  // rules
+  internal::PlacePins(pins, request, response);  // rules
   RETURN_IF_ERROR(Hydrate(index.store(), response.hits));
   if (request.highlight && !tokens.empty()) {
     internal::HighlightTerms terms;
