@@ -189,7 +189,7 @@ HttpResponse Api::Route(const HttpRequest& request, std::string_view& route, std
       route = "/v1/config";
       return ErrorResponse(503, "unavailable", "no config store is open");
     }
-    return HandleConfig(request, *target, *config_, who, route);
+    return HandleConfig(request, *target, *config_, searchers_, who, route);
   }
   if (path == "/v1/products:batch") {
     route = "/v1/products:batch";
