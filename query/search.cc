@@ -21,6 +21,7 @@
 #include "query/result_cache.h"
 #include "query/rules.h"
 #include "query/suggest.h"
+#include "query/synonyms.h"
 #include "query/text_query.h"
 
 namespace vitrine::query {
@@ -353,6 +354,9 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
     internal::HighlightTerms terms;
     for (const analyzers::Token& token : tokens) {
       if (token.kind != analyzers::TokenKind::kStop) terms.terms.insert(token.term);
+    }
+    if (synonyms != nullptr) {  // what the query's synonyms matched
+      for (std::string& term : internal::SynonymTerms(*synonyms, tokens)) terms.terms.insert(term);
     }
     if (response.corrected_query.empty()) terms.prefix = typing;
     for (SearchHit& hit : response.hits) HighlightHit(hit, analyzer, terms, request.highlight_tag);

@@ -33,24 +33,35 @@ Xapian::Query AlternativeQuery(
   return Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end());
 }
 
+// Calls `found(first, count, alternatives)` for each run of `tokens` that
+// `synonyms` knows: the longest from the left; runs do not overlap.
+template <typename Found>
+void ForEachRun(const merch::Thesaurus::Analysed& synonyms,
+                const std::vector<analyzers::Token>& tokens, Found found) {
+  if (synonyms.empty()) return;
+  for (size_t first = 0; first < tokens.size();) {
+    size_t count = std::min(synonyms.max_key_tokens(), tokens.size() - first);
+    const std::vector<merch::Thesaurus::Analysed::Alternative>* alternatives = nullptr;
+    for (; count > 0; --count) {
+      alternatives = &synonyms.Find(Terms(tokens, first, count));
+      if (!alternatives->empty()) break;
+    }
+    if (count == 0) {
+      ++first;
+      continue;
+    }
+    found(first, count, *alternatives);
+    first += count;
+  }
+}
+
 }  // namespace
 
 void ExpandSynonyms(const merch::Thesaurus::Analysed& synonyms,
                     const std::vector<analyzers::Token>& tokens,
                     const std::function<Xapian::Query(const analyzers::Token&)>& token_query,
                     std::vector<Xapian::Query>& queries, std::vector<size_t>& span) {
-  if (synonyms.empty()) return;
-  for (size_t first = 0; first < tokens.size();) {
-    size_t count = std::min(synonyms.max_key_tokens(), tokens.size() - first);
-    const std::vector<merch::Thesaurus::Analysed::Alternative>* found = nullptr;
-    for (; count > 0; --count) {
-      found = &synonyms.Find(Terms(tokens, first, count));
-      if (!found->empty()) break;
-    }
-    if (count == 0) {
-      ++first;
-      continue;
-    }
+  ForEachRun(synonyms, tokens, [&](size_t first, size_t count, const auto& alternatives) {
     const Xapian::Query typed(Xapian::Query::OP_AND, queries.begin() + first,
                               queries.begin() + first + count);
     std::vector<Xapian::Query> ways = {
@@ -58,15 +69,27 @@ void ExpandSynonyms(const merch::Thesaurus::Analysed& synonyms,
         Xapian::Query(Xapian::Query::OP_FILTER,
                       Xapian::Query((new Xapian::FixedWeightPostingSource(kTypedLift))->release()),
                       typed)};
-    for (size_t i = 0; i < found->size() && i < kMaxSynonymAlternatives; ++i) {
-      ways.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, AlternativeQuery((*found)[i], token_query),
-                        kSynonymWeight);
+    for (size_t i = 0; i < alternatives.size() && i < kMaxSynonymAlternatives; ++i) {
+      ways.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
+                        AlternativeQuery(alternatives[i], token_query), kSynonymWeight);
     }
     queries[first] = Xapian::Query(Xapian::Query::OP_OR, ways.begin(), ways.end());
     span[first] = count;
     for (size_t i = first + 1; i < first + count; ++i) span[i] = 0;
-    first += count;
-  }
+  });
+}
+
+std::vector<std::string> SynonymTerms(const merch::Thesaurus::Analysed& synonyms,
+                                      const std::vector<analyzers::Token>& tokens) {
+  std::vector<std::string> terms;
+  ForEachRun(synonyms, tokens, [&](size_t, size_t, const auto& alternatives) {
+    for (size_t i = 0; i < alternatives.size() && i < kMaxSynonymAlternatives; ++i) {
+      for (const analyzers::Token& token : alternatives[i]) {
+        if (token.kind != analyzers::TokenKind::kStop) terms.push_back(token.term);
+      }
+    }
+  });
+  return terms;
 }
 
 }  // namespace vitrine::query::internal

@@ -7,6 +7,7 @@
 #include <xapian.h>
 
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "analyzers/token.h"
@@ -28,5 +29,10 @@ void ExpandSynonyms(const merch::Thesaurus::Analysed& synonyms,
                     const std::vector<analyzers::Token>& tokens,
                     const std::function<Xapian::Query(const analyzers::Token&)>& token_query,
                     std::vector<Xapian::Query>& queries, std::vector<size_t>& span);
+
+// The terms of every synonym that ExpandSynonyms would add for `tokens` (stop
+// words left out), for highlighting what they matched.
+std::vector<std::string> SynonymTerms(const merch::Thesaurus::Analysed& synonyms,
+                                      const std::vector<analyzers::Token>& tokens);
 
 }  // namespace vitrine::query::internal

@@ -49,6 +49,13 @@ TEST_F(SynonymsTest, MultiWayMembersFindEachOtherAndTheWordAsTypedRanksFirst) {
   EXPECT_GT(jeans.hits[1].score, jeans.hits[2].score);
 }
 
+TEST_F(SynonymsTest, WhatSynonymsMatchedIsHighlighted) {
+  const SearchResponse response = SearchWith({.q = "denim"}, {kDenim});
+  ASSERT_EQ(response.hits.size(), 3u);
+  EXPECT_EQ(response.hits[0].highlight_title, "Roadster Men Navy Blue <em>Denim</em> Jacket");
+  EXPECT_EQ(response.hits[1].highlight_title, "Roadster Women Black Skinny <em>Jeans</em>");
+}
+
 TEST_F(SynonymsTest, OneWaySetsExpandTheInputOnly) {
   constexpr std::string_view kKurta = R"({"id": "k", "input": "kurta", "synonyms": ["dress"]})";
   EXPECT_THAT(Ids(SearchWith({.q = "kurta"}, {kKurta})), ElementsAre("1008", "1012"));
