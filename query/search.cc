@@ -13,6 +13,7 @@
 #include "base/utf8.h"
 #include "catalog/index_schema.h"
 #include "merch/rule_set.h"
+#include "merch/synonyms.h"
 #include "query/facet_columns.h"
 #include "query/facets.h"
 #include "query/filters.h"
@@ -20,6 +21,7 @@
 #include "query/result_cache.h"
 #include "query/rules.h"
 #include "query/suggest.h"
+#include "query/synonyms.h"
 #include "query/text_query.h"
 
 namespace vitrine::query {
@@ -227,6 +229,9 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   // The facet values of the revision this search reads.
   const std::shared_ptr<const internal::FacetColumns> columns = index.facet_columns();
   const analyzers::Analyzer& analyzer = index.analyzer();
+  // Managed synonyms, as this generation's analyzer reads them (query/synonyms.h).
+  const std::shared_ptr<const merch::Thesaurus::Analysed> synonyms =
+      request.synonyms ? request.synonyms->For(index.shared_analyzer()) : nullptr;
   std::vector<analyzers::Token> tokens = analyzer.Analyze(request.q);
   if (tokens.size() > options.limits.max_query_words) {
     return InvalidParameter("q",
@@ -241,10 +246,11 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   };
   const std::string typing = UnfinishedWord(request.q, tokens, analyzer);
   // The text part of the query finally run; facets count over it.
-  Xapian::Query text = tokens.empty()
-                           ? Xapian::Query::MatchAll
-                           : TextQuery(tokens, analyzer, /*any=*/false, typing,
-                                       JoinedWords(request.q, tokens, analyzer, database));
+  Xapian::Query text =
+      tokens.empty()
+          ? Xapian::Query::MatchAll
+          : TextQuery(tokens, analyzer, /*any=*/false, typing,
+                      JoinedWords(request.q, tokens, analyzer, database), synonyms.get());
   // Declared before the Enquire that holds a pointer to its spy.
   internal::FacetCounter facets(index, *columns, request);
   Xapian::Enquire enquire(database);
@@ -279,12 +285,12 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
     // Few or no products have every word: if a word is unknown, search the
     // corrected query instead, when that finds more. Exact words are never
     // corrected, so exact matches always come before corrected ones.
-    std::string corrected = CorrectSpelling(request.q, analyzer, database);
+    std::string corrected = CorrectSpelling(request.q, analyzer, database, synonyms.get());
     if (!corrected.empty()) {
       std::vector<analyzers::Token> corrected_tokens = analyzer.Analyze(corrected);
       Xapian::Query corrected_text =
           TextQuery(corrected_tokens, analyzer, /*any=*/false, {},
-                    JoinedWords(corrected, corrected_tokens, analyzer, database));
+                    JoinedWords(corrected, corrected_tokens, analyzer, database), synonyms.get());
       Xapian::MSet corrected_matches = run(corrected_text);
       // With no product matching every word, the corrected words still serve
       // the partial matches below better than words the index does not know.
@@ -311,9 +317,10 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
     const Xapian::Query all_words(
         Xapian::Query::OP_FILTER,
         Xapian::Query((new Xapian::FixedWeightPostingSource(kAllWordsBoost))->release()),
-        TextQuery(tokens, analyzer, /*any=*/false, still_typing, joined));
-    Xapian::Query relaxed_text(Xapian::Query::OP_OR, all_words,
-                               TextQuery(tokens, analyzer, /*any=*/true, still_typing, joined));
+        TextQuery(tokens, analyzer, /*any=*/false, still_typing, joined, synonyms.get()));
+    Xapian::Query relaxed_text(
+        Xapian::Query::OP_OR, all_words,
+        TextQuery(tokens, analyzer, /*any=*/true, still_typing, joined, synonyms.get()));
     Xapian::MSet relaxed_matches = run(relaxed_text);
     response.relaxed = relaxed_matches.get_matches_estimated() > strict_total;
     facets_counted = response.relaxed;
@@ -329,6 +336,11 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   response.total = matches.get_matches_estimated();
   response.total_is_estimate =
       matches.get_matches_lower_bound() != matches.get_matches_upper_bound();
+  // Merchandising pins take their positions over the whole list; the page's
+  // organic hits shift around them (rules.h).
+  const internal::PinLayout pins = internal::LayOutPins(
+      rules, database, enquire, filter, filtered(internal::Weigh(rules, text)), request, matches);
+  response.total += pins.unmatched;
 
   std::map<std::string, size_t> collapsed;  // parent id -> the hit that stands for it
   for (Xapian::MSetIterator it = matches.begin(); it != matches.end(); ++it) {
@@ -338,12 +350,15 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   }
   if (!collapsed.empty())
     ListVariants(database, *columns, filtered(text), collapsed, response.hits);
-  internal::PinHits(rules, database, filter, filtered(text), request, response);  // rules
+  internal::PlacePins(pins, request, response);  // rules
   RETURN_IF_ERROR(Hydrate(index.store(), response.hits));
   if (request.highlight && !tokens.empty()) {
     internal::HighlightTerms terms;
     for (const analyzers::Token& token : tokens) {
       if (token.kind != analyzers::TokenKind::kStop) terms.terms.insert(token.term);
+    }
+    if (synonyms != nullptr) {  // what the query's synonyms matched
+      for (std::string& term : internal::SynonymTerms(*synonyms, tokens)) terms.terms.insert(term);
     }
     if (response.corrected_query.empty()) terms.prefix = typing;
     for (SearchHit& hit : response.hits)
@@ -376,7 +391,7 @@ absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
   // campaign windows): the cache keys on the config version and the rules that
   // fired, so a rule change or a campaign starting is never answered from it.
   const internal::RulePlan rules = internal::PlanRules(request);
-  if (cache_ == nullptr) return Run(request, rules);
+  if (cache_ == nullptr || !request.cacheable) return Run(request, rules);
   // Epochs first: a result computed from data older than an invalidation that
   // lands meanwhile is stored as already stale.
   const ResultCache::Epochs epochs = cache_->CurrentEpochs();
@@ -384,6 +399,7 @@ absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
   if (request.rules != nullptr) {
     key.append(StrCat("rules=", request.rules->version(), ":", absl::StrJoin(rules.applied, ",")));
   }
+  if (request.synonyms != nullptr) key.append(StrCat(";synonyms=", request.synonyms->version()));
   const uint32_t scopes = ScopesOf(request);
   if (std::shared_ptr<const SearchResponse> cached = cache_->Find(key, scopes)) {
     SearchResponse response = *cached;

@@ -130,7 +130,7 @@ absl::StatusOr<std::unique_ptr<Service>> Service::Start(const ServeOptions& opti
   auto impl = std::make_unique<Impl>(options, std::move(dir), std::move(journal));
   // Merchandising rules: searches read the live snapshot, /v1/config/ writes it.
   ASSIGN_OR_RETURN(impl->config, merch::ConfigStore::Open(impl->dir.path() + "/config"));
-  impl->searchers.SetRules([config = impl->config.get()] { return config->live(); });
+  impl->searchers.SetConfig([config = impl->config.get()] { return config->snapshot(); });
   impl->api.SetConfig(impl->config.get());
   absl::Status loaded = impl->Reload();
   if (!loaded.ok() && !absl::IsNotFound(loaded)) return loaded;
