@@ -19,7 +19,9 @@ commands:
   serve        --data-dir DIR [--port 8080] [--address 127.0.0.1] [--threads N]
                [--cache-mb 64] [--no-access-log]
                Serve the HTTP API; picks up new generations without a restart.
-               Product writes need VITRINE_ADMIN_KEY; VITRINE_SEARCH_KEY closes reads.
+               Product writes and config need VITRINE_ADMIN_KEY or named keys
+               in VITRINE_ADMIN_KEYS="alice:KEY1,bob:KEY2" (the audit log's
+               "who"); VITRINE_SEARCH_KEY(S) close reads.
   search       --data-dir DIR [--page N] [--per-page N] QUERY
                Run one search against the current generation and print the JSON.
   generations  list --data-dir DIR

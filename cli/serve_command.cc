@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "base/status.h"
 #include "base/strings.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
@@ -45,6 +46,15 @@ int ServeCommand(int argc, char** argv) {
   for (auto [variable, key] : {std::pair{"VITRINE_ADMIN_KEY", &options.keys.admin},
                                std::pair{"VITRINE_SEARCH_KEY", &options.keys.search}}) {
     if (const char* value = std::getenv(variable)) *key = value;
+  }
+  // Named keys ("alice:KEY1,bob:KEY2"): config changes are audited under the name.
+  for (auto [variable, keys] : {std::pair{"VITRINE_ADMIN_KEYS", &options.keys.admin_keys},
+                                std::pair{"VITRINE_SEARCH_KEYS", &options.keys.search_keys}}) {
+    const char* value = std::getenv(variable);
+    if (value == nullptr) continue;
+    absl::StatusOr<std::vector<server::NamedKey>> parsed = server::ParseNamedKeys(value);
+    if (!parsed.ok()) return Fail(Annotate(parsed.status(), variable));
+    *keys = *std::move(parsed);
   }
   absl::Status status = server::Serve(options);
   return status.ok() ? 0 : Fail(status);

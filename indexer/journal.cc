@@ -4,6 +4,7 @@
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -129,6 +130,57 @@ absl::Status Journal::ForEachAfter(
 uint64_t Journal::last_seq() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->last_seq;
+}
+
+absl::StatusOr<uint64_t> Journal::first_seq() const {
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions()));
+  it->Seek(EntryKey(0));
+  RETURN_IF_ERROR(FromRocks(it->status(), "reading the journal"));
+  if (it->Valid() && it->key()[0] == kEntryPrefix) return SeqOf(it->key());
+  return last_seq() + 1;
+}
+
+absl::StatusOr<Journal::Pruned> Journal::Prune(uint64_t through, int64_t now) {
+  auto expired = [now](const rocksdb::Slice& value) {
+    const Json json = Json::parse(value.data(), value.data() + value.size(), nullptr, false);
+    // A corrupt record can never be answered either: it goes too.
+    return !json.is_object() || json.value("expires_at", int64_t{0}) <= now;
+  };
+  // Scan for expired records without holding up writes...
+  std::vector<std::string> candidates;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions()));
+  const std::string prefix(1, kIdempotencyPrefix);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (expired(it->value())) candidates.push_back(it->key().ToString());
+  }
+  RETURN_IF_ERROR(FromRocks(it->status(), "reading the journal"));
+  ASSIGN_OR_RETURN(const uint64_t first, first_seq());
+
+  // ...then delete under the write lock, rechecking each record: a retry may
+  // have stored a fresh response under an expired key since the scan.
+  std::lock_guard lock(impl_->mutex);
+  Pruned pruned;
+  rocksdb::WriteBatch batch;
+  through = std::min(through, impl_->last_seq == 0 ? 0 : impl_->last_seq - 1);
+  if (through >= first) {
+    pruned.entries = through - first + 1;  // sequence numbers have no gaps
+    RETURN_IF_ERROR(
+        FromRocks(batch.DeleteRange(EntryKey(first), EntryKey(through + 1)), "journal"));
+  }
+  for (const std::string& key : candidates) {
+    std::string value;
+    const rocksdb::Status status = impl_->db->Get(rocksdb::ReadOptions(), key, &value);
+    if (status.IsNotFound()) continue;
+    RETURN_IF_ERROR(FromRocks(status, "reading an idempotency key"));
+    if (!expired(value)) continue;
+    RETURN_IF_ERROR(FromRocks(batch.Delete(key), "journal"));
+    ++pruned.idempotency_records;
+  }
+  if (batch.Count() == 0) return pruned;
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  RETURN_IF_ERROR(FromRocks(impl_->db->Write(options, &batch), "pruning the journal"));
+  return pruned;
 }
 
 absl::StatusOr<std::optional<IdempotencyRecord>> Journal::FindIdempotency(const std::string& key,

@@ -63,6 +63,18 @@ class Journal {
                             const std::function<absl::Status(const JournalEntry&)>& visit) const;
 
   uint64_t last_seq() const;
+  // The first entry still held (entries before it were pruned); last_seq() + 1
+  // when there is none.
+  absl::StatusOr<uint64_t> first_seq() const;
+
+  // Retention: deletes the entries up to `through` (never the last one, which
+  // keeps the sequence going across restarts) and the idempotency records that
+  // expired by `now` (Unix seconds). Returns how many of each went.
+  struct Pruned {
+    uint64_t entries = 0;
+    uint64_t idempotency_records = 0;
+  };
+  absl::StatusOr<Pruned> Prune(uint64_t through, int64_t now);
 
   // The record stored under `key`, unless it expired by `now` (Unix seconds).
   absl::StatusOr<std::optional<IdempotencyRecord>> FindIdempotency(const std::string& key,

@@ -1,5 +1,8 @@
 #include "indexer/live_writer.h"
 
+#include <algorithm>
+#include <optional>
+
 #include "base/status.h"
 #include "base/strings.h"
 #include "catalog/index_schema.h"
@@ -93,6 +96,22 @@ absl::StatusOr<std::vector<Xapian::docid>> LiveWriter::Commit() {
 uint64_t LiveWriter::applied_seq() const {
   std::lock_guard lock(mutex_);
   return applied_seq_;
+}
+
+absl::StatusOr<uint64_t> JournalSeqHeldByAll(const DataDir& dir) {
+  ASSIGN_OR_RETURN(const std::vector<GenerationInfo> generations, dir.List());
+  std::optional<uint64_t> held;
+  for (const GenerationInfo& info : generations) {
+    if (!info.complete) continue;  // a build in progress recorded the latest seq
+    try {
+      const uint64_t seq = RecordedSeq(Xapian::Database(info.generation.xapian_path()));
+      held = std::min(held.value_or(seq), seq);
+    } catch (const Xapian::Error& e) {
+      return absl::UnavailableError(
+          StrCat("reading generation ", info.generation.id, ": ", e.get_description()));
+    }
+  }
+  return held.value_or(0);
 }
 
 }  // namespace vitrine::indexer

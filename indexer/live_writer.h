@@ -25,6 +25,7 @@
 #include "absl/status/statusor.h"
 #include "analyzers/analyzer.h"
 #include "catalog/product_store.h"
+#include "indexer/generations.h"
 #include "indexer/journal.h"
 
 namespace vitrine::indexer {
@@ -65,5 +66,11 @@ class LiveWriter {
   uint64_t committed_seq_ = 0;
   std::vector<Xapian::docid> changed_;
 };
+
+// Journal retention: the entries every complete generation of `dir` already
+// holds, i.e. the lowest sequence number they recorded (0 if one recorded none).
+// Entries up to it may be pruned: whichever generation is made current again
+// (rollback) still finds every later write to catch up with.
+absl::StatusOr<uint64_t> JournalSeqHeldByAll(const DataDir& dir);
 
 }  // namespace vitrine::indexer

@@ -19,24 +19,21 @@ using Json = nlohmann::json;
 using catalog::FromRocks;
 
 constexpr std::string_view kRulePrefix = "rule/";
+constexpr std::string_view kSynonymsPrefix = "synonyms/";
 constexpr std::string_view kEventPrefix = "event/";
 constexpr std::string_view kVersionKey = "meta/version";
-constexpr std::string_view kRankingKey = "ranking";  // absent: the default ranking
-constexpr std::string_view kRankingId = "ranking";   // its changes' id in events
+constexpr std::string_view kRankingId = "ranking";  // stored under "ranking"
 
-std::string_view KindName(ChangeKind kind) {
-  return kind == ChangeKind::kRanking ? "ranking" : "rule";
-}
-
-// The ranking snapshot of stored JSON ("" is the defaults) at `version`.
-absl::StatusOr<std::shared_ptr<const Ranking>> RankingAt(const std::string& json,
-                                                         uint64_t version) {
-  Ranking ranking = DefaultRanking();
-  if (!json.empty()) {
-    ASSIGN_OR_RETURN(ranking, ParseRanking(json));
+std::string_view PrefixOf(ConfigKind kind) {
+  switch (kind) {
+    case ConfigKind::kRule:
+      return kRulePrefix;
+    case ConfigKind::kSynonyms:
+      return kSynonymsPrefix;
+    case ConfigKind::kRanking:
+      break;
   }
-  ranking.version = version;
-  return std::make_shared<const Ranking>(std::move(ranking));
+  return {};
 }
 
 std::string EventKey(uint64_t version) {
@@ -64,11 +61,20 @@ absl::StatusOr<ConfigEvent> EventFromJson(std::string_view text) {
     event.action = json.at("action").get<std::string>();
     event.rolled_back_to = json.value("rolled_back_to", uint64_t{0});
     for (const Json& change : json.at("changes")) {
+      // Events written before synonyms existed have no kind: rules.
+      const std::string kind = change.value("kind", std::string("rule"));
+      const std::optional<ConfigKind> parsed = kind == "rule"       ? ConfigKind::kRule
+                                               : kind == "synonyms" ? ConfigKind::kSynonyms
+                                               : kind == "ranking"
+                                                   ? std::optional(ConfigKind::kRanking)
+                                                   : std::nullopt;
+      if (!parsed) {
+        return absl::DataLossError(
+            StrCat("config event has a change of unknown kind '", kind, "'"));
+      }
       event.changes.push_back(
-          {.kind = change.value("kind", std::string()) == KindName(ChangeKind::kRanking)
-                       ? ChangeKind::kRanking
-                       : ChangeKind::kRule,
-           .rule_id = change.at("id").get<std::string>(),
+          {.kind = *parsed,
+           .id = change.at("id").get<std::string>(),
            .before = change.at("before").is_null() ? "" : change["before"].dump(),
            .after = change.at("after").is_null() ? "" : change["after"].dump()});
     }
@@ -78,13 +84,95 @@ absl::StatusOr<ConfigEvent> EventFromJson(std::string_view text) {
   }
 }
 
+// The rules and synonym sets of one version, by id, and its ranking.
+struct State {
+  std::map<std::string, Rule> rules;
+  std::map<std::string, SynonymSet> synonyms;
+  std::optional<Ranking> ranking;  // none: the defaults
+
+  // The stored JSON of an entry, or null.
+  const std::string* Find(ConfigKind kind, const std::string& id) const {
+    if (kind == ConfigKind::kRanking) return ranking ? &ranking->json : nullptr;
+    if (kind == ConfigKind::kRule) {
+      const auto it = rules.find(id);
+      return it == rules.end() ? nullptr : &it->second.json;
+    }
+    const auto it = synonyms.find(id);
+    return it == synonyms.end() ? nullptr : &it->second.json;
+  }
+  size_t Count(ConfigKind kind) const {
+    if (kind == ConfigKind::kRanking) return ranking ? 1 : 0;
+    return kind == ConfigKind::kRule ? rules.size() : synonyms.size();
+  }
+  // Puts (or with an empty `json`, removes) an entry.
+  absl::Status Set(ConfigKind kind, const std::string& id, const std::string& json) {
+    if (kind == ConfigKind::kRanking) {
+      ranking.reset();
+      if (json.empty()) return absl::OkStatus();
+      ASSIGN_OR_RETURN(ranking, ParseRanking(json));
+      return absl::OkStatus();
+    }
+    if (kind == ConfigKind::kRule) {
+      if (json.empty()) {
+        rules.erase(id);
+        return absl::OkStatus();
+      }
+      ASSIGN_OR_RETURN(Rule rule, ParseRule(json));
+      rules.insert_or_assign(id, std::move(rule));
+      return absl::OkStatus();
+    }
+    if (json.empty()) {
+      synonyms.erase(id);
+      return absl::OkStatus();
+    }
+    ASSIGN_OR_RETURN(SynonymSet set, ParseSynonymSet(json));
+    synonyms.insert_or_assign(id, std::move(set));
+    return absl::OkStatus();
+  }
+  // Every entry's JSON, by kind and id.
+  std::map<std::pair<ConfigKind, std::string>, std::string> Entries() const {
+    std::map<std::pair<ConfigKind, std::string>, std::string> entries;
+    for (const auto& [id, rule] : rules) entries[{ConfigKind::kRule, id}] = rule.json;
+    for (const auto& [id, set] : synonyms) entries[{ConfigKind::kSynonyms, id}] = set.json;
+    if (ranking) entries[{ConfigKind::kRanking, std::string(kRankingId)}] = ranking->json;
+    return entries;
+  }
+};
+
+std::shared_ptr<const ConfigSnapshot> MakeSnapshot(const State& state, const Clock& clock,
+                                                   uint64_t version) {
+  std::vector<Rule> rules;
+  for (const auto& [id, rule] : state.rules) rules.push_back(rule);
+  std::vector<SynonymSet> sets;
+  for (const auto& [id, set] : state.synonyms) sets.push_back(set);
+  Ranking ranking = state.ranking.value_or(DefaultRanking());
+  ranking.version = version;
+  return std::make_shared<const ConfigSnapshot>(
+      ConfigSnapshot{.version = version,
+                     .rules = RuleSet::Build(std::move(rules), clock, version),
+                     .synonyms = Thesaurus::Build(std::move(sets), version),
+                     .ranking = std::make_shared<const Ranking>(std::move(ranking))});
+}
+
 }  // namespace
+
+std::string_view ConfigKindName(ConfigKind kind) {
+  switch (kind) {
+    case ConfigKind::kRule:
+      return "rule";
+    case ConfigKind::kSynonyms:
+      return "synonyms";
+    case ConfigKind::kRanking:
+      break;
+  }
+  return "ranking";
+}
 
 std::string EventToJson(const ConfigEvent& event) {
   Json changes = Json::array();
-  for (const RuleChange& change : event.changes) {
-    changes.push_back({{"kind", KindName(change.kind)},
-                       {"id", change.rule_id},
+  for (const ConfigChange& change : event.changes) {
+    changes.push_back({{"kind", ConfigKindName(change.kind)},
+                       {"id", change.id},
                        {"before", OptionalJson(change.before)},
                        {"after", OptionalJson(change.after)}});
   }
@@ -100,10 +188,9 @@ std::string EventToJson(const ConfigEvent& event) {
 struct ConfigStore::Impl {
   std::unique_ptr<rocksdb::DB> db;
   ConfigStoreOptions options;
-  std::mutex mutex;                   // one change at a time
-  std::map<std::string, Rule> rules;  // the current rules, under `mutex`
-  uint64_t version = 0;               // under `mutex`
-  std::string ranking;                // its stored JSON ("" is the default), under `mutex`
+  std::mutex mutex;      // one change at a time
+  State state;           // the current config, under `mutex`
+  uint64_t version = 0;  // under `mutex`
 };
 
 ConfigStore::ConfigStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -131,24 +218,38 @@ absl::StatusOr<std::unique_ptr<ConfigStore>> ConfigStore::Open(const std::string
   } else if (!status.IsNotFound()) {
     return FromRocks(status, "reading config version");
   }
-  std::unique_ptr<rocksdb::Iterator> it(impl->db->NewIterator(rocksdb::ReadOptions()));
-  for (it->Seek(kRulePrefix); it->Valid() && it->key().starts_with(kRulePrefix); it->Next()) {
-    absl::StatusOr<Rule> rule = ParseRule(it->value().ToStringView());
-    if (!rule.ok()) return Annotate(rule.status(), "loading stored rule");
-    std::string id = rule->id;
-    impl->rules.emplace(std::move(id), *std::move(rule));
+  for (ConfigKind kind : {ConfigKind::kRule, ConfigKind::kSynonyms}) {
+    const std::string_view prefix = PrefixOf(kind);
+    std::unique_ptr<rocksdb::Iterator> it(impl->db->NewIterator(rocksdb::ReadOptions()));
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      const std::string id(it->key().ToStringView().substr(prefix.size()));
+      absl::Status loaded = impl->state.Set(kind, id, it->value().ToString());
+      if (!loaded.ok()) return Annotate(loaded, StrCat("loading stored ", ConfigKindName(kind)));
+    }
+    RETURN_IF_ERROR(FromRocks(it->status(), "loading the config"));
   }
-  RETURN_IF_ERROR(FromRocks(it->status(), "loading rules"));
-  status = impl->db->Get(rocksdb::ReadOptions(), kRankingKey, &impl->ranking);
-  if (!status.ok() && !status.IsNotFound()) return FromRocks(status, "reading ranking");
-  ASSIGN_OR_RETURN(std::shared_ptr<const Ranking> ranking, RankingAt(impl->ranking, impl->version));
-  std::vector<Rule> rules;
-  for (const auto& [id, rule] : impl->rules) rules.push_back(rule);
+  std::string ranking;
+  status = impl->db->Get(rocksdb::ReadOptions(), kRankingId, &ranking);
+  if (!status.ok() && !status.IsNotFound()) return FromRocks(status, "reading the ranking");
+  if (status.ok()) {
+    absl::Status loaded = impl->state.Set(ConfigKind::kRanking, std::string(kRankingId), ranking);
+    if (!loaded.ok()) return Annotate(loaded, "loading the stored ranking");
+  }
   auto store = std::unique_ptr<ConfigStore>(new ConfigStore(std::move(impl)));
   store->live_.store(
-      RuleSet::Build(std::move(rules), store->impl_->options.clock, store->impl_->version));
-  store->ranking_.store(std::move(ranking));
+      MakeSnapshot(store->impl_->state, store->impl_->options.clock, store->impl_->version));
   return store;
+}
+
+std::shared_ptr<const ConfigSnapshot> ConfigStore::Draft(
+    std::optional<std::vector<Rule>> rules, std::optional<std::vector<SynonymSet>> synonyms,
+    std::optional<Ranking> ranking) const {
+  const std::shared_ptr<const ConfigSnapshot> live = snapshot();
+  return std::make_shared<const ConfigSnapshot>(ConfigSnapshot{
+      .version = 0,
+      .rules = rules ? RuleSet::Build(*std::move(rules), impl_->options.clock) : live->rules,
+      .synonyms = synonyms ? Thesaurus::Build(*std::move(synonyms)) : live->synonyms,
+      .ranking = ranking ? std::make_shared<const Ranking>(*std::move(ranking)) : live->ranking});
 }
 
 absl::StatusOr<uint64_t> ConfigStore::Commit(ConfigEvent event, std::optional<uint64_t> if_match) {
@@ -159,26 +260,14 @@ absl::StatusOr<uint64_t> ConfigStore::Commit(ConfigEvent event, std::optional<ui
   }
   event.version = impl.version + 1;
   event.when = impl.options.clock();
-  std::map<std::string, Rule> rules = impl.rules;
-  std::shared_ptr<const Ranking> ranking;  // when the event changes it
+  State state = impl.state;
   rocksdb::WriteBatch batch;
-  for (const RuleChange& change : event.changes) {
-    if (change.kind == ChangeKind::kRanking) {
-      ASSIGN_OR_RETURN(ranking, RankingAt(change.after, event.version));
-      RETURN_IF_ERROR(FromRocks(
-          change.after.empty() ? batch.Delete(kRankingKey) : batch.Put(kRankingKey, change.after),
-          "batching ranking"));
-      continue;
-    }
-    const std::string key = StrCat(kRulePrefix, change.rule_id);
-    if (change.after.empty()) {
-      rules.erase(change.rule_id);
-      RETURN_IF_ERROR(FromRocks(batch.Delete(key), "batching rule delete"));
-    } else {
-      ASSIGN_OR_RETURN(Rule rule, ParseRule(change.after));
-      rules.insert_or_assign(change.rule_id, std::move(rule));
-      RETURN_IF_ERROR(FromRocks(batch.Put(key, change.after), "batching rule"));
-    }
+  for (const ConfigChange& change : event.changes) {
+    const std::string key = StrCat(PrefixOf(change.kind), change.id);
+    RETURN_IF_ERROR(state.Set(change.kind, change.id, change.after));
+    RETURN_IF_ERROR(
+        FromRocks(change.after.empty() ? batch.Delete(key) : batch.Put(key, change.after),
+                  "batching a config change"));
   }
   RETURN_IF_ERROR(
       FromRocks(batch.Put(EventKey(event.version), EventToJson(event)), "batching event"));
@@ -187,17 +276,48 @@ absl::StatusOr<uint64_t> ConfigStore::Commit(ConfigEvent event, std::optional<ui
   write_options.sync = true;  // acknowledged changes survive a crash
   RETURN_IF_ERROR(FromRocks(impl.db->Write(write_options, &batch), "writing config"));
 
-  std::vector<Rule> snapshot;
-  for (const auto& [id, rule] : rules) snapshot.push_back(rule);
-  impl.rules = std::move(rules);
+  impl.state = std::move(state);
   impl.version = event.version;
-  live_.store(RuleSet::Build(std::move(snapshot), impl.options.clock, event.version),
+  live_.store(MakeSnapshot(impl.state, impl.options.clock, event.version),
               std::memory_order_release);
-  for (const RuleChange& change : event.changes) {
-    if (change.kind == ChangeKind::kRanking) impl.ranking = change.after;
-  }
-  if (ranking != nullptr) ranking_.store(std::move(ranking), std::memory_order_release);
   return event.version;
+}
+
+absl::StatusOr<uint64_t> ConfigStore::WriteEntry(ConfigKind kind, const std::string& id,
+                                                 const std::string& json, WriteMode mode,
+                                                 std::string_view who,
+                                                 std::optional<uint64_t> if_match) {
+  const std::string* existing = impl_->state.Find(kind, id);
+  const std::string_view noun = kind == ConfigKind::kRule ? "rule" : "synonym set";
+  const std::string_view route = kind == ConfigKind::kRule ? "rules" : "synonyms";
+  if (existing != nullptr && mode == WriteMode::kCreate) {
+    return absl::AlreadyExistsError(StrCat(
+        "a ", noun, " with id '", id, "' exists; PUT /v1/config/", route, "/", id, " replaces it"));
+  }
+  const size_t limit =
+      kind == ConfigKind::kRule ? impl_->options.max_rules : impl_->options.max_synonym_sets;
+  if (existing == nullptr && impl_->state.Count(kind) >= limit) {
+    return absl::ResourceExhaustedError(
+        StrCat("the config holds the maximum of ", limit, " ", route));
+  }
+  ConfigEvent event{.who = std::string(who), .action = existing ? "update" : "create"};
+  event.changes.push_back(
+      {.kind = kind, .id = id, .before = existing ? *existing : std::string(), .after = json});
+  return Commit(std::move(event), if_match);
+}
+
+absl::StatusOr<uint64_t> ConfigStore::DeleteEntry(ConfigKind kind, std::string_view id,
+                                                  std::string_view who,
+                                                  std::optional<uint64_t> if_match) {
+  std::lock_guard lock(impl_->mutex);
+  const std::string* existing = impl_->state.Find(kind, std::string(id));
+  if (existing == nullptr) {
+    return absl::NotFoundError(
+        StrCat("no ", kind == ConfigKind::kRule ? "rule" : "synonym set", " with id '", id, "'"));
+  }
+  ConfigEvent event{.who = std::string(who), .action = "delete"};
+  event.changes.push_back({.kind = kind, .id = std::string(id), .before = *existing, .after = {}});
+  return Commit(std::move(event), if_match);
 }
 
 absl::StatusOr<uint64_t> ConfigStore::Write(std::string_view rule_json, WriteMode mode,
@@ -205,21 +325,7 @@ absl::StatusOr<uint64_t> ConfigStore::Write(std::string_view rule_json, WriteMod
                                             std::optional<uint64_t> if_match) {
   ASSIGN_OR_RETURN(Rule rule, ParseRule(rule_json));
   std::lock_guard lock(impl_->mutex);
-  const auto existing = impl_->rules.find(rule.id);
-  if (existing != impl_->rules.end() && mode == WriteMode::kCreate) {
-    return absl::AlreadyExistsError(StrCat(
-        "a rule with id '", rule.id, "' exists; PUT /v1/config/rules/", rule.id, " replaces it"));
-  }
-  if (existing == impl_->rules.end() && impl_->rules.size() >= impl_->options.max_rules) {
-    return absl::ResourceExhaustedError(
-        StrCat("the config holds the maximum of ", impl_->options.max_rules, " rules"));
-  }
-  const bool update = existing != impl_->rules.end();
-  ConfigEvent event{.who = std::string(who), .action = update ? "update" : "create"};
-  event.changes.push_back({.rule_id = rule.id,
-                           .before = update ? existing->second.json : std::string(),
-                           .after = rule.json});
-  return Commit(std::move(event), if_match);
+  return WriteEntry(ConfigKind::kRule, rule.id, rule.json, mode, who, if_match);
 }
 
 absl::StatusOr<uint64_t> ConfigStore::SetRanking(std::string_view ranking_json,
@@ -227,25 +333,31 @@ absl::StatusOr<uint64_t> ConfigStore::SetRanking(std::string_view ranking_json,
                                                  std::optional<uint64_t> if_match) {
   ASSIGN_OR_RETURN(Ranking ranking, ParseRanking(ranking_json));
   std::lock_guard lock(impl_->mutex);
+  const std::string* before = impl_->state.Find(ConfigKind::kRanking, std::string(kRankingId));
   ConfigEvent event{.who = std::string(who), .action = "ranking"};
-  event.changes.push_back({.kind = ChangeKind::kRanking,
-                           .rule_id = std::string(kRankingId),
-                           .before = impl_->ranking,
+  event.changes.push_back({.kind = ConfigKind::kRanking,
+                           .id = std::string(kRankingId),
+                           .before = before != nullptr ? *before : std::string(),
                            .after = std::move(ranking.json)});
   return Commit(std::move(event), if_match);
 }
 
 absl::StatusOr<uint64_t> ConfigStore::Delete(std::string_view id, std::string_view who,
                                              std::optional<uint64_t> if_match) {
+  return DeleteEntry(ConfigKind::kRule, id, who, if_match);
+}
+
+absl::StatusOr<uint64_t> ConfigStore::WriteSynonyms(std::string_view set_json, WriteMode mode,
+                                                    std::string_view who,
+                                                    std::optional<uint64_t> if_match) {
+  ASSIGN_OR_RETURN(SynonymSet set, ParseSynonymSet(set_json));
   std::lock_guard lock(impl_->mutex);
-  const auto existing = impl_->rules.find(std::string(id));
-  if (existing == impl_->rules.end()) {
-    return absl::NotFoundError(StrCat("no rule with id '", id, "'"));
-  }
-  ConfigEvent event{.who = std::string(who), .action = "delete"};
-  event.changes.push_back(
-      {.rule_id = existing->first, .before = existing->second.json, .after = {}});
-  return Commit(std::move(event), if_match);
+  return WriteEntry(ConfigKind::kSynonyms, set.id, set.json, mode, who, if_match);
+}
+
+absl::StatusOr<uint64_t> ConfigStore::DeleteSynonyms(std::string_view id, std::string_view who,
+                                                     std::optional<uint64_t> if_match) {
+  return DeleteEntry(ConfigKind::kSynonyms, id, who, if_match);
 }
 
 absl::StatusOr<uint64_t> ConfigStore::Rollback(uint64_t version, std::string_view who,
@@ -255,44 +367,38 @@ absl::StatusOr<uint64_t> ConfigStore::Rollback(uint64_t version, std::string_vie
     return absl::NotFoundError(
         StrCat("no config version ", version, "; the latest is ", impl_->version));
   }
-  // The rules and the ranking at `version`: every event up to it, replayed.
-  std::map<std::string, std::string> target;
-  std::string target_ranking;
+  // The config at `version`: every event up to it, replayed.
+  std::map<std::pair<ConfigKind, std::string>, std::string> target;
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions()));
   const std::string last = EventKey(version);
   for (it->Seek(kEventPrefix);
        it->Valid() && it->key().starts_with(kEventPrefix) && it->key().ToStringView() <= last;
        it->Next()) {
     ASSIGN_OR_RETURN(ConfigEvent past, EventFromJson(it->value().ToStringView()));
-    for (RuleChange& change : past.changes) {
-      if (change.kind == ChangeKind::kRanking) {
-        target_ranking = std::move(change.after);
-      } else if (change.after.empty()) {
-        target.erase(change.rule_id);
+    for (ConfigChange& change : past.changes) {
+      if (change.after.empty()) {
+        target.erase({change.kind, change.id});
       } else {
-        target[change.rule_id] = std::move(change.after);
+        target[{change.kind, change.id}] = std::move(change.after);
       }
     }
   }
   RETURN_IF_ERROR(FromRocks(it->status(), "reading config history"));
   ConfigEvent event{.who = std::string(who), .action = "rollback", .rolled_back_to = version};
-  for (const auto& [id, rule] : impl_->rules) {
-    const auto then = target.find(id);
+  const std::map<std::pair<ConfigKind, std::string>, std::string> current = impl_->state.Entries();
+  for (const auto& [key, json] : current) {
+    const auto then = target.find(key);
     if (then == target.end()) {
-      event.changes.push_back({.rule_id = id, .before = rule.json, .after = {}});
-    } else if (then->second != rule.json) {
-      event.changes.push_back({.rule_id = id, .before = rule.json, .after = then->second});
+      event.changes.push_back({.kind = key.first, .id = key.second, .before = json, .after = {}});
+    } else if (then->second != json) {
+      event.changes.push_back(
+          {.kind = key.first, .id = key.second, .before = json, .after = then->second});
     }
   }
-  for (const auto& [id, json] : target) {
-    if (!impl_->rules.contains(id))
-      event.changes.push_back({.rule_id = id, .before = {}, .after = json});
-  }
-  if (target_ranking != impl_->ranking) {
-    event.changes.push_back({.kind = ChangeKind::kRanking,
-                             .rule_id = std::string(kRankingId),
-                             .before = impl_->ranking,
-                             .after = std::move(target_ranking)});
+  for (const auto& [key, json] : target) {
+    if (!current.contains(key)) {
+      event.changes.push_back({.kind = key.first, .id = key.second, .before = {}, .after = json});
+    }
   }
   return Commit(std::move(event), if_match);
 }

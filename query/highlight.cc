@@ -55,34 +55,45 @@ void AppendEscaped(std::string& out, std::string_view text) {
 }
 
 bool Matches(std::string_view words, const analyzers::Analyzer& analyzer,
-             const HighlightTerms& terms) {
-  const auto [it, inserted] = terms.seen.try_emplace(std::string(words), false);
-  if (!inserted) return it->second;
-  const std::vector<analyzers::Token> tokens = analyzer.Analyze(words);
-  if (tokens.size() != 1 || tokens[0].kind == analyzers::TokenKind::kStop) return false;
-  it->second = terms.terms.contains(tokens[0].term) ||
-               (!terms.prefix.empty() && tokens[0].term.starts_with(terms.prefix));
-  return it->second;
+             const HighlightTerms& terms, TermMemo& memo) {
+  const std::string& term = memo.TermOf(words, analyzer);
+  return !term.empty() &&
+         (terms.terms.contains(term) || (!terms.prefix.empty() && term.starts_with(terms.prefix)));
 }
 
 }  // namespace
 
+const std::string& TermMemo::TermOf(std::string_view words, const analyzers::Analyzer& analyzer) {
+  // (Debian's Abseil has its own string_view for heterogeneous lookup.)
+  if (const auto it = terms_.find(absl::string_view(words.data(), words.size()));
+      it != terms_.end()) {
+    return it->second;
+  }
+  if (terms_.size() >= kMaxEntries) terms_.clear();
+  const std::vector<analyzers::Token> tokens = analyzer.Analyze(words);
+  std::string term;
+  if (tokens.size() == 1 && tokens[0].kind != analyzers::TokenKind::kStop) term = tokens[0].term;
+  return terms_.try_emplace(std::string(words), std::move(term)).first->second;
+}
+
 void AppendHtmlEscaped(std::string& out, std::string_view text) { AppendEscaped(out, text); }
 
 std::string Highlight(std::string_view text, const analyzers::Analyzer& analyzer,
-                      const HighlightTerms& terms, std::string_view tag) {
+                      const HighlightTerms& terms, std::string_view tag, TermMemo& memo) {
   const std::vector<Span> spans = WordSpans(text);
   std::vector<bool> marked(spans.size(), false);
   bool any = false;
   for (size_t i = 0; i < spans.size(); ++i) {
     // A compound of two words ("T-Shirt", "flip flops") first, then the word.
     if (i + 1 < spans.size() &&
-        Matches(text.substr(spans[i].begin, spans[i + 1].end - spans[i].begin), analyzer, terms)) {
+        Matches(text.substr(spans[i].begin, spans[i + 1].end - spans[i].begin), analyzer, terms,
+                memo)) {
       marked[i] = marked[i + 1] = any = true;
       ++i;
       continue;
     }
-    if (Matches(text.substr(spans[i].begin, spans[i].end - spans[i].begin), analyzer, terms)) {
+    if (Matches(text.substr(spans[i].begin, spans[i].end - spans[i].begin), analyzer, terms,
+                memo)) {
       marked[i] = any = true;
     }
   }

@@ -93,45 +93,86 @@ Xapian::Query Restricted(const RulePlan& plan, const Xapian::Query& query) {
   return Xapian::Query(Xapian::Query::OP_FILTER, query, *plan.restriction);
 }
 
-void PinHits(const RulePlan& plan, const Xapian::Database& database,
-             const std::optional<Xapian::Query>& eligible, const Xapian::Query& matched,
-             const SearchRequest& request, SearchResponse& response) {
-  if (plan.pins.empty()) return;
-  std::vector<Xapian::Query> terms;
-  for (const merch::Pin& pin : plan.pins) terms.emplace_back(schema::IdTerm(pin.id));
-  const Xapian::Query pinned(Xapian::Query::OP_OR, terms.begin(), terms.end());
-  auto ids_of = [&](const Xapian::Query& query) {
-    Xapian::Enquire enquire(database);
-    enquire.set_weighting_scheme(Xapian::BoolWeight());
-    enquire.set_query(query);
+PinLayout LayOutPins(const RulePlan& plan, const Xapian::Database& database,
+                     const std::optional<Xapian::Query>& eligible, const Xapian::Query& query,
+                     const SearchRequest& request, Xapian::doccount matched_total) {
+  const size_t first = static_cast<size_t>(request.page - 1) * request.per_page;
+  PinLayout layout{.organic_first = first, .organic_count = static_cast<size_t>(request.per_page)};
+  if (plan.pins.empty()) return layout;
+  auto query_of = [](const auto& ids) {
+    std::vector<Xapian::Query> terms;
+    for (const auto& id : ids) terms.emplace_back(schema::IdTerm(id));
+    return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+  };
+  auto ids_of = [&](const Xapian::Query& query, size_t at_most) {
+    Xapian::Enquire lookup(database);
+    lookup.set_weighting_scheme(Xapian::BoolWeight());
+    lookup.set_query(query);
     absl::flat_hash_set<std::string> found;
-    const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(terms.size()));
+    const Xapian::MSet mset = lookup.get_mset(0, static_cast<Xapian::doccount>(at_most));
     for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
       found.insert(it.get_document().get_data());
     }
     return found;
   };
-  const absl::flat_hash_set<std::string> shown =
-      ids_of(eligible ? Xapian::Query(Xapian::Query::OP_FILTER, pinned, *eligible) : pinned);
-  const absl::flat_hash_set<std::string> organic =
-      ids_of(Xapian::Query(Xapian::Query::OP_FILTER, matched, pinned));
+  std::vector<std::string> ids;
+  for (const merch::Pin& pin : plan.pins) ids.push_back(pin.id);
+  const Xapian::Query pinned = query_of(ids);
+  const absl::flat_hash_set<std::string> shown = ids_of(
+      eligible ? Xapian::Query(Xapian::Query::OP_FILTER, pinned, *eligible) : pinned, ids.size());
+  if (shown.empty()) return layout;
+  const absl::flat_hash_set<std::string> matched =
+      ids_of(Xapian::Query(Xapian::Query::OP_FILTER, query, pinned), ids.size());
+  size_t shown_matched = 0;
   for (const std::string& id : shown) {
-    if (!organic.contains(id)) ++response.total;
+    if (matched.contains(id)) {
+      ++shown_matched;
+    } else {
+      ++layout.unmatched;
+    }
   }
-  std::vector<SearchHit> hits;
-  hits.reserve(response.hits.size() + plan.pins.size());
-  for (SearchHit& hit : response.hits) {
-    if (!shown.contains(hit.id)) hits.push_back(std::move(hit));
+  // Organic hits without the shown pins; pins past them close up behind.
+  const size_t organic_total = matched_total - std::min<size_t>(shown_matched, matched_total);
+  for (const merch::Pin& pin : plan.pins) {  // by position
+    if (!shown.contains(pin.id)) continue;
+    layout.pins.push_back(
+        {.index = std::min<size_t>(pin.position - 1, organic_total + layout.pins.size()),
+         .id = pin.id});
   }
+  const size_t last = first + request.per_page;  // exclusive
+  size_t before = 0, on_page = 0;
+  for (const PinLayout::Placed& placed : layout.pins) {
+    before += placed.index < first;
+    on_page += placed.index >= first && placed.index < last;
+  }
+  // Unless no pin comes before the page and no pinned product is among the
+  // organic hits, the page's organic slice differs from the one matched.
+  layout.organic_first = first - before;
+  layout.organic_count = request.per_page - on_page;
+  if (before > 0 || shown_matched > 0) layout.leave_out = query_of(shown);
+  return layout;
+}
+
+void PlacePins(const PinLayout& layout, const SearchRequest& request, SearchResponse& response) {
+  if (layout.pins.empty()) return;
   const size_t first = static_cast<size_t>(request.page - 1) * request.per_page;
-  for (const merch::Pin& pin : plan.pins) {
-    const size_t at = static_cast<size_t>(pin.position - 1);
-    if (!shown.contains(pin.id) || at < first || at >= first + request.per_page) continue;
-    hits.insert(hits.begin() + static_cast<std::ptrdiff_t>(std::min(at - first, hits.size())),
-                SearchHit{.id = pin.id, .score = 0, .product_json = {}});
+  auto pin = layout.pins.begin();
+  while (pin != layout.pins.end() && pin->index < first) ++pin;
+  std::vector<SearchHit> organic = std::move(response.hits);
+  auto next = organic.begin();
+  response.hits.clear();
+  for (size_t at = first; at < first + request.per_page; ++at) {
+    // A pin at this position; else the next organic hit; past the last organic
+    // hit, the remaining pins close up.
+    if (pin != layout.pins.end() && (pin->index == at || next == organic.end())) {
+      response.hits.push_back(SearchHit{.id = pin->id, .score = 0, .product_json = {}});
+      ++pin;
+    } else if (next != organic.end()) {
+      response.hits.push_back(std::move(*next++));
+    } else {
+      break;
+    }
   }
-  if (hits.size() > static_cast<size_t>(request.per_page)) hits.resize(request.per_page);
-  response.hits = std::move(hits);
 }
 
 }  // namespace vitrine::query::internal

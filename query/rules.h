@@ -46,13 +46,38 @@ std::optional<Xapian::Query> WithRestriction(const RulePlan& plan,
 // `query` restricted by the plan (for passes that add their own filters).
 Xapian::Query Restricted(const RulePlan& plan, const Xapian::Query& query);
 
-// Puts the plan's pinned products at their positions when those fall on the
-// requested page, and takes them out of the organic hits of every page. A pinned
-// product shows even when the text did not match it, but only if it passes the
-// request's filters and the plan's restriction (`eligible`: the filter of the
-// match, or nullopt). `matched`: the query run, to count unmatched pins in total.
-void PinHits(const RulePlan& plan, const Xapian::Database& database,
-             const std::optional<Xapian::Query>& eligible, const Xapian::Query& matched,
-             const SearchRequest& request, SearchResponse& response);
+// Where the plan's pinned products go in the whole result list (0-based
+// indexes, ascending), and how many of them the query did not match.
+struct PinLayout {
+  struct Placed {
+    size_t index;
+    std::string id;
+  };
+  std::vector<Placed> pins;
+  uint64_t unmatched = 0;  // to add to the total
+  // The page's organic hits: `organic_count` from index `organic_first` of the
+  // organic list (the match without the shown pinned products)...
+  size_t organic_first = 0;
+  size_t organic_count = 0;
+  // ...which, when this is set, differ from the slice matched: the match must be
+  // run again without these products (the shown pins).
+  std::optional<Xapian::Query> leave_out;
+};
+
+// Lays the plan's pins out over the whole result list and says which organic
+// hits the requested page shows around them. A pinned product shows even when
+// the query did not match it, but only if it passes the request's filters and
+// the plan's restriction (`eligible`: the filter of the match, or nullopt); a
+// pin past the end of the list closes up behind the last organic hit. The
+// organic hits (without the shown pinned products) fill the other positions in
+// their order, so paging through the pages never repeats nor skips a product.
+// `query`: the match (filtered), which found `matched_total` products.
+PinLayout LayOutPins(const RulePlan& plan, const Xapian::Database& database,
+                     const std::optional<Xapian::Query>& eligible, const Xapian::Query& query,
+                     const SearchRequest& request, Xapian::doccount matched_total);
+
+// Puts the pins that fall on the requested page among response.hits (the
+// organic hits of LayOutPins' `matches`), at most per_page hits in all.
+void PlacePins(const PinLayout& layout, const SearchRequest& request, SearchResponse& response);
 
 }  // namespace vitrine::query::internal

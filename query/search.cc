@@ -14,6 +14,7 @@
 #include "catalog/index_schema.h"
 #include "merch/ranking.h"
 #include "merch/rule_set.h"
+#include "merch/synonyms.h"
 #include "query/facet_columns.h"
 #include "query/facets.h"
 #include "query/filters.h"
@@ -22,6 +23,7 @@
 #include "query/result_cache.h"
 #include "query/rules.h"
 #include "query/suggest.h"
+#include "query/synonyms.h"
 #include "query/text_query.h"
 
 namespace vitrine::query {
@@ -44,11 +46,12 @@ constexpr size_t kMaxVariantsListed = 50;  // per collapsed hit
 
 // Marks the matched words of a hit's title and the start of its description.
 void HighlightHit(SearchHit& hit, const analyzers::Analyzer& analyzer,
-                  const internal::HighlightTerms& terms, std::string_view tag) {
+                  const internal::HighlightTerms& terms, std::string_view tag,
+                  internal::TermMemo& memo) {
   const nlohmann::json product = nlohmann::json::parse(hit.product_json, nullptr, false);
   if (!product.is_object()) return;
   hit.highlight_title =
-      internal::Highlight(product.value("title", std::string()), analyzer, terms, tag);
+      internal::Highlight(product.value("title", std::string()), analyzer, terms, tag, memo);
   std::string description = product.value("description", std::string());
   if (description.size() > kDescriptionSnippetBytes) {
     size_t cut = description.rfind(' ', kDescriptionSnippetBytes);
@@ -60,7 +63,7 @@ void HighlightHit(SearchHit& hit, const analyzers::Analyzer& analyzer,
     description.resize(cut);
     description.append(" …");
   }
-  hit.highlight_description = internal::Highlight(description, analyzer, terms, tag);
+  hit.highlight_description = internal::Highlight(description, analyzer, terms, tag, memo);
 }
 
 // Fills in the variants of hits that stand for several products of one style:
@@ -219,6 +222,7 @@ absl::StatusOr<std::shared_ptr<const Index>> OpenIndex(const IndexSource& source
 struct Searcher::Impl {
   Xapian::Database database;
   SearchOptions options;
+  internal::TermMemo highlight_memo{};  // of this searcher's index's analyzer
 
   absl::StatusOr<SearchResponse> Run(const SearchRequest& request, const Index& index,
                                      const internal::RulePlan& rules);
@@ -229,6 +233,9 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   // The facet values of the revision this search reads.
   const std::shared_ptr<const internal::FacetColumns> columns = index.facet_columns();
   const analyzers::Analyzer& analyzer = index.analyzer();
+  // Managed synonyms, as this generation's analyzer reads them (query/synonyms.h).
+  const std::shared_ptr<const merch::Thesaurus::Analysed> synonyms =
+      request.synonyms ? request.synonyms->For(index.shared_analyzer()) : nullptr;
   std::vector<analyzers::Token> tokens = analyzer.Analyze(request.q);
   if (tokens.size() > options.limits.max_query_words) {
     return InvalidParameter("q",
@@ -245,10 +252,11 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   const merch::Ranking& ranking = request.ranking ? *request.ranking : merch::DefaultRanking();
   const internal::FieldWeights weights = internal::FieldWeightsOf(ranking);
   // The text part of the query finally run; facets count over it.
-  Xapian::Query text = tokens.empty()
-                           ? Xapian::Query::MatchAll
-                           : TextQuery(tokens, analyzer, /*any=*/false, typing,
-                                       JoinedWords(request.q, tokens, analyzer, database), weights);
+  Xapian::Query text =
+      tokens.empty()
+          ? Xapian::Query::MatchAll
+          : TextQuery(tokens, analyzer, /*any=*/false, typing,
+                      JoinedWords(request.q, tokens, analyzer, database), weights, synonyms.get());
   const bool by_relevance = request.sort == "relevance";
   const bool browse = tokens.empty();
   // Rules' boosts and buries and the ranking's signals re-order a relevance
@@ -274,16 +282,20 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   // Facets without a filter of their own count in the main match; they hold the
   // counts of `text` unless a later try was run and not taken.
   bool facets_counted = true;
-  // A rescored text match fetches its candidates from the top.
   const bool rescore_text = rescore && !browse;
-  const Xapian::doccount fetch_first = rescore_text ? 0 : first;
-  const Xapian::doccount fetch_count =
-      rescore_text ? std::max(internal::kRescoreWindow, first + request.per_page)
-                   : static_cast<Xapian::doccount>(request.per_page);
-  auto run = [&](const Xapian::Query& query) {
+  // The hits from `from` of the match (a rescored text match: of its rescored
+  // top candidates, fetched from the top).
+  auto fetch = [&](const Xapian::Query& query, size_t from, size_t count, Xapian::doccount check) {
     enquire.set_query(filtered(rescore && browse ? rescorer.BrowseQuery() : query));
+    if (rescore_text) {
+      return enquire.get_mset(0, std::max<Xapian::doccount>(internal::kRescoreWindow, from + count),
+                              check);
+    }
+    return enquire.get_mset(from, count, check);
+  };
+  auto run = [&](const Xapian::Query& query) {
     facets.ResetMain();
-    return enquire.get_mset(fetch_first, fetch_count, check_at_least);
+    return fetch(query, first, request.per_page, check_at_least);
   };
   Xapian::MSet matches = run(text);
 
@@ -293,12 +305,12 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
     // Few or no products have every word: if a word is unknown, search the
     // corrected query instead, when that finds more. Exact words are never
     // corrected, so exact matches always come before corrected ones.
-    std::string corrected = CorrectSpelling(request.q, analyzer, database);
+    std::string corrected = CorrectSpelling(request.q, analyzer, database, synonyms.get());
     if (!corrected.empty()) {
       std::vector<analyzers::Token> corrected_tokens = analyzer.Analyze(corrected);
-      Xapian::Query corrected_text =
-          TextQuery(corrected_tokens, analyzer, /*any=*/false, {},
-                    JoinedWords(corrected, corrected_tokens, analyzer, database), weights);
+      Xapian::Query corrected_text = TextQuery(
+          corrected_tokens, analyzer, /*any=*/false, {},
+          JoinedWords(corrected, corrected_tokens, analyzer, database), weights, synonyms.get());
       Xapian::MSet corrected_matches = run(corrected_text);
       // With no product matching every word, the corrected words still serve
       // the partial matches below better than words the index does not know.
@@ -325,10 +337,10 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
     const Xapian::Query all_words(
         Xapian::Query::OP_FILTER,
         Xapian::Query((new Xapian::FixedWeightPostingSource(kAllWordsBoost))->release()),
-        TextQuery(tokens, analyzer, /*any=*/false, still_typing, joined, weights));
+        TextQuery(tokens, analyzer, /*any=*/false, still_typing, joined, weights, synonyms.get()));
     Xapian::Query relaxed_text(
         Xapian::Query::OP_OR, all_words,
-        TextQuery(tokens, analyzer, /*any=*/true, still_typing, joined, weights));
+        TextQuery(tokens, analyzer, /*any=*/true, still_typing, joined, weights, synonyms.get()));
     Xapian::MSet relaxed_matches = run(relaxed_text);
     response.relaxed = relaxed_matches.get_matches_estimated() > strict_total;
     facets_counted = response.relaxed;
@@ -344,6 +356,22 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   response.total = matches.get_matches_estimated();
   response.total_is_estimate =
       matches.get_matches_lower_bound() != matches.get_matches_upper_bound();
+  // Merchandising pins take their positions over the whole list; the page's
+  // organic hits shift around them (rules.h), when they must, matched again
+  // without the pinned products (facets are counted already).
+  const internal::PinLayout pins = internal::LayOutPins(rules, database, filter, filtered(text),
+                                                        request, matches.get_matches_estimated());
+  response.total += pins.unmatched;
+  size_t page_first = first, page_count = request.per_page;
+  if (pins.leave_out) {
+    page_first = pins.organic_first;
+    page_count = pins.organic_count;
+    enquire.clear_matchspies();
+    matches = page_count == 0
+                  ? Xapian::MSet()
+                  : fetch(Xapian::Query(Xapian::Query::OP_AND_NOT, text, *pins.leave_out),
+                          page_first, page_count, 0);
+  }
 
   std::map<std::string, size_t> collapsed;  // parent id -> the hit that stands for it
   auto add_hit = [&](const Xapian::MSetIterator& it, double score) {
@@ -353,7 +381,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   };
   if (rescore_text) {
     const std::vector<internal::Rescorer::Ranked> ranked = rescorer.Rank(database, matches);
-    for (size_t i = first; i < ranked.size() && i < first + request.per_page; ++i) {
+    for (size_t i = page_first; i < ranked.size() && i < page_first + page_count; ++i) {
       add_hit(matches[ranked[i].index], ranked[i].score);
     }
   } else {
@@ -363,15 +391,19 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   }
   if (!collapsed.empty())
     ListVariants(database, *columns, filtered(text), collapsed, response.hits);
-  internal::PinHits(rules, database, filter, filtered(text), request, response);  // rules
+  internal::PlacePins(pins, request, response);  // rules
   RETURN_IF_ERROR(Hydrate(index.store(), response.hits));
   if (request.highlight && !tokens.empty()) {
     internal::HighlightTerms terms;
     for (const analyzers::Token& token : tokens) {
       if (token.kind != analyzers::TokenKind::kStop) terms.terms.insert(token.term);
     }
+    if (synonyms != nullptr) {  // what the query's synonyms matched
+      for (std::string& term : internal::SynonymTerms(*synonyms, tokens)) terms.terms.insert(term);
+    }
     if (response.corrected_query.empty()) terms.prefix = typing;
-    for (SearchHit& hit : response.hits) HighlightHit(hit, analyzer, terms, request.highlight_tag);
+    for (SearchHit& hit : response.hits)
+      HighlightHit(hit, analyzer, terms, request.highlight_tag, highlight_memo);
   }
   return response;
 }
@@ -400,7 +432,7 @@ absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
   // campaign windows): the cache keys on the config version and the rules that
   // fired, so a rule change or a campaign starting is never answered from it.
   const internal::RulePlan rules = internal::PlanRules(request);
-  if (cache_ == nullptr) return Run(request, rules);
+  if (cache_ == nullptr || !request.cacheable) return Run(request, rules);
   // Epochs first: a result computed from data older than an invalidation that
   // lands meanwhile is stored as already stale.
   const ResultCache::Epochs epochs = cache_->CurrentEpochs();
@@ -410,9 +442,10 @@ absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
   }
   if (request.ranking != nullptr) {
     // A store's ranking is known by its version; any other by its content.
-    key.append(request.ranking->version != 0 ? StrCat("ranking=", request.ranking->version)
-                                             : StrCat("ranking=", request.ranking->json));
+    key.append(request.ranking->version != 0 ? StrCat(";ranking=", request.ranking->version)
+                                             : StrCat(";ranking=", request.ranking->json));
   }
+  if (request.synonyms != nullptr) key.append(StrCat(";synonyms=", request.synonyms->version()));
   const uint32_t scopes = ScopesOf(request);
   if (std::shared_ptr<const SearchResponse> cached = cache_->Find(key, scopes)) {
     SearchResponse response = *cached;

@@ -26,8 +26,10 @@
 #include "catalog/product_store.h"
 
 namespace vitrine::merch {
-class RuleSet;   // merch/rule_set.h
-struct Ranking;  // merch/ranking.h
+class RuleSet;          // merch/rule_set.h
+class Thesaurus;        // merch/synonyms.h
+struct ConfigSnapshot;  // merch/config_store.h
+struct Ranking;         // merch/ranking.h
 }  // namespace vitrine::merch
 
 namespace vitrine::query {
@@ -76,11 +78,17 @@ struct SearchRequest {
   bool highlight = true;
   std::string highlight_tag = "em";
   // Merchandising rules to apply (see query/rules.h); null: none. The server
-  // passes the live snapshot (SearcherPool::rules()).
+  // passes the live snapshot (SearcherPool::config()).
   std::shared_ptr<const merch::RuleSet> rules;
   // Text field weights and business signals (see query/rescore.h); null: the
-  // defaults. The server passes the live snapshot (SearcherPool::ranking()).
+  // defaults. The server passes the live snapshot's, with the rules of its version.
   std::shared_ptr<const merch::Ranking> ranking;
+  // Managed synonym sets the query's words also match (query/synonyms.h); null:
+  // none. The server passes the live snapshot's, with the rules of its version.
+  std::shared_ptr<const merch::Thesaurus> synonyms;
+  // False: never answered from nor kept in the result cache (previews of a
+  // draft config, whose version says nothing).
+  bool cacheable = true;
 };
 
 // Fields a search may count values of, as named in facets= (besides declared
@@ -301,17 +309,15 @@ class SearcherPool {
   // Shared by the pool's searchers; product writes invalidate it.
   ResultCache& cache() { return *cache_; }
 
-  // Where the live merchandising rules come from (a config store's snapshot);
-  // set once, before the pool serves. rules() is null without a source.
-  void SetRules(std::function<std::shared_ptr<const merch::RuleSet>()> source) {
-    rules_ = std::move(source);
+  // Where the live merchandising config (rules and synonyms of one version)
+  // comes from: a config store's snapshot; set once, before the pool serves.
+  // config() is null without a source.
+  void SetConfig(std::function<std::shared_ptr<const merch::ConfigSnapshot>()> source) {
+    config_ = std::move(source);
   }
-  std::shared_ptr<const merch::RuleSet> rules() const { return rules_ ? rules_() : nullptr; }
-  // The same for the ranking weights; ranking() is null (the defaults) without.
-  void SetRanking(std::function<std::shared_ptr<const merch::Ranking>()> source) {
-    ranking_ = std::move(source);
+  std::shared_ptr<const merch::ConfigSnapshot> config() const {
+    return config_ ? config_() : nullptr;
   }
-  std::shared_ptr<const merch::Ranking> ranking() const { return ranking_ ? ranking_() : nullptr; }
 
  private:
   void Release(std::unique_ptr<Searcher> searcher);
@@ -321,8 +327,7 @@ class SearcherPool {
   mutable std::mutex mutex_;
   std::shared_ptr<const Index> current_;
   std::vector<std::unique_ptr<Searcher>> idle_;
-  std::function<std::shared_ptr<const merch::RuleSet>()> rules_;
-  std::function<std::shared_ptr<const merch::Ranking>()> ranking_;
+  std::function<std::shared_ptr<const merch::ConfigSnapshot>()> config_;
 };
 
 }  // namespace vitrine::query

@@ -4,6 +4,7 @@
 
 #include "base/strings.h"
 #include "catalog/index_schema.h"
+#include "query/synonyms.h"
 
 namespace vitrine::query::internal {
 namespace {
@@ -121,7 +122,8 @@ Xapian::Query PrefixQuery(std::string_view word) {
 // word ("deck over" -> "deckover"): the pair matches either way.
 Xapian::Query TextQuery(const std::vector<analyzers::Token>& tokens,
                         const analyzers::Analyzer& analyzer, bool any, std::string_view typing,
-                        const std::vector<std::string>& joined, const FieldWeights& weights) {
+                        const std::vector<std::string>& joined, const FieldWeights& weights,
+                        const merch::Thesaurus::Analysed* synonyms) {
   std::vector<Xapian::Query> queries;
   queries.reserve(tokens.size());
   for (size_t i = 0; i < tokens.size(); ++i) {
@@ -130,11 +132,20 @@ Xapian::Query TextQuery(const std::vector<analyzers::Token>& tokens,
       queries.back() = Xapian::Query(Xapian::Query::OP_OR, queries.back(), PrefixQuery(typing));
     }
   }
+  // Managed synonyms: a run of tokens with synonyms becomes one unit (span[i]
+  // tokens from i; 0: inside an earlier unit).
+  std::vector<size_t> span(tokens.size(), 1);
+  if (synonyms != nullptr) {
+    ExpandSynonyms(
+        *synonyms, tokens,
+        [&](const analyzers::Token& t) { return TokenQuery(t, analyzer, weights); }, queries, span);
+  }
   std::vector<Xapian::Query> required, preferred, stop;
   for (size_t i = 0; i < tokens.size(); ++i) {
+    if (span[i] == 0) continue;
     const analyzers::Token& token = tokens[i];
-    const bool gender = token.kind == analyzers::TokenKind::kGender;
-    const bool stop_word = token.kind == analyzers::TokenKind::kStop;
+    const bool gender = span[i] == 1 && token.kind == analyzers::TokenKind::kGender;
+    const bool stop_word = span[i] == 1 && token.kind == analyzers::TokenKind::kStop;
     // Partial matches: each matched word earns a constant, so products with
     // more of the words come first and BM25 orders those with as many.
     auto counted = [any](Xapian::Query query, double words) {
@@ -148,7 +159,8 @@ Xapian::Query TextQuery(const std::vector<analyzers::Token>& tokens,
               query));
     };
     Xapian::Query query = std::move(queries[i]);
-    if (i < joined.size() && !joined[i].empty() && i + 1 < tokens.size()) {
+    if (i < joined.size() && !joined[i].empty() && i + 1 < tokens.size() && span[i] == 1 &&
+        span[i + 1] == 1) {
       // The two words, or the one word they make (worth both). A product with
       // both words scores as such, whether or not it also has the joined word
       // ("Jeld-Wen" is indexed as "jeld", "wen" and "jeldwen"), so writing a
@@ -260,7 +272,8 @@ std::string SplitCompound(const std::string& word, const analyzers::Analyzer& an
 // Words shorter than 4 bytes, numbers and words the vocabulary or the index knows
 // are kept. Empty when nothing changed.
 std::string CorrectSpelling(std::string_view q, const analyzers::Analyzer& analyzer,
-                            const Xapian::Database& database) {
+                            const Xapian::Database& database,
+                            const merch::Thesaurus::Analysed* synonyms) {
   std::vector<std::string> words = analyzer.Words(q);
   bool changed = false;
   for (std::string& word : words) {
@@ -272,6 +285,7 @@ std::string CorrectSpelling(std::string_view q, const analyzers::Analyzer& analy
     bool known = false;
     for (const analyzers::Token& token : analyzer.Analyze(word)) {
       known |= token.kind != analyzers::TokenKind::kWord;  // colours, genders, ...
+      known |= synonyms != nullptr && synonyms->Knows(token.term);
       for (const schema::TextField& field : schema::kTextFields) {
         known = known || database.term_exists(StrCat(field.prefix, token.term));
       }

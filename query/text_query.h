@@ -14,6 +14,7 @@
 
 #include "analyzers/analyzer.h"
 #include "catalog/index_schema.h"
+#include "merch/synonyms.h"
 
 namespace vitrine::query::internal {
 
@@ -31,11 +32,13 @@ inline constexpr FieldWeights kDefaultFieldWeights = SchemaFieldWeights();
 // matched tokens first); stated genders re-order rather than exclude.
 // `typing`: the unfinished last word, also matched as a prefix. `joined[i]`,
 // when not empty, is the term of tokens i and i + 1 written as one word.
-// `weights` scale each text field's matches.
+// `weights` scale each text field's matches. `synonyms` (may be null): managed
+// synonyms that words or phrases also match (query/synonyms.h).
 Xapian::Query TextQuery(const std::vector<analyzers::Token>& tokens,
                         const analyzers::Analyzer& analyzer, bool any, std::string_view typing = {},
                         const std::vector<std::string>& joined = {},
-                        const FieldWeights& weights = kDefaultFieldWeights);
+                        const FieldWeights& weights = kDefaultFieldWeights,
+                        const merch::Thesaurus::Analysed* synonyms = nullptr);
 
 // For each pair of adjacent plain words of `q` that titles also write as one
 // word ("lawn mower" -> "lawnmower"), that word's term at the first token's
@@ -52,7 +55,9 @@ std::string UnfinishedWord(std::string_view q, const std::vector<analyzers::Toke
 
 // `q` with the words the index does not know replaced by the closest word of its
 // spelling data, or split into two known title words; empty when nothing changed.
+// Words of managed `synonyms` (may be null) are known too.
 std::string CorrectSpelling(std::string_view q, const analyzers::Analyzer& analyzer,
-                            const Xapian::Database& database);
+                            const Xapian::Database& database,
+                            const merch::Thesaurus::Analysed* synonyms = nullptr);
 
 }  // namespace vitrine::query::internal

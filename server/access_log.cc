@@ -52,6 +52,10 @@ void AccessLog::Write(const AccessLogEntry& entry) const {
   AppendJsonString(line, entry.target);
   line.append(R"(,"remote":)");
   AppendJsonString(line, entry.remote_address);
+  if (!entry.key_name.empty()) {
+    line.append(R"(,"key":)");
+    AppendJsonString(line, entry.key_name);
+  }
   line.append(StrCat(R"(,"status":)", entry.status, R"(,"duration_ms":)"));
   AppendJsonNumber(line,
                    static_cast<double>(static_cast<int64_t>(entry.duration_ms * 1000)) / 1000);

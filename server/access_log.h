@@ -1,5 +1,5 @@
-// AccessLog: one JSON line per request (time, request id, method, path, status,
-// duration), written with a single write(2) so lines from many threads never
+// AccessLog: one JSON line per request (time, request id, method, path, the API
+// key's name, status, duration), written with a single write(2) so lines from many threads never
 // interleave.
 #pragma once
 
@@ -12,6 +12,7 @@ struct AccessLogEntry {
   std::string_view method;
   std::string_view target;
   std::string_view remote_address;
+  std::string_view key_name;  // the API key's name (never the key); empty: none
   int status = 0;
   double duration_ms = 0;
   size_t response_bytes = 0;

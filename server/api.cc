@@ -1,5 +1,6 @@
 #include "server/api.h"
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 
@@ -71,29 +72,100 @@ bool IsConfigPath(std::string_view path) {
   return path == "/v1/config" || path.starts_with("/v1/config/");
 }
 
+bool IsKeyName(std::string_view name) {
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.';
+  });
+}
+
 }  // namespace
 
-std::optional<HttpResponse> Api::Deny(const HttpRequest& request, bool admin) const {
-  if (admin && keys_.admin.empty()) {
+absl::StatusOr<std::vector<NamedKey>> ParseNamedKeys(std::string_view text) {
+  std::vector<NamedKey> keys;
+  size_t entry = 0;
+  for (const std::string& part : SplitTrimmed(text, ',')) {
+    ++entry;
+    if (part.empty()) continue;
+    const size_t colon = part.find(':');
+    const std::string name = colon == std::string::npos ? part : part.substr(0, colon);
+    if (colon == std::string::npos || !IsKeyName(name)) {
+      return absl::InvalidArgumentError(
+          StrCat("API key entry ", entry,
+                 " must be name:key with a name of 1-64 letters, digits, "
+                 "'-', '_' or '.'"));
+    }
+    const std::string key = part.substr(colon + 1);
+    if (key.size() < 8 || key.size() > 256 ||
+        !std::all_of(key.begin(), key.end(), [](char c) { return c > 0x20 && c < 0x7F; })) {
+      return absl::InvalidArgumentError(StrCat("the key of '", name,
+                                               "' must be 8 to 256 printable ASCII characters "
+                                               "without spaces"));
+    }
+    for (const NamedKey& other : keys) {
+      if (other.name == name) {
+        return absl::InvalidArgumentError(StrCat("the key name '", name, "' is given twice"));
+      }
+      if (other.key == key) {
+        return absl::InvalidArgumentError(
+            StrCat("'", other.name, "' and '", name, "' have the same key"));
+      }
+    }
+    keys.push_back({.name = name, .key = key});
+  }
+  return keys;
+}
+
+Api::Api(query::SearcherPool& searchers, Metrics& metrics, const AccessLog& access_log,
+         ApiKeys keys, ProductWrites* writes)
+    : searchers_(searchers), metrics_(metrics), access_log_(access_log), writes_(writes) {
+  if (!keys.admin.empty()) admin_keys_.push_back({.name = "admin", .key = std::move(keys.admin)});
+  for (NamedKey& key : keys.admin_keys) admin_keys_.push_back(std::move(key));
+  if (!keys.search.empty()) {
+    search_keys_.push_back({.name = "search", .key = std::move(keys.search)});
+  }
+  for (NamedKey& key : keys.search_keys) search_keys_.push_back(std::move(key));
+}
+
+std::optional<std::string> Api::NameOf(std::string_view key, const std::vector<NamedKey>& keys) {
+  // Every key is compared, whichever matches, so timing says nothing of which.
+  std::optional<std::string> name;
+  for (const NamedKey& named : keys) {
+    if (SameKey(key, named.key) && !name) name = named.name;
+  }
+  return name;
+}
+
+std::optional<HttpResponse> Api::Deny(const HttpRequest& request, bool admin,
+                                      std::string& who) const {
+  if (admin && admin_keys_.empty()) {
     return ErrorResponse(403, "forbidden",
                          "writes need the admin key, and the server has none configured "
-                         "(set VITRINE_ADMIN_KEY)");
+                         "(set VITRINE_ADMIN_KEY or VITRINE_ADMIN_KEYS)");
   }
-  if (!admin && keys_.search.empty()) return std::nullopt;
   const std::string_view key = KeyOf(request);
+  if (!admin && search_keys_.empty()) {
+    // Open; a known key still names the caller in the access log.
+    if (!key.empty()) who = NameOf(key, admin_keys_).value_or("");
+    return std::nullopt;
+  }
   if (key.empty()) {
     HttpResponse response = ErrorResponse(401, "unauthenticated",
                                           "send the API key as X-API-Key or Authorization: Bearer");
     response.headers.emplace_back("WWW-Authenticate", "Bearer");
     return response;
   }
-  if (SameKey(key, keys_.admin) && !keys_.admin.empty()) return std::nullopt;
-  if (!admin && SameKey(key, keys_.search)) return std::nullopt;
+  std::optional<std::string> name = NameOf(key, admin_keys_);
+  if (!name && !admin) name = NameOf(key, search_keys_);
+  if (name) {
+    who = *std::move(name);
+    return std::nullopt;
+  }
   return ErrorResponse(403, "forbidden",
                        admin ? "this route needs the admin key" : "the API key is not valid");
 }
 
-HttpResponse Api::Route(const HttpRequest& request, std::string_view& route) {
+HttpResponse Api::Route(const HttpRequest& request, std::string_view& route, std::string& who) {
   absl::StatusOr<Target> target = ParseTarget(request.target);
   if (!target.ok()) {
     route = "unmatched";
@@ -106,7 +178,7 @@ HttpResponse Api::Route(const HttpRequest& request, std::string_view& route) {
   const bool open = path == "/healthz" || path == "/readyz" || path == "/metrics";
   const bool admin = (path.starts_with("/v1/products") && write) || IsConfigPath(path);
   if (!open) {
-    if (std::optional<HttpResponse> denied = Deny(request, admin)) {
+    if (std::optional<HttpResponse> denied = Deny(request, admin, who)) {
       route = "denied";
       return *std::move(denied);
     }
@@ -117,7 +189,7 @@ HttpResponse Api::Route(const HttpRequest& request, std::string_view& route) {
       route = "/v1/config";
       return ErrorResponse(503, "unavailable", "no config store is open");
     }
-    return HandleConfig(request, *target, *config_, "admin", route);
+    return HandleConfig(request, *target, *config_, searchers_, who, route);
   }
   if (path == "/v1/products:batch") {
     route = "/v1/products:batch";
@@ -169,7 +241,8 @@ HttpResponse Api::Handle(HttpRequest&& request) {
   const auto start = std::chrono::steady_clock::now();
   const std::string request_id = RequestIdFor(request);
   std::string_view route;
-  HttpResponse response = Route(request, route);
+  std::string who;  // the key's name
+  HttpResponse response = Route(request, route, who);
   response.headers.emplace_back("X-Request-Id", request_id);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -178,6 +251,7 @@ HttpResponse Api::Handle(HttpRequest&& request) {
                      .method = request.method,
                      .target = request.target,
                      .remote_address = request.remote_address,
+                     .key_name = who,
                      .status = response.status,
                      .duration_ms = seconds * 1000,
                      .response_bytes = response.body.size()});

@@ -5,7 +5,9 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "absl/status/statusor.h"
 #include "query/search.h"
 #include "server/access_log.h"
 #include "server/http.h"
@@ -19,25 +21,36 @@ namespace vitrine::server {
 
 class ProductWrites;
 
+// An API key and the name requests made with it go by: the audit log's "who"
+// of config changes and the access log's "key". The key itself is never logged.
+struct NamedKey {
+  std::string name;
+  std::string key;
+};
+
 // API keys, sent as `X-API-Key: <key>` or `Authorization: Bearer <key>`.
 struct ApiKeys {
-  // Product writes (and later config) need it; empty: they are refused (403).
+  // Product writes and the config API need an admin key; none at all: they are
+  // refused (403). `admin` goes by the name "admin".
   std::string admin;
-  // Search, suggest, product reads and analyze need it or the admin key; empty:
-  // they are open.
+  std::vector<NamedKey> admin_keys;  // more admin keys, each with its own name
+  // Search, suggest, product reads and analyze need a search or admin key; none
+  // at all: they are open. `search` goes by the name "search".
   std::string search;
+  std::vector<NamedKey> search_keys;
 };
+
+// Parses "alice:KEY1,bob:KEY2" (as in VITRINE_ADMIN_KEYS): names of 1-64
+// letters, digits, '-', '_' or '.', each once; a key is what follows the first
+// ':' up to the next ',' (8 to 256 printable ASCII bytes, no spaces). Errors
+// name the entry, never the key.
+absl::StatusOr<std::vector<NamedKey>> ParseNamedKeys(std::string_view text);
 
 class Api {
  public:
   // All references must outlive the Api; `writes` may be null (no write routes).
   Api(query::SearcherPool& searchers, Metrics& metrics, const AccessLog& access_log,
-      ApiKeys keys = {}, ProductWrites* writes = nullptr)
-      : searchers_(searchers),
-        metrics_(metrics),
-        access_log_(access_log),
-        keys_(std::move(keys)),
-        writes_(writes) {}
+      ApiKeys keys = {}, ProductWrites* writes = nullptr);
 
   HttpResponse Handle(HttpRequest&& request);
 
@@ -46,14 +59,19 @@ class Api {
   void SetConfig(merch::ConfigStore* config) { config_ = config; }
 
  private:
-  HttpResponse Route(const HttpRequest& request, std::string_view& route);
-  // An error response when the request's key may not use the route, else nullopt.
-  std::optional<HttpResponse> Deny(const HttpRequest& request, bool admin) const;
+  // `who`: the name of the request's key, once it is checked.
+  HttpResponse Route(const HttpRequest& request, std::string_view& route, std::string& who);
+  // An error response when the request's key may not use the route, else
+  // nullopt and `who` set to the key's name ("" on open routes without a key).
+  std::optional<HttpResponse> Deny(const HttpRequest& request, bool admin, std::string& who) const;
+  // The name of the key in `keys` that `key` is, or nullopt.
+  static std::optional<std::string> NameOf(std::string_view key, const std::vector<NamedKey>& keys);
 
   query::SearcherPool& searchers_;
   Metrics& metrics_;
   const AccessLog& access_log_;
-  const ApiKeys keys_;
+  std::vector<NamedKey> admin_keys_;   // ApiKeys::admin first, as "admin"
+  std::vector<NamedKey> search_keys_;  // ApiKeys::search first, as "search"
   ProductWrites* writes_;
   merch::ConfigStore* config_ = nullptr;
 };

@@ -7,6 +7,7 @@
 #include "base/utf8.h"
 #include "catalog/index_schema.h"
 #include "indexer/document_builder.h"
+#include "merch/config_store.h"
 #include "query/result_cache.h"
 #include "server/errors.h"
 #include "server/json_writer.h"
@@ -239,33 +240,40 @@ absl::StatusOr<query::SearchRequest> SearchRequestFromParams(const Target& targe
 
 namespace {
 
-HttpResponse RunSearch(std::chrono::steady_clock::time_point start,
-                       absl::StatusOr<query::SearchRequest> request,
+HttpResponse RunSearch(absl::StatusOr<query::SearchRequest> request,
                        query::SearcherPool& searchers) {
   if (!request.ok()) return ErrorResponse(request.status());
-  request->rules = searchers.rules();      // the live merchandising rules
-  request->ranking = searchers.ranking();  // and ranking weights
-  absl::StatusOr<query::SearcherPool::Lease> searcher = searchers.Acquire();
-  if (!searcher.ok()) return ErrorResponse(searcher.status());
-  absl::StatusOr<query::SearchResponse> result = (*searcher)->Search(*request);
-  if (!result.ok()) return ErrorResponse(result.status());
-  const double took_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  // The live merchandising config: rules, synonyms and ranking of one version.
+  if (const std::shared_ptr<const merch::ConfigSnapshot> config = searchers.config()) {
+    request->rules = config->rules;
+    request->synonyms = config->synonyms;
+    request->ranking = config->ranking;
+  }
+  absl::StatusOr<std::string> body = SearchBody(*request, searchers);
+  if (!body.ok()) return ErrorResponse(body.status());
   HttpResponse response;
-  response.body = SearchJson(*request, *result, took_ms);
+  response.body = *std::move(body);
   return response;
 }
 
 }  // namespace
 
-HttpResponse HandleSearch(const Target& target, query::SearcherPool& searchers) {
+absl::StatusOr<std::string> SearchBody(const query::SearchRequest& request,
+                                       query::SearcherPool& searchers) {
   const auto start = std::chrono::steady_clock::now();
-  return RunSearch(start, SearchRequestFromParams(target), searchers);
+  ASSIGN_OR_RETURN(query::SearcherPool::Lease searcher, searchers.Acquire());
+  ASSIGN_OR_RETURN(query::SearchResponse result, searcher->Search(request));
+  const double took_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return SearchJson(request, result, took_ms);
+}
+
+HttpResponse HandleSearch(const Target& target, query::SearcherPool& searchers) {
+  return RunSearch(SearchRequestFromParams(target), searchers);
 }
 
 HttpResponse HandleSearchPost(std::string_view body, query::SearcherPool& searchers) {
-  const auto start = std::chrono::steady_clock::now();
-  return RunSearch(start, SearchRequestFromJson(body), searchers);
+  return RunSearch(SearchRequestFromJson(body), searchers);
 }
 
 HttpResponse HandleGetProduct(std::string_view id, query::SearcherPool& searchers) {
@@ -355,7 +363,11 @@ HttpResponse HandleReady(query::SearcherPool& searchers) {
   return response;
 }
 
-HttpResponse HandleMetrics(const Metrics& metrics, query::SearcherPool& searchers) {
+HttpResponse HandleMetrics(Metrics& metrics, query::SearcherPool& searchers) {
+  // Live writes change the document count between generation switches.
+  if (const std::shared_ptr<const query::Index> index = searchers.current()) {
+    metrics.SetIndex(index->generation(), index->documents());
+  }
   HttpResponse response;
   response.content_type = "text/plain; version=0.0.4; charset=utf-8";
   response.body = metrics.Render();

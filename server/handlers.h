@@ -13,6 +13,10 @@ namespace vitrine::server {
 // GET /v1/search?... and POST /v1/search with a JSON body of the same meaning.
 HttpResponse HandleSearch(const Target& target, query::SearcherPool& searchers);
 HttpResponse HandleSearchPost(std::string_view body, query::SearcherPool& searchers);
+// Runs `request` (rules and synonyms as it gives them) on a searcher of the pool
+// and serialises the response as /v1/search answers it; errors name the parameter.
+absl::StatusOr<std::string> SearchBody(const query::SearchRequest& request,
+                                       query::SearcherPool& searchers);
 HttpResponse HandleGetProduct(std::string_view id, query::SearcherPool& searchers);
 // GET /v1/analyze?text=...: what the serving index's analyzer makes of `text`:
 // tokens (term, position, kind, colour family) and the terms of each text field.
@@ -23,7 +27,7 @@ HttpResponse HandleSuggest(const Target& target, query::SearcherPool& searchers)
 HttpResponse HandleHealth();
 HttpResponse HandleReady(query::SearcherPool& searchers);
 // Prometheus text: the request metrics plus the result cache's hits and size.
-HttpResponse HandleMetrics(const Metrics& metrics, query::SearcherPool& searchers);
+HttpResponse HandleMetrics(Metrics& metrics, query::SearcherPool& searchers);
 
 // Builds a SearchRequest from GET parameters; unknown or repeated parameters and
 // non-numeric numbers are errors naming the parameter.

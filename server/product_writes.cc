@@ -109,6 +109,10 @@ absl::Status ProductWrites::Switch(const std::shared_ptr<const query::Index>& in
   return absl::OkStatus();
 }
 
+absl::StatusOr<indexer::Journal::Pruned> ProductWrites::PruneJournal(uint64_t through) {
+  return journal_->Prune(through, UnixNow());
+}
+
 absl::Status ProductWrites::CommitNow() {
   std::lock_guard commit_lock(commit_mutex_);
   std::vector<Xapian::docid> changed;

@@ -52,6 +52,11 @@ class ProductWrites {
   // it every commit_interval, tests may call it to skip the wait.
   absl::Status CommitNow();
 
+  // Journal retention: drops the entries up to `through` (those every kept
+  // generation holds: indexer::JournalSeqHeldByAll) and the expired
+  // idempotency records.
+  absl::StatusOr<indexer::Journal::Pruned> PruneJournal(uint64_t through);
+
  private:
   // What a write journals, and its response; `prepare` gets the sequence number
   // its first entry will take.

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <csignal>
 #include <mutex>
@@ -10,6 +11,7 @@
 #include "base/status.h"
 #include "base/strings.h"
 #include "indexer/generations.h"
+#include "indexer/live_writer.h"
 #include "merch/config_store.h"
 #include "server/access_log.h"
 #include "server/api.h"
@@ -17,6 +19,15 @@
 #include "server/metrics.h"
 
 namespace vitrine::server {
+namespace {
+
+void LogError(std::string_view message, const absl::Status& status) {
+  std::string fields = R"("error":)";
+  AppendJsonString(fields, FromAbsl(status.message()));
+  LogEvent("error", message, fields);
+}
+
+}  // namespace
 
 struct Service::Impl {
   Impl(const ServeOptions& options, indexer::DataDir dir, std::unique_ptr<indexer::Journal> journal)
@@ -30,6 +41,7 @@ struct Service::Impl {
              [this](HttpRequest&& request) { return api.Handle(std::move(request)); }) {}
 
   absl::Status Reload();
+  absl::Status PruneJournal();
   void WatchLoop();
 
   const ServeOptions options;
@@ -73,16 +85,36 @@ absl::Status Service::Impl::Reload() {
   return absl::OkStatus();
 }
 
+absl::Status Service::Impl::PruneJournal() {
+  ASSIGN_OR_RETURN(const uint64_t held, indexer::JournalSeqHeldByAll(dir));
+  ASSIGN_OR_RETURN(const indexer::Journal::Pruned pruned, writes.PruneJournal(held));
+  if (pruned.entries > 0 || pruned.idempotency_records > 0) {
+    LogEvent("info", "pruned the journal",
+             StrCat(R"("entries":)", pruned.entries, R"(,"idempotency_records":)",
+                    pruned.idempotency_records));
+  }
+  return absl::OkStatus();
+}
+
 void Service::Impl::WatchLoop() {
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point next_prune = Clock::now();  // also once at start
   std::unique_lock lock(watch_mutex);
   while (!watch_wakeup.wait_for(lock, options.reload_interval, [&] { return stopping; })) {
     lock.unlock();
+    const std::shared_ptr<const query::Index> serving = searchers.current();
     absl::Status status = Reload();
     if (!status.ok() && !absl::IsNotFound(status)) {
       // Keep serving the generation we have; a broken new one is not switched to.
-      std::string fields = R"("error":)";
-      AppendJsonString(fields, FromAbsl(status.message()));
-      LogEvent("error", "index reload failed", fields);
+      LogError("index reload failed", status);
+    }
+    // Retention after a switch (the reindex may have collected old generations)
+    // and every journal_retention_interval.
+    if (searchers.current() != serving || Clock::now() >= next_prune) {
+      next_prune = Clock::now() + options.journal_retention_interval;
+      if (absl::Status pruned = PruneJournal(); !pruned.ok()) {
+        LogError("journal retention failed", pruned);
+      }
     }
     lock.lock();
   }
@@ -98,8 +130,7 @@ absl::StatusOr<std::unique_ptr<Service>> Service::Start(const ServeOptions& opti
   auto impl = std::make_unique<Impl>(options, std::move(dir), std::move(journal));
   // Merchandising rules: searches read the live snapshot, /v1/config/ writes it.
   ASSIGN_OR_RETURN(impl->config, merch::ConfigStore::Open(impl->dir.path() + "/config"));
-  impl->searchers.SetRules([config = impl->config.get()] { return config->live(); });
-  impl->searchers.SetRanking([config = impl->config.get()] { return config->ranking(); });
+  impl->searchers.SetConfig([config = impl->config.get()] { return config->snapshot(); });
   impl->api.SetConfig(impl->config.get());
   absl::Status loaded = impl->Reload();
   if (!loaded.ok() && !absl::IsNotFound(loaded)) return loaded;
@@ -112,6 +143,8 @@ absl::StatusOr<std::unique_ptr<Service>> Service::Start(const ServeOptions& opti
 uint16_t Service::port() const { return impl_->port; }
 
 absl::Status Service::ReloadNow() { return impl_->Reload(); }
+
+absl::Status Service::PruneJournalNow() { return impl_->PruneJournal(); }
 
 void Service::Stop() {
   {

@@ -26,6 +26,9 @@ struct ServeOptions {
   bool access_log = true;                           // one JSON line per request on stdout
   ApiKeys keys;                                     // admin and search API keys
   ProductWritesOptions writes;                      // commit interval, idempotency TTL
+  // How often the journal drops what every kept generation holds, and expired
+  // idempotency records (also after each generation switch).
+  std::chrono::milliseconds journal_retention_interval{std::chrono::minutes(10)};
 };
 
 class Service {
@@ -36,6 +39,9 @@ class Service {
   ~Service();  // Stop()
 
   uint16_t port() const;
+
+  // Applies the journal retention now instead of at the next interval (tests).
+  absl::Status PruneJournalNow();
 
   // Checks CURRENT now instead of waiting for the next poll (tests, SIGHUP).
   absl::Status ReloadNow();

@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "indexer/generations.h"
+#include "indexer/journal.h"
 #include "indexer/reindex.h"
 #include "tests/testing/http_client.h"
 #include "tests/testing/temp_dir.h"
@@ -315,6 +317,58 @@ TEST(Service, AnUpdateIsSearchableWithinACommitInterval) {
     if (total != 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_EQ(total, 0);
+}
+
+TEST(Service, TheJournalKeepsWhatAnyKeptGenerationStillNeeds) {
+  vitrine::testing::TempDir dir;
+  const std::string data_dir = dir.Sub("data");
+  ReindexInto(data_dir, "products.jsonl");
+  std::unique_ptr<Service> service = StartWritableService(data_dir);
+  HttpConnection connection(service->port());
+  const vitrine::testing::Headers admin = {{"X-API-Key", "k"}};
+  auto put = [&](const std::string& id) {
+    EXPECT_EQ(
+        connection
+            .Request("PUT", "/v1/products/" + id, R"({"title": "Hidesign Tan Satchel"})", admin)
+            .status,
+        201);
+  };
+  put("9001");  // entries 1-3 go to generation 000001
+  put("9002");
+  put("9003");
+  // 000002 starts from entry 3; 4 and 5 are written to it once it serves.
+  ReindexInto(data_dir, "products.jsonl");
+  ASSERT_TRUE(service->ReloadNow().ok());
+  put("9004");
+  put("9005");
+  // Held by both generations: entries 1-3. 000001 (a rollback away) lacks 4 and 5.
+  ASSERT_TRUE(service->PruneJournalNow().ok());
+  service.reset();
+  auto journal = indexer::Journal::Open(indexer::DataDir::Open(data_dir)->journal_path()).value();
+  EXPECT_EQ(journal->first_seq().value(), 4u);
+  EXPECT_EQ(journal->last_seq(), 5u);
+}
+
+TEST(Service, MetricsCountDocumentsWrittenSinceTheGenerationWasBuilt) {
+  vitrine::testing::TempDir dir;
+  const std::string data_dir = dir.Sub("data");
+  ReindexInto(data_dir, "products.jsonl");
+  std::unique_ptr<Service> service = StartWritableService(data_dir, std::chrono::milliseconds(20));
+  HttpConnection connection(service->port());
+  EXPECT_THAT(connection.Get("/metrics").body, HasSubstr("vitrine_index_documents 12\n"));
+  ASSERT_EQ(connection
+                .Request("PUT", "/v1/products/9001", R"({"title": "Hidesign Tan Satchel"})",
+                         {{"X-API-Key", "k"}})
+                .status,
+            201);
+  // Counted after the next commit; bounded wait, no timing asserted.
+  std::string metrics;
+  for (int i = 0; i < 100; ++i) {
+    metrics = connection.Get("/metrics").body;
+    if (metrics.find("vitrine_index_documents 13\n") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_THAT(metrics, HasSubstr("vitrine_index_documents 13\n"));
 }
 
 }  // namespace

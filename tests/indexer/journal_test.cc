@@ -91,5 +91,44 @@ TEST(Journal, StoresIdempotencyRecordsUntilTheyExpire) {
   EXPECT_FALSE(journal->FindIdempotency("other", 0).value().has_value());
 }
 
+TEST(Journal, PruningDropsEntriesThroughASeqButNeverTheLast) {
+  testing::TempDir dir;
+  {
+    auto journal = Journal::Open(dir.Sub("journal")).value();
+    std::vector<JournalEntry> entries = Upserts({"a", "b", "c", "d", "e"});
+    ASSERT_TRUE(journal->Append(entries, nullptr).ok());
+    EXPECT_EQ(journal->Prune(3, 0).value().entries, 3u);
+    EXPECT_EQ(journal->first_seq().value(), 4u);
+    EXPECT_THAT(SeqsAfter(*journal, 0), ElementsAre(4, 5));
+    EXPECT_EQ(journal->Prune(3, 0).value().entries, 0u);  // nothing left to drop
+    // Through everything: the last entry stays, so numbering carries on.
+    EXPECT_EQ(journal->Prune(100, 0).value().entries, 1u);
+    EXPECT_THAT(SeqsAfter(*journal, 0), ElementsAre(5));
+  }
+  auto journal = Journal::Open(dir.Sub("journal")).value();
+  EXPECT_EQ(journal->last_seq(), 5u);
+  std::vector<JournalEntry> next = Upserts({"f"});
+  ASSERT_TRUE(journal->Append(next, nullptr).ok());
+  EXPECT_EQ(next[0].seq, 6u);
+  EXPECT_THAT(SeqsAfter(*journal, 4), ElementsAre(5, 6));
+}
+
+TEST(Journal, PruningDropsOnlyExpiredIdempotencyRecords) {
+  testing::TempDir dir;
+  auto journal = Journal::Open(dir.Sub("journal")).value();
+  for (const auto& [key, expires_at] : {std::pair{"old", 1000}, std::pair{"new", 3000}}) {
+    const IdempotencyRecord record{
+        .key = key, .request_hash = "h", .status = 201, .body = "{}", .expires_at = expires_at};
+    std::vector<JournalEntry> entries = Upserts({key});
+    ASSERT_TRUE(journal->Append(entries, &record).ok());
+  }
+  const Journal::Pruned pruned = journal->Prune(0, 2000).value();
+  EXPECT_EQ(pruned.idempotency_records, 1u);
+  EXPECT_EQ(pruned.entries, 0u);
+  EXPECT_FALSE(journal->FindIdempotency("old", 0).value().has_value());  // gone, not just expired
+  EXPECT_TRUE(journal->FindIdempotency("new", 2000).value().has_value());
+  EXPECT_THAT(SeqsAfter(*journal, 0), ElementsAre(1, 2));
+}
+
 }  // namespace
 }  // namespace vitrine::indexer

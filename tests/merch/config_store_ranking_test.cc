@@ -28,9 +28,11 @@ TEST_F(ConfigStoreRankingTest, SettingTheRankingMakesAVersionAndSwapsTheSnapshot
   EXPECT_EQ(store->ranking()->version, 1u);
   EXPECT_EQ(store->version(), 1u);
   EXPECT_EQ(store->live()->version(), 1u);
-  // A rule change leaves the ranking snapshot as it is.
+  // A rule change keeps the weights, in the snapshot of its own version.
   ASSERT_TRUE(store->Write(kRule, WriteMode::kCreate, "admin", std::nullopt).ok());
-  EXPECT_EQ(store->ranking()->version, 1u);
+  EXPECT_EQ(store->ranking()->version, 2u);
+  EXPECT_EQ(store->ranking()->signals.popularity, 0.2);
+  EXPECT_EQ(store->snapshot()->ranking, store->ranking());
 }
 
 TEST_F(ConfigStoreRankingTest, BadRankingsAndStaleVersionsChangeNothing) {
@@ -52,7 +54,7 @@ TEST_F(ConfigStoreRankingTest, HistoryRecordsTheRankingBeforeAndAfter) {
   EXPECT_EQ(events[0].action, "ranking");
   EXPECT_EQ(events[0].who, "ops");
   ASSERT_EQ(events[0].changes.size(), 1u);
-  EXPECT_EQ(events[0].changes[0].kind, ChangeKind::kRanking);
+  EXPECT_EQ(events[0].changes[0].kind, ConfigKind::kRanking);
   EXPECT_EQ(events[0].changes[0].before, "");  // the defaults
   EXPECT_THAT(events[0].changes[0].after, ::testing::HasSubstr(R"("popularity":0.2)"));
   EXPECT_THAT(EventToJson(events[0]), ::testing::HasSubstr(R"("kind":"ranking")"));
@@ -73,7 +75,7 @@ TEST_F(ConfigStoreRankingTest, RollbackRestoresTheRankingWithTheRules) {
   const ConfigEvent event = store->History(1).value().at(0);
   EXPECT_EQ(event.action, "rollback");
   ASSERT_EQ(event.changes.size(), 1u);
-  EXPECT_EQ(event.changes[0].kind, ChangeKind::kRanking);
+  EXPECT_EQ(event.changes[0].kind, ConfigKind::kRanking);
   EXPECT_EQ(event.changes[0].after, "");
 }
 
@@ -86,7 +88,7 @@ TEST_F(ConfigStoreRankingTest, TheRankingSurvivesAReopen) {
   auto store = Open();
   EXPECT_EQ(store->version(), 2u);
   EXPECT_EQ(store->ranking()->signals.popularity, 0.2);
-  EXPECT_EQ(store->History(10).value().at(1).changes.at(0).kind, ChangeKind::kRanking);
+  EXPECT_EQ(store->History(10).value().at(1).changes.at(0).kind, ConfigKind::kRanking);
 }
 
 }  // namespace

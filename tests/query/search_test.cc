@@ -212,6 +212,15 @@ TEST_F(SearchTest, HighlightsTheMatchedWordsOfTitleAndDescription) {
   EXPECT_EQ(tees.hits[0].highlight_description, "Soft cotton <em>tee</em> with a round neck.");
 }
 
+TEST_F(SearchTest, HighlightsFollowEachQueryOnOneSearcher) {
+  // The searcher remembers the analysed words of titles across searches, never
+  // which of them matched: the next query marks its own words only.
+  EXPECT_EQ(Search("navy shirt").hits.at(0).highlight_title,
+            "Turtle Check Men <em>Navy Blue Shirt</em>");
+  EXPECT_EQ(Search("turtle").hits.at(0).highlight_title,
+            "<em>Turtle</em> Check Men Navy Blue Shirt");
+}
+
 TEST_F(SearchTest, HighlightsEscapeHtmlAndTakeAnotherTag) {
   SearchRequest request;
   request.q = "levi's";

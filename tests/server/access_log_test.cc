@@ -21,6 +21,7 @@ TEST(AccessLog, WritesOneJsonLinePerRequest) {
              .method = "GET",
              .target = "/v1/search?q=\"tee\"",
              .remote_address = "127.0.0.1",
+             .key_name = "shop",
              .status = 200,
              .duration_ms = 0.5237,
              .response_bytes = 1024});
@@ -38,6 +39,7 @@ TEST(AccessLog, WritesOneJsonLinePerRequest) {
   EXPECT_EQ(first["method"], "GET");
   EXPECT_EQ(first["path"], "/v1/search?q=\"tee\"");
   EXPECT_EQ(first["remote"], "127.0.0.1");
+  EXPECT_EQ(first["key"], "shop");  // the key's name, never the key
   EXPECT_EQ(first["status"], 200);
   EXPECT_DOUBLE_EQ(first["duration_ms"].get<double>(), 0.523);
   EXPECT_EQ(first["bytes"], 1024);
@@ -46,7 +48,9 @@ TEST(AccessLog, WritesOneJsonLinePerRequest) {
   ASSERT_EQ(time.size(), 24u) << time;
   EXPECT_EQ(time[10], 'T');
   EXPECT_EQ(time.back(), 'Z');
-  EXPECT_EQ(nlohmann::json::parse(text.substr(newline + 1))["status"], 503);
+  const nlohmann::json second = nlohmann::json::parse(text.substr(newline + 1));
+  EXPECT_EQ(second["status"], 503);
+  EXPECT_FALSE(second.contains("key"));
 }
 
 TEST(AccessLog, NegativeDescriptorDisablesLogging) {

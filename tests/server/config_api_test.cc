@@ -33,7 +33,7 @@ class ConfigApiTest : public ::testing::Test {
         api_(pool_, metrics_, log_,
              {.admin = std::string(kAdminKey), .search = std::string(kSearchKey)}) {
     api_.SetConfig(config_.get());
-    pool_.SetRules([this] { return config_->live(); });
+    pool_.SetConfig([this] { return config_->snapshot(); });
   }
 
   HttpResponse Call(std::string method, std::string target, std::string body = {},
