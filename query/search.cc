@@ -25,8 +25,8 @@
 namespace vitrine::query {
 namespace {
 
+using internal::CatalogForms;
 using internal::CorrectSpelling;
-using internal::JoinedWords;
 using internal::TextQuery;
 using internal::UnfinishedWord;
 
@@ -242,7 +242,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   Xapian::Query text = tokens.empty()
                            ? Xapian::Query::MatchAll
                            : TextQuery(tokens, analyzer, /*any=*/false, typing,
-                                       JoinedWords(request.q, tokens, analyzer, database));
+                                       CatalogForms(request.q, tokens, analyzer, database));
   // Declared before the Enquire that holds a pointer to its spy.
   internal::FacetCounter facets(index, *columns, request);
   Xapian::Enquire enquire(database);
@@ -282,7 +282,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
       std::vector<analyzers::Token> corrected_tokens = analyzer.Analyze(corrected);
       Xapian::Query corrected_text =
           TextQuery(corrected_tokens, analyzer, /*any=*/false, {},
-                    JoinedWords(corrected, corrected_tokens, analyzer, database));
+                    CatalogForms(corrected, corrected_tokens, analyzer, database));
       Xapian::MSet corrected_matches = run(corrected_text);
       // With no product matching every word, the corrected words still serve
       // the partial matches below better than words the index does not know.
@@ -303,15 +303,15 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
     // words and best BM25 first, rather than a short or empty page.
     const std::string_view still_typing =
         response.corrected_query.empty() ? std::string_view(typing) : std::string_view();
-    const std::vector<std::string> joined =
-        JoinedWords(response.corrected_query.empty() ? request.q : response.corrected_query, tokens,
-                    analyzer, database);
+    const internal::WrittenForms forms =
+        CatalogForms(response.corrected_query.empty() ? request.q : response.corrected_query,
+                     tokens, analyzer, database);
     const Xapian::Query all_words(
         Xapian::Query::OP_FILTER,
         Xapian::Query((new Xapian::FixedWeightPostingSource(kAllWordsBoost))->release()),
-        TextQuery(tokens, analyzer, /*any=*/false, still_typing, joined));
+        TextQuery(tokens, analyzer, /*any=*/false, still_typing, forms));
     Xapian::Query relaxed_text(Xapian::Query::OP_OR, all_words,
-                               TextQuery(tokens, analyzer, /*any=*/true, still_typing, joined));
+                               TextQuery(tokens, analyzer, /*any=*/true, still_typing, forms));
     Xapian::MSet relaxed_matches = run(relaxed_text);
     response.relaxed = relaxed_matches.get_matches_estimated() > strict_total;
     facets_counted = response.relaxed;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "query/search.h"
+#include "query/text_query.h"
 #include "tests/query/query_testing.h"
 #include "tests/testing/temp_dir.h"
 
@@ -112,6 +113,48 @@ TEST_F(RelevanceTest, HyphenatedWordsAreFoundTypedAsOne) {
     ASSERT_EQ(response.hits.size(), 2u);
     EXPECT_EQ(response.hits[0].id, "2014");
     EXPECT_GT(response.hits[0].score, response.hits[1].score + 100);
+  }
+}
+
+TEST_F(RelevanceTest, AWordMatchesTheTwoWordsTitlesWriteItAs) {
+  // Titles write "Doorbell" and "Door Bell": a search for the one word finds
+  // both as full matches; the door hinge, with only one of the two words, not.
+  for (const std::string q : {"doorbell", "doorbells"}) {
+    SCOPED_TRACE(q);
+    const SearchResponse response = Search(q);
+    EXPECT_FALSE(response.relaxed);
+    EXPECT_EQ(response.corrected_query, "");
+    EXPECT_THAT(Ids(response), UnorderedElementsAre("2016", "2017", "2018"));
+  }
+}
+
+TEST_F(RelevanceTest, CatalogFormsJoinAndSplitOnlyWordsTitlesWriteThatWay) {
+  const Xapian::Database database(index_->xapian_path());
+  const analyzers::Analyzer& analyzer = index_->analyzer();
+  struct Case {
+    std::string q;
+    std::vector<std::string> joined;
+    std::vector<std::vector<std::string>> split;
+  };
+  const std::vector<Case> cases = {
+      // Split where both halves are in two or more titles.
+      {"doorbell", {""}, {{"door", "bell"}}},
+      {"doorbells kit", {"", ""}, {{"door", "bell"}, {}}},
+      // "lawn" and "mower" are in one title each: too rare to split on.
+      {"lawnmower", {""}, {{}}},
+      // Joined, not split: "deck over" is "deckover" in two titles.
+      {"deck over", {"deckov", ""}, {{}, {}}},
+      // Halves under three letters, digits, vocabulary words: never split.
+      {"doorbe", {""}, {{}}},
+      {"door2bell", {""}, {{}}},
+      {"garden hose", {"", ""}, {{}, {}}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.q);
+    const std::vector<analyzers::Token> tokens = analyzer.Analyze(c.q);
+    const internal::WrittenForms forms = internal::CatalogForms(c.q, tokens, analyzer, database);
+    EXPECT_EQ(forms.joined, c.joined);
+    EXPECT_EQ(forms.split, c.split);
   }
 }
 
