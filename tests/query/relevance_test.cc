@@ -158,6 +158,33 @@ TEST_F(RelevanceTest, CatalogFormsJoinAndSplitOnlyWordsTitlesWriteThatWay) {
   }
 }
 
+TEST_F(RelevanceTest, PartialMatchesFillAPageThatFullMatchesLeaveShort) {
+  // Eleven screws have both words: more than kRelaxBelow, fewer than a page of
+  // 24. The screws come first, then the wood stain and coating with one word.
+  const SearchResponse response = Search("wood screw");
+  EXPECT_TRUE(response.relaxed);
+  const std::vector<std::string> ids = Ids(response);
+  ASSERT_EQ(ids.size(), 13u);
+  EXPECT_THAT(std::vector<std::string>(ids.begin(), ids.begin() + 11),
+              UnorderedElementsAre("2020", "2021", "2022", "2023", "2024", "2025", "2026", "2027",
+                                   "2028", "2029", "2030"));
+  EXPECT_THAT(std::vector<std::string>(ids.begin() + 11, ids.end()),
+              UnorderedElementsAre("2001", "2014"));
+  EXPECT_GT(response.hits[10].score, response.hits[11].score + 100);
+  // A page of ten is full of screws: nothing partial is added.
+  absl::StatusOr<SearchResponse> page =
+      searcher_->Search({.q = "wood screw ", .page = 1, .per_page = 10});
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_FALSE(page->relaxed);
+  EXPECT_EQ(page->total, 11u);
+  EXPECT_EQ(page->hits.size(), 10u);
+  // Its second page is short: partial matches follow the last screw.
+  page = searcher_->Search({.q = "wood screw ", .page = 2, .per_page = 10});
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_TRUE(page->relaxed);
+  EXPECT_EQ(page->hits.size(), 3u);
+}
+
 TEST_F(RelevanceTest, NumbersGluedToWordsMatchThemSpaced) {
   const SearchResponse response = Search("4shelf unit");
   ASSERT_FALSE(response.hits.empty());
