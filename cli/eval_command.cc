@@ -1,6 +1,7 @@
 // vitrine eval: relevance of the real search path on a judged query set.
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,7 +18,7 @@ namespace {
 constexpr char kEvalUsage[] =
     "usage: vitrine eval --products FILE [--products FILE ...] --queries FILE --qrels FILE\n"
     "                    [--k 10] [--analyzer fashion|baseline] [--data-dir DIR] [--worst 20]\n"
-    "                    [--threads N]\n"
+    "                    [--threads N] [--run FILE]\n"
     "       vitrine eval --data-dir DIR --queries FILE --qrels FILE ...  (existing index)\n";
 
 constexpr size_t kListedUnscored = 10;
@@ -39,19 +40,21 @@ struct EvalFlags {
   std::string qrels;
   eval::EvalOptions eval;
   int64_t worst = 20;
+  std::string run;  // where to write the ranked lists (qid, rank, id, grade); empty: nowhere
 };
 
 // Every error here is a usage error (exit 2).
 absl::StatusOr<EvalFlags> ParseEvalFlags(int argc, char** argv) {
   ASSIGN_OR_RETURN(const Flags flags, Flags::Parse(argc, argv,
                                                    {"products", "queries", "qrels", "k", "analyzer",
-                                                    "data-dir", "worst", "threads"}));
+                                                    "data-dir", "worst", "threads", "run"}));
   if (!flags.positional().empty()) {
     return absl::InvalidArgumentError(StrCat("unexpected argument '", flags.positional()[0], "'"));
   }
   EvalFlags out;
   out.index.products = flags.GetAll("products");
   out.index.data_dir = flags.Get("data-dir").value_or("");
+  out.run = flags.Get("run").value_or("");
   ASSIGN_OR_RETURN(out.queries, flags.Required("queries"));
   ASSIGN_OR_RETURN(out.qrels, flags.Required("qrels"));
   ASSIGN_OR_RETURN(const int64_t k, flags.Int("k", 10));
@@ -189,6 +192,13 @@ int EvalCommand(int argc, char** argv) {
   query::SearcherPool pool((*built)->index());
   absl::StatusOr<eval::EvalReport> report = eval::Evaluate(pool, *queries, *qrels, flags->eval);
   if (!report.ok()) return Fail(report.status());
+  if (!flags->run.empty()) {
+    std::ofstream run(flags->run, std::ios::binary | std::ios::trunc);
+    run << eval::RunText(*report, *qrels);
+    if (!run.flush()) {
+      return Fail(absl::FailedPreconditionError(StrCat("cannot write ", flags->run)));
+    }
+  }
 
   std::printf("vitrine eval: %s against %s\n", flags->queries.c_str(), flags->qrels.c_str());
   PrintIndex(*flags, **built);

@@ -168,4 +168,20 @@ std::vector<const QueryResult*> WorstQueries(const EvalReport& report, size_t n)
   return scored;
 }
 
+std::string RunText(const EvalReport& report, const Qrels& qrels) {
+  std::string text;
+  for (const QueryResult& result : report.queries) {
+    const auto judgments = qrels.find(result.qid);
+    for (size_t rank = 0; rank < result.ids.size(); ++rank) {
+      int grade = -1;
+      if (judgments != qrels.end()) {
+        const auto judged = judgments->second.find(result.ids[rank]);
+        if (judged != judgments->second.end()) grade = judged->second;
+      }
+      text.append(StrCat(result.qid, "\t", rank + 1, "\t", result.ids[rank], "\t", grade, "\n"));
+    }
+  }
+  return text;
+}
+
 }  // namespace vitrine::eval

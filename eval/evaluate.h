@@ -125,4 +125,9 @@ absl::StatusOr<EvalReport> Evaluate(query::SearcherPool& pool,
 // first, then input order).
 std::vector<const QueryResult*> WorstQueries(const EvalReport& report, size_t n);
 
+// The ranked lists of `report` as text for offline analysis, one line per hit:
+// `qid<TAB>rank<TAB>product_id<TAB>grade`, rank from 1, grade -1 when unjudged.
+// Queries in input order; a query without hits has no line.
+std::string RunText(const EvalReport& report, const Qrels& qrels);
+
 }  // namespace vitrine::eval

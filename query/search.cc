@@ -29,15 +29,17 @@
 namespace vitrine::query {
 namespace {
 
+using internal::CatalogForms;
 using internal::CorrectSpelling;
-using internal::JoinedWords;
 using internal::TextQuery;
 using internal::UnfinishedWord;
 
 namespace schema = catalog::schema;
 
-// Fewer products than this with every word: follow them with partial matches.
-// (100 gains 0.006 judged-only nDCG on Home Depot but costs ~40% of p50 latency.)
+// Fewer products than this with every word, or too few to fill the requested
+// page: follow them with partial matches. (A flat 100 gained 0.006 judged-only
+// nDCG on Home Depot but cost ~40% of p50 latency; filling the page costs only
+// the requests whose page is short.)
 constexpr Xapian::doccount kRelaxBelow = 10;
 constexpr double kAllWordsBoost = 1000.0;  // above any text score
 constexpr size_t kDescriptionSnippetBytes = 300;
@@ -256,7 +258,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
       tokens.empty()
           ? Xapian::Query::MatchAll
           : TextQuery(tokens, analyzer, /*any=*/false, typing,
-                      JoinedWords(request.q, tokens, analyzer, database), weights, synonyms.get());
+                      CatalogForms(request.q, tokens, analyzer, database), weights, synonyms.get());
   const bool by_relevance = request.sort == "relevance";
   const bool browse = tokens.empty();
   // Rules' boosts and buries and the ranking's signals re-order a relevance
@@ -274,9 +276,11 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   if (Xapian::MatchSpy* spy = facets.main_spy()) enquire.add_matchspy(spy);
   // Sorted by a field, partial matches would interleave with full ones: relax
   // (and correct) only when nothing matches.
-  const Xapian::doccount relax_below = by_relevance ? kRelaxBelow : 1;
   const Xapian::doccount first =
       static_cast<Xapian::doccount>((request.page - 1) * request.per_page);
+  // By relevance, partial matches also fill a page that full matches leave short.
+  const Xapian::doccount relax_below =
+      by_relevance ? std::max<Xapian::doccount>(kRelaxBelow, first + request.per_page) : 1;
   const Xapian::doccount check_at_least =
       std::max<Xapian::doccount>(options.limits.exact_total_up_to, first + request.per_page);
   // Facets without a filter of their own count in the main match; they hold the
@@ -310,7 +314,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
       std::vector<analyzers::Token> corrected_tokens = analyzer.Analyze(corrected);
       Xapian::Query corrected_text = TextQuery(
           corrected_tokens, analyzer, /*any=*/false, {},
-          JoinedWords(corrected, corrected_tokens, analyzer, database), weights, synonyms.get());
+          CatalogForms(corrected, corrected_tokens, analyzer, database), weights, synonyms.get());
       Xapian::MSet corrected_matches = run(corrected_text);
       // With no product matching every word, the corrected words still serve
       // the partial matches below better than words the index does not know.
@@ -331,16 +335,16 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
     // words and best BM25 first, rather than a short or empty page.
     const std::string_view still_typing =
         response.corrected_query.empty() ? std::string_view(typing) : std::string_view();
-    const std::vector<std::string> joined =
-        JoinedWords(response.corrected_query.empty() ? request.q : response.corrected_query, tokens,
-                    analyzer, database);
+    const internal::WrittenForms forms =
+        CatalogForms(response.corrected_query.empty() ? request.q : response.corrected_query,
+                     tokens, analyzer, database);
     const Xapian::Query all_words(
         Xapian::Query::OP_FILTER,
         Xapian::Query((new Xapian::FixedWeightPostingSource(kAllWordsBoost))->release()),
-        TextQuery(tokens, analyzer, /*any=*/false, still_typing, joined, weights, synonyms.get()));
+        TextQuery(tokens, analyzer, /*any=*/false, still_typing, forms, weights, synonyms.get()));
     Xapian::Query relaxed_text(
         Xapian::Query::OP_OR, all_words,
-        TextQuery(tokens, analyzer, /*any=*/true, still_typing, joined, weights, synonyms.get()));
+        TextQuery(tokens, analyzer, /*any=*/true, still_typing, forms, weights, synonyms.get()));
     Xapian::MSet relaxed_matches = run(relaxed_text);
     response.relaxed = relaxed_matches.get_matches_estimated() > strict_total;
     facets_counted = response.relaxed;

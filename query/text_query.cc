@@ -20,6 +20,13 @@ constexpr double kPrefixWeight = 0.5;  // a typed prefix counts half a word
 constexpr Xapian::termcount kPrefixExpansions = 20;
 constexpr size_t kMinPrefixBytes = 2;
 
+// ASCII letters or any non-ASCII letter: a word with no digits or punctuation.
+bool IsLetters(std::string_view word) {
+  return std::all_of(word.begin(), word.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0x80;
+  });
+}
+
 Xapian::Query Term(std::string_view prefix, std::string_view term) {
   std::string text(prefix);
   text.append(term);
@@ -115,19 +122,34 @@ Xapian::Query PrefixQuery(std::string_view word) {
                        kPrefixWeight);
 }
 
+// A word the catalog also writes as two ("lawnmower" as "lawn mower"): the two
+// words next to each other in a title (titles are the positional field).
+Xapian::Query SplitQuery(const std::vector<std::string>& terms) {
+  const std::string_view title = schema::TextFieldNamed("title").prefix;
+  const Xapian::Query words[] = {Term(title, terms[0]), Term(title, terms[1])};
+  return Xapian::Query(Xapian::Query::OP_PHRASE, std::begin(words), std::end(words), 2);
+}
+
 }  // namespace
 
 // `typing`: the unfinished last word of the query, matched as a prefix too.
-// `joined[i]`, when not empty, is the term of tokens i and i + 1 written as one
-// word ("deck over" -> "deckover"): the pair matches either way.
+// `forms.joined[i]`, when not empty, is the term of tokens i and i + 1 written
+// as one word ("deck over" -> "deckover"): the pair matches either way.
+// `forms.split[i]`, when not empty, are the terms of token i written as two
+// words ("lawnmower" -> "lawn mower"): the word matches either way.
 Xapian::Query TextQuery(const std::vector<analyzers::Token>& tokens,
                         const analyzers::Analyzer& analyzer, bool any, std::string_view typing,
-                        const std::vector<std::string>& joined, const FieldWeights& weights,
+                        const WrittenForms& forms, const FieldWeights& weights,
                         const merch::Thesaurus::Analysed* synonyms) {
+  const std::vector<std::string>& joined = forms.joined;
   std::vector<Xapian::Query> queries;
   queries.reserve(tokens.size());
   for (size_t i = 0; i < tokens.size(); ++i) {
     queries.push_back(TokenQuery(tokens[i], analyzer, weights));
+    if (i < forms.split.size() && forms.split[i].size() == 2) {
+      queries.back() =
+          Xapian::Query(Xapian::Query::OP_OR, queries.back(), SplitQuery(forms.split[i]));
+    }
     if (!typing.empty() && i + 1 == tokens.size()) {
       queries.back() = Xapian::Query(Xapian::Query::OP_OR, queries.back(), PrefixQuery(typing));
     }
@@ -187,35 +209,40 @@ Xapian::Query TextQuery(const std::vector<analyzers::Token>& tokens,
                        Xapian::Query(Xapian::Query::OP_OR, preferred.begin(), preferred.end()));
 }
 
-// For each pair of adjacent plain words of `q` that titles also write as one
-// word ("deck over", "closet maid", "lawn mower" -> "deckover", "closetmaid",
+namespace {
+
+// The word a token was made of, when it is one plain word of its own (no
+// digits, 2+ bytes); else null. `words`: the normalised words of the query.
+const std::string* PlainWordOf(const analyzers::Token& token, const std::vector<std::string>& words,
+                               const analyzers::Analyzer& analyzer) {
+  if (token.kind != analyzers::TokenKind::kWord || token.position >= words.size()) {
+    return nullptr;
+  }
+  const std::string& word = words[token.position];
+  if (word.size() < 2 ||
+      std::any_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return nullptr;
+  }
+  // (Positions count the words of `q` unless a unit split one: check.)
+  const std::vector<analyzers::Token> again = analyzer.Analyze(word);
+  return again.size() == 1 && again[0].term == token.term ? &word : nullptr;
+}
+
+// For each pair of adjacent plain words that titles also write as one word
+// ("deck over", "closet maid", "lawn mower" -> "deckover", "closetmaid",
 // "lawnmower"), the term of that word at the first token's index; else empty.
 // A compound must be in the titles of two or more products.
-std::vector<std::string> JoinedWords(std::string_view q,
+// `plain[i]`: the plain word of token i, or null.
+std::vector<std::string> JoinedWords(const std::vector<const std::string*>& plain,
                                      const std::vector<analyzers::Token>& tokens,
                                      const analyzers::Analyzer& analyzer,
                                      const Xapian::Database& database) {
   std::vector<std::string> joined(tokens.size());
-  const std::vector<std::string> words = analyzer.Words(q);
-  // The word a token was made of, when it is one plain word of its own.
-  auto word_of = [&](const analyzers::Token& token) -> const std::string* {
-    if (token.kind != analyzers::TokenKind::kWord || token.position >= words.size()) {
-      return nullptr;
-    }
-    const std::string& word = words[token.position];
-    if (word.size() < 2 ||
-        std::any_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      return nullptr;
-    }
-    // (Positions count the words of `q` unless a unit split one: check.)
-    const std::vector<analyzers::Token> again = analyzer.Analyze(word);
-    return again.size() == 1 && again[0].term == token.term ? &word : nullptr;
-  };
   const std::string_view title = schema::TextFieldNamed("title").prefix;
   for (size_t i = 0; i + 1 < tokens.size(); ++i) {
     if (tokens[i + 1].position != tokens[i].position + 1) continue;
-    const std::string* head = word_of(tokens[i]);
-    const std::string* tail = word_of(tokens[i + 1]);
+    const std::string* head = plain[i];
+    const std::string* tail = plain[i + 1];
     if (head == nullptr || tail == nullptr) continue;
     const std::vector<analyzers::Token> compound = analyzer.Analyze(StrCat(*head, *tail));
     if (compound.size() != 1 || compound[0].kind != analyzers::TokenKind::kWord) continue;
@@ -224,6 +251,60 @@ std::vector<std::string> JoinedWords(std::string_view q,
     ++i;  // pairs do not overlap
   }
   return joined;
+}
+
+// The title word `text` makes ("mowers" -> "mower") and how many titles have
+// it; {"", 0} when it is not one plain word.
+std::pair<std::string, Xapian::doccount> TitleWord(std::string_view text,
+                                                   const analyzers::Analyzer& analyzer,
+                                                   const Xapian::Database& database) {
+  std::vector<analyzers::Token> tokens = analyzer.Analyze(text);
+  if (tokens.size() != 1 || tokens[0].kind != analyzers::TokenKind::kWord) return {};
+  const Xapian::doccount titles =
+      database.get_termfreq(StrCat(schema::TextFieldNamed("title").prefix, tokens[0].term));
+  return {std::move(tokens[0].term), titles};
+}
+
+// For each plain word of 6+ letters that titles also write as two words
+// ("lawnmower" -> "lawn mower", "doorbell" -> "door bell"), the terms of those
+// words at its token's index; else empty. Of the ways to cut the word into two
+// title words of 3+ letters, the one whose rarer half is most common wins, if
+// that half is in two or more titles and in at least as many as the whole word
+// (so "american" never becomes "ameri can").
+std::vector<std::vector<std::string>> SplitWords(const std::vector<const std::string*>& plain,
+                                                 const std::vector<analyzers::Token>& tokens,
+                                                 const analyzers::Analyzer& analyzer,
+                                                 const Xapian::Database& database) {
+  constexpr size_t kMinSplitBytes = 6, kMinHalfBytes = 3;
+  std::vector<std::vector<std::string>> split(tokens.size());
+  const std::string_view title = schema::TextFieldNamed("title").prefix;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const std::string* word = plain[i];
+    if (word == nullptr || word->size() < kMinSplitBytes || !IsLetters(*word)) continue;
+    Xapian::doccount best =
+        std::max<Xapian::doccount>(2, database.get_termfreq(StrCat(title, tokens[i].term)));
+    for (size_t cut = kMinHalfBytes; cut + kMinHalfBytes <= word->size(); ++cut) {
+      auto [head, head_titles] =
+          TitleWord(std::string_view(*word).substr(0, cut), analyzer, database);
+      if (head_titles < best) continue;
+      auto [tail, tail_titles] = TitleWord(std::string_view(*word).substr(cut), analyzer, database);
+      if (tail_titles < best) continue;
+      best = std::min(head_titles, tail_titles) + 1;  // a later cut must beat this one
+      split[i] = {std::move(head), std::move(tail)};
+    }
+  }
+  return split;
+}
+
+}  // namespace
+
+WrittenForms CatalogForms(std::string_view q, const std::vector<analyzers::Token>& tokens,
+                          const analyzers::Analyzer& analyzer, const Xapian::Database& database) {
+  const std::vector<std::string> words = analyzer.Words(q);
+  std::vector<const std::string*> plain(tokens.size());
+  for (size_t i = 0; i < tokens.size(); ++i) plain[i] = PlainWordOf(tokens[i], words, analyzer);
+  return {.joined = JoinedWords(plain, tokens, analyzer, database),
+          .split = SplitWords(plain, tokens, analyzer, database)};
 }
 
 // The last word of `q` when the shopper may still be typing it: no space after

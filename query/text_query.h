@@ -28,25 +28,34 @@ constexpr FieldWeights SchemaFieldWeights() {
 }
 inline constexpr FieldWeights kDefaultFieldWeights = SchemaFieldWeights();
 
+// How the catalog writes some query words: two words as one, one word as two.
+struct WrittenForms {
+  // joined[i], when not empty: the term of tokens i and i + 1 written as one
+  // word ("lawn mower" -> "lawnmower").
+  std::vector<std::string> joined;
+  // split[i], when not empty: the terms of token i written as two words
+  // ("lawnmower" -> {"lawn", "mower"}), matched as a title phrase.
+  std::vector<std::vector<std::string>> split;
+};
+
 // Every non-gender, non-stop token must match (`any`: one token is enough, most
 // matched tokens first); stated genders re-order rather than exclude.
-// `typing`: the unfinished last word, also matched as a prefix. `joined[i]`,
-// when not empty, is the term of tokens i and i + 1 written as one word.
-// `weights` scale each text field's matches. `synonyms` (may be null): managed
-// synonyms that words or phrases also match (query/synonyms.h).
+// `typing`: the unfinished last word, also matched as a prefix. `forms`: other
+// ways the catalog writes the tokens, matched as well. `weights` scale each text
+// field's matches. `synonyms` (may be null): managed synonyms that words or
+// phrases also match (query/synonyms.h).
 Xapian::Query TextQuery(const std::vector<analyzers::Token>& tokens,
                         const analyzers::Analyzer& analyzer, bool any, std::string_view typing = {},
-                        const std::vector<std::string>& joined = {},
+                        const WrittenForms& forms = {},
                         const FieldWeights& weights = kDefaultFieldWeights,
                         const merch::Thesaurus::Analysed* synonyms = nullptr);
 
-// For each pair of adjacent plain words of `q` that titles also write as one
-// word ("lawn mower" -> "lawnmower"), that word's term at the first token's
-// index; else empty. The word must be in two or more titles.
-std::vector<std::string> JoinedWords(std::string_view q,
-                                     const std::vector<analyzers::Token>& tokens,
-                                     const analyzers::Analyzer& analyzer,
-                                     const Xapian::Database& database);
+// The other ways titles write the words of `q`: each pair of adjacent plain
+// words that two or more titles write as one word (joined), and each plain word
+// of 6+ letters that titles also write as two words of 3+ letters, each at least
+// as common in titles as the whole word and in two or more titles (split).
+WrittenForms CatalogForms(std::string_view q, const std::vector<analyzers::Token>& tokens,
+                          const analyzers::Analyzer& analyzer, const Xapian::Database& database);
 
 // The last word of `q` when the shopper may still be typing it: no space after
 // it, a plain word of 2+ bytes. Else empty.

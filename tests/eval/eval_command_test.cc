@@ -54,6 +54,14 @@ TEST_F(EvalCommandTest, PrintsTheFiguresAndTheWorstQueries) {
   EXPECT_THAT(run.output, HasSubstr("1. g2  Fossil Women Brown Leather Handbag"));
 }
 
+TEST_F(EvalCommandTest, WritesTheRankedListsToTheRunFile) {
+  const std::string run_file = dir_.Sub("run.tsv");
+  const CommandRun run = Eval("--products " + products_ + " --queries " + queries_ + " --qrels " +
+                              qrels_ + " --analyzer baseline --threads 1 --run " + run_file);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(vitrine::testing::ReadFile(run_file), "e1\t1\t1006\t2\n");
+}
+
 TEST_F(EvalCommandTest, UsageErrorsExitWithTwo) {
   for (const std::string& args : {
            "--products " + products_ + " --queries " + queries_,

@@ -165,6 +165,18 @@ TEST_F(EvaluateTest, RejectsBadOptions) {
   EXPECT_TRUE(absl::IsInvalidArgument(Evaluate(pool, queries_, qrels_, {.threads = 0}).status()));
 }
 
+TEST(RunText, ListsEveryHitWithItsRankAndGrade) {
+  EvalReport report;
+  report.queries = {
+      {.qid = "q1", .ids = {"7", "3", "9"}}, {.qid = "q2", .ids = {}}, {.qid = "q3", .ids = {"3"}}};
+  const Qrels qrels = {{"q1", {{"3", 2}, {"9", 0}}}, {"q2", {{"3", 1}}}};
+  EXPECT_EQ(RunText(report, qrels),
+            "q1\t1\t7\t-1\n"
+            "q1\t2\t3\t2\n"
+            "q1\t3\t9\t0\n"
+            "q3\t1\t3\t-1\n");
+}
+
 TEST(EvalIndex, OpensTheCurrentGenerationOfAnExistingDataDir) {
   TempDir dir;
   {

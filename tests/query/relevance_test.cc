@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "query/search.h"
+#include "query/text_query.h"
 #include "tests/query/query_testing.h"
 #include "tests/testing/temp_dir.h"
 
@@ -113,6 +114,75 @@ TEST_F(RelevanceTest, HyphenatedWordsAreFoundTypedAsOne) {
     EXPECT_EQ(response.hits[0].id, "2014");
     EXPECT_GT(response.hits[0].score, response.hits[1].score + 100);
   }
+}
+
+TEST_F(RelevanceTest, AWordMatchesTheTwoWordsTitlesWriteItAs) {
+  // Titles write "Doorbell" and "Door Bell": a search for the one word finds
+  // both as full matches; the door hinge, with only one of the two words, not.
+  for (const std::string q : {"doorbell", "doorbells"}) {
+    SCOPED_TRACE(q);
+    const SearchResponse response = Search(q);
+    EXPECT_FALSE(response.relaxed);
+    EXPECT_EQ(response.corrected_query, "");
+    EXPECT_THAT(Ids(response), UnorderedElementsAre("2016", "2017", "2018"));
+  }
+}
+
+TEST_F(RelevanceTest, CatalogFormsJoinAndSplitOnlyWordsTitlesWriteThatWay) {
+  const Xapian::Database database(index_->xapian_path());
+  const analyzers::Analyzer& analyzer = index_->analyzer();
+  struct Case {
+    std::string q;
+    std::vector<std::string> joined;
+    std::vector<std::vector<std::string>> split;
+  };
+  const std::vector<Case> cases = {
+      // Split where both halves are in two or more titles.
+      {"doorbell", {""}, {{"door", "bell"}}},
+      {"doorbells kit", {"", ""}, {{"door", "bell"}, {}}},
+      // "lawn" and "mower" are in one title each: too rare to split on.
+      {"lawnmower", {""}, {{}}},
+      // Joined, not split: "deck over" is "deckover" in two titles.
+      {"deck over", {"deckov", ""}, {{}, {}}},
+      // Halves under three letters, digits, vocabulary words: never split.
+      {"doorbe", {""}, {{}}},
+      {"door2bell", {""}, {{}}},
+      {"garden hose", {"", ""}, {{}, {}}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.q);
+    const std::vector<analyzers::Token> tokens = analyzer.Analyze(c.q);
+    const internal::WrittenForms forms = internal::CatalogForms(c.q, tokens, analyzer, database);
+    EXPECT_EQ(forms.joined, c.joined);
+    EXPECT_EQ(forms.split, c.split);
+  }
+}
+
+TEST_F(RelevanceTest, PartialMatchesFillAPageThatFullMatchesLeaveShort) {
+  // Eleven screws have both words: more than kRelaxBelow, fewer than a page of
+  // 24. The screws come first, then the wood stain and coating with one word.
+  const SearchResponse response = Search("wood screw");
+  EXPECT_TRUE(response.relaxed);
+  const std::vector<std::string> ids = Ids(response);
+  ASSERT_EQ(ids.size(), 13u);
+  EXPECT_THAT(std::vector<std::string>(ids.begin(), ids.begin() + 11),
+              UnorderedElementsAre("2020", "2021", "2022", "2023", "2024", "2025", "2026", "2027",
+                                   "2028", "2029", "2030"));
+  EXPECT_THAT(std::vector<std::string>(ids.begin() + 11, ids.end()),
+              UnorderedElementsAre("2001", "2014"));
+  EXPECT_GT(response.hits[10].score, response.hits[11].score + 100);
+  // A page of ten is full of screws: nothing partial is added.
+  absl::StatusOr<SearchResponse> page =
+      searcher_->Search({.q = "wood screw ", .page = 1, .per_page = 10});
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_FALSE(page->relaxed);
+  EXPECT_EQ(page->total, 11u);
+  EXPECT_EQ(page->hits.size(), 10u);
+  // Its second page is short: partial matches follow the last screw.
+  page = searcher_->Search({.q = "wood screw ", .page = 2, .per_page = 10});
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_TRUE(page->relaxed);
+  EXPECT_EQ(page->hits.size(), 3u);
 }
 
 TEST_F(RelevanceTest, NumbersGluedToWordsMatchThemSpaced) {
