@@ -305,6 +305,9 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
 
   SearchResponse response;
   Xapian::doccount strict_total = matches.get_matches_estimated();
+  // The query the page's hits come from, when not `text` (partial matches
+  // filling a page).
+  Xapian::Query hits_text;
   if (strict_total < relax_below && !tokens.empty()) {
     // Few or no products have every word: if a word is unknown, search the
     // corrected query instead, when that finds more. Exact words are never
@@ -345,26 +348,43 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
     Xapian::Query relaxed_text(
         Xapian::Query::OP_OR, all_words,
         TextQuery(tokens, analyzer, /*any=*/true, still_typing, forms, weights, synonyms.get()));
-    Xapian::MSet relaxed_matches = run(relaxed_text);
-    response.relaxed = relaxed_matches.get_matches_estimated() > strict_total;
-    facets_counted = response.relaxed;
-    if (response.relaxed) {
-      text = std::move(relaxed_text);
-      matches = std::move(relaxed_matches);
+    if (strict_total < kRelaxBelow) {
+      // The partial matches stand in for the full ones: totals and facets too.
+      Xapian::MSet relaxed_matches = run(relaxed_text);
+      response.relaxed = relaxed_matches.get_matches_estimated() > strict_total;
+      facets_counted = response.relaxed;
+      if (response.relaxed) {
+        text = std::move(relaxed_text);
+        matches = std::move(relaxed_matches);
+      }
+    } else {
+      // Enough full matches to stand on their own, too few for the page: partial
+      // matches only fill it (fetched without counting them all), while facets
+      // keep counting the full matches.
+      Xapian::MatchSpy* spy = facets.main_spy();
+      if (spy != nullptr) enquire.clear_matchspies();
+      Xapian::MSet filled = fetch(relaxed_text, first, request.per_page, first + request.per_page);
+      if (spy != nullptr) enquire.add_matchspy(spy);
+      response.relaxed = filled.size() > matches.size();
+      if (response.relaxed) {
+        hits_text = std::move(relaxed_text);
+        matches = std::move(filled);
+      }
     }
   }
   if (!request.facets.empty()) {
     if (!facets_counted) run(text);
     response.facets = facets.Finish(database, internal::Restricted(rules, text), check_at_least);
   }
+  if (hits_text.empty()) hits_text = text;
   response.total = matches.get_matches_estimated();
   response.total_is_estimate =
       matches.get_matches_lower_bound() != matches.get_matches_upper_bound();
   // Merchandising pins take their positions over the whole list; the page's
   // organic hits shift around them (rules.h), when they must, matched again
   // without the pinned products (facets are counted already).
-  const internal::PinLayout pins = internal::LayOutPins(rules, database, filter, filtered(text),
-                                                        request, matches.get_matches_estimated());
+  const internal::PinLayout pins = internal::LayOutPins(
+      rules, database, filter, filtered(hits_text), request, matches.get_matches_estimated());
   response.total += pins.unmatched;
   size_t page_first = first, page_count = request.per_page;
   if (pins.leave_out) {
@@ -373,7 +393,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
     enquire.clear_matchspies();
     matches = page_count == 0
                   ? Xapian::MSet()
-                  : fetch(Xapian::Query(Xapian::Query::OP_AND_NOT, text, *pins.leave_out),
+                  : fetch(Xapian::Query(Xapian::Query::OP_AND_NOT, hits_text, *pins.leave_out),
                           page_first, page_count, 0);
   }
 
@@ -394,7 +414,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
     }
   }
   if (!collapsed.empty())
-    ListVariants(database, *columns, filtered(text), collapsed, response.hits);
+    ListVariants(database, *columns, filtered(hits_text), collapsed, response.hits);
   internal::PlacePins(pins, request, response);  // rules
   RETURN_IF_ERROR(Hydrate(index.store(), response.hits));
   if (request.highlight && !tokens.empty()) {

@@ -171,6 +171,7 @@ TEST_F(RelevanceTest, PartialMatchesFillAPageThatFullMatchesLeaveShort) {
   EXPECT_THAT(std::vector<std::string>(ids.begin() + 11, ids.end()),
               UnorderedElementsAre("2001", "2014"));
   EXPECT_GT(response.hits[10].score, response.hits[11].score + 100);
+  EXPECT_EQ(response.total, 13u);  // what the pages hold, partial matches included
   // A page of ten is full of screws: nothing partial is added.
   absl::StatusOr<SearchResponse> page =
       searcher_->Search({.q = "wood screw ", .page = 1, .per_page = 10});
