@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
-#include <nlohmann/json.hpp>
 
 #include "absl/strings/str_join.h"
 #include "base/status.h"
@@ -22,6 +21,7 @@
 #include "query/rescore.h"
 #include "query/result_cache.h"
 #include "query/rules.h"
+#include "query/search_hits.h"
 #include "query/suggest.h"
 #include "query/synonyms.h"
 #include "query/text_query.h"
@@ -31,6 +31,9 @@ namespace {
 
 using internal::CatalogForms;
 using internal::CorrectSpelling;
+using internal::HighlightHit;
+using internal::Hydrate;
+using internal::ListVariants;
 using internal::TextQuery;
 using internal::UnfinishedWord;
 
@@ -42,83 +45,7 @@ namespace schema = catalog::schema;
 // the requests whose page is short.)
 constexpr Xapian::doccount kRelaxBelow = 10;
 constexpr double kAllWordsBoost = 1000.0;  // above any text score
-constexpr size_t kDescriptionSnippetBytes = 300;
 constexpr int kPriceBuckets = 5;           // default price facet: quintiles
-constexpr size_t kMaxVariantsListed = 50;  // per collapsed hit
-
-// Marks the matched words of a hit's title and the start of its description.
-void HighlightHit(SearchHit& hit, const analyzers::Analyzer& analyzer,
-                  const internal::HighlightTerms& terms, std::string_view tag,
-                  internal::TermMemo& memo) {
-  const nlohmann::json product = nlohmann::json::parse(hit.product_json, nullptr, false);
-  if (!product.is_object()) return;
-  hit.highlight_title =
-      internal::Highlight(product.value("title", std::string()), analyzer, terms, tag, memo);
-  std::string description = product.value("description", std::string());
-  if (description.size() > kDescriptionSnippetBytes) {
-    size_t cut = description.rfind(' ', kDescriptionSnippetBytes);
-    if (cut == std::string::npos) {
-      // No space: cut before the UTF-8 character that straddles the limit.
-      cut = kDescriptionSnippetBytes;
-      while (cut > 0 && (static_cast<unsigned char>(description[cut]) & 0xC0) == 0x80) --cut;
-    }
-    description.resize(cut);
-    description.append(" …");
-  }
-  hit.highlight_description = internal::Highlight(description, analyzer, terms, tag, memo);
-}
-
-// Fills in the variants of hits that stand for several products of one style:
-// every product of the style that matches `query` (the hit first, then in
-// catalog order), with its colour and sizes from the in-memory columns.
-void ListVariants(const Xapian::Database& database, const internal::FacetColumns& columns,
-                  const Xapian::Query& query, const std::map<std::string, size_t>& collapsed,
-                  std::vector<SearchHit>& hits) {
-  std::vector<Xapian::Query> styles;
-  for (const auto& [parent, hit] : collapsed) {
-    styles.emplace_back(schema::FilterTerm("PARENT", parent));
-  }
-  Xapian::Enquire enquire(database);
-  enquire.set_weighting_scheme(Xapian::BoolWeight());
-  enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-  enquire.set_query(
-      Xapian::Query(Xapian::Query::OP_FILTER, query,
-                    Xapian::Query(Xapian::Query::OP_OR, styles.begin(), styles.end())));
-  const Xapian::MSet variants =
-      enquire.get_mset(0, static_cast<Xapian::doccount>(collapsed.size() * kMaxVariantsListed));
-  const internal::FacetColumn& colors = columns.slots.at(schema::kSlotColor);
-  const internal::FacetColumn& sizes = columns.slots.at(schema::kSlotSizes);
-  for (Xapian::MSetIterator it = variants.begin(); it != variants.end(); ++it) {
-    const Xapian::Document document = it.get_document();
-    const auto style = collapsed.find(document.get_value(schema::kSlotParent));
-    if (style == collapsed.end()) continue;
-    SearchHit& hit = hits[style->second];
-    if (hit.variants.size() >= kMaxVariantsListed) continue;
-    const Xapian::docid id = *it;
-    SearchHit::Variant variant{.id = document.get_data()};
-    if (id < colors.by_docid.size()) variant.color = colors.values[colors.by_docid[id]];
-    if (id + 1 < sizes.offsets.size()) {
-      for (uint32_t k = sizes.offsets[id]; k < sizes.offsets[id + 1]; ++k) {
-        variant.sizes.push_back(sizes.values[sizes.ids[k]]);
-      }
-    }
-    // The hit itself comes first.
-    hit.variants.insert(variant.id == hit.id ? hit.variants.begin() : hit.variants.end(),
-                        std::move(variant));
-  }
-}
-
-// Reads the current snapshot of every hit ("null" if it vanished since the match).
-absl::Status Hydrate(const catalog::ProductStore& store, std::vector<SearchHit>& hits) {
-  std::vector<std::string> ids;
-  ids.reserve(hits.size());
-  for (const SearchHit& hit : hits) ids.push_back(hit.id);
-  ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> snapshots, store.MultiGet(ids));
-  for (size_t i = 0; i < snapshots.size(); ++i) {
-    hits[i].product_json = snapshots[i] ? std::move(*snapshots[i]) : "null";
-  }
-  return absl::OkStatus();
-}
 
 // The analyzer a generation was built with (see indexer/reindex.cc).
 absl::StatusOr<std::shared_ptr<const analyzers::Analyzer>> LoadAnalyzer(const std::string& path) {

@@ -1,0 +1,39 @@
+// The decoration of a search's hits after the match: their snapshots, the
+// variants of collapsed styles and highlighted text. Private to query/.
+#pragma once
+
+#include <xapian.h>
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "analyzers/analyzer.h"
+#include "catalog/product_store.h"
+#include "query/facet_columns.h"
+#include "query/highlight.h"
+#include "query/search.h"
+
+namespace vitrine::query::internal {
+
+// Marks the matched words of a hit's title and the start of its description
+// (the first kDescriptionSnippetBytes, cut at a space).
+inline constexpr size_t kDescriptionSnippetBytes = 300;
+void HighlightHit(SearchHit& hit, const analyzers::Analyzer& analyzer, const HighlightTerms& terms,
+                  std::string_view tag, TermMemo& memo);
+
+// Fills in the variants of hits that stand for several products of one style
+// (`collapsed`: parent id -> index of its hit): every product of the style that
+// matches `query` (the hit first, then in catalog order, at most
+// kMaxVariantsListed), with its colour and sizes from the in-memory columns.
+inline constexpr size_t kMaxVariantsListed = 50;
+void ListVariants(const Xapian::Database& database, const FacetColumns& columns,
+                  const Xapian::Query& query, const std::map<std::string, size_t>& collapsed,
+                  std::vector<SearchHit>& hits);
+
+// Reads the current snapshot of every hit ("null" if it vanished since the match).
+absl::Status Hydrate(const catalog::ProductStore& store, std::vector<SearchHit>& hits);
+
+}  // namespace vitrine::query::internal
