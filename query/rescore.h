@@ -23,8 +23,8 @@ namespace vitrine::query::internal {
 
 // A text search rescores this many of its best matches; deeper pages list the
 // candidates below in their text order (so pages stay consistent). A boost
-// therefore re-orders the top 200 and never reaches a product ranked below.
-inline constexpr Xapian::doccount kRescoreWindow = 200;
+// therefore re-orders the top 100 and never reaches a product ranked below.
+inline constexpr Xapian::doccount kRescoreWindow = 100;
 
 // The ranking's field weights, for TextQuery.
 FieldWeights FieldWeightsOf(const merch::Ranking& ranking);
