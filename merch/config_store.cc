@@ -84,6 +84,19 @@ absl::StatusOr<ConfigEvent> EventFromJson(std::string_view text) {
   }
 }
 
+// Puts the entry `json` parses to under `id`, or with an empty `json`, removes it.
+template <typename Entry, typename Parse>
+absl::Status PutOrErase(std::map<std::string, Entry>& entries, const std::string& id,
+                        const std::string& json, Parse parse) {
+  if (json.empty()) {
+    entries.erase(id);
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(Entry entry, parse(json));
+  entries.insert_or_assign(id, std::move(entry));
+  return absl::OkStatus();
+}
+
 // The rules and synonym sets of one version, by id, and its ranking.
 struct State {
   std::map<std::string, Rule> rules;
@@ -112,22 +125,8 @@ struct State {
       ASSIGN_OR_RETURN(ranking, ParseRanking(json));
       return absl::OkStatus();
     }
-    if (kind == ConfigKind::kRule) {
-      if (json.empty()) {
-        rules.erase(id);
-        return absl::OkStatus();
-      }
-      ASSIGN_OR_RETURN(Rule rule, ParseRule(json));
-      rules.insert_or_assign(id, std::move(rule));
-      return absl::OkStatus();
-    }
-    if (json.empty()) {
-      synonyms.erase(id);
-      return absl::OkStatus();
-    }
-    ASSIGN_OR_RETURN(SynonymSet set, ParseSynonymSet(json));
-    synonyms.insert_or_assign(id, std::move(set));
-    return absl::OkStatus();
+    return kind == ConfigKind::kRule ? PutOrErase(rules, id, json, ParseRule)
+                                     : PutOrErase(synonyms, id, json, ParseSynonymSet);
   }
   // Every entry's JSON, by kind and id.
   std::map<std::pair<ConfigKind, std::string>, std::string> Entries() const {

@@ -74,6 +74,19 @@ inline Counts CountsOf(const SearchResponse& response, std::string_view field) {
 }
 
 // The ids of the hits, in rank order.
+// Each of `jsons` parsed with `parse` (merch::ParseRule, ParseSynonymSet, ...),
+// failing the test on an error.
+template <typename Parse>
+auto ParseEach(const std::vector<std::string_view>& jsons, Parse parse) {
+  std::vector<typename decltype(parse(std::string_view()))::value_type> parsed;
+  for (std::string_view json : jsons) {
+    auto entry = parse(json);
+    EXPECT_TRUE(entry.ok()) << entry.status();
+    if (entry.ok()) parsed.push_back(*std::move(entry));
+  }
+  return parsed;
+}
+
 inline std::vector<std::string> Ids(const SearchResponse& response) {
   std::vector<std::string> ids;
   for (const SearchHit& hit : response.hits) ids.push_back(hit.id);

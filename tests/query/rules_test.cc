@@ -17,13 +17,8 @@ class RulesTest : public FixtureCatalogTest {
  protected:
   // Searches `request` with the rules given as JSON (consequences etc. in full).
   SearchResponse SearchWith(SearchRequest request, std::vector<std::string_view> rules) {
-    std::vector<merch::Rule> parsed;
-    for (std::string_view json : rules) {
-      absl::StatusOr<merch::Rule> rule = merch::ParseRule(json);
-      EXPECT_TRUE(rule.ok()) << rule.status();
-      if (rule.ok()) parsed.push_back(*std::move(rule));
-    }
-    request.rules = merch::RuleSet::Build(std::move(parsed), [this] { return now_; });
+    request.rules =
+        merch::RuleSet::Build(ParseEach(rules, merch::ParseRule), [this] { return now_; });
     absl::StatusOr<SearchResponse> response = searcher_->Search(request);
     EXPECT_TRUE(response.ok()) << response.status();
     return response.ok() ? *std::move(response) : SearchResponse();

@@ -18,13 +18,7 @@ class SynonymsTest : public FixtureCatalogTest {
  protected:
   // Searches `request` with the synonym sets given as JSON.
   SearchResponse SearchWith(SearchRequest request, std::vector<std::string_view> sets) {
-    std::vector<merch::SynonymSet> parsed;
-    for (std::string_view json : sets) {
-      absl::StatusOr<merch::SynonymSet> set = merch::ParseSynonymSet(json);
-      EXPECT_TRUE(set.ok()) << set.status();
-      if (set.ok()) parsed.push_back(*std::move(set));
-    }
-    request.synonyms = merch::Thesaurus::Build(std::move(parsed));
+    request.synonyms = merch::Thesaurus::Build(ParseEach(sets, merch::ParseSynonymSet));
     absl::StatusOr<SearchResponse> response = searcher_->Search(request);
     EXPECT_TRUE(response.ok()) << response.status();
     return response.ok() ? *std::move(response) : SearchResponse();
