@@ -4,6 +4,8 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <string_view>
+#include <utility>
 
 #include "analyzers/internal/baseline.h"
 #include "analyzers/internal/unicode.h"
@@ -79,13 +81,52 @@ bool IsNumber(std::string_view text) {
 // -> 2), or 0 when the word is not a number glued to a unit.
 size_t UnitSplit(std::string_view word, const Vocabulary* vocabulary) {
   if (vocabulary == nullptr) return 0;
+  // (Also dimensions: "4x9ft" -> "4x9", "ft".)
+  auto in_number = [word](size_t k) {
+    const char c = word[k];
+    return (c >= '0' && c <= '9') || c == '.' || c == '/' ||
+           (c == 'x' && k > 0 && k + 1 < word.size() && word[k + 1] >= '0' && word[k + 1] <= '9');
+  };
   size_t digits = 0;
-  while (digits < word.size() &&
-         ((word[digits] >= '0' && word[digits] <= '9') || word[digits] == '.')) {
-    ++digits;
-  }
-  if (digits == 0 || digits == word.size() || word[0] == '.') return 0;
+  while (digits < word.size() && in_number(digits)) ++digits;
+  if (digits == 0 || digits == word.size() || word[0] == '.' || word[0] == '/') return 0;
   return vocabulary->Unit(word.substr(digits)) != nullptr ? digits : 0;
+}
+
+// A word of fractions and numbers joined by "x", fractions written with "_"
+// ("3_4x2", "5_4x10", "3_4x3_4"), or one fraction glued to letters ("1_2in"):
+// its pieces, fractions with their slash back ("3/4", "2"; "1/2in"). Letters
+// only after the last piece's number. False for any other word.
+bool FractionPieces(std::string_view word, std::vector<std::string>& pieces) {
+  pieces.clear();
+  for (size_t start = 0; start <= word.size();) {
+    size_t end = start;  // the next "x" before a digit
+    while (end < word.size() && !(word[end] == 'x' && end + 1 < word.size() &&
+                                  word[end + 1] >= '0' && word[end + 1] <= '9')) {
+      ++end;
+    }
+    std::string piece(word.substr(start, end - start));
+    const size_t underscore = piece.find('_');
+    std::string number = piece.substr(0, underscore);
+    std::string letters;
+    if (underscore != std::string::npos) {
+      size_t digits = underscore + 1;
+      while (digits < piece.size() && piece[digits] >= '0' && piece[digits] <= '9') ++digits;
+      if (digits == underscore + 1 || !IsDigits(number)) return false;
+      letters = piece.substr(digits);
+      number += "/" + piece.substr(underscore + 1, digits - underscore - 1);
+    } else if (!IsDigits(number)) {
+      return false;
+    }
+    if (!letters.empty() &&
+        (end != word.size() || !std::all_of(letters.begin(), letters.end(),
+                                            [](char c) { return c >= 'a' && c <= 'z'; }))) {
+      return false;
+    }
+    pieces.push_back(number + letters);
+    start = end + 1;
+  }
+  return true;
 }
 
 // Analyzer::Words; `hyphenated`, when given, says for each word whether a hyphen
@@ -108,11 +149,21 @@ std::vector<std::string> NormalizedWords(std::string_view text, std::vector<bool
     std::string utf8;
     word.toUTF8String(utf8);
     if (fraction && utf8.find('_') != std::string::npos) {
-      // Only a word that is exactly a fraction stays whole ("3/4"); "5/4x10"
-      // splits back into "5" and "4x10", as it would have without the rule.
+      // A word that is exactly a fraction stays whole ("3/4"); so do fractions
+      // joined by "x" or glued to a unit (below); any other word splits back at
+      // the slash, as it would have without the rule.
       const size_t underscore = utf8.find('_');
+      std::vector<std::string> pieces;
       if (IsDigits(utf8.substr(0, underscore)) && IsDigits(utf8.substr(underscore + 1))) {
         utf8[underscore] = '/';
+      } else if (FractionPieces(utf8, pieces)) {
+        // "3/4x2", "1/2in": the fractions and numbers as words ("3/4", "2"), a
+        // unit glued to the last left to the analyzer ("1/2in" -> "1/2", "in").
+        for (std::string& piece : pieces) {
+          words.push_back(std::move(piece));
+          if (hyphenated != nullptr) hyphenated->push_back(false);
+        }
+        return;
       } else {
         for (std::string& part : SplitOnUnderscore(utf8)) {
           words.push_back(StripApostrophes(std::move(part)));
@@ -128,6 +179,22 @@ std::vector<std::string> NormalizedWords(std::string_view text, std::vector<bool
     if (hyphenated != nullptr) hyphenated->push_back(joined);
   });
   return words;
+}
+
+// "one" .. "twelve" as digits ("two handle" = "2-handle", "one piece" =
+// "1-piece"): numbers are written both ways, in the index and in queries.
+void SpelledNumberToDigits(std::string& word) {
+  static constexpr std::pair<std::string_view, std::string_view> kNumbers[] = {
+      {"one", "1"},  {"two", "2"},  {"three", "3"},   {"four", "4"},
+      {"five", "5"}, {"six", "6"},  {"seven", "7"},   {"eight", "8"},
+      {"nine", "9"}, {"ten", "10"}, {"eleven", "11"}, {"twelve", "12"}};
+  if (word.size() < 3 || word.size() > 6) return;
+  for (const auto& [spelled, digits] : kNumbers) {
+    if (word == spelled) {
+      word = digits;
+      return;
+    }
+  }
 }
 
 // One normalised word on its way to becoming a token.
@@ -152,11 +219,12 @@ bool IsLetters(std::string_view word) {
 // too often ordinals or model codes: "2nd", "3d".)
 size_t NumberSplit(std::string_view word) {
   size_t digits = 0;
-  while (digits < word.size() &&
-         ((word[digits] >= '0' && word[digits] <= '9') || word[digits] == '.')) {
+  while (digits < word.size() && ((word[digits] >= '0' && word[digits] <= '9') ||
+                                  word[digits] == '.' || word[digits] == '/')) {
     ++digits;
   }
-  if (digits == 0 || word[0] == '.' || word[digits - 1] == '.' || word.size() - digits < 3) {
+  if (digits == 0 || word[0] == '.' || word[0] == '/' || word[digits - 1] == '.' ||
+      word[digits - 1] == '/' || word.size() - digits < 3) {
     return 0;
   }
   return std::all_of(word.begin() + digits, word.end(), [](char c) { return c >= 'a' && c <= 'z'; })
@@ -236,6 +304,18 @@ std::string Analyzer::TermFor(std::string_view word) const {
     case Stemming::kNone:
       return std::string(word);
     case Stemming::kEnglish:
+      // Plurals in "-ves" the stemmer leaves apart from their singular
+      // ("shelves" -> "shelv", "shelf" -> "shelf").
+      if (word.ends_with("ves")) {
+        static constexpr std::pair<std::string_view, std::string_view> kVesPlurals[] = {
+            {"calves", "calf"},   {"elves", "elf"},     {"halves", "half"},   {"hooves", "hoof"},
+            {"knives", "knife"},  {"leaves", "leaf"},   {"loaves", "loaf"},   {"scarves", "scarf"},
+            {"sheaves", "sheaf"}, {"shelves", "shelf"}, {"thieves", "thief"}, {"wharves", "wharf"},
+            {"wives", "wife"},    {"wolves", "wolf"}};
+        for (const auto& [plural, singular] : kVesPlurals) {
+          if (word == plural) return ThreadEnglishStemmer()(std::string(singular));
+        }
+      }
       return ThreadEnglishStemmer()(std::string(word));
   }
   return std::string(word);
@@ -249,6 +329,7 @@ std::vector<Token> Analyzer::Analyze(std::string_view text) const {
   std::vector<std::string> texts = NormalizedWords(text, &hyphenated);
   for (size_t w = 0; w < texts.size(); ++w) {
     std::string& word = texts[w];
+    SpelledNumberToDigits(word);
     // "36in", "100ml": a number and its unit, as two words; and a number glued
     // to any other word ("4shelves", "2cycle") as the number and the word.
     size_t split = UnitSplit(word, vocabulary_.get());
@@ -259,7 +340,7 @@ std::vector<Token> Analyzer::Analyze(std::string_view text) const {
       word.resize(split);
       words.push_back(Word{word, word, position++});
       const bool stop = !unit && vocabulary_->IsStopWord(rest);
-      std::string stem = unit ? rest : TermFor(rest);
+      std::string stem = unit ? *vocabulary_->Unit(rest) : TermFor(rest);
       words.push_back(Word{std::move(rest), std::move(stem), position++, stop});
       continue;
     }

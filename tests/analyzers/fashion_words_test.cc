@@ -31,6 +31,25 @@ TEST(FashionStemming, PluralsAndInflectionsMeetTheirStem) {
   });
 }
 
+// Plurals in "-ves" are the same term as their singular, which the stemmer
+// alone does not give ("shelves" -> "shelv"); other "-ves" words stem as usual.
+TEST(FashionStemming, VesPluralsMatchTheirSingular) {
+  ExpectSameTerms({
+      {"shelves", "shelf"},
+      {"knives", "knife"},
+      {"scarves", "scarf"},
+      {"halves", "half"},
+      {"wolves", "wolf"},
+      {"leaves", "leaf"},
+  });
+  ExpectContentTerms({
+      {"shelves", {"shelf"}},
+      {"sleeves", {"sleev"}},
+      {"gloves", {"glove"}},
+      {"waves", {"wave"}},
+  });
+}
+
 TEST(FashionStemming, NumbersStayWhole) {
   ExpectContentTerms({
       {"10.5", {"10.5"}},
