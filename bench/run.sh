@@ -43,7 +43,7 @@ for rules in "1000 --rules-fire none" 100 1000; do
   "$build_dir/bench/search_latency" --data-dir "$work/data" --workload "$workload" \
     --seconds "$seconds" --threads 1 --rules $rules | grep -E '^rules|^threads=1' | sed -n '1p;3p'
 done
-echo "-- ranking signals (1 thread): popularity, stock, recency and rating blended into the top 200"
+echo "-- ranking signals (1 thread): popularity, stock, recency and rating blended into the top 100"
 "$build_dir/bench/search_latency" --data-dir "$work/data" --workload "$workload" \
   --seconds "$seconds" --threads 1 \
   --ranking '{"signals": {"popularity": 0.1, "in_stock": 0.1, "recency": 0.05, "rating": 0.05}}' |
