@@ -19,8 +19,9 @@ HttpResponse RankingResponse(uint64_t version, const merch::Ranking& ranking) {
 HttpResponse HandleRankingConfig(const HttpRequest& request, merch::ConfigStore& config,
                                  std::string_view who, std::optional<uint64_t> if_match) {
   if (request.method == "GET" || request.method == "HEAD") {
-    const uint64_t version = config.version();
-    return RankingResponse(version, *config.ranking());
+    // One snapshot: the version and the weights it holds.
+    const std::shared_ptr<const merch::ConfigSnapshot> snapshot = config.snapshot();
+    return RankingResponse(snapshot->version, *snapshot->ranking);
   }
   if (request.method == "PUT") {
     absl::StatusOr<uint64_t> version = config.SetRanking(request.body, who, if_match);
