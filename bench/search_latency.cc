@@ -22,8 +22,8 @@
 #include <thread>
 #include <vector>
 
+#include "bench/current_index.h"
 #include "bench/workload.h"
-#include "indexer/generations.h"
 #include "merch/ranking.h"
 #include "merch/rule_set.h"
 #include "query/search.h"
@@ -171,17 +171,12 @@ int main(int argc, char** argv) {
     std::printf("wrote %zu paths to %s\n", workload.size(), flags["emit-paths"].c_str());
     return 0;
   }
-  auto dir = vitrine::indexer::DataDir::Open(flags["data-dir"]);
-  auto generation = dir.ok() ? dir->Current() : dir.status();
-  if (!generation.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(generation.status().message()).c_str());
+  const absl::StatusOr<vitrine::bench::CurrentIndex> current =
+      vitrine::bench::OpenCurrentIndex(flags["data-dir"]);
+  if (!current.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(current.status().message()).c_str());
     return 1;
   }
-  auto index = vitrine::query::OpenIndex({.generation = generation->id,
-                                          .xapian_path = generation->xapian_path(),
-                                          .snapshot_path = generation->snapshot_path(),
-                                          .analyzers_path = generation->analyzers_path()});
-  if (!index.ok()) return 1;
   vitrine::query::SearchOptions options;
   // The engine by default; --cache-mb N puts the result cache in front.
   options.cache.max_bytes =
@@ -189,7 +184,7 @@ int main(int argc, char** argv) {
   if (flags.count("exact-total")) {
     options.limits.exact_total_up_to = static_cast<uint32_t>(std::stoul(flags["exact-total"]));
   }
-  vitrine::query::SearcherPool pool(*index, options);
+  vitrine::query::SearcherPool pool(current->index, options);
   std::vector<vitrine::query::SearchRequest> requests;
   std::vector<std::string> kinds;
   for (const auto& request : workload) {
@@ -223,7 +218,8 @@ int main(int argc, char** argv) {
   }
   const double seconds = flags.count("seconds") ? std::stod(flags["seconds"]) : 5.0;
   std::printf("workload: %zu requests, index: %llu documents (generation %s)\n", requests.size(),
-              static_cast<unsigned long long>((*index)->documents()), generation->id.c_str());
+              static_cast<unsigned long long>(current->index->documents()),
+              current->generation.id.c_str());
   Run(pool, requests, 1, std::min(seconds, 1.0));  // warm-up: page cache, block cache
   std::string thread_list = flags.count("threads") ? flags["threads"] : "1,2";
   for (size_t start = 0; start < thread_list.size();) {

@@ -15,8 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "bench/current_index.h"
 #include "bench/workload.h"
-#include "indexer/generations.h"
 #include "query/search.h"
 #include "query/suggest.h"
 
@@ -84,38 +84,32 @@ int main(int argc, char** argv) {
     std::printf("wrote %zu paths to %s\n", prefixes.size(), flags["emit-paths"].c_str());
     return 0;
   }
-  auto dir = vitrine::indexer::DataDir::Open(flags["data-dir"]);
-  auto generation = dir.ok() ? dir->Current() : dir.status();
-  if (!generation.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(generation.status().message()).c_str());
-    return 1;
-  }
   auto start = Clock::now();
-  auto index = vitrine::query::OpenIndex({.generation = generation->id,
-                                          .xapian_path = generation->xapian_path(),
-                                          .snapshot_path = generation->snapshot_path(),
-                                          .analyzers_path = generation->analyzers_path()});
-  if (!index.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(index.status().message()).c_str());
+  const absl::StatusOr<vitrine::bench::CurrentIndex> current =
+      vitrine::bench::OpenCurrentIndex(flags["data-dir"]);
+  if (!current.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(current.status().message()).c_str());
     return 1;
   }
+  const vitrine::query::Index& index = *current->index;
+  const vitrine::indexer::Generation& generation = current->generation;
   const double open_ms = MillisecondsSince(start);
   // The suggester alone, built again from the open generation (best of 3: the
   // first open also warmed the page cache).
   double build_ms = 1e9;
   for (int i = 0; i < 3; ++i) {
     start = Clock::now();
-    auto rebuilt = vitrine::query::Suggester::Load(generation->xapian_path(), (*index)->store());
+    auto rebuilt = vitrine::query::Suggester::Load(generation.xapian_path(), index.store());
     if (!rebuilt.ok()) return 1;
     build_ms = std::min(build_ms, MillisecondsSince(start));
   }
-  const vitrine::query::Suggester& suggester = (*index)->suggester();
+  const vitrine::query::Suggester& suggester = index.suggester();
   using vitrine::query::SuggestionType;
   std::printf(
       "index: %llu documents (generation %s); open %.1f ms, of which suggester build %.1f ms; "
       "suggester: %zu brands, %zu categories, %zu titles, %.1f MiB\n",
-      static_cast<unsigned long long>((*index)->documents()), generation->id.c_str(), open_ms,
-      build_ms, suggester.size(SuggestionType::kBrand), suggester.size(SuggestionType::kCategory),
+      static_cast<unsigned long long>(index.documents()), generation.id.c_str(), open_ms, build_ms,
+      suggester.size(SuggestionType::kBrand), suggester.size(SuggestionType::kCategory),
       suggester.size(SuggestionType::kTitle), suggester.memory_bytes() / 1048576.0);
 
   const int limit = flags.count("limit") ? std::stoi(flags["limit"]) : 10;

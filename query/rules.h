@@ -56,7 +56,8 @@ struct PinLayout {
   std::vector<Placed> pins;
   uint64_t unmatched = 0;  // to add to the total
   // The page's organic hits: `organic_count` from index `organic_first` of the
-  // organic list (the match without the shown pinned products)...
+  // organic list (the match without the shown pinned products; without pins,
+  // the page itself)...
   size_t organic_first = 0;
   size_t organic_count = 0;
   // ...which, when this is set, differ from the slice matched: the match must be

@@ -313,10 +313,8 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   const internal::PinLayout pins = internal::LayOutPins(
       rules, database, filter, filtered(hits_text), request, matches.get_matches_estimated());
   response.total += pins.unmatched;
-  size_t page_first = first, page_count = request.per_page;
+  const size_t page_first = pins.organic_first, page_count = pins.organic_count;
   if (pins.leave_out) {
-    page_first = pins.organic_first;
-    page_count = pins.organic_count;
     enquire.clear_matchspies();
     matches = page_count == 0
                   ? Xapian::MSet()

@@ -45,20 +45,6 @@ std::unique_ptr<Service> StartService(const std::string& data_dir,
   return service.ok() ? std::move(*service) : nullptr;
 }
 
-// A service that takes product writes with the admin key "k".
-std::unique_ptr<Service> StartWritableService(
-    const std::string& data_dir,
-    std::chrono::milliseconds commit_interval = ProductWritesOptions().commit_interval) {
-  ServeOptions options;
-  options.data_dir = data_dir;
-  options.http.port = 0;
-  options.reload_interval = std::chrono::seconds(60);
-  options.access_log = false;
-  options.keys.admin = "k";
-  options.writes.commit_interval = commit_interval;
-  return Service::Start(options).value();
-}
-
 class ServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -271,65 +257,75 @@ TEST(Service, NoRequestFailsWhileGenerationsSwitch) {
   EXPECT_EQ(failures.load(), 0);
 }
 
-TEST(Service, WritesMadeWhileAReindexBuildsAreReplayedOntoTheNewGeneration) {
-  vitrine::testing::TempDir dir;
-  const std::string data_dir = dir.Sub("data");
-  ReindexInto(data_dir, "products.jsonl");
-  std::unique_ptr<Service> service = StartWritableService(data_dir, std::chrono::milliseconds(20));
-  HttpConnection connection(service->port());
+// A writable service (admin key "k") over the fixture catalog in a fresh data dir.
+class WritableServiceTest : public ::testing::Test {
+ protected:
+  void Start(std::chrono::milliseconds commit_interval = ProductWritesOptions().commit_interval) {
+    ReindexInto(data_dir_, "products.jsonl");
+    ServeOptions options;
+    options.data_dir = data_dir_;
+    options.http.port = 0;
+    options.reload_interval = std::chrono::seconds(60);
+    options.access_log = false;
+    options.keys.admin = "k";
+    options.writes.commit_interval = commit_interval;
+    service_ = Service::Start(options).value();
+    connection_ = std::make_unique<HttpConnection>(service_->port());
+  }
+
+  vitrine::testing::TempDir dir_;
+  const std::string data_dir_ = dir_.Sub("data");
+  std::unique_ptr<Service> service_;
+  std::unique_ptr<HttpConnection> connection_;  // closes before the service stops
+};
+
+TEST_F(WritableServiceTest, WritesMadeWhileAReindexBuildsAreReplayedOntoTheNewGeneration) {
+  Start(std::chrono::milliseconds(20));
   const vitrine::testing::Headers admin = {{"X-API-Key", "k"}};
   // The build reports its first rejected record while it reads the feed: a
   // write made then comes after the point the new generation starts from.
   int written = 0;
   const absl::StatusOr<indexer::ReindexSummary> summary = indexer::Reindex(
       {.feeds = {TestData("mixed.jsonl")},
-       .data_dir = data_dir,
+       .data_dir = data_dir_,
        .on_error = [&](const indexer::RecordError&) {
          if (written++ > 0) return;
-         EXPECT_EQ(connection
-                       .Request("PUT", "/v1/products/9001",
-                                R"({"title": "Hidesign Tan Leather Satchel"})", admin)
+         EXPECT_EQ(connection_
+                       ->Request("PUT", "/v1/products/9001",
+                                 R"({"title": "Hidesign Tan Leather Satchel"})", admin)
                        .status,
                    201);
        }});
   ASSERT_TRUE(summary.ok()) << summary.status();
-  ASSERT_TRUE(service->ReloadNow().ok());
-  const Json found = Json::parse(connection.Get("/v1/search?q=satchel").body);
+  ASSERT_TRUE(service_->ReloadNow().ok());
+  const Json found = Json::parse(connection_->Get("/v1/search?q=satchel").body);
   EXPECT_EQ(found["total"], 1);
-  EXPECT_EQ(connection.Get("/v1/products/9001").status, 200);
+  EXPECT_EQ(connection_->Get("/v1/products/9001").status, 200);
 }
 
-TEST(Service, AnUpdateIsSearchableWithinACommitInterval) {
-  vitrine::testing::TempDir dir;
-  const std::string data_dir = dir.Sub("data");
-  ReindexInto(data_dir, "products.jsonl");
-  std::unique_ptr<Service> service = StartWritableService(data_dir);
-  HttpConnection connection(service->port());
+TEST_F(WritableServiceTest, AnUpdateIsSearchableWithinACommitInterval) {
+  Start();
   ASSERT_EQ(
-      connection
-          .Request("PATCH", "/v1/products/1002", R"({"in_stock": false})", {{"X-API-Key", "k"}})
+      connection_
+          ->Request("PATCH", "/v1/products/1002", R"({"in_stock": false})", {{"X-API-Key", "k"}})
           .status,
       200);
   // Visible after the next commit (100 ms by default); bounded wait, no timing asserted.
   int total = -1;
   for (int i = 0; i < 100 && total != 0; ++i) {
-    total = Json::parse(connection.Get("/v1/search?q=skinny&in_stock=true").body)["total"];
+    total = Json::parse(connection_->Get("/v1/search?q=skinny&in_stock=true").body)["total"];
     if (total != 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_EQ(total, 0);
 }
 
-TEST(Service, TheJournalKeepsWhatAnyKeptGenerationStillNeeds) {
-  vitrine::testing::TempDir dir;
-  const std::string data_dir = dir.Sub("data");
-  ReindexInto(data_dir, "products.jsonl");
-  std::unique_ptr<Service> service = StartWritableService(data_dir);
-  HttpConnection connection(service->port());
+TEST_F(WritableServiceTest, TheJournalKeepsWhatAnyKeptGenerationStillNeeds) {
+  Start();
   const vitrine::testing::Headers admin = {{"X-API-Key", "k"}};
   auto put = [&](const std::string& id) {
     EXPECT_EQ(
-        connection
-            .Request("PUT", "/v1/products/" + id, R"({"title": "Hidesign Tan Satchel"})", admin)
+        connection_
+            ->Request("PUT", "/v1/products/" + id, R"({"title": "Hidesign Tan Satchel"})", admin)
             .status,
         201);
   };
@@ -337,34 +333,30 @@ TEST(Service, TheJournalKeepsWhatAnyKeptGenerationStillNeeds) {
   put("9002");
   put("9003");
   // 000002 starts from entry 3; 4 and 5 are written to it once it serves.
-  ReindexInto(data_dir, "products.jsonl");
-  ASSERT_TRUE(service->ReloadNow().ok());
+  ReindexInto(data_dir_, "products.jsonl");
+  ASSERT_TRUE(service_->ReloadNow().ok());
   put("9004");
   put("9005");
   // Held by both generations: entries 1-3. 000001 (a rollback away) lacks 4 and 5.
-  ASSERT_TRUE(service->PruneJournalNow().ok());
-  service.reset();
-  auto journal = indexer::Journal::Open(indexer::DataDir::Open(data_dir)->journal_path()).value();
+  ASSERT_TRUE(service_->PruneJournalNow().ok());
+  service_.reset();
+  auto journal = indexer::Journal::Open(indexer::DataDir::Open(data_dir_)->journal_path()).value();
   EXPECT_EQ(journal->first_seq().value(), 4u);
   EXPECT_EQ(journal->last_seq(), 5u);
 }
 
-TEST(Service, MetricsCountDocumentsWrittenSinceTheGenerationWasBuilt) {
-  vitrine::testing::TempDir dir;
-  const std::string data_dir = dir.Sub("data");
-  ReindexInto(data_dir, "products.jsonl");
-  std::unique_ptr<Service> service = StartWritableService(data_dir, std::chrono::milliseconds(20));
-  HttpConnection connection(service->port());
-  EXPECT_THAT(connection.Get("/metrics").body, HasSubstr("vitrine_index_documents 12\n"));
-  ASSERT_EQ(connection
-                .Request("PUT", "/v1/products/9001", R"({"title": "Hidesign Tan Satchel"})",
-                         {{"X-API-Key", "k"}})
+TEST_F(WritableServiceTest, MetricsCountDocumentsWrittenSinceTheGenerationWasBuilt) {
+  Start(std::chrono::milliseconds(20));
+  EXPECT_THAT(connection_->Get("/metrics").body, HasSubstr("vitrine_index_documents 12\n"));
+  ASSERT_EQ(connection_
+                ->Request("PUT", "/v1/products/9001", R"({"title": "Hidesign Tan Satchel"})",
+                          {{"X-API-Key", "k"}})
                 .status,
             201);
   // Counted after the next commit; bounded wait, no timing asserted.
   std::string metrics;
   for (int i = 0; i < 100; ++i) {
-    metrics = connection.Get("/metrics").body;
+    metrics = connection_->Get("/metrics").body;
     if (metrics.find("vitrine_index_documents 13\n") != std::string::npos) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
