@@ -1,14 +1,15 @@
 // In-process search latency and throughput over the storefront workload:
 //   search_latency --data-dir var/data --workload bench/workload/storefront-workload.jsonl.gz
 //                  [--seconds 5] [--threads 1,2] [--emit-paths FILE]
-//                  [--exact-total N] [--facets none] [--highlight off] [--cache-mb N]
-//                  [--rules N [--rules-fire none]] [--ranking JSON]
+//                  [--facets none] [--highlight off] [--cache-mb N]
+//                  [--rules N [--rules-fire none]] [--ranking JSON] [--slowest N]
 // Prints p50/p95/p99/max latency, requests/s and peak memory per thread count,
 // latency per kind of request (first thread count), and the same text requests
 // with a typo each (spelling correction path).
-// --exact-total, --facets and --highlight take parts of the work away, to see what
+// --facets and --highlight take parts of the work away, to see what
 // each costs; --rules N adds N merchandising rules over the workload's queries;
 // --ranking searches with those ranking weights (PUT /v1/config/ranking's body).
+// --slowest N lists the N requests of the workload with the highest median latency.
 // --emit-paths writes the workload as HTTP paths (one per line) for wrk and exits.
 #include <algorithm>
 #include <atomic>
@@ -63,9 +64,10 @@ void Print(std::string_view label, std::vector<double> all, double elapsed) {
 
 // Runs `requests` round-robin on `threads` threads for `seconds`; with `kinds`,
 // also prints the latency of each kind of request.
+// With `slowest` > 0, also lists that many requests with the highest median.
 void Run(vitrine::query::SearcherPool& pool,
          const std::vector<vitrine::query::SearchRequest>& requests, int threads, double seconds,
-         const std::vector<std::string>* kinds = nullptr) {
+         const std::vector<std::string>* kinds = nullptr, size_t slowest = 0) {
   std::vector<std::vector<Latency>> latencies(threads);
   std::atomic<uint64_t> errors = 0;
   const auto start = Clock::now();
@@ -98,6 +100,27 @@ void Run(vitrine::query::SearcherPool& pool,
   Print("threads=" + std::to_string(threads) + " errors=" + std::to_string(errors.load()), all,
         elapsed);
   for (auto& [kind, part] : by_kind) Print("  kind=" + kind, std::move(part), 0);
+  if (slowest == 0) return;
+  std::vector<std::vector<double>> by_request(requests.size());
+  for (const auto& part : latencies) {
+    for (const Latency& latency : part) by_request[latency.request].push_back(latency.ms);
+  }
+  std::vector<std::pair<double, size_t>> medians;
+  for (size_t i = 0; i < by_request.size(); ++i) {
+    if (by_request[i].empty()) continue;
+    std::sort(by_request[i].begin(), by_request[i].end());
+    medians.emplace_back(Percentile(by_request[i], 0.5), i);
+  }
+  std::sort(medians.rbegin(), medians.rend());
+  for (size_t i = 0; i < medians.size() && i < slowest; ++i) {
+    const vitrine::query::SearchRequest& request = requests[medians[i].second];
+    std::string filters;
+    for (const auto& [field, values] : request.filters) {
+      for (const std::string& value : values) filters += " " + field + "=" + value;
+    }
+    std::printf("  slow %.3f ms: q=\"%s\" sort=%s page=%d%s\n", medians[i].first, request.q.c_str(),
+                request.sort.c_str(), request.page, filters.c_str());
+  }
 }
 
 // `count` merchandising rules over the workload's own queries, so many requests
@@ -181,9 +204,6 @@ int main(int argc, char** argv) {
   // The engine by default; --cache-mb N puts the result cache in front.
   options.cache.max_bytes =
       static_cast<size_t>(std::stoul(flags.count("cache-mb") ? flags["cache-mb"] : "0")) << 20;
-  if (flags.count("exact-total")) {
-    options.limits.exact_total_up_to = static_cast<uint32_t>(std::stoul(flags["exact-total"]));
-  }
   vitrine::query::SearcherPool pool(current->index, options);
   std::vector<vitrine::query::SearchRequest> requests;
   std::vector<std::string> kinds;
@@ -225,7 +245,8 @@ int main(int argc, char** argv) {
   for (size_t start = 0; start < thread_list.size();) {
     const size_t comma = std::min(thread_list.find(',', start), thread_list.size());
     const int threads = std::stoi(thread_list.substr(start, comma - start));
-    Run(pool, requests, threads, seconds, start == 0 ? &kinds : nullptr);
+    Run(pool, requests, threads, seconds, start == 0 ? &kinds : nullptr,
+        start == 0 && flags.count("slowest") ? std::stoul(flags["slowest"]) : 0);
     start = comma + 1;
   }
   // Typo tolerance: the text requests with a typo, one thread.

@@ -5,8 +5,12 @@
 #include <optional>
 #include <unordered_map>
 
+#include "catalog/index_schema.h"
+
 namespace vitrine::query::internal {
 namespace {
+
+namespace schema = catalog::schema;
 
 // Value ids of one column, assigned in order of first appearance.
 class ValueIds {
@@ -91,6 +95,11 @@ FacetColumns FacetColumns::Load(const Xapian::Database& database,
   for (const Xapian::valueno slot : single) LoadSingle(database, slot, columns.slots[slot]);
   for (const Xapian::valueno slot : multi) LoadMulti(database, slot, columns.slots[slot]);
   for (const Xapian::valueno slot : numeric) LoadNumbers(database, slot, columns.numbers[slot]);
+  columns.ids.resize(static_cast<size_t>(database.get_lastdocid()) + 1);
+  for (Xapian::ValueIterator it = database.valuestream_begin(schema::kSlotId);
+       it != database.valuestream_end(schema::kSlotId); ++it) {
+    columns.ids[it.get_docid()] = *it;
+  }
   columns.signals = BuildSignalColumns(columns);
   return columns;
 }
@@ -119,6 +128,11 @@ FacetColumns FacetColumns::Updated(const Xapian::Database& database,
       const std::string value = documents[i] ? documents[i]->get_value(slot) : std::string();
       column.by_docid[changed[i]] = value.empty() ? 0 : ids.Of(value);
     }
+  }
+  if (columns.ids.size() < size) columns.ids.resize(size);
+  for (size_t i = 0; i < changed.size(); ++i) {
+    columns.ids[changed[i]] =
+        documents[i] ? documents[i]->get_value(schema::kSlotId) : std::string();
   }
   for (auto& [slot, column] : columns.numbers) {
     if (column.by_docid.size() < size) {
@@ -149,19 +163,18 @@ std::vector<double> QuantileBoundaries(const NumberColumn& column, int buckets) 
   return bounds;
 }
 
-size_t FacetSpy::AddTerms(const FacetColumn& column) {
+size_t FacetTally::AddTerms(const FacetColumn& column) {
   terms_.push_back({&column, std::vector<uint64_t>(column.values.size(), 0)});
   return terms_.size() - 1;
 }
 
-size_t FacetSpy::AddBuckets(const NumberColumn& column, std::vector<double> bounds) {
+size_t FacetTally::AddBuckets(const NumberColumn& column, std::vector<double> bounds) {
   const size_t count = bounds.size() + 1;
   buckets_.push_back({&column, std::move(bounds), std::vector<uint64_t>(count, 0), {}});
   return buckets_.size() - 1;
 }
 
-void FacetSpy::operator()(const Xapian::Document& doc, double /*weight*/) {
-  const Xapian::docid id = doc.get_docid();  // no disk read
+void FacetTally::Add(Xapian::docid id) {
   for (Terms& terms : terms_) {
     const FacetColumn& column = *terms.column;
     if (!column.multi_valued()) {
@@ -182,14 +195,6 @@ void FacetSpy::operator()(const Xapian::Document& doc, double /*weight*/) {
     stats.max = stats.count == 0 ? value : std::max(stats.max, value);
     stats.sum += value;
     ++stats.count;
-  }
-}
-
-void FacetSpy::Reset() {
-  for (Terms& terms : terms_) std::fill(terms.counts.begin(), terms.counts.end(), 0);
-  for (Buckets& buckets : buckets_) {
-    std::fill(buckets.counts.begin(), buckets.counts.end(), 0);
-    buckets.stats = {};
   }
 }
 

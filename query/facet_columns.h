@@ -1,6 +1,6 @@
 // Facet values held in memory, a column per value slot (docid -> value ids or
 // number), so counting a match's facets never reads documents from disk: one
-// match spy per counting pass adds one to a counter per matching document and
+// tally per counting pass adds one to a counter per matching document and
 // field. Loaded once per generation from Xapian's value streams. Private to query/.
 #pragma once
 
@@ -40,6 +40,8 @@ struct NumberColumn {
 struct FacetColumns {
   std::map<Xapian::valueno, FacetColumn> slots;
   std::map<Xapian::valueno, NumberColumn> numbers;
+  // docid -> product id (hits and sort ties read it here); empty when deleted.
+  std::vector<std::string> ids;
   // Ranking signals derived from the columns above (kept in step by Load and Updated).
   SignalColumns signals;
 
@@ -63,7 +65,7 @@ std::vector<double> QuantileBoundaries(const NumberColumn& column, int buckets);
 
 // One counting pass: counts values of term columns and buckets (plus stats) of
 // number columns over every document of a match, with one call per document.
-class FacetSpy : public Xapian::MatchSpy {
+class FacetTally {
  public:
   struct Terms {
     const FacetColumn* column;
@@ -80,9 +82,8 @@ class FacetSpy : public Xapian::MatchSpy {
   size_t AddTerms(const FacetColumn& column);
   size_t AddBuckets(const NumberColumn& column, std::vector<double> bounds);
 
-  void operator()(const Xapian::Document& doc, double /*weight*/) override;
-  // Forgets the counts so far (before a match is run again).
-  void Reset();
+  // Counts the values of document `id`.
+  void Add(Xapian::docid id);
 
   const std::vector<Terms>& terms() const { return terms_; }
   const std::vector<Buckets>& buckets() const { return buckets_; }

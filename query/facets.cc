@@ -24,7 +24,7 @@ std::string FormatNumber(double value) {
   return std::string(buffer, result.ptr);
 }
 
-std::vector<FacetValue> TopValues(const FacetSpy::Terms& terms, int size) {
+std::vector<FacetValue> TopValues(const FacetTally::Terms& terms, int size) {
   std::vector<FacetValue> values;
   for (size_t id = 1; id < terms.counts.size(); ++id) {
     if (terms.counts[id] > 0) values.push_back({terms.column->values[id], terms.counts[id]});
@@ -40,7 +40,7 @@ std::vector<FacetValue> TopValues(const FacetSpy::Terms& terms, int size) {
 }
 
 // Every bucket in order, empty ones included, so a storefront can show them all.
-std::vector<FacetValue> BucketValues(const FacetSpy::Buckets& buckets) {
+std::vector<FacetValue> BucketValues(const FacetTally::Buckets& buckets) {
   std::vector<FacetValue> values;
   for (size_t i = 0; i < buckets.counts.size(); ++i) {
     FacetValue value{.count = buckets.counts[i]};
@@ -64,52 +64,49 @@ FacetCounter::FacetCounter(const Index& index, const FacetColumns& columns,
     const bool filtered =
         request.filters.contains(std::string(own)) || request.ranges.contains(std::string(own));
     Place place{.pass = filtered ? std::string(own) : std::string(), .range = IsRangeField(field)};
-    std::unique_ptr<FacetSpy>& spy = passes_[place.pass];
-    if (spy == nullptr) spy = std::make_unique<FacetSpy>();
+    FacetTally& tally = passes_[place.pass];
     if (place.range) {
       const auto given = request.buckets.find(field);
-      place.entry = spy->AddBuckets(
+      place.entry = tally.AddBuckets(
           columns.numbers.at(RangeSlot(field)),
           given != request.buckets.end() ? given->second : index.default_buckets(field));
     } else {
-      place.entry = spy->AddTerms(columns.slots.at(FacetSlot(field, attributes)));
+      place.entry = tally.AddTerms(columns.slots.at(FacetSlot(field, attributes)));
     }
     places_.push_back(std::move(place));
   }
 }
 
-Xapian::MatchSpy* FacetCounter::main_spy() {
-  const auto main = passes_.find("");
-  return main == passes_.end() ? nullptr : main->second.get();
-}
-
-void FacetCounter::ResetMain() {
-  if (Xapian::MatchSpy* spy = main_spy()) static_cast<FacetSpy*>(spy)->Reset();
-}
-
-std::vector<Facet> FacetCounter::Finish(const Xapian::Database& database, const Xapian::Query& text,
-                                        Xapian::doccount check_at_least) {
-  for (const auto& [left_out, spy] : passes_) {
-    if (left_out.empty()) continue;  // counted by the main match
-    Xapian::Enquire enquire(database);
-    enquire.set_weighting_scheme(Xapian::BoolWeight());
-    const std::optional<Xapian::Query> filter = FilterQuery(request_, left_out);
-    enquire.set_query(filter ? Xapian::Query(Xapian::Query::OP_FILTER, text, *filter) : text);
-    enquire.add_matchspy(spy.get());
-    enquire.get_mset(0, 0, check_at_least);
+std::vector<Facet> FacetCounter::Count(MatchSets& sets, const DocSet& text, const DocSet& matched,
+                                       const std::optional<Xapian::Query>& restriction) {
+  std::optional<DocSet> restricted;  // `text` under the restriction, for the passes
+  for (auto& [left_out, tally] : passes_) {
+    if (left_out.empty()) {
+      matched.ForEach([&tally](Xapian::docid id) { tally.Add(id); });
+      continue;
+    }
+    if (!restricted) {
+      restricted = text;
+      if (restriction) *restricted &= sets.Of(*restriction);
+    }
+    DocSet pass = *restricted;
+    if (const std::optional<Xapian::Query> filter = FilterQuery(request_, left_out)) {
+      pass &= sets.Of(*filter);
+    }
+    pass.ForEach([&tally](Xapian::docid id) { tally.Add(id); });
   }
   std::vector<Facet> facets;
   facets.reserve(places_.size());
   for (size_t i = 0; i < places_.size(); ++i) {
     const Place& place = places_[i];
-    const FacetSpy& spy = *passes_.at(place.pass);
+    const FacetTally& tally = passes_.at(place.pass);
     Facet facet{.field = request_.facets[i]};
     if (place.range) {
-      const FacetSpy::Buckets& buckets = spy.buckets()[place.entry];
+      const FacetTally::Buckets& buckets = tally.buckets()[place.entry];
       facet.values = BucketValues(buckets);
       facet.stats = buckets.stats;
     } else {
-      facet.values = TopValues(spy.terms()[place.entry], request_.facet_size);
+      facet.values = TopValues(tally.terms()[place.entry], request_.facet_size);
     }
     facets.push_back(std::move(facet));
   }

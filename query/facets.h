@@ -1,23 +1,23 @@
 // Facet counting for a search: term facets (top values by count), range facets
 // (a count per bucket plus stats) and category levels, all disjunctive: a
 // field's counts ignore that field's own filter. Facets whose field has no
-// filter of its own count in the main match itself (no extra pass); each other
-// one needs one boolean match without its filter. Private to query/.
+// filter of its own count over what the search matched; each other one counts
+// over the text match under every other filter (match sets, in memory).
+// Private to query/.
 //
-//   FacetCounter facets(index, request);
-//   enquire.add_matchspy(facets.main_spy());     // when not null
-//   facets.ResetMain();                          // before every main get_mset
-//   response.facets = facets.Finish(database, text, check_at_least);
+//   FacetCounter facets(index, columns, request);
+//   response.facets = facets.Count(sets, text, matched, restriction);
 #pragma once
 
 #include <xapian.h>
 
 #include <map>
-#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "query/facet_columns.h"
+#include "query/match_sets.h"
 #include "query/search.h"
 
 namespace vitrine::query::internal {
@@ -28,26 +28,23 @@ class FacetCounter {
   // outlive the counter.
   FacetCounter(const Index& index, const FacetColumns& columns, const SearchRequest& request);
 
-  // The spy to attach to the main match; null when every facet needs its own pass.
-  Xapian::MatchSpy* main_spy();
-  // Forgets the main match's counts (call before running it again).
-  void ResetMain();
-
-  // Runs the passes of facets whose field is filtered, over everything `text`
-  // matches under the other filters, and returns every facet in request order.
-  std::vector<Facet> Finish(const Xapian::Database& database, const Xapian::Query& text,
-                            Xapian::doccount check_at_least);
+  // Every facet in request order. `matched`: the documents the search matched
+  // (text, filters and `restriction`); `text`: those of its text alone, which
+  // facets of a filtered field count under the other filters and `restriction`
+  // (the rules' forced filters and hidden products).
+  std::vector<Facet> Count(MatchSets& sets, const DocSet& text, const DocSet& matched,
+                           const std::optional<Xapian::Query>& restriction);
 
  private:
-  // Where a requested facet is counted: which pass, which entry of its spy.
+  // Where a requested facet is counted: which pass, which entry of its tally.
   struct Place {
-    std::string pass;  // the filter left out; "" is the main match
+    std::string pass;  // the filter left out; "" is the match itself
     bool range = false;
     size_t entry = 0;
   };
 
   const SearchRequest& request_;
-  std::map<std::string, std::unique_ptr<FacetSpy>> passes_;
+  std::map<std::string, FacetTally> passes_;
   std::vector<Place> places_;
 };
 

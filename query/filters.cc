@@ -221,6 +221,11 @@ std::vector<Xapian::valueno> SingleValuedFacetSlots(const std::vector<std::strin
 
 std::vector<Xapian::valueno> MultiValuedFacetSlots() { return {schema::kSlotSizes}; }
 
+std::vector<Xapian::valueno> WithParentSlot(std::vector<Xapian::valueno> slots) {
+  slots.push_back(schema::kSlotParent);
+  return slots;
+}
+
 std::vector<Xapian::valueno> RangeSlots() {
   std::vector<Xapian::valueno> slots;
   for (std::string_view field : kRangeFields) slots.push_back(RangeSlot(field));

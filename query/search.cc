@@ -14,10 +14,12 @@
 #include "merch/ranking.h"
 #include "merch/rule_set.h"
 #include "merch/synonyms.h"
+#include "query/column_sort.h"
 #include "query/facet_columns.h"
 #include "query/facets.h"
 #include "query/filters.h"
 #include "query/highlight.h"
+#include "query/match_sets.h"
 #include "query/rescore.h"
 #include "query/result_cache.h"
 #include "query/rules.h"
@@ -64,6 +66,20 @@ absl::StatusOr<std::shared_ptr<const analyzers::Analyzer>> LoadAnalyzer(const st
   ASSIGN_OR_RETURN(std::shared_ptr<const analyzers::Vocabulary> vocabulary,
                    analyzers::Vocabulary::Parse(files));
   return std::make_shared<const analyzers::Analyzer>(options, std::move(vocabulary));
+}
+
+// How many hits the documents of `matched` make: with `parents` (collapsing
+// styles), the products of one parent count once.
+uint64_t HitCount(const internal::DocSet& matched, const internal::FacetColumn* parents) {
+  if (parents == nullptr) return matched.Count();
+  std::vector<bool> seen(parents->values.size());
+  uint64_t count = 0;
+  matched.ForEach([&](Xapian::docid id) {
+    const uint32_t parent = id < parents->by_docid.size() ? parents->by_docid[id] : 0;
+    if (parent == 0 || !seen[parent]) ++count;
+    if (parent != 0) seen[parent] = true;
+  });
+  return count;
 }
 
 }  // namespace
@@ -124,7 +140,8 @@ absl::StatusOr<std::shared_ptr<const Index>> OpenIndex(const IndexSource& source
     std::erase(index->attributes_, std::string());
     auto columns = std::make_shared<internal::FacetColumns>(internal::FacetColumns::Load(
         database,
-        internal::WithSignalValueSlots(internal::SingleValuedFacetSlots(index->attributes_)),
+        internal::WithSignalValueSlots(
+            internal::WithParentSlot(internal::SingleValuedFacetSlots(index->attributes_))),
         internal::MultiValuedFacetSlots(),
         internal::WithSignalNumberSlots(internal::RangeSlots())));
     index->price_buckets_ =
@@ -152,6 +169,7 @@ struct Searcher::Impl {
   Xapian::Database database;
   SearchOptions options;
   internal::TermMemo highlight_memo{};  // of this searcher's index's analyzer
+  internal::MatchSets sets{database};   // of `database`, reset when it is reopened
 
   absl::StatusOr<SearchResponse> Run(const SearchRequest& request, const Index& index,
                                      const internal::RulePlan& rules);
@@ -190,51 +208,29 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   const bool browse = tokens.empty();
   // Rules' boosts and buries and the ranking's signals re-order a relevance
   // match: a text match's top candidates after it, a browse within it.
-  // (Declared, like the facet counter, before the Enquire that uses them.)
+  // (Declared before the Enquire that uses it.)
   const internal::Rescorer rescorer(rules, ranking, *columns, index.filterable_attributes());
   const bool rescore = by_relevance && rescorer.active();
   internal::FacetCounter facets(index, *columns, request);
-  Xapian::Enquire enquire(database);
-  enquire.set_docid_order(Xapian::Enquire::ASCENDING);  // deterministic ties
-  if (browse && !rescore) enquire.set_weighting_scheme(Xapian::BoolWeight());
-  if (!by_relevance) internal::SetSortOrder(enquire, request.sort);
-  // (Collapsing makes Xapian's totals estimates: only when there are variants.)
-  if (request.collapse && index.has_variants()) enquire.set_collapse_key(schema::kSlotParent);
-  if (Xapian::MatchSpy* spy = facets.main_spy()) enquire.add_matchspy(spy);
-  // Sorted by a field, partial matches would interleave with full ones: relax
-  // (and correct) only when nothing matches.
+  SearchResponse response;
+  // Which products match is worked out in memory (match_sets.h): the exact
+  // total, the facet counts and whether to correct or relax the query come from
+  // these sets, and Xapian's matcher only ranks the page.
+  const internal::DocSet filter_set = filter ? sets.Of(*filter) : sets.All();
+  auto under_filter = [&](internal::DocSet set) { return set &= filter_set; };
+  // Collapsed styles count once.
+  const internal::FacetColumn* parents =
+      request.collapse && index.has_variants() ? &columns->slots.at(schema::kSlotParent) : nullptr;
+  internal::DocSet text_set = sets.Of(text);
+  internal::DocSet matched = under_filter(text_set);
+  uint64_t strict_total = HitCount(matched, parents);
   const Xapian::doccount first =
       static_cast<Xapian::doccount>((request.page - 1) * request.per_page);
   // By relevance, partial matches also fill a page that full matches leave short.
-  const Xapian::doccount relax_below =
-      by_relevance ? std::max<Xapian::doccount>(kRelaxBelow, first + request.per_page) : 1;
-  const Xapian::doccount check_at_least =
-      std::max<Xapian::doccount>(options.limits.exact_total_up_to, first + request.per_page);
-  // Facets without a filter of their own count in the main match; they hold the
-  // counts of `text` unless a later try was run and not taken.
-  bool facets_counted = true;
-  const bool rescore_text = rescore && !browse;
-  // The hits from `from` of the match (a rescored text match: of its rescored
-  // top candidates, fetched from the top).
-  auto fetch = [&](const Xapian::Query& query, size_t from, size_t count, Xapian::doccount check) {
-    enquire.set_query(filtered(rescore && browse ? rescorer.BrowseQuery() : query));
-    if (rescore_text) {
-      return enquire.get_mset(0, std::max<Xapian::doccount>(internal::kRescoreWindow, from + count),
-                              check);
-    }
-    return enquire.get_mset(from, count, check);
-  };
-  auto run = [&](const Xapian::Query& query) {
-    facets.ResetMain();
-    return fetch(query, first, request.per_page, check_at_least);
-  };
-  Xapian::MSet matches = run(text);
-
-  SearchResponse response;
-  Xapian::doccount strict_total = matches.get_matches_estimated();
-  // The query the page's hits come from, when not `text` (partial matches
-  // filling a page).
-  Xapian::Query hits_text;
+  // (Sorted by a field, partial matches would interleave with full ones: relax
+  // and correct only when nothing matches.)
+  const uint64_t relax_below =
+      by_relevance ? std::max<uint64_t>(kRelaxBelow, first + request.per_page) : 1;
   if (strict_total < relax_below && !tokens.empty()) {
     // Few or no products have every word: if a word is unknown, search the
     // corrected query instead, when that finds more. Exact words are never
@@ -245,20 +241,26 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
       Xapian::Query corrected_text = TextQuery(
           corrected_tokens, analyzer, /*any=*/false, {},
           CatalogForms(corrected, corrected_tokens, analyzer, database), weights, synonyms.get());
-      Xapian::MSet corrected_matches = run(corrected_text);
+      internal::DocSet corrected_set = sets.Of(corrected_text);
+      internal::DocSet corrected_matched = under_filter(corrected_set);
+      const uint64_t corrected_total = HitCount(corrected_matched, parents);
       // With no product matching every word, the corrected words still serve
       // the partial matches below better than words the index does not know.
-      facets_counted =
-          corrected_matches.get_matches_estimated() > strict_total || strict_total == 0;
-      if (facets_counted) {
+      if (corrected_total > strict_total || strict_total == 0) {
         text = std::move(corrected_text);
-        matches = std::move(corrected_matches);
-        strict_total = matches.get_matches_estimated();
+        text_set = std::move(corrected_set);
+        matched = std::move(corrected_matched);
+        strict_total = corrected_total;
         tokens = std::move(corrected_tokens);
         response.corrected_query = std::move(corrected);
       }
     }
   }
+  // The query the page's hits come from, when not `text` (partial matches
+  // filling a page), what it matches under the filters and how many hits.
+  Xapian::Query hits_text;
+  internal::DocSet listed;
+  uint64_t total = strict_total;
   if (strict_total < relax_below && tokens.size() > 1) {
     // Few or no products have every word: rank those first (a constant boost
     // above any text score), then products with some of the words, most matched
@@ -275,67 +277,100 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
     Xapian::Query relaxed_text(
         Xapian::Query::OP_OR, all_words,
         TextQuery(tokens, analyzer, /*any=*/true, still_typing, forms, weights, synonyms.get()));
+    internal::DocSet relaxed_set = sets.Of(relaxed_text);
+    internal::DocSet relaxed_matched = under_filter(relaxed_set);
+    const uint64_t relaxed_total = HitCount(relaxed_matched, parents);
     if (strict_total < kRelaxBelow) {
       // The partial matches stand in for the full ones: totals and facets too.
-      Xapian::MSet relaxed_matches = run(relaxed_text);
-      response.relaxed = relaxed_matches.get_matches_estimated() > strict_total;
-      facets_counted = response.relaxed;
+      response.relaxed = relaxed_total > strict_total;
       if (response.relaxed) {
         text = std::move(relaxed_text);
-        matches = std::move(relaxed_matches);
+        text_set = std::move(relaxed_set);
+        matched = std::move(relaxed_matched);
+        total = relaxed_total;
       }
     } else {
       // Enough full matches to stand on their own, too few for the page: partial
-      // matches only fill it (fetched without counting them all), while facets
-      // keep counting the full matches.
-      Xapian::MatchSpy* spy = facets.main_spy();
-      if (spy != nullptr) enquire.clear_matchspies();
-      Xapian::MSet filled = fetch(relaxed_text, first, request.per_page, first + request.per_page);
-      if (spy != nullptr) enquire.add_matchspy(spy);
-      response.relaxed = filled.size() > matches.size();
+      // matches only fill it, while facets keep counting the full matches.
+      auto on_page = [&](uint64_t listed) {
+        return std::min<uint64_t>(request.per_page, listed > first ? listed - first : 0);
+      };
+      response.relaxed = on_page(relaxed_total) > on_page(strict_total);
       if (response.relaxed) {
         hits_text = std::move(relaxed_text);
-        matches = std::move(filled);
+        listed = std::move(relaxed_matched);
+        total = relaxed_total;
       }
     }
   }
   if (!request.facets.empty()) {
-    if (!facets_counted) run(text);
-    response.facets = facets.Finish(database, internal::Restricted(rules, text), check_at_least);
+    response.facets = facets.Count(sets, text_set, matched, rules.restriction);
   }
-  if (hits_text.empty()) hits_text = text;
-  response.total = matches.get_matches_estimated();
-  response.total_is_estimate =
-      matches.get_matches_lower_bound() != matches.get_matches_upper_bound();
+  if (hits_text.empty()) {
+    hits_text = text;
+    listed = std::move(matched);
+  }
+  response.total = total;
+  response.total_is_estimate = false;
+
   // Merchandising pins take their positions over the whole list; the page's
-  // organic hits shift around them (rules.h), when they must, matched again
-  // without the pinned products (facets are counted already).
-  const internal::PinLayout pins = internal::LayOutPins(
-      rules, database, filter, filtered(hits_text), request, matches.get_matches_estimated());
+  // organic hits shift around them (rules.h), listed without the pinned
+  // products shown.
+  const internal::PinLayout pins =
+      internal::LayOutPins(rules, database, filter, filtered(hits_text), request, total);
   response.total += pins.unmatched;
   const size_t page_first = pins.organic_first, page_count = pins.organic_count;
-  if (pins.leave_out) {
-    enquire.clear_matchspies();
-    matches = page_count == 0
-                  ? Xapian::MSet()
-                  : fetch(Xapian::Query(Xapian::Query::OP_AND_NOT, hits_text, *pins.leave_out),
-                          page_first, page_count, 0);
-  }
-
+  if (pins.leave_out) listed.Subtract(sets.Of(*pins.leave_out));
   std::map<std::string, size_t> collapsed;  // parent id -> the hit that stands for it
-  auto add_hit = [&](const Xapian::MSetIterator& it, double score) {
-    response.hits.push_back(
-        SearchHit{.id = it.get_document().get_data(), .score = score, .product_json = {}});
-    if (it.get_collapse_count() > 0) collapsed[it.get_collapse_key()] = response.hits.size() - 1;
-  };
-  if (rescore_text) {
-    const std::vector<internal::Rescorer::Ranked> ranked = rescorer.Rank(database, matches);
-    for (size_t i = page_first; i < ranked.size() && i < page_first + page_count; ++i) {
-      add_hit(matches[ranked[i].index], ranked[i].score);
+  if (parents == nullptr && !rescore && (browse || !by_relevance)) {
+    // Ordered by a column, or a browse by docid: read straight off the set.
+    // (A field orders the hits, not relevance: their score is 0.)
+    for (const Xapian::docid id :
+         internal::SortedPage(listed, *columns, request.sort, page_first, page_count)) {
+      response.hits.push_back(SearchHit{.id = columns->ids[id], .score = 0, .product_json = {}});
     }
-  } else {
-    for (Xapian::MSetIterator it = matches.begin(); it != matches.end(); ++it) {
-      add_hit(it, rescore ? rescorer.BrowseScore(it.get_weight()) : it.get_weight());
+  } else if (page_count > 0 && page_first < total) {
+    // Ranked by Xapian over the listed products only, as deep as the page (or
+    // the rescoring window) goes.
+    Xapian::Enquire enquire(database);
+    enquire.set_docid_order(Xapian::Enquire::ASCENDING);  // deterministic ties
+    if (browse && !rescore) enquire.set_weighting_scheme(Xapian::BoolWeight());
+    if (!by_relevance) internal::SetSortOrder(enquire, request.sort);
+    if (parents != nullptr) enquire.set_collapse_key(schema::kSlotParent);
+    internal::DocSetSource source(listed);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
+                                    rescore && browse ? rescorer.BrowseQuery() : hits_text,
+                                    Xapian::Query(&source)));
+    const bool rescore_text = rescore && !browse;
+    // A rescored text match: its rescored top candidates, fetched from the top.
+    // (A rescored browse weighs by posting sources, whose bounds Xapian's early
+    // termination mishandles: it checks every product, as it always did.)
+    const Xapian::MSet matches =
+        rescore_text
+            ? enquire.get_mset(0, std::max<Xapian::doccount>(
+                                      internal::kRescoreWindow,
+                                      static_cast<Xapian::doccount>(page_first + page_count)))
+            : enquire.get_mset(static_cast<Xapian::doccount>(page_first),
+                               static_cast<Xapian::doccount>(page_count),
+                               rescore ? database.get_doccount() : 0);
+    auto add_hit = [&](const Xapian::MSetIterator& it, double score) {
+      const Xapian::docid id = *it;
+      response.hits.push_back(SearchHit{.id = id < columns->ids.size() && !columns->ids[id].empty()
+                                                  ? columns->ids[id]
+                                                  : it.get_document().get_data(),
+                                        .score = score,
+                                        .product_json = {}});
+      if (it.get_collapse_count() > 0) collapsed[it.get_collapse_key()] = response.hits.size() - 1;
+    };
+    if (rescore_text) {
+      const std::vector<internal::Rescorer::Ranked> ranked = rescorer.Rank(database, matches);
+      for (size_t i = page_first; i < ranked.size() && i < page_first + page_count; ++i) {
+        add_hit(matches[ranked[i].index], ranked[i].score);
+      }
+    } else {
+      for (Xapian::MSetIterator it = matches.begin(); it != matches.end(); ++it) {
+        add_hit(it, rescore ? rescorer.BrowseScore(it.get_weight()) : it.get_weight());
+      }
     }
   }
   if (!collapsed.empty())
@@ -412,6 +447,7 @@ absl::StatusOr<SearchResponse> Searcher::Run(const SearchRequest& request,
     try {
       if (const uint64_t revision = index_->revision(); revision != revision_) {
         impl_->database.reopen();  // live updates were committed
+        impl_->sets.Reset();
         revision_ = revision;
       }
       // replace_query changes q.
@@ -429,6 +465,7 @@ absl::StatusOr<SearchResponse> Searcher::Run(const SearchRequest& request,
       // A writer committed under us: reopen at the new revision and retry once.
       if (attempt > 0) return absl::UnavailableError(StrCat("index busy: ", e.get_description()));
       impl_->database.reopen();
+      impl_->sets.Reset();
     } catch (const Xapian::Error& e) {
       return absl::InternalError(StrCat("search failed: ", e.get_description()));
     }

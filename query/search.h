@@ -40,7 +40,6 @@ struct SearchLimits {
   int max_result_window = 10000;  // page * per_page may not go deeper
   size_t max_query_bytes = 512;
   size_t max_query_words = 32;
-  uint32_t exact_total_up_to = 10000;  // totals above this may be estimates
 };
 
 // A numeric range; either side may be open.
@@ -146,7 +145,7 @@ struct SearchHit {
 
 struct SearchResponse {
   uint64_t total = 0;
-  bool total_is_estimate = false;
+  bool total_is_estimate = false;  // totals are exact: always false
   bool relaxed = false;  // few products had every word; partial matches follow
   // The query as searched when a word was unknown and corrected from the index's
   // spelling data ("sneekers" -> "sneakers"); empty when q was searched as typed.

@@ -1,0 +1,69 @@
+#include "query/column_sort.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <queue>
+
+#include "catalog/index_schema.h"
+
+namespace vitrine::query::internal {
+namespace {
+
+namespace schema = catalog::schema;
+
+struct Keyed {
+  double key;  // ascending; +infinity: no value
+  Xapian::docid docid;
+};
+
+}  // namespace
+
+std::vector<Xapian::docid> SortedPage(const DocSet& matched, const FacetColumns& columns,
+                                      std::string_view sort, size_t first, size_t count) {
+  std::vector<Xapian::docid> page;
+  if (sort == "relevance") {  // docid order
+    size_t seen = 0;
+    matched.ForEach([&](Xapian::docid id) {
+      if (seen++ >= first && page.size() < count) page.push_back(id);
+    });
+    return page;
+  }
+  const bool descending = sort != "price_asc";
+  const Xapian::valueno slot = sort.starts_with("price") ? schema::kSlotPrice
+                               : sort == "newest"        ? schema::kSlotCreatedAt
+                               : sort == "rating"        ? schema::kSlotRating
+                                                         : schema::kSlotPopularity;
+  const NumberColumn& column = columns.numbers.at(slot);
+  const auto before = [&columns](const Keyed& a, const Keyed& b) {
+    if (a.key != b.key) return a.key < b.key;
+    const std::string* id_a = a.docid < columns.ids.size() ? &columns.ids[a.docid] : nullptr;
+    const std::string* id_b = b.docid < columns.ids.size() ? &columns.ids[b.docid] : nullptr;
+    if (id_a != nullptr && id_b != nullptr && *id_a != *id_b) return *id_a < *id_b;
+    return a.docid < b.docid;
+  };
+  // The best `first + count` so far, the worst of them on top.
+  const size_t keep = first + count;
+  std::vector<Keyed> heap;
+  heap.reserve(std::min<size_t>(keep, 1024));
+  matched.ForEach([&](Xapian::docid id) {
+    const double value = column.at(id);
+    const Keyed keyed{.key = std::isnan(value) ? std::numeric_limits<double>::infinity()
+                             : descending      ? -value
+                                               : value,
+                      .docid = id};
+    if (heap.size() < keep) {
+      heap.push_back(keyed);
+      std::push_heap(heap.begin(), heap.end(), before);
+    } else if (keep > 0 && before(keyed, heap.front())) {
+      std::pop_heap(heap.begin(), heap.end(), before);
+      heap.back() = keyed;
+      std::push_heap(heap.begin(), heap.end(), before);
+    }
+  });
+  std::sort_heap(heap.begin(), heap.end(), before);
+  for (size_t i = first; i < heap.size(); ++i) page.push_back(heap[i].docid);
+  return page;
+}
+
+}  // namespace vitrine::query::internal

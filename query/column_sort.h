@@ -1,0 +1,23 @@
+// A page of a match ordered without Xapian's matcher: by a numeric column
+// (price, newest, rating, popularity) or, for a browse, by docid, straight from
+// the match set and the in-memory columns. Products without the value come
+// last either way; ties break by product id, as SetSortOrder does. Private to
+// query/.
+#pragma once
+
+#include <xapian.h>
+
+#include <string_view>
+#include <vector>
+
+#include "query/facet_columns.h"
+#include "query/match_sets.h"
+
+namespace vitrine::query::internal {
+
+// The docids at [first, first + count) of `matched` in `sort` order: a sort
+// order of filters.h, or "relevance" for docid order (a browse's).
+std::vector<Xapian::docid> SortedPage(const DocSet& matched, const FacetColumns& columns,
+                                      std::string_view sort, size_t first, size_t count);
+
+}  // namespace vitrine::query::internal

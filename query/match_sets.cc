@@ -1,0 +1,176 @@
+#include "query/match_sets.h"
+
+#include <algorithm>
+
+namespace vitrine::query::internal {
+namespace {
+
+// Adds the docid of every document of a match to a set.
+class Collector : public Xapian::MatchSpy {
+ public:
+  explicit Collector(DocSet& set) : set_(set) {}
+  void operator()(const Xapian::Document& doc, double /*weight*/) override {
+    set_.Add(doc.get_docid());  // no disk read
+  }
+
+ private:
+  DocSet& set_;
+};
+
+}  // namespace
+
+DocSet& DocSet::operator&=(const DocSet& other) {
+  for (size_t i = 0; i < words_.size(); ++i) words_[i] &= other.words_[i];
+  return *this;
+}
+
+DocSet& DocSet::operator|=(const DocSet& other) {
+  for (size_t i = 0; i < words_.size(); ++i) words_[i] |= other.words_[i];
+  return *this;
+}
+
+DocSet& DocSet::operator^=(const DocSet& other) {
+  for (size_t i = 0; i < words_.size(); ++i) words_[i] ^= other.words_[i];
+  return *this;
+}
+
+DocSet& DocSet::Subtract(const DocSet& other) {
+  for (size_t i = 0; i < words_.size(); ++i) words_[i] &= ~other.words_[i];
+  return *this;
+}
+
+uint64_t DocSet::Count() const {
+  uint64_t count = 0;
+  for (uint64_t word : words_) count += static_cast<uint64_t>(std::popcount(word));
+  return count;
+}
+
+Xapian::docid DocSet::Next(Xapian::docid from) const {
+  size_t i = from >> 6;
+  if (i >= words_.size()) return 0;
+  uint64_t word = words_[i] & (~uint64_t{0} << (from & 63));
+  while (word == 0) {
+    if (++i == words_.size()) return 0;
+    word = words_[i];
+  }
+  return static_cast<Xapian::docid>(i * 64 + static_cast<size_t>(std::countr_zero(word)));
+}
+
+bool DocSet::empty() const {
+  return std::all_of(words_.begin(), words_.end(), [](uint64_t word) { return word == 0; });
+}
+
+MatchSets::MatchSets(const Xapian::Database& database, size_t max_cached_bytes)
+    : database_(database), max_cached_bytes_(max_cached_bytes) {
+  Reset();
+}
+
+void MatchSets::Reset() {
+  size_ = static_cast<size_t>(database_.get_lastdocid()) + 1;
+  all_.reset();
+  entries_.clear();
+  by_key_.clear();
+  cached_bytes_ = 0;
+}
+
+const DocSet& MatchSets::All() {
+  if (!all_) {
+    all_.emplace(size_);
+    for (Xapian::PostingIterator it = database_.postlist_begin("");
+         it != database_.postlist_end(""); ++it) {
+      all_->Add(*it);
+    }
+  }
+  return *all_;
+}
+
+DocSet MatchSets::Of(const Xapian::Query& query) {
+  const Xapian::Query::op type = query.get_type();
+  const size_t subqueries = query.get_num_subqueries();
+  switch (type) {
+    case Xapian::Query::LEAF_MATCH_ALL:
+      return All();
+    case Xapian::Query::LEAF_MATCH_NOTHING:
+      return DocSet(size_);
+    case Xapian::Query::LEAF_TERM:
+      return Term(*query.get_terms_begin());
+    case Xapian::Query::OP_SCALE_WEIGHT:
+      return Of(query.get_subquery(0));
+    case Xapian::Query::OP_AND_MAYBE:  // the optional part only weighs
+      return Of(query.get_subquery(0));
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_FILTER: {
+      DocSet set = Of(query.get_subquery(0));
+      for (size_t i = 1; i < subqueries && !set.empty(); ++i) set &= Of(query.get_subquery(i));
+      return set;
+    }
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_MAX: {
+      DocSet set = Of(query.get_subquery(0));
+      for (size_t i = 1; i < subqueries; ++i) set |= Of(query.get_subquery(i));
+      return set;
+    }
+    case Xapian::Query::OP_AND_NOT: {
+      DocSet set = Of(query.get_subquery(0));
+      for (size_t i = 1; i < subqueries && !set.empty(); ++i)
+        set.Subtract(Of(query.get_subquery(i)));
+      return set;
+    }
+    case Xapian::Query::OP_XOR: {
+      DocSet set = Of(query.get_subquery(0));
+      for (size_t i = 1; i < subqueries; ++i) set ^= Of(query.get_subquery(i));
+      return set;
+    }
+    default:
+      return Opaque(query);
+  }
+}
+
+DocSet MatchSets::Term(const std::string& term) {
+  std::string key = "T" + term;
+  if (const DocSet* kept = Find(key)) return *kept;
+  DocSet set(size_);
+  Xapian::doccount count = 0;
+  for (Xapian::PostingIterator it = database_.postlist_begin(term);
+       it != database_.postlist_end(term); ++it, ++count) {
+    set.Add(*it);
+  }
+  if (count >= kCacheFrom) Keep(std::move(key), set);
+  return set;
+}
+
+DocSet MatchSets::Opaque(const Xapian::Query& query) {
+  std::string key = "Q" + query.serialise();
+  if (const DocSet* kept = Find(key)) return *kept;
+  DocSet set(size_);
+  Collector collector(set);
+  Xapian::Enquire enquire(database_);
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  enquire.set_query(query);
+  enquire.add_matchspy(&collector);
+  enquire.get_mset(0, 0, database_.get_doccount());
+  Keep(std::move(key), set);
+  return set;
+}
+
+const DocSet* MatchSets::Find(const std::string& key) {
+  const auto found = by_key_.find(key);
+  if (found == by_key_.end()) return nullptr;
+  entries_.splice(entries_.end(), entries_, found->second);  // now the most recent
+  return &found->second->second;
+}
+
+void MatchSets::Keep(std::string key, const DocSet& set) {
+  if (set.bytes() > max_cached_bytes_) return;
+  while (cached_bytes_ + set.bytes() > max_cached_bytes_ && !entries_.empty()) {
+    cached_bytes_ -= entries_.front().second.bytes();
+    by_key_.erase(entries_.front().first);
+    entries_.pop_front();
+  }
+  entries_.emplace_back(key, set);
+  by_key_.emplace(std::move(key), std::prev(entries_.end()));
+  cached_bytes_ += set.bytes();
+}
+
+}  // namespace vitrine::query::internal

@@ -1,0 +1,132 @@
+// The documents a query matches, as a bitset over docids, computed in memory
+// from its boolean structure: filters, totals and facet counts come from these
+// sets, and Xapian's matcher only ranks the page (see search.cc). Counting
+// tens of thousands of matches this way is word-wide AND/OR over a few KiB
+// instead of a walk of the query tree per document. Private to query/.
+//
+//   MatchSets sets(database);          // one per searcher
+//   DocSet text = sets.Of(query);      // what `query` matches, scores aside
+//   text &= sets.Of(filter);
+//   uint64_t total = text.Count();
+//   sets.Reset();                      // after the database is reopened
+#pragma once
+
+#include <xapian.h>
+
+#include <bit>
+#include <cstdint>
+#include <list>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace vitrine::query::internal {
+
+// A set of documents of one database: a bit per docid.
+class DocSet {
+ public:
+  DocSet() = default;
+  // The empty set of a database whose docids are below `size`.
+  explicit DocSet(size_t size) : words_((size + 63) / 64, 0) {}
+
+  void Add(Xapian::docid id) { words_[id >> 6] |= uint64_t{1} << (id & 63); }
+  bool Contains(Xapian::docid id) const {
+    return (id >> 6) < words_.size() && (words_[id >> 6] >> (id & 63) & 1) != 0;
+  }
+  // Sets of one database (the same size) combine.
+  DocSet& operator&=(const DocSet& other);
+  DocSet& operator|=(const DocSet& other);
+  DocSet& operator^=(const DocSet& other);
+  DocSet& Subtract(const DocSet& other);
+  uint64_t Count() const;
+  bool empty() const;
+  // The first document at or after `from`; 0 when none.
+  Xapian::docid Next(Xapian::docid from) const;
+
+  // Calls `f(docid)` for each document, in ascending docid order.
+  template <typename F>
+  void ForEach(F&& f) const {
+    for (size_t i = 0; i < words_.size(); ++i) {
+      for (uint64_t word = words_[i]; word != 0; word &= word - 1) {
+        f(static_cast<Xapian::docid>(i * 64 + static_cast<size_t>(std::countr_zero(word))));
+      }
+    }
+  }
+
+  size_t bytes() const { return words_.size() * sizeof(uint64_t); }
+
+ private:
+  std::vector<uint64_t> words_;
+};
+
+// A set as a Xapian posting source: matches its documents and weighs nothing,
+// so a ranking match filtered by it skips straight to documents known to pass
+// every filter. The set must outlive the match.
+class DocSetSource : public Xapian::PostingSource {
+ public:
+  explicit DocSetSource(const DocSet& set) : set_(set), count_(set.Count()) {}
+
+  Xapian::doccount get_termfreq_min() const override { return count_; }
+  Xapian::doccount get_termfreq_est() const override { return count_; }
+  Xapian::doccount get_termfreq_max() const override { return count_; }
+  void init(const Xapian::Database& /*database*/) override { current_ = 0; }
+  void next(double /*min_wt*/) override { current_ = set_.Next(current_ + 1); }
+  void skip_to(Xapian::docid id, double /*min_wt*/) override {
+    if (id > current_) current_ = set_.Next(id);
+  }
+  // (Xapian asks only after a next() or skip_to().)
+  bool at_end() const override { return current_ == 0; }
+  Xapian::docid get_docid() const override { return current_; }
+
+ private:
+  const DocSet& set_;
+  const Xapian::doccount count_;
+  Xapian::docid current_ = 0;  // 0: before the first, or past the last
+};
+
+// Evaluates queries to the documents they match, against one database, and
+// keeps the sets of its most used leaves (frequent terms, wildcards, value
+// ranges) between searches. Not thread-safe: one per searcher.
+class MatchSets {
+ public:
+  // Leaves matching fewer documents than this are read from their posting list
+  // each time (cheaper than keeping them).
+  static constexpr Xapian::doccount kCacheFrom = 256;
+
+  // `database` must outlive this; at most `max_cached_bytes` of leaf sets are kept.
+  explicit MatchSets(const Xapian::Database& database, size_t max_cached_bytes = 8 << 20);
+
+  // Forgets every kept set (call after the database was reopened).
+  void Reset();
+
+  // Every document `query` matches. AND, OR, AND_NOT, FILTER, AND_MAYBE, XOR,
+  // SYNONYM, MAX and SCALE_WEIGHT combine the sets of their subqueries as
+  // Xapian's matcher would; terms are read from their posting lists; any other
+  // node (wildcards, value ranges, phrases, posting sources) is matched by
+  // Xapian on its own and kept.
+  DocSet Of(const Xapian::Query& query);
+  // Every document of the database.
+  const DocSet& All();
+
+  // Kept leaf sets, for tests and metrics.
+  size_t cached() const { return entries_.size(); }
+
+ private:
+  DocSet Term(const std::string& term);
+  DocSet Opaque(const Xapian::Query& query);
+  const DocSet* Find(const std::string& key);
+  void Keep(std::string key, const DocSet& set);
+
+  const Xapian::Database& database_;
+  size_t size_ = 0;  // docids are below this
+  size_t max_cached_bytes_;
+  size_t cached_bytes_ = 0;
+  std::optional<DocSet> all_;
+  // Least recently used first.
+  std::list<std::pair<std::string, DocSet>> entries_;
+  std::unordered_map<std::string, std::list<std::pair<std::string, DocSet>>::iterator> by_key_;
+};
+
+}  // namespace vitrine::query::internal
