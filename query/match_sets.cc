@@ -67,6 +67,7 @@ MatchSets::MatchSets(const Xapian::Database& database, size_t max_cached_bytes)
 
 void MatchSets::Reset() {
   size_ = static_cast<size_t>(database_.get_lastdocid()) + 1;
+  memo_.clear();
   all_.reset();
   entries_.clear();
   by_key_.clear();
@@ -85,15 +86,36 @@ const DocSet& MatchSets::All() {
 }
 
 DocSet MatchSets::Of(const Xapian::Query& query) {
-  const Xapian::Query::op type = query.get_type();
-  const size_t subqueries = query.get_num_subqueries();
-  switch (type) {
+  switch (query.get_type()) {
     case Xapian::Query::LEAF_MATCH_ALL:
       return All();
     case Xapian::Query::LEAF_MATCH_NOTHING:
       return DocSet(size_);
     case Xapian::Query::LEAF_TERM:
       return Term(*query.get_terms_begin());
+    case Xapian::Query::OP_SCALE_WEIGHT:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_MAX:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR: {
+      const void* key = query.internal.get();
+      if (const auto found = memo_.find(key); found != memo_.end()) return found->second.second;
+      DocSet set = Composite(query);
+      memo_.emplace(key, std::make_pair(query, set));
+      return set;
+    }
+    default:
+      return Opaque(query);
+  }
+}
+
+DocSet MatchSets::Composite(const Xapian::Query& query) {
+  const size_t subqueries = query.get_num_subqueries();
+  switch (query.get_type()) {
     case Xapian::Query::OP_SCALE_WEIGHT:
       return Of(query.get_subquery(0));
     case Xapian::Query::OP_AND_MAYBE:  // the optional part only weighs

@@ -100,12 +100,15 @@ class MatchSets {
 
   // Forgets every kept set (call after the database was reopened).
   void Reset();
+  // Forgets the sets of composite queries remembered for the last search.
+  void NewSearch() { memo_.clear(); }
 
   // Every document `query` matches. AND, OR, AND_NOT, FILTER, AND_MAYBE, XOR,
   // SYNONYM, MAX and SCALE_WEIGHT combine the sets of their subqueries as
   // Xapian's matcher would; terms are read from their posting lists; any other
   // node (wildcards, value ranges, phrases, posting sources) is matched by
-  // Xapian on its own and kept.
+  // Xapian on its own and kept. Composite queries are remembered until
+  // NewSearch(), so the sets of a query's parts cost nothing after the first.
   DocSet Of(const Xapian::Query& query);
   // Every document of the database.
   const DocSet& All();
@@ -114,6 +117,7 @@ class MatchSets {
   size_t cached() const { return entries_.size(); }
 
  private:
+  DocSet Composite(const Xapian::Query& query);
   DocSet Term(const std::string& term);
   DocSet Opaque(const Xapian::Query& query);
   const DocSet* Find(const std::string& key);
@@ -127,6 +131,9 @@ class MatchSets {
   // Least recently used first.
   std::list<std::pair<std::string, DocSet>> entries_;
   std::unordered_map<std::string, std::list<std::pair<std::string, DocSet>>::iterator> by_key_;
+  // This search's composite queries by their internals (each kept alive by its
+  // copy, so an address is never reused while remembered).
+  std::unordered_map<const void*, std::pair<Xapian::Query, DocSet>> memo_;
 };
 
 }  // namespace vitrine::query::internal

@@ -175,6 +175,11 @@ std::vector<Rescorer::Ranked> Rescorer::Rank(const Xapian::Database& database,
                       .docid = *it,
                       .score = it.get_weight()});
   }
+  return Rank(database, std::move(ranked));
+}
+
+std::vector<Rescorer::Ranked> Rescorer::Rank(const Xapian::Database& database,
+                                             std::vector<Ranked> ranked) const {
   const size_t window = std::min<size_t>(ranked.size(), kRescoreWindow);
   std::vector<Xapian::docid> ids;
   ids.reserve(window);

@@ -55,6 +55,8 @@ class Rescorer {
   // Every item of `matches` (a relevance match fetched from its first item), the
   // first kRescoreWindow rescored and re-sorted, the rest after them as they were.
   std::vector<Ranked> Rank(const Xapian::Database& database, const Xapian::MSet& matches) const;
+  // The same for candidates ranked by text score already (best first).
+  std::vector<Ranked> Rank(const Xapian::Database& database, std::vector<Ranked> ranked) const;
 
   // 1 + the weighted sum of a product's signals.
   double SignalFactor(Xapian::docid id) const;

@@ -20,6 +20,7 @@
 #include "query/filters.h"
 #include "query/highlight.h"
 #include "query/match_sets.h"
+#include "query/ranker.h"
 #include "query/rescore.h"
 #include "query/result_cache.h"
 #include "query/rules.h"
@@ -168,8 +169,9 @@ absl::StatusOr<std::shared_ptr<const Index>> OpenIndex(const IndexSource& source
 struct Searcher::Impl {
   Xapian::Database database;
   SearchOptions options;
-  internal::TermMemo highlight_memo{};  // of this searcher's index's analyzer
-  internal::MatchSets sets{database};   // of `database`, reset when it is reopened
+  internal::TermMemo highlight_memo{};      // of this searcher's index's analyzer
+  internal::MatchSets sets{database};       // of `database`, reset when it is reopened
+  internal::Ranker ranker{database, sets};  // likewise
 
   absl::StatusOr<SearchResponse> Run(const SearchRequest& request, const Index& index,
                                      const internal::RulePlan& rules);
@@ -216,6 +218,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   // Which products match is worked out in memory (match_sets.h): the exact
   // total, the facet counts and whether to correct or relax the query come from
   // these sets, and Xapian's matcher only ranks the page.
+  sets.NewSearch();
   const internal::DocSet filter_set = filter ? sets.Of(*filter) : sets.All();
   auto under_filter = [&](internal::DocSet set) { return set &= filter_set; };
   // Collapsed styles count once.
@@ -330,46 +333,64 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
       response.hits.push_back(SearchHit{.id = columns->ids[id], .score = 0, .product_json = {}});
     }
   } else if (page_count > 0 && page_first < total) {
-    // Ranked by Xapian over the listed products only, as deep as the page (or
-    // the rescoring window) goes.
-    Xapian::Enquire enquire(database);
-    enquire.set_docid_order(Xapian::Enquire::ASCENDING);  // deterministic ties
-    if (browse && !rescore) enquire.set_weighting_scheme(Xapian::BoolWeight());
-    if (!by_relevance) internal::SetSortOrder(enquire, request.sort);
-    if (parents != nullptr) enquire.set_collapse_key(schema::kSlotParent);
-    internal::DocSetSource source(listed);
-    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
-                                    rescore && browse ? rescorer.BrowseQuery() : hits_text,
-                                    Xapian::Query(&source)));
     const bool rescore_text = rescore && !browse;
-    // A rescored text match: its rescored top candidates, fetched from the top.
-    // (A rescored browse weighs by posting sources, whose bounds Xapian's early
-    // termination mishandles: it checks every product, as it always did.)
-    const Xapian::MSet matches =
-        rescore_text
-            ? enquire.get_mset(0, std::max<Xapian::doccount>(
-                                      internal::kRescoreWindow,
-                                      static_cast<Xapian::doccount>(page_first + page_count)))
-            : enquire.get_mset(static_cast<Xapian::doccount>(page_first),
-                               static_cast<Xapian::doccount>(page_count),
-                               rescore ? database.get_doccount() : 0);
-    auto add_hit = [&](const Xapian::MSetIterator& it, double score) {
-      const Xapian::docid id = *it;
-      response.hits.push_back(SearchHit{.id = id < columns->ids.size() && !columns->ids[id].empty()
-                                                  ? columns->ids[id]
-                                                  : it.get_document().get_data(),
-                                        .score = score,
-                                        .product_json = {}});
-      if (it.get_collapse_count() > 0) collapsed[it.get_collapse_key()] = response.hits.size() - 1;
+    // A rescored text match ranks its top candidates, from the top.
+    const size_t depth = rescore_text
+                             ? std::max<size_t>(internal::kRescoreWindow, page_first + page_count)
+                             : page_first + page_count;
+    auto add_hit = [&](Xapian::docid id, double score, const Xapian::MSetIterator* it) {
+      const bool known = id < columns->ids.size() && !columns->ids[id].empty();
+      response.hits.push_back(
+          SearchHit{.id = known ? columns->ids[id] : database.get_document(id).get_data(),
+                    .score = score,
+                    .product_json = {}});
+      if (it != nullptr && it->get_collapse_count() > 0) {
+        collapsed[it->get_collapse_key()] = response.hits.size() - 1;
+      }
     };
-    if (rescore_text) {
-      const std::vector<internal::Rescorer::Ranked> ranked = rescorer.Rank(database, matches);
+    // Text by relevance: weighed in memory over the listed products (ranker.h).
+    std::optional<std::vector<internal::RankedDoc>> top;
+    if (!browse && by_relevance && parents == nullptr) top = ranker.Top(hits_text, listed, depth);
+    if (top) {
+      std::vector<internal::Rescorer::Ranked> ranked;
+      ranked.reserve(top->size());
+      for (const internal::RankedDoc& doc : *top) {
+        ranked.push_back({.index = static_cast<Xapian::doccount>(ranked.size()),
+                          .docid = doc.docid,
+                          .score = doc.weight});
+      }
+      if (rescore_text) ranked = rescorer.Rank(database, std::move(ranked));
       for (size_t i = page_first; i < ranked.size() && i < page_first + page_count; ++i) {
-        add_hit(matches[ranked[i].index], ranked[i].score);
+        add_hit(ranked[i].docid, ranked[i].score, nullptr);
       }
     } else {
-      for (Xapian::MSetIterator it = matches.begin(); it != matches.end(); ++it) {
-        add_hit(it, rescore ? rescorer.BrowseScore(it.get_weight()) : it.get_weight());
+      // Otherwise Xapian ranks, over the listed products only.
+      Xapian::Enquire enquire(database);
+      enquire.set_docid_order(Xapian::Enquire::ASCENDING);  // deterministic ties
+      if (browse && !rescore) enquire.set_weighting_scheme(Xapian::BoolWeight());
+      if (!by_relevance) internal::SetSortOrder(enquire, request.sort);
+      if (parents != nullptr) enquire.set_collapse_key(schema::kSlotParent);
+      internal::DocSetSource source(listed);
+      enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
+                                      rescore && browse ? rescorer.BrowseQuery() : hits_text,
+                                      Xapian::Query(&source)));
+      // (A rescored browse weighs by posting sources, whose bounds Xapian's early
+      // termination mishandles: it checks every product, as it always did.)
+      const Xapian::MSet matches = rescore_text
+                                       ? enquire.get_mset(0, static_cast<Xapian::doccount>(depth))
+                                       : enquire.get_mset(static_cast<Xapian::doccount>(page_first),
+                                                          static_cast<Xapian::doccount>(page_count),
+                                                          rescore ? database.get_doccount() : 0);
+      if (rescore_text) {
+        const std::vector<internal::Rescorer::Ranked> ranked = rescorer.Rank(database, matches);
+        for (size_t i = page_first; i < ranked.size() && i < page_first + page_count; ++i) {
+          const Xapian::MSetIterator it = matches[ranked[i].index];
+          add_hit(*it, ranked[i].score, &it);
+        }
+      } else {
+        for (Xapian::MSetIterator it = matches.begin(); it != matches.end(); ++it) {
+          add_hit(*it, rescore ? rescorer.BrowseScore(it.get_weight()) : it.get_weight(), &it);
+        }
       }
     }
   }
@@ -448,6 +469,7 @@ absl::StatusOr<SearchResponse> Searcher::Run(const SearchRequest& request,
       if (const uint64_t revision = index_->revision(); revision != revision_) {
         impl_->database.reopen();  // live updates were committed
         impl_->sets.Reset();
+        impl_->ranker.Reset();
         revision_ = revision;
       }
       // replace_query changes q.
@@ -466,6 +488,7 @@ absl::StatusOr<SearchResponse> Searcher::Run(const SearchRequest& request,
       if (attempt > 0) return absl::UnavailableError(StrCat("index busy: ", e.get_description()));
       impl_->database.reopen();
       impl_->sets.Reset();
+      impl_->ranker.Reset();
     } catch (const Xapian::Error& e) {
       return absl::InternalError(StrCat("search failed: ", e.get_description()));
     }

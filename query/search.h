@@ -146,7 +146,7 @@ struct SearchHit {
 struct SearchResponse {
   uint64_t total = 0;
   bool total_is_estimate = false;  // totals are exact: always false
-  bool relaxed = false;  // few products had every word; partial matches follow
+  bool relaxed = false;            // few products had every word; partial matches follow
   // The query as searched when a word was unknown and corrected from the index's
   // spelling data ("sneekers" -> "sneakers"); empty when q was searched as typed.
   std::string corrected_query;

@@ -1,0 +1,277 @@
+#include "query/ranker.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <string_view>
+
+namespace vitrine::query::internal {
+namespace {
+
+// Xapian::BM25Weight's defaults.
+constexpr double kK1 = 1;
+constexpr double kK3 = 1;
+constexpr double kB = 0.5;
+constexpr double kMinNormLen = 0.5;
+constexpr size_t kMaxPostingsBytes = size_t{64} << 20;
+
+// The number after `marker` in a query's description ("%.20g": exact), or NaN.
+double NumberAfter(const std::string& description, std::string_view marker) {
+  const size_t at = description.find(marker);
+  if (at == std::string::npos) return std::nan("");
+  const char* start = description.c_str() + at + marker.size();
+  char* end = nullptr;
+  const double value = std::strtod(start, &end);
+  return end == start ? std::nan("") : value;
+}
+
+// What a wildcard's serialisation holds (Xapian 1.4: 0x0b, max expansion, max
+// type, combiner, pattern length, pattern; lengths below 255 take one byte).
+struct WildcardSpec {
+  Xapian::termcount max_expansion;
+  int max_type;
+  int combiner;
+  std::string pattern;
+};
+
+std::optional<WildcardSpec> ParseWildcard(const std::string& serialised) {
+  if (serialised.size() < 5 || serialised[0] != '\x0b') return std::nullopt;
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(serialised[i]); };
+  if (byte(1) == 0xff || byte(4) == 0xff) return std::nullopt;
+  WildcardSpec spec{.max_expansion = byte(1), .max_type = byte(2), .combiner = byte(3)};
+  if (serialised.size() != 5 + size_t{byte(4)}) return std::nullopt;
+  spec.pattern = serialised.substr(5);
+  return spec;
+}
+
+}  // namespace
+
+Ranker::Ranker(const Xapian::Database& database, MatchSets& sets)
+    : database_(database), sets_(sets) {}
+
+void Ranker::Reset() {
+  documents_ = 0;
+  doclens_.clear();
+  scores_.clear();
+  wdf_sums_.clear();
+  postings_.clear();
+  postings_bytes_ = 0;
+  wildcards_.clear();
+}
+
+double Ranker::TermWeight(Xapian::doccount termfreq, double factor) const {
+  // As Xapian::BM25Weight::init, operation for operation (wqf 1).
+  double tw = (documents_ - termfreq + 0.5) / (termfreq + 0.5);
+  if (tw < 2) tw = tw * 0.5 + 1;
+  double termweight = std::log(tw) * factor;
+  termweight *= (kK3 + 1) * 1.0 / (kK3 + 1.0);
+  termweight *= (kK1 + 1);
+  return termweight;
+}
+
+double Ranker::WdfPart(Xapian::termcount wdf, Xapian::docid id) const {
+  // As Xapian::BM25Weight::get_sumpart, without the term weight.
+  const double normlen = std::max(doclens_[id] * len_factor_, kMinNormLen);
+  const double wdf_double(wdf);
+  const double denom = kK1 * (normlen * kB + (1 - kB)) + wdf_double;
+  return wdf_double / denom;
+}
+
+const Ranker::Postings& Ranker::PostingsOf(const std::string& term) {
+  if (const auto found = postings_.find(term); found != postings_.end()) return found->second;
+  Postings postings;
+  for (Xapian::PostingIterator it = database_.postlist_begin(term);
+       it != database_.postlist_end(term); ++it) {
+    postings.docids.push_back(*it);
+    postings.wdfs.push_back(it.get_wdf());
+  }
+  const size_t bytes = postings.docids.size() * 8 + term.size() + 64;
+  if (postings_bytes_ + bytes > kMaxPostingsBytes) {
+    postings_.clear();
+    postings_bytes_ = 0;
+  }
+  postings_bytes_ += bytes;
+  return postings_.emplace(term, std::move(postings)).first->second;
+}
+
+void Ranker::AddTerm(const std::string& term, const DocSet& context, double factor) {
+  const Postings& postings = PostingsOf(term);
+  if (postings.docids.empty()) return;
+  const double termweight =
+      TermWeight(static_cast<Xapian::doccount>(postings.docids.size()), factor);
+  for (size_t i = 0; i < postings.docids.size(); ++i) {
+    const Xapian::docid id = postings.docids[i];
+    if (context.Contains(id)) scores_[id] += termweight * WdfPart(postings.wdfs[i], id);
+  }
+}
+
+const Ranker::Wildcard& Ranker::WildcardOf(const Xapian::Query& query) {
+  std::string key = query.serialise();
+  if (const auto found = wildcards_.find(key); found != wildcards_.end()) return found->second;
+  Wildcard& wildcard = wildcards_[key];
+  const std::optional<WildcardSpec> spec = ParseWildcard(key);
+  if (!spec || spec->combiner != Xapian::Query::OP_SYNONYM) return wildcard;
+  // The expansion, chosen as Xapian chooses it: every term with the prefix,
+  // or the first or (by nth_element on the same order) most frequent ones.
+  struct Candidate {
+    Xapian::doccount termfreq;
+    std::string term;
+  };
+  std::vector<Candidate> candidates;
+  for (Xapian::TermIterator it = database_.allterms_begin(spec->pattern);
+       it != database_.allterms_end(spec->pattern); ++it) {
+    candidates.push_back({it.get_termfreq(), *it});
+  }
+  if (spec->max_expansion != 0 && candidates.size() > spec->max_expansion) {
+    if (spec->max_type == Xapian::Query::WILDCARD_LIMIT_FIRST) {
+      candidates.resize(spec->max_expansion);
+    } else if (spec->max_type == Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT) {
+      std::nth_element(
+          candidates.begin(), candidates.begin() + spec->max_expansion, candidates.end(),
+          [](const Candidate& a, const Candidate& b) { return a.termfreq > b.termfreq; });
+      candidates.resize(spec->max_expansion);
+    } else {
+      return wildcard;  // Xapian would refuse it
+    }
+  }
+  // Checked: the expansion matches what Xapian matched.
+  DocSet expanded(doclens_.size());
+  for (const Candidate& candidate : candidates) {
+    for (Xapian::docid id : PostingsOf(candidate.term).docids) expanded.Add(id);
+  }
+  DocSet matched = sets_.Of(query);
+  DocSet differ = matched;
+  differ ^= expanded;
+  if (!differ.empty() || matched.empty()) return wildcard;
+  // Its weight at factor 1 on its first document, from Xapian.
+  const Xapian::docid first = matched.Next(0);
+  Xapian::termcount wdf = 0;
+  for (const Candidate& candidate : candidates) {
+    const Postings& postings = PostingsOf(candidate.term);
+    const auto at = std::lower_bound(postings.docids.begin(), postings.docids.end(), first);
+    if (at != postings.docids.end() && *at == first)
+      wdf += postings.wdfs[at - postings.docids.begin()];
+  }
+  DocSet one(doclens_.size());
+  one.Add(first);
+  DocSetSource source(one);
+  Xapian::Enquire enquire(database_);
+  enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(&source)));
+  const Xapian::MSet weighed = enquire.get_mset(0, 1);
+  if (weighed.empty() || wdf == 0) return wildcard;
+  wildcard.termweight = weighed.begin().get_weight() / WdfPart(wdf, first);
+  for (Candidate& candidate : candidates) wildcard.terms.push_back(std::move(candidate.term));
+  wildcard.ok = std::isfinite(wildcard.termweight);
+  return wildcard;
+}
+
+bool Ranker::AddWildcard(const Xapian::Query& query, const DocSet& context, double factor) {
+  const Wildcard& wildcard = WildcardOf(query);
+  if (!wildcard.ok) return false;
+  for (const std::string& term : wildcard.terms) {
+    const Postings& postings = PostingsOf(term);
+    for (size_t i = 0; i < postings.docids.size(); ++i) {
+      if (context.Contains(postings.docids[i])) wdf_sums_[postings.docids[i]] += postings.wdfs[i];
+    }
+  }
+  const double termweight = wildcard.termweight * factor;
+  context.ForEach([&](Xapian::docid id) {
+    if (wdf_sums_[id] == 0) return;
+    scores_[id] += termweight * WdfPart(wdf_sums_[id], id);
+    wdf_sums_[id] = 0;
+  });
+  return true;
+}
+
+bool Ranker::Accumulate(const Xapian::Query& query, const DocSet& context, double factor) {
+  const size_t subqueries = query.get_num_subqueries();
+  switch (query.get_type()) {
+    case Xapian::Query::LEAF_MATCH_NOTHING:
+      return true;
+    case Xapian::Query::LEAF_TERM:
+      if (factor != 0) AddTerm(*query.get_terms_begin(), context, factor);
+      return true;
+    case Xapian::Query::LEAF_POSTING_SOURCE: {
+      if (factor == 0) return true;
+      const double weight =
+          NumberAfter(query.get_description(), "Xapian::FixedWeightPostingSource(wt=");
+      if (std::isnan(weight)) return false;
+      context.ForEach([&](Xapian::docid id) { scores_[id] += factor * weight; });
+      return true;
+    }
+    case Xapian::Query::OP_SCALE_WEIGHT: {
+      const double scale = NumberAfter(query.get_description(), "Query(");
+      if (std::isnan(scale)) return false;
+      return Accumulate(query.get_subquery(0), context, factor * scale);
+    }
+    case Xapian::Query::OP_WILDCARD:
+      return factor == 0 || AddWildcard(query, context, factor);
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_PHRASE:
+      // Every part matches every document of the context.
+      for (size_t i = 0; i < subqueries; ++i) {
+        if (!Accumulate(query.get_subquery(i), context, factor)) return false;
+      }
+      return true;
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_AND_NOT:
+      // Only the first part weighs.
+      return Accumulate(query.get_subquery(0), context, factor);
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_MAYBE:
+      for (size_t i = 0; i < subqueries; ++i) {
+        const Xapian::Query part = query.get_subquery(i);
+        if (i == 0 && query.get_type() == Xapian::Query::OP_AND_MAYBE) {
+          if (!Accumulate(part, context, factor)) return false;
+          continue;
+        }
+        DocSet where = sets_.Of(part);
+        where &= context;
+        if (!where.empty() && !Accumulate(part, where, factor)) return false;
+      }
+      return true;
+    default:
+      return factor == 0;  // a boolean part weighs nothing
+  }
+}
+
+std::optional<std::vector<RankedDoc>> Ranker::Top(const Xapian::Query& query,
+                                                  const DocSet& candidates, size_t count) {
+  if (doclens_.empty()) {
+    documents_ = database_.get_doccount();
+    const double average = database_.get_avlength();
+    len_factor_ = average != 0 ? 1 / average : 0;
+    doclens_.assign(static_cast<size_t>(database_.get_lastdocid()) + 1, 0);
+    for (Xapian::PostingIterator it = database_.postlist_begin("");
+         it != database_.postlist_end(""); ++it) {
+      doclens_[*it] = it.get_doclength();
+    }
+    scores_.assign(doclens_.size(), 0);
+    wdf_sums_.assign(doclens_.size(), 0);
+  }
+  const bool weighed = Accumulate(query, candidates, 1.0);
+  // The best `count`, the worst of them on top.
+  const auto better = [](const RankedDoc& a, const RankedDoc& b) {
+    return a.weight != b.weight ? a.weight > b.weight : a.docid < b.docid;
+  };
+  std::vector<RankedDoc> top;
+  top.reserve(std::min<size_t>(count, 1024));
+  candidates.ForEach([&](Xapian::docid id) {
+    const RankedDoc doc{.docid = id, .weight = scores_[id]};
+    scores_[id] = 0;
+    if (!weighed || count == 0) return;
+    if (top.size() < count) {
+      top.push_back(doc);
+      std::push_heap(top.begin(), top.end(), better);
+    } else if (better(doc, top.front())) {
+      std::pop_heap(top.begin(), top.end(), better);
+      top.back() = doc;
+      std::push_heap(top.begin(), top.end(), better);
+    }
+  });
+  if (!weighed) return std::nullopt;
+  std::sort_heap(top.begin(), top.end(), better);
+  return top;
+}
+
+}  // namespace vitrine::query::internal

@@ -1,0 +1,80 @@
+// Ranking a match in memory: the BM25 weights Xapian's matcher would give the
+// documents of a known match set, summed over the query tree the way Xapian
+// sums them, and the best first. The match set (match_sets.h) says which
+// documents each part of the query matches, so each term's postings are read
+// once (kept between searches) and weighed only where their part counts,
+// instead of a walk of the whole tree per document. Private to query/.
+//
+// Weighed like Xapian (default BM25Weight: k1 = 1, k2 = 0, k3 = 1, b = 0.5,
+// min_normlen = 0.5): terms, OR, AND, AND_MAYBE, FILTER, AND_NOT and PHRASE
+// (their boolean parts weigh nothing), SCALE_WEIGHT, fixed-weight posting
+// sources and wildcards combined as synonyms (their weight calibrated on one
+// document by Xapian itself). Anything else, and the rare wildcard whose
+// expansion cannot be checked, makes Top() decline: the caller asks Xapian.
+#pragma once
+
+#include <xapian.h>
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "query/match_sets.h"
+
+namespace vitrine::query::internal {
+
+struct RankedDoc {
+  Xapian::docid docid;
+  double weight;
+};
+
+class Ranker {
+ public:
+  // `database` and `sets` (of the same database) must outlive the ranker.
+  Ranker(const Xapian::Database& database, MatchSets& sets);
+
+  // Forgets what was read (call after the database was reopened).
+  void Reset();
+
+  // The `count` best documents of `candidates`, which all match `query`, by
+  // their weight for `query`: highest first, ties by ascending docid (as
+  // Xapian orders them). nullopt when `query` has a part this ranker does not
+  // weigh.
+  std::optional<std::vector<RankedDoc>> Top(const Xapian::Query& query, const DocSet& candidates,
+                                            size_t count);
+
+ private:
+  struct Postings {
+    std::vector<Xapian::docid> docids;
+    std::vector<Xapian::termcount> wdfs;
+  };
+  // A wildcard's expansion and the weight of its synonym at factor 1, before
+  // the wdf part; `ok` false when it could not be checked.
+  struct Wildcard {
+    std::vector<std::string> terms;
+    double termweight = 0;
+    bool ok = false;
+  };
+
+  bool Accumulate(const Xapian::Query& query, const DocSet& context, double factor);
+  void AddTerm(const std::string& term, const DocSet& context, double factor);
+  bool AddWildcard(const Xapian::Query& query, const DocSet& context, double factor);
+  const Postings& PostingsOf(const std::string& term);
+  const Wildcard& WildcardOf(const Xapian::Query& query);
+  double TermWeight(Xapian::doccount termfreq, double factor) const;
+  double WdfPart(Xapian::termcount wdf, Xapian::docid id) const;
+
+  const Xapian::Database& database_;
+  MatchSets& sets_;
+  Xapian::doccount documents_ = 0;
+  double len_factor_ = 0;
+  std::vector<Xapian::termcount> doclens_;   // by docid
+  std::vector<double> scores_;               // by docid; zero outside Top()
+  std::vector<Xapian::termcount> wdf_sums_;  // by docid; zero outside AddWildcard()
+  std::unordered_map<std::string, Postings> postings_;
+  size_t postings_bytes_ = 0;
+  std::unordered_map<std::string, Wildcard> wildcards_;  // by serialisation
+};
+
+}  // namespace vitrine::query::internal
