@@ -174,27 +174,35 @@ size_t FacetTally::AddBuckets(const NumberColumn& column, std::vector<double> bo
   return buckets_.size() - 1;
 }
 
-void FacetTally::Add(Xapian::docid id) {
+void FacetTally::Add(const DocSet& docs) {
   for (Terms& terms : terms_) {
     const FacetColumn& column = *terms.column;
+    uint64_t* const counts = terms.counts.data();
     if (!column.multi_valued()) {
-      if (id < column.by_docid.size()) ++terms.counts[column.by_docid[id]];
-    } else if (id + 1 < column.offsets.size()) {
-      for (uint32_t k = column.offsets[id]; k < column.offsets[id + 1]; ++k) {
-        ++terms.counts[column.ids[k]];
-      }
+      const std::vector<uint32_t>& values = column.by_docid;
+      docs.ForEach([&](Xapian::docid id) {
+        if (id < values.size()) ++counts[values[id]];
+      });
+    } else {
+      const std::vector<uint32_t>& offsets = column.offsets;
+      docs.ForEach([&](Xapian::docid id) {
+        if (id + 1 >= offsets.size()) return;
+        for (uint32_t k = offsets[id]; k < offsets[id + 1]; ++k) ++counts[column.ids[k]];
+      });
     }
   }
   for (Buckets& buckets : buckets_) {
-    const double value = buckets.column->at(id);
-    if (std::isnan(value)) continue;
-    const auto bucket = std::upper_bound(buckets.bounds.begin(), buckets.bounds.end(), value);
-    ++buckets.counts[static_cast<size_t>(bucket - buckets.bounds.begin())];
     FacetStats& stats = buckets.stats;
-    stats.min = stats.count == 0 ? value : std::min(stats.min, value);
-    stats.max = stats.count == 0 ? value : std::max(stats.max, value);
-    stats.sum += value;
-    ++stats.count;
+    docs.ForEach([&](Xapian::docid id) {
+      const double value = buckets.column->at(id);
+      if (std::isnan(value)) return;
+      const auto bucket = std::upper_bound(buckets.bounds.begin(), buckets.bounds.end(), value);
+      ++buckets.counts[static_cast<size_t>(bucket - buckets.bounds.begin())];
+      stats.min = stats.count == 0 ? value : std::min(stats.min, value);
+      stats.max = stats.count == 0 ? value : std::max(stats.max, value);
+      stats.sum += value;
+      ++stats.count;
+    });
   }
 }
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "query/match_sets.h"
 #include "query/search.h"
 #include "query/signals.h"
 
@@ -82,8 +83,8 @@ class FacetTally {
   size_t AddTerms(const FacetColumn& column);
   size_t AddBuckets(const NumberColumn& column, std::vector<double> bounds);
 
-  // Counts the values of document `id`.
-  void Add(Xapian::docid id);
+  // Counts the values of every document of `docs`, a column at a time.
+  void Add(const DocSet& docs);
 
   const std::vector<Terms>& terms() const { return terms_; }
   const std::vector<Buckets>& buckets() const { return buckets_; }

@@ -82,7 +82,7 @@ std::vector<Facet> FacetCounter::Count(MatchSets& sets, const DocSet& text, cons
   std::optional<DocSet> restricted;  // `text` under the restriction, for the passes
   for (auto& [left_out, tally] : passes_) {
     if (left_out.empty()) {
-      matched.ForEach([&tally](Xapian::docid id) { tally.Add(id); });
+      tally.Add(matched);
       continue;
     }
     if (!restricted) {
@@ -93,7 +93,7 @@ std::vector<Facet> FacetCounter::Count(MatchSets& sets, const DocSet& text, cons
     if (const std::optional<Xapian::Query> filter = FilterQuery(request_, left_out)) {
       pass &= sets.Of(*filter);
     }
-    pass.ForEach([&tally](Xapian::docid id) { tally.Add(id); });
+    tally.Add(pass);
   }
   std::vector<Facet> facets;
   facets.reserve(places_.size());

@@ -1,6 +1,7 @@
 #include "query/match_sets.h"
 
 #include <algorithm>
+#include <cassert>
 
 namespace vitrine::query::internal {
 namespace {
@@ -20,21 +21,25 @@ class Collector : public Xapian::MatchSpy {
 }  // namespace
 
 DocSet& DocSet::operator&=(const DocSet& other) {
+  assert(other.words_.size() == words_.size());
   for (size_t i = 0; i < words_.size(); ++i) words_[i] &= other.words_[i];
   return *this;
 }
 
 DocSet& DocSet::operator|=(const DocSet& other) {
+  assert(other.words_.size() == words_.size());
   for (size_t i = 0; i < words_.size(); ++i) words_[i] |= other.words_[i];
   return *this;
 }
 
 DocSet& DocSet::operator^=(const DocSet& other) {
+  assert(other.words_.size() == words_.size());
   for (size_t i = 0; i < words_.size(); ++i) words_[i] ^= other.words_[i];
   return *this;
 }
 
 DocSet& DocSet::Subtract(const DocSet& other) {
+  assert(other.words_.size() == words_.size());
   for (size_t i = 0; i < words_.size(); ++i) words_[i] &= ~other.words_[i];
   return *this;
 }
@@ -60,18 +65,40 @@ bool DocSet::empty() const {
   return std::all_of(words_.begin(), words_.end(), [](uint64_t word) { return word == 0; });
 }
 
-MatchSets::MatchSets(const Xapian::Database& database, size_t max_cached_bytes)
-    : database_(database), max_cached_bytes_(max_cached_bytes) {
+MatchSets::MatchSets(const Xapian::Database& database, size_t max_cached_bytes,
+                     size_t max_postings_bytes)
+    : database_(database),
+      max_cached_bytes_(max_cached_bytes),
+      max_postings_bytes_(max_postings_bytes) {
   Reset();
 }
 
 void MatchSets::Reset() {
   size_ = static_cast<size_t>(database_.get_lastdocid()) + 1;
-  memo_.clear();
+  NewSearch();
   all_.reset();
   entries_.clear();
   by_key_.clear();
   cached_bytes_ = 0;
+  postings_.clear();
+  postings_bytes_ = 0;
+}
+
+const Postings& MatchSets::PostingsOf(const std::string& term) {
+  if (const auto found = postings_.find(term); found != postings_.end()) return found->second;
+  Postings postings;
+  for (Xapian::PostingIterator it = database_.postlist_begin(term);
+       it != database_.postlist_end(term); ++it) {
+    postings.docids.push_back(*it);
+    postings.wdfs.push_back(it.get_wdf());
+  }
+  const size_t bytes = postings.docids.size() * 8 + term.size() + 64;
+  if (postings_bytes_ + bytes > max_postings_bytes_) {  // start over
+    postings_.clear();
+    postings_bytes_ = 0;
+  }
+  postings_bytes_ += bytes;
+  return postings_.emplace(term, std::move(postings)).first->second;
 }
 
 const DocSet& MatchSets::All() {
@@ -93,8 +120,9 @@ DocSet MatchSets::Of(const Xapian::Query& query) {
       return DocSet(size_);
     case Xapian::Query::LEAF_TERM:
       return Term(*query.get_terms_begin());
-    case Xapian::Query::OP_SCALE_WEIGHT:
-    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_SCALE_WEIGHT:  // the set of its one part
+    case Xapian::Query::OP_AND_MAYBE:     // the set of its first part
+      return Of(query.get_subquery(0));
     case Xapian::Query::OP_AND:
     case Xapian::Query::OP_FILTER:
     case Xapian::Query::OP_OR:
@@ -105,7 +133,10 @@ DocSet MatchSets::Of(const Xapian::Query& query) {
       const void* key = query.internal.get();
       if (const auto found = memo_.find(key); found != memo_.end()) return found->second.second;
       DocSet set = Composite(query);
-      memo_.emplace(key, std::make_pair(query, set));
+      if (memo_bytes_ + set.bytes() <= kMaxMemoBytes) {
+        memo_bytes_ += set.bytes();
+        memo_.emplace(key, std::make_pair(query, set));
+      }
       return set;
     }
     default:
@@ -116,10 +147,6 @@ DocSet MatchSets::Of(const Xapian::Query& query) {
 DocSet MatchSets::Composite(const Xapian::Query& query) {
   const size_t subqueries = query.get_num_subqueries();
   switch (query.get_type()) {
-    case Xapian::Query::OP_SCALE_WEIGHT:
-      return Of(query.get_subquery(0));
-    case Xapian::Query::OP_AND_MAYBE:  // the optional part only weighs
-      return Of(query.get_subquery(0));
     case Xapian::Query::OP_AND:
     case Xapian::Query::OP_FILTER: {
       DocSet set = Of(query.get_subquery(0));
@@ -153,12 +180,9 @@ DocSet MatchSets::Term(const std::string& term) {
   std::string key = "T" + term;
   if (const DocSet* kept = Find(key)) return *kept;
   DocSet set(size_);
-  Xapian::doccount count = 0;
-  for (Xapian::PostingIterator it = database_.postlist_begin(term);
-       it != database_.postlist_end(term); ++it, ++count) {
-    set.Add(*it);
-  }
-  if (count >= kCacheFrom) Keep(std::move(key), set);
+  const Postings& postings = PostingsOf(term);
+  for (const Xapian::docid id : postings.docids) set.Add(id);
+  if (postings.docids.size() >= kCacheFrom) Keep(std::move(key), set);
   return set;
 }
 

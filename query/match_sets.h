@@ -35,7 +35,7 @@ class DocSet {
   bool Contains(Xapian::docid id) const {
     return (id >> 6) < words_.size() && (words_[id >> 6] >> (id & 63) & 1) != 0;
   }
-  // Sets of one database (the same size) combine.
+  // Sets of one database (the same size: asserted) combine.
   DocSet& operator&=(const DocSet& other);
   DocSet& operator|=(const DocSet& other);
   DocSet& operator^=(const DocSet& other);
@@ -86,22 +86,37 @@ class DocSetSource : public Xapian::PostingSource {
   Xapian::docid current_ = 0;  // 0: before the first, or past the last
 };
 
+// A term's posting list: docids ascending, each with its wdf.
+struct Postings {
+  std::vector<Xapian::docid> docids;
+  std::vector<Xapian::termcount> wdfs;
+};
+
 // Evaluates queries to the documents they match, against one database, and
-// keeps the sets of its most used leaves (frequent terms, wildcards, value
-// ranges) between searches. Not thread-safe: one per searcher.
+// keeps between searches the posting lists of the terms it read (the whole
+// bundled catalog's are ~10 MB) and the sets of its most used leaves (frequent
+// terms, wildcards, value ranges). Not thread-safe: one per searcher.
 class MatchSets {
  public:
-  // Leaves matching fewer documents than this are read from their posting list
-  // each time (cheaper than keeping them).
+  // Terms matching fewer documents than this are made into a set from their
+  // kept postings each time (cheaper than keeping the set).
   static constexpr Xapian::doccount kCacheFrom = 256;
 
-  // `database` must outlive this; at most `max_cached_bytes` of leaf sets are kept.
-  explicit MatchSets(const Xapian::Database& database, size_t max_cached_bytes = 8 << 20);
+  // `database` must outlive this; at most `max_cached_bytes` of leaf sets and
+  // `max_postings_bytes` of posting lists are kept.
+  explicit MatchSets(const Xapian::Database& database, size_t max_cached_bytes = 8 << 20,
+                     size_t max_postings_bytes = 64 << 20);
+
+  // A term's postings, read once (until Reset or the bound is reached).
+  const Postings& PostingsOf(const std::string& term);
 
   // Forgets every kept set (call after the database was reopened).
   void Reset();
   // Forgets the sets of composite queries remembered for the last search.
-  void NewSearch() { memo_.clear(); }
+  void NewSearch() {
+    memo_.clear();
+    memo_bytes_ = 0;
+  }
 
   // Every document `query` matches. AND, OR, AND_NOT, FILTER, AND_MAYBE, XOR,
   // SYNONYM, MAX and SCALE_WEIGHT combine the sets of their subqueries as
@@ -127,13 +142,18 @@ class MatchSets {
   size_t size_ = 0;  // docids are below this
   size_t max_cached_bytes_;
   size_t cached_bytes_ = 0;
+  size_t max_postings_bytes_;
+  size_t postings_bytes_ = 0;
+  std::unordered_map<std::string, Postings> postings_;
   std::optional<DocSet> all_;
   // Least recently used first.
   std::list<std::pair<std::string, DocSet>> entries_;
   std::unordered_map<std::string, std::list<std::pair<std::string, DocSet>>::iterator> by_key_;
   // This search's composite queries by their internals (each kept alive by its
-  // copy, so an address is never reused while remembered).
+  // copy, so an address is never reused while remembered), up to kMaxMemoBytes.
+  static constexpr size_t kMaxMemoBytes = 16 << 20;
   std::unordered_map<const void*, std::pair<Xapian::Query, DocSet>> memo_;
+  size_t memo_bytes_ = 0;
 };
 
 }  // namespace vitrine::query::internal

@@ -13,7 +13,9 @@ constexpr double kK1 = 1;
 constexpr double kK3 = 1;
 constexpr double kB = 0.5;
 constexpr double kMinNormLen = 0.5;
-constexpr size_t kMaxPostingsBytes = size_t{64} << 20;
+// A posting list this many times longer than the documents to weigh is
+// searched for them rather than read through.
+constexpr size_t kSeekAbove = 16;
 
 // The number after `marker` in a query's description ("%.20g": exact), or NaN.
 double NumberAfter(const std::string& description, std::string_view marker) {
@@ -54,8 +56,6 @@ void Ranker::Reset() {
   doclens_.clear();
   scores_.clear();
   wdf_sums_.clear();
-  postings_.clear();
-  postings_bytes_ = 0;
   wildcards_.clear();
 }
 
@@ -77,30 +77,24 @@ double Ranker::WdfPart(Xapian::termcount wdf, Xapian::docid id) const {
   return wdf_double / denom;
 }
 
-const Ranker::Postings& Ranker::PostingsOf(const std::string& term) {
-  if (const auto found = postings_.find(term); found != postings_.end()) return found->second;
-  Postings postings;
-  for (Xapian::PostingIterator it = database_.postlist_begin(term);
-       it != database_.postlist_end(term); ++it) {
-    postings.docids.push_back(*it);
-    postings.wdfs.push_back(it.get_wdf());
-  }
-  const size_t bytes = postings.docids.size() * 8 + term.size() + 64;
-  if (postings_bytes_ + bytes > kMaxPostingsBytes) {
-    postings_.clear();
-    postings_bytes_ = 0;
-  }
-  postings_bytes_ += bytes;
-  return postings_.emplace(term, std::move(postings)).first->second;
-}
-
 void Ranker::AddTerm(const std::string& term, const DocSet& context, double factor) {
-  const Postings& postings = PostingsOf(term);
+  const Postings& postings = sets_.PostingsOf(term);
   if (postings.docids.empty()) return;
   const double termweight =
       TermWeight(static_cast<Xapian::doccount>(postings.docids.size()), factor);
-  for (size_t i = 0; i < postings.docids.size(); ++i) {
-    const Xapian::docid id = postings.docids[i];
+  const std::vector<Xapian::docid>& docids = postings.docids;
+  if (docids.size() > kSeekAbove && context.Count() * kSeekAbove < docids.size()) {
+    // A long list and few documents to weigh: seek each in the list.
+    auto at = docids.begin();
+    context.ForEach([&](Xapian::docid id) {
+      at = std::lower_bound(at, docids.end(), id);
+      if (at == docids.end() || *at != id) return;
+      scores_[id] += termweight * WdfPart(postings.wdfs[at - docids.begin()], id);
+    });
+    return;
+  }
+  for (size_t i = 0; i < docids.size(); ++i) {
+    const Xapian::docid id = docids[i];
     if (context.Contains(id)) scores_[id] += termweight * WdfPart(postings.wdfs[i], id);
   }
 }
@@ -112,7 +106,9 @@ const Ranker::Wildcard& Ranker::WildcardOf(const Xapian::Query& query) {
   const std::optional<WildcardSpec> spec = ParseWildcard(key);
   if (!spec || spec->combiner != Xapian::Query::OP_SYNONYM) return wildcard;
   // The expansion, chosen as Xapian chooses it: every term with the prefix,
-  // or the first or (by nth_element on the same order) most frequent ones.
+  // or the first or the most frequent ones (Xapian 1.4 picks these with
+  // std::nth_element over the terms in this order, comparing frequencies only,
+  // so the same call picks the same terms among equally frequent ones).
   struct Candidate {
     Xapian::doccount termfreq;
     std::string term;
@@ -137,7 +133,7 @@ const Ranker::Wildcard& Ranker::WildcardOf(const Xapian::Query& query) {
   // Checked: the expansion matches what Xapian matched.
   DocSet expanded(doclens_.size());
   for (const Candidate& candidate : candidates) {
-    for (Xapian::docid id : PostingsOf(candidate.term).docids) expanded.Add(id);
+    for (Xapian::docid id : sets_.PostingsOf(candidate.term).docids) expanded.Add(id);
   }
   DocSet matched = sets_.Of(query);
   DocSet differ = matched;
@@ -147,7 +143,7 @@ const Ranker::Wildcard& Ranker::WildcardOf(const Xapian::Query& query) {
   const Xapian::docid first = matched.Next(0);
   Xapian::termcount wdf = 0;
   for (const Candidate& candidate : candidates) {
-    const Postings& postings = PostingsOf(candidate.term);
+    const Postings& postings = sets_.PostingsOf(candidate.term);
     const auto at = std::lower_bound(postings.docids.begin(), postings.docids.end(), first);
     if (at != postings.docids.end() && *at == first)
       wdf += postings.wdfs[at - postings.docids.begin()];
@@ -169,7 +165,7 @@ bool Ranker::AddWildcard(const Xapian::Query& query, const DocSet& context, doub
   const Wildcard& wildcard = WildcardOf(query);
   if (!wildcard.ok) return false;
   for (const std::string& term : wildcard.terms) {
-    const Postings& postings = PostingsOf(term);
+    const Postings& postings = sets_.PostingsOf(term);
     for (size_t i = 0; i < postings.docids.size(); ++i) {
       if (context.Contains(postings.docids[i])) wdf_sums_[postings.docids[i]] += postings.wdfs[i];
     }
@@ -188,9 +184,15 @@ bool Ranker::Accumulate(const Xapian::Query& query, const DocSet& context, doubl
   switch (query.get_type()) {
     case Xapian::Query::LEAF_MATCH_NOTHING:
       return true;
-    case Xapian::Query::LEAF_TERM:
-      if (factor != 0) AddTerm(*query.get_terms_begin(), context, factor);
+    case Xapian::Query::LEAF_TERM: {
+      if (factor == 0) return true;
+      const std::string term = *query.get_terms_begin();
+      // Weighed as a term of wqf 1: its description is "Query(<term>)", with
+      // no "#<wqf>" (nor "@<position>") after the term.
+      if (query.get_description().size() != term.size() + 7) return false;
+      AddTerm(term, context, factor);
       return true;
+    }
     case Xapian::Query::LEAF_POSTING_SOURCE: {
       if (factor == 0) return true;
       const double weight =
@@ -249,6 +251,18 @@ std::optional<std::vector<RankedDoc>> Ranker::Top(const Xapian::Query& query,
     scores_.assign(doclens_.size(), 0);
     wdf_sums_.assign(doclens_.size(), 0);
   }
+  // Scores must be zero again when Top returns, even by an exception.
+  struct Clear {
+    const DocSet& candidates;
+    std::vector<double>& scores;
+    std::vector<Xapian::termcount>& wdf_sums;
+    ~Clear() {
+      candidates.ForEach([this](Xapian::docid id) {
+        scores[id] = 0;
+        wdf_sums[id] = 0;
+      });
+    }
+  } clear{candidates, scores_, wdf_sums_};
   const bool weighed = Accumulate(query, candidates, 1.0);
   // The best `count`, the worst of them on top.
   const auto better = [](const RankedDoc& a, const RankedDoc& b) {
@@ -258,7 +272,6 @@ std::optional<std::vector<RankedDoc>> Ranker::Top(const Xapian::Query& query,
   top.reserve(std::min<size_t>(count, 1024));
   candidates.ForEach([&](Xapian::docid id) {
     const RankedDoc doc{.docid = id, .weight = scores_[id]};
-    scores_[id] = 0;
     if (!weighed || count == 0) return;
     if (top.size() < count) {
       top.push_back(doc);

@@ -2,7 +2,7 @@
 // documents of a known match set, summed over the query tree the way Xapian
 // sums them, and the best first. The match set (match_sets.h) says which
 // documents each part of the query matches, so each term's postings are read
-// once (kept between searches) and weighed only where their part counts,
+// once (MatchSets keeps them between searches) and weighed only where their part counts,
 // instead of a walk of the whole tree per document. Private to query/.
 //
 // Weighed like Xapian (default BM25Weight: k1 = 1, k2 = 0, k3 = 1, b = 0.5,
@@ -45,10 +45,6 @@ class Ranker {
                                             size_t count);
 
  private:
-  struct Postings {
-    std::vector<Xapian::docid> docids;
-    std::vector<Xapian::termcount> wdfs;
-  };
   // A wildcard's expansion and the weight of its synonym at factor 1, before
   // the wdf part; `ok` false when it could not be checked.
   struct Wildcard {
@@ -60,7 +56,6 @@ class Ranker {
   bool Accumulate(const Xapian::Query& query, const DocSet& context, double factor);
   void AddTerm(const std::string& term, const DocSet& context, double factor);
   bool AddWildcard(const Xapian::Query& query, const DocSet& context, double factor);
-  const Postings& PostingsOf(const std::string& term);
   const Wildcard& WildcardOf(const Xapian::Query& query);
   double TermWeight(Xapian::doccount termfreq, double factor) const;
   double WdfPart(Xapian::termcount wdf, Xapian::docid id) const;
@@ -69,11 +64,9 @@ class Ranker {
   MatchSets& sets_;
   Xapian::doccount documents_ = 0;
   double len_factor_ = 0;
-  std::vector<Xapian::termcount> doclens_;   // by docid
-  std::vector<double> scores_;               // by docid; zero outside Top()
-  std::vector<Xapian::termcount> wdf_sums_;  // by docid; zero outside AddWildcard()
-  std::unordered_map<std::string, Postings> postings_;
-  size_t postings_bytes_ = 0;
+  std::vector<Xapian::termcount> doclens_;               // by docid
+  std::vector<double> scores_;                           // by docid; zero outside Top()
+  std::vector<Xapian::termcount> wdf_sums_;              // by docid; zero outside AddWildcard()
   std::unordered_map<std::string, Wildcard> wildcards_;  // by serialisation
 };
 

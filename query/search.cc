@@ -3,9 +3,9 @@
 #include <xapian.h>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_join.h"
 #include "base/status.h"
 #include "base/strings.h"
@@ -25,7 +25,6 @@
 #include "query/result_cache.h"
 #include "query/rules.h"
 #include "query/search_hits.h"
-#include "query/suggest.h"
 #include "query/synonyms.h"
 #include "query/text_query.h"
 
@@ -48,26 +47,7 @@ namespace schema = catalog::schema;
 // the requests whose page is short.)
 constexpr Xapian::doccount kRelaxBelow = 10;
 constexpr double kAllWordsBoost = 1000.0;  // above any text score
-constexpr int kPriceBuckets = 5;           // default price facet: quintiles
-
-// The analyzer a generation was built with (see indexer/reindex.cc).
-absl::StatusOr<std::shared_ptr<const analyzers::Analyzer>> LoadAnalyzer(const std::string& path) {
-  std::ifstream in(path + "/PROFILE");
-  std::string name;
-  if (path.empty() || !(in >> name)) return std::make_shared<const analyzers::Analyzer>();
-  analyzers::AnalyzerOptions options;
-  if (!analyzers::ParseProfile(name, options.profile)) {
-    return absl::DataLossError(StrCat(path, "/PROFILE names an unknown analyzer '", name, "'"));
-  }
-  if (options.profile != analyzers::Profile::kFashion) {
-    return std::make_shared<const analyzers::Analyzer>(options);
-  }
-  ASSIGN_OR_RETURN(std::vector<analyzers::VocabularyFile> files,
-                   analyzers::ReadVocabularyFiles(path));
-  ASSIGN_OR_RETURN(std::shared_ptr<const analyzers::Vocabulary> vocabulary,
-                   analyzers::Vocabulary::Parse(files));
-  return std::make_shared<const analyzers::Analyzer>(options, std::move(vocabulary));
-}
+constexpr size_t kMaxCorrections = 4096;   // remembered per searcher, then start over
 
 // How many hits the documents of `matched` make: with `parents` (collapsing
 // styles), the products of one parent count once.
@@ -104,78 +84,42 @@ absl::Status ValidateSearchRequest(const SearchRequest& request, const SearchLim
   return internal::ValidateSortAndFacets(request, attributes);
 }
 
-std::shared_ptr<const internal::FacetColumns> Index::facet_columns() const {
-  std::lock_guard lock(columns_mutex_);
-  return facet_columns_;
-}
-
-absl::Status Index::Refresh(const std::vector<uint32_t>& changed) const {
-  if (changed.empty()) return absl::OkStatus();
-  try {
-    const Xapian::Database database(source_.xapian_path);
-    auto columns =
-        std::make_shared<const internal::FacetColumns>(facet_columns()->Updated(database, changed));
-    documents_.store(database.get_doccount(), std::memory_order_relaxed);
-    has_variants_.store(database.get_value_freq(schema::kSlotParent) > 0,
-                        std::memory_order_relaxed);
-    {
-      std::lock_guard lock(columns_mutex_);
-      facet_columns_ = std::move(columns);
-    }
-  } catch (const Xapian::Error& e) {
-    return absl::InternalError(StrCat("refreshing the index: ", e.get_description()));
-  }
-  revision_.fetch_add(1, std::memory_order_release);
-  return absl::OkStatus();
-}
-
-absl::StatusOr<std::shared_ptr<const Index>> OpenIndex(const IndexSource& source) {
-  auto index = std::make_shared<Index>();
-  index->source_ = source;
-  try {
-    const Xapian::Database database(source.xapian_path);
-    index->documents_ = database.get_doccount();
-    index->has_variants_ = database.get_value_freq(schema::kSlotParent) > 0;
-    index->attributes_ =
-        SplitTrimmed(database.get_metadata(std::string(schema::kFilterableAttributesKey)), ',');
-    std::erase(index->attributes_, std::string());
-    auto columns = std::make_shared<internal::FacetColumns>(internal::FacetColumns::Load(
-        database,
-        internal::WithSignalValueSlots(
-            internal::WithParentSlot(internal::SingleValuedFacetSlots(index->attributes_))),
-        internal::MultiValuedFacetSlots(),
-        internal::WithSignalNumberSlots(internal::RangeSlots())));
-    index->price_buckets_ =
-        internal::QuantileBoundaries(columns->numbers.at(schema::kSlotPrice), kPriceBuckets);
-    index->facet_columns_ = std::move(columns);
-  } catch (const Xapian::Error& e) {
-    return absl::UnavailableError(
-        StrCat("opening index ", source.xapian_path, ": ", e.get_description()));
-  }
-  ASSIGN_OR_RETURN(index->analyzer_, LoadAnalyzer(source.analyzers_path));
-  ASSIGN_OR_RETURN(
-      std::unique_ptr<catalog::ProductStore> store,
-      catalog::ProductStore::Open(source.snapshot_path,
-                                  {.mode = source.writable ? catalog::StoreMode::kReadWrite
-                                                           : catalog::StoreMode::kReadOnly}));
-  index->store_ = std::move(store);
-  index->suggester_ = Suggester::Build({});
-  if (source.suggestions) {
-    ASSIGN_OR_RETURN(index->suggester_, Suggester::Load(source.xapian_path, *index->store_));
-  }
-  return std::shared_ptr<const Index>(std::move(index));
-}
-
 struct Searcher::Impl {
   Xapian::Database database;
   SearchOptions options;
   internal::TermMemo highlight_memo{};      // of this searcher's index's analyzer
   internal::MatchSets sets{database};       // of `database`, reset when it is reopened
   internal::Ranker ranker{database, sets};  // likewise
+  // Spelling corrections by query (and managed synonyms' version): the index's
+  // spelling data is slow to search, and shoppers repeat their typos. Reset with
+  // the sets.
+  absl::flat_hash_map<std::string, std::string> corrections;
+
+  void Reset() {
+    sets.Reset();
+    ranker.Reset();
+    corrections.clear();
+  }
+  std::string Corrected(std::string_view q, const analyzers::Analyzer& analyzer,
+                        const merch::Thesaurus::Analysed* synonyms, uint64_t synonyms_version);
 
   absl::StatusOr<SearchResponse> Run(const SearchRequest& request, const Index& index,
                                      const internal::RulePlan& rules);
 };
+
+std::string Searcher::Impl::Corrected(std::string_view q, const analyzers::Analyzer& analyzer,
+                                      const merch::Thesaurus::Analysed* synonyms,
+                                      uint64_t synonyms_version) {
+  // Only stored synonyms have a version to tell them apart (drafts have none).
+  if (synonyms != nullptr && synonyms_version == 0) {
+    return CorrectSpelling(q, analyzer, database, synonyms);
+  }
+  std::string key = StrCat(synonyms_version, ":", q);
+  if (const auto found = corrections.find(key); found != corrections.end()) return found->second;
+  if (corrections.size() >= kMaxCorrections) corrections.clear();
+  return corrections.emplace(std::move(key), CorrectSpelling(q, analyzer, database, synonyms))
+      .first->second;
+}
 
 absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request, const Index& index,
                                                    const internal::RulePlan& rules) {
@@ -238,7 +182,8 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
     // Few or no products have every word: if a word is unknown, search the
     // corrected query instead, when that finds more. Exact words are never
     // corrected, so exact matches always come before corrected ones.
-    std::string corrected = CorrectSpelling(request.q, analyzer, database, synonyms.get());
+    std::string corrected = Corrected(request.q, analyzer, synonyms.get(),
+                                      request.synonyms ? request.synonyms->version() : 0);
     if (!corrected.empty()) {
       std::vector<analyzers::Token> corrected_tokens = analyzer.Analyze(corrected);
       Xapian::Query corrected_text = TextQuery(
@@ -325,12 +270,23 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   const size_t page_first = pins.organic_first, page_count = pins.organic_count;
   if (pins.leave_out) listed.Subtract(sets.Of(*pins.leave_out));
   std::map<std::string, size_t> collapsed;  // parent id -> the hit that stands for it
+  // A field orders the hits, not relevance: their score is 0.
+  auto add_hit = [&](Xapian::docid id, double score, const Xapian::MSetIterator* it) {
+    // (The columns may not know yet a product committed since they were read.)
+    const bool known = id < columns->ids.size() && !columns->ids[id].empty();
+    response.hits.push_back(
+        SearchHit{.id = known ? columns->ids[id] : database.get_document(id).get_data(),
+                  .score = by_relevance ? score : 0,
+                  .product_json = {}});
+    if (it != nullptr && it->get_collapse_count() > 0) {
+      collapsed[it->get_collapse_key()] = response.hits.size() - 1;
+    }
+  };
   if (parents == nullptr && !rescore && (browse || !by_relevance)) {
     // Ordered by a column, or a browse by docid: read straight off the set.
-    // (A field orders the hits, not relevance: their score is 0.)
     for (const Xapian::docid id :
          internal::SortedPage(listed, *columns, request.sort, page_first, page_count)) {
-      response.hits.push_back(SearchHit{.id = columns->ids[id], .score = 0, .product_json = {}});
+      add_hit(id, 0, nullptr);
     }
   } else if (page_count > 0 && page_first < total) {
     const bool rescore_text = rescore && !browse;
@@ -338,16 +294,6 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
     const size_t depth = rescore_text
                              ? std::max<size_t>(internal::kRescoreWindow, page_first + page_count)
                              : page_first + page_count;
-    auto add_hit = [&](Xapian::docid id, double score, const Xapian::MSetIterator* it) {
-      const bool known = id < columns->ids.size() && !columns->ids[id].empty();
-      response.hits.push_back(
-          SearchHit{.id = known ? columns->ids[id] : database.get_document(id).get_data(),
-                    .score = score,
-                    .product_json = {}});
-      if (it != nullptr && it->get_collapse_count() > 0) {
-        collapsed[it->get_collapse_key()] = response.hits.size() - 1;
-      }
-    };
     // Text by relevance: weighed in memory over the listed products (ranker.h).
     std::optional<std::vector<internal::RankedDoc>> top;
     if (!browse && by_relevance && parents == nullptr) top = ranker.Top(hits_text, listed, depth);
@@ -468,8 +414,7 @@ absl::StatusOr<SearchResponse> Searcher::Run(const SearchRequest& request,
     try {
       if (const uint64_t revision = index_->revision(); revision != revision_) {
         impl_->database.reopen();  // live updates were committed
-        impl_->sets.Reset();
-        impl_->ranker.Reset();
+        impl_->Reset();
         revision_ = revision;
       }
       // replace_query changes q.
@@ -487,59 +432,12 @@ absl::StatusOr<SearchResponse> Searcher::Run(const SearchRequest& request,
       // A writer committed under us: reopen at the new revision and retry once.
       if (attempt > 0) return absl::UnavailableError(StrCat("index busy: ", e.get_description()));
       impl_->database.reopen();
-      impl_->sets.Reset();
-      impl_->ranker.Reset();
+      impl_->Reset();
     } catch (const Xapian::Error& e) {
+      impl_->Reset();  // nothing half-read is kept
       return absl::InternalError(StrCat("search failed: ", e.get_description()));
     }
   }
-}
-
-SearcherPool::SearcherPool(std::shared_ptr<const Index> index, SearchOptions options)
-    : options_(std::move(options)),
-      cache_(std::make_unique<ResultCache>(options_.cache)),
-      current_(std::move(index)) {}
-
-SearcherPool::~SearcherPool() = default;
-
-absl::StatusOr<SearcherPool::Lease> SearcherPool::Acquire() {
-  std::shared_ptr<const Index> index;
-  {
-    std::lock_guard lock(mutex_);
-    if (!idle_.empty()) {
-      std::unique_ptr<Searcher> searcher = std::move(idle_.back());
-      idle_.pop_back();
-      return Lease(this, std::move(searcher));
-    }
-    index = current_;
-  }
-  if (index == nullptr) return absl::UnavailableError("no index is being served yet");
-  // Opening a reader touches the disk; do it outside the lock.
-  ASSIGN_OR_RETURN(std::unique_ptr<Searcher> searcher,
-                   Searcher::Create(index, options_, cache_.get()));
-  return Lease(this, std::move(searcher));
-}
-
-void SearcherPool::Release(std::unique_ptr<Searcher> searcher) {
-  std::lock_guard lock(mutex_);
-  if (current_ != nullptr && &searcher->index() == current_.get()) {
-    idle_.push_back(std::move(searcher));
-  }
-}
-
-void SearcherPool::Publish(std::shared_ptr<const Index> index) {
-  std::vector<std::unique_ptr<Searcher>> retired;
-  {
-    std::lock_guard lock(mutex_);
-    current_ = std::move(index);
-    retired.swap(idle_);
-  }
-  // `retired` closes here, outside the lock.
-}
-
-std::shared_ptr<const Index> SearcherPool::current() const {
-  std::lock_guard lock(mutex_);
-  return current_;
 }
 
 }  // namespace vitrine::query

@@ -9,13 +9,66 @@ namespace vitrine::query::internal {
 
 namespace schema = catalog::schema;
 
+namespace {
+
+// The title and description of a product's JSON, read without building the
+// document (a SAX pass: no allocation for the fields it skips).
+class TextFields : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  std::string title, description;
+
+  bool key(string_t& key) override {
+    at_ = depth_ == 1 && key == "title"         ? &title
+          : depth_ == 1 && key == "description" ? &description
+                                                : nullptr;
+    return true;
+  }
+  bool string(string_t& value) override {
+    if (at_ != nullptr) *at_ = std::move(value);
+    at_ = nullptr;
+    return true;
+  }
+  bool start_object(std::size_t /*elements*/) override { return Open(); }
+  bool end_object() override { return Close(); }
+  bool start_array(std::size_t /*elements*/) override { return Open(); }
+  bool end_array() override { return Close(); }
+  bool null() override { return Value(); }
+  bool boolean(bool /*value*/) override { return Value(); }
+  bool number_integer(number_integer_t /*value*/) override { return Value(); }
+  bool number_unsigned(number_unsigned_t /*value*/) override { return Value(); }
+  bool number_float(number_float_t /*value*/, const string_t& /*text*/) override { return Value(); }
+  bool binary(binary_t& /*value*/) override { return Value(); }
+  bool parse_error(std::size_t /*position*/, const std::string& /*token*/,
+                   const nlohmann::detail::exception& /*error*/) override {
+    return false;
+  }
+
+ private:
+  bool Open() {
+    ++depth_;
+    at_ = nullptr;
+    return true;
+  }
+  bool Close() {
+    --depth_;
+    return true;
+  }
+  bool Value() {
+    at_ = nullptr;
+    return true;
+  }
+  int depth_ = 0;
+  std::string* at_ = nullptr;  // where the next string goes
+};
+
+}  // namespace
+
 void HighlightHit(SearchHit& hit, const analyzers::Analyzer& analyzer, const HighlightTerms& terms,
                   std::string_view tag, TermMemo& memo) {
-  const nlohmann::json product = nlohmann::json::parse(hit.product_json, nullptr, false);
-  if (!product.is_object()) return;
-  hit.highlight_title =
-      Highlight(product.value("title", std::string()), analyzer, terms, tag, memo);
-  std::string description = product.value("description", std::string());
+  TextFields fields;
+  if (!nlohmann::json::sax_parse(hit.product_json, &fields)) return;
+  hit.highlight_title = Highlight(fields.title, analyzer, terms, tag, memo);
+  std::string& description = fields.description;
   if (description.size() > kDescriptionSnippetBytes) {
     size_t cut = description.rfind(' ', kDescriptionSnippetBytes);
     if (cut == std::string::npos) {

@@ -319,6 +319,42 @@ TEST_F(WritableServiceTest, AnUpdateIsSearchableWithinACommitInterval) {
   EXPECT_EQ(total, 0);
 }
 
+TEST_F(WritableServiceTest, AProductAddedLiveIsCountedRankedAndSorted) {
+  Start(std::chrono::milliseconds(20));
+  // Searchers have read (and kept) the words' posting lists before the write.
+  const Json before = Json::parse(connection_->Get("/v1/search?q=shoes&facets=brand").body);
+  const uint64_t total = before["total"];
+  ASSERT_GT(total, 0u);
+  ASSERT_EQ(connection_
+                ->Request("PUT", "/v1/products/9100",
+                          R"({"title": "Nike Men Black Ultralight Running Shoes", "brand": "Nike",
+                              "gender": "Men", "price": 1})",
+                          {{"X-API-Key", "k"}})
+                .status,
+            201);
+  Json after;
+  for (int i = 0; i < 100; ++i) {  // bounded wait for the next commit, no timing asserted
+    after = Json::parse(connection_->Get("/v1/search?q=shoes&facets=brand").body);
+    if (after["total"] == total + 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(after["total"], total + 1);
+  auto nike = [](const Json& body) {
+    for (const Json& value : body["facets"]["brand"]) {
+      if (value["value"] == "Nike") return value["count"].get<int>();
+    }
+    return 0;
+  };
+  EXPECT_EQ(nike(after), nike(before) + 1);
+  // Sorted from the columns, ranked in memory: the new product is known to both.
+  const Json cheapest = Json::parse(connection_->Get("/v1/search?q=shoes&sort=price_asc").body);
+  EXPECT_EQ(cheapest["hits"][0]["id"], "9100");
+  const Json ranked = Json::parse(connection_->Get("/v1/search?q=ultralight+shoes").body);
+  ASSERT_FALSE(ranked["hits"].empty());
+  EXPECT_EQ(ranked["hits"][0]["id"], "9100");  // the only one with both words
+  EXPECT_GT(ranked["hits"][0]["score"].get<double>(), 0);
+}
+
 TEST_F(WritableServiceTest, TheJournalKeepsWhatAnyKeptGenerationStillNeeds) {
   Start();
   const vitrine::testing::Headers admin = {{"X-API-Key", "k"}};

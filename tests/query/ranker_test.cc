@@ -1,12 +1,15 @@
-// The in-memory ranker (query/ranker.h) against Xapian's matcher: the same
-// documents in the same order with the same weights, for the text queries a
-// search builds (strict, typing, relaxed, with colours, genders, sizes and
-// managed synonyms) and for random weighted query trees.
+// The in-memory ranker (query/ranker.h) and match sets (query/match_sets.h)
+// against Xapian's matcher: the same documents in the same order with the same
+// weights, for the text queries a search builds (strict, typing, relaxed, with
+// colours, genders, sizes and field weights) and for random weighted query
+// trees, on the 12-product fixture and on a generated catalog of 3,000 products
+// (long posting lists: kept term sets, seeking, sets of many words).
 #include "query/ranker.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <functional>
 #include <random>
 #include <string>
@@ -21,51 +24,60 @@ namespace {
 
 namespace schema = catalog::schema;
 
+// Ranks everything `query` matches both ways and compares; and the matches.
+void ExpectRankedAsXapianDoes(const Xapian::Database& database_, const Xapian::Query& query) {
+  Xapian::Enquire enquire(database_);
+  enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+  enquire.set_query(query);
+  const Xapian::MSet expected = enquire.get_mset(0, database_.get_doccount());
+  MatchSets sets(database_);
+  Ranker ranker(database_, sets);
+  const DocSet candidates = sets.Of(query);
+  EXPECT_EQ(candidates.Count(), expected.size()) << query.get_description();
+  const std::optional<std::vector<RankedDoc>> ranked =
+      ranker.Top(query, candidates, database_.get_doccount());
+  ASSERT_TRUE(ranked.has_value()) << query.get_description();
+  ASSERT_EQ(ranked->size(), expected.size()) << query.get_description();
+  size_t i = 0;
+  for (Xapian::MSetIterator it = expected.begin(); it != expected.end(); ++it, ++i) {
+    EXPECT_NEAR((*ranked)[i].weight, it.get_weight(), 1e-9 * (1 + it.get_weight()))
+        << i << " of " << query.get_description();
+    // Different documents of (mathematically) equal weight may sum in another
+    // order; only then may the order differ.
+    if ((*ranked)[i].docid != *it) {
+      EXPECT_NEAR((*ranked)[i].weight, it.get_weight(), 1e-12 * (1 + it.get_weight()))
+          << i << " of " << query.get_description();
+    }
+  }
+  // A page from the middle is the same slice.
+  if (ranked->size() > 3) {
+    const std::optional<std::vector<RankedDoc>> top3 = ranker.Top(query, candidates, 3);
+    ASSERT_TRUE(top3.has_value());
+    ASSERT_EQ(top3->size(), 3u);
+    for (size_t k = 0; k < 3; ++k) EXPECT_EQ((*top3)[k].docid, (*ranked)[k].docid);
+  }
+}
+
+Xapian::Query Text(const Index& index, const Xapian::Database& database, std::string_view q,
+                   bool any, bool typing, const FieldWeights& weights = kDefaultFieldWeights) {
+  const analyzers::Analyzer& analyzer = index.analyzer();
+  const std::vector<analyzers::Token> tokens = analyzer.Analyze(q);
+  return TextQuery(tokens, analyzer, any, typing ? UnfinishedWord(q, tokens, analyzer) : "",
+                   CatalogForms(q, tokens, analyzer, database), weights);
+}
+
 class RankerTest : public FixtureCatalogTest {
  protected:
   void SetUp() override {
     FixtureCatalogTest::SetUp();
     database_ = Xapian::Database(index_->xapian_path());
   }
-
-  // Ranks everything `query` matches both ways and compares.
   void ExpectRankedAsXapianDoes(const Xapian::Query& query) {
-    Xapian::Enquire enquire(database_);
-    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-    enquire.set_query(query);
-    const Xapian::MSet expected = enquire.get_mset(0, database_.get_doccount());
-    MatchSets sets(database_);
-    Ranker ranker(database_, sets);
-    const DocSet candidates = sets.Of(query);
-    const std::optional<std::vector<RankedDoc>> ranked =
-        ranker.Top(query, candidates, database_.get_doccount());
-    ASSERT_TRUE(ranked.has_value()) << query.get_description();
-    ASSERT_EQ(ranked->size(), expected.size()) << query.get_description();
-    size_t i = 0;
-    for (Xapian::MSetIterator it = expected.begin(); it != expected.end(); ++it, ++i) {
-      EXPECT_NEAR((*ranked)[i].weight, it.get_weight(), 1e-9 * (1 + it.get_weight()))
-          << i << " of " << query.get_description();
-      // Different documents of (mathematically) equal weight may sum in another
-      // order; only then may the order differ.
-      if ((*ranked)[i].docid != *it) {
-        EXPECT_NEAR((*ranked)[i].weight, it.get_weight(), 1e-12 * (1 + it.get_weight()))
-            << i << " of " << query.get_description();
-      }
-    }
-    // A page from the middle is the same slice.
-    if (ranked->size() > 3) {
-      const std::optional<std::vector<RankedDoc>> top3 = ranker.Top(query, candidates, 3);
-      ASSERT_TRUE(top3.has_value());
-      ASSERT_EQ(top3->size(), 3u);
-      for (size_t k = 0; k < 3; ++k) EXPECT_EQ((*top3)[k].docid, (*ranked)[k].docid);
-    }
+    internal::ExpectRankedAsXapianDoes(database_, query);
   }
-
-  Xapian::Query Text(std::string_view q, bool any, bool typing) {
-    const analyzers::Analyzer& analyzer = index_->analyzer();
-    const std::vector<analyzers::Token> tokens = analyzer.Analyze(q);
-    return TextQuery(tokens, analyzer, any, typing ? UnfinishedWord(q, tokens, analyzer) : "",
-                     CatalogForms(q, tokens, analyzer, database_));
+  Xapian::Query Text(std::string_view q, bool any, bool typing,
+                     const FieldWeights& weights = kDefaultFieldWeights) {
+    return internal::Text(*index_, database_, q, any, typing, weights);
   }
 
   Xapian::Database database_;
@@ -80,6 +92,9 @@ TEST_F(RankerTest, TextQueriesRankAsXapianRanksThem) {
     ExpectRankedAsXapianDoes(Text(q, /*any=*/false, /*typing=*/true));
     ExpectRankedAsXapianDoes(Text(q, /*any=*/false, /*typing=*/false));
     ExpectRankedAsXapianDoes(Text(q, /*any=*/true, /*typing=*/true));
+    FieldWeights weights = kDefaultFieldWeights;
+    for (size_t i = 0; i < weights.size(); ++i) weights[i] = 0.5 + 1.5 * static_cast<double>(i);
+    ExpectRankedAsXapianDoes(Text(q, /*any=*/false, /*typing=*/true, weights));
   }
 }
 
@@ -126,6 +141,99 @@ TEST_F(RankerTest, DeclinesWhatItDoesNotWeigh) {
                           Xapian::Query(database_.allterms_begin().operator*()),
                           Xapian::Query::MatchAll);
   EXPECT_FALSE(ranker.Top(max, sets.Of(max), 5).has_value());
+}
+
+// 3,000 products whose titles draw words from a small vocabulary, most often
+// its first words, so some terms index thousands of products.
+class RankerLargeCatalogTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    temp_ = std::make_unique<testing::TempDir>();
+    const std::string feed = temp_->Sub("feed.jsonl");
+    std::ofstream out(feed);
+    const char* words[] = {"shirt", "blue",  "cotton", "slim",  "jeans",  "dress", "black",
+                           "shoes", "red",   "summer", "linen", "sports", "white", "denim",
+                           "wool",  "green", "kurta",  "tee",   "jacket", "navy"};
+    const char* brands[] = {"Nike", "Puma", "Biba", "Levis", "Roadster"};
+    std::mt19937 random(3000);
+    std::geometric_distribution<int> pick(0.2);
+    for (int i = 0; i < 3000; ++i) {
+      std::string title = brands[i % 5];
+      for (int w = 0, n = 2 + i % 4; w < n; ++w) {
+        title += std::string(" ") + words[std::min(pick(random), 19)];
+      }
+      out << "{\"id\": \"p" << i << "\", \"title\": \"" << title << "\", \"brand\": \""
+          << brands[i % 5] << "\", \"gender\": \"" << (i % 3 == 0 ? "Men" : "Women")
+          << "\", \"price\": " << 100 + (i * 37) % 900 << "}\n";
+    }
+    out.close();
+    indexer::ReindexOptions options;
+    options.feeds = {feed};
+    options.data_dir = temp_->Sub("data");
+    options.threads = 1;
+    ASSERT_TRUE(indexer::Reindex(options).ok());
+    const indexer::Generation generation =
+        indexer::DataDir::Open(options.data_dir)->Current().value();
+    index_ = OpenIndex({.generation = generation.id,
+                        .xapian_path = generation.xapian_path(),
+                        .snapshot_path = generation.snapshot_path(),
+                        .analyzers_path = generation.analyzers_path()})
+                 .value();
+  }
+  static void TearDownTestSuite() {
+    index_.reset();
+    temp_.reset();
+  }
+
+  static inline std::unique_ptr<testing::TempDir> temp_;
+  static inline std::shared_ptr<const Index> index_;
+};
+
+TEST_F(RankerLargeCatalogTest, TextQueriesRankAsXapianRanksThem) {
+  const Xapian::Database database(index_->xapian_path());
+  ASSERT_EQ(database.get_doccount(), 3000u);
+  for (std::string_view q : {"shirt", "blue shirt", "men cotton shirt", "navy wool jacket",
+                             "women summer dress", "tee", "red sho", "black linen kurta"}) {
+    SCOPED_TRACE(q);
+    ExpectRankedAsXapianDoes(database, Text(*index_, database, q, false, true));
+    ExpectRankedAsXapianDoes(database, Text(*index_, database, q, true, true));
+  }
+}
+
+TEST_F(RankerLargeCatalogTest, KeptSetsAndSeekingGiveTheSameRanking) {
+  const Xapian::Database database(index_->xapian_path());
+  MatchSets sets(database);
+  Ranker ranker(database, sets);
+  // A frequent word among few candidates: its list is searched, not read through.
+  const Xapian::Query query = Text(*index_, database, "shirt navy", false, false);
+  DocSet few = sets.Of(query);
+  ASSERT_GT(few.Count(), 0u);
+  ASSERT_LT(few.Count() * 16, sets.PostingsOf("Sshirt").docids.size() + 1);
+  EXPECT_GT(sets.cached(), 0u);              // "shirt" is in hundreds of titles: its set is kept
+  for (int again = 0; again < 2; ++again) {  // cold, then from what was kept
+    const std::vector<RankedDoc> top = ranker.Top(query, few, 5).value();
+    Xapian::Enquire enquire(database);
+    enquire.set_query(query);
+    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+    const Xapian::MSet expected = enquire.get_mset(0, 5);
+    ASSERT_EQ(top.size(), expected.size());
+    for (size_t i = 0; i < top.size(); ++i) EXPECT_EQ(top[i].docid, *expected[i]);
+  }
+}
+
+TEST_F(RankerLargeCatalogTest, KeptSetsStayWithinTheirBound) {
+  const Xapian::Database database(index_->xapian_path());
+  const size_t set_bytes = DocSet(database.get_lastdocid() + 1).bytes();
+  MatchSets sets(database, /*max_cached_bytes=*/2 * set_bytes);
+  for (int round = 0; round < 2; ++round) {
+    for (const char* word : {"Sshirt", "Sblue", "Scotton", "Sslim", "Sjean"}) {
+      const Xapian::Query query(word);
+      ASSERT_GE(database.get_termfreq(word), MatchSets::kCacheFrom) << word;
+      EXPECT_EQ(sets.Of(query).Count(), database.get_termfreq(word)) << word;
+      EXPECT_LE(sets.cached(), 2u);
+    }
+  }
+  EXPECT_EQ(sets.cached(), 2u);
 }
 
 }  // namespace
