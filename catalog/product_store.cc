@@ -7,6 +7,9 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include <mutex>
+
+#include "absl/container/flat_hash_map.h"
 #include "base/status.h"
 #include "base/strings.h"
 #include "catalog/rocks_status.h"
@@ -23,9 +26,54 @@ rocksdb::WriteOptions WriteOptionsFor(Durability durability) {
 
 }  // namespace
 
+// Snapshots by id. A read that missed stores what it read only if no write
+// evicted anything meanwhile (the epoch is unchanged), so a value read before a
+// write can never be kept after it.
+class SnapshotCache {
+ public:
+  explicit SnapshotCache(size_t max_bytes) : max_bytes_(max_bytes) {}
+
+  // Copies the kept snapshots of `ids` into `out` (entries already set stay);
+  // returns the epoch to pass to Keep.
+  uint64_t Find(std::span<const std::string> ids, std::vector<std::optional<std::string>>& out) {
+    std::lock_guard lock(mutex_);
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (const auto found = snapshots_.find(ids[i]); found != snapshots_.end()) {
+        out[i] = found->second;
+      }
+    }
+    return epoch_;
+  }
+  void Keep(uint64_t epoch, std::string_view id, std::string_view json) {
+    if (max_bytes_ == 0) return;
+    std::lock_guard lock(mutex_);
+    if (epoch != epoch_) return;
+    if (bytes_ + id.size() + json.size() > max_bytes_) {  // start over
+      snapshots_.clear();
+      bytes_ = 0;
+    }
+    if (snapshots_.try_emplace(std::string(id), json).second) bytes_ += id.size() + json.size();
+  }
+  template <typename Ids>
+  void Evict(const Ids& ids) {
+    std::lock_guard lock(mutex_);
+    // (Debian's Abseil has its own string_view for heterogeneous lookup.)
+    for (const auto& id : ids) snapshots_.erase(absl::string_view(id.data(), id.size()));
+    ++epoch_;
+  }
+
+ private:
+  const size_t max_bytes_;
+  std::mutex mutex_;
+  absl::flat_hash_map<std::string, std::string> snapshots_;
+  size_t bytes_ = 0;
+  uint64_t epoch_ = 0;
+};
+
 struct ProductStore::Impl {
   std::unique_ptr<rocksdb::DB> db;
   std::string path;
+  std::unique_ptr<SnapshotCache> cache;
 };
 
 ProductStore::ProductStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -54,6 +102,7 @@ absl::StatusOr<std::unique_ptr<ProductStore>> ProductStore::Open(
   auto impl = std::make_unique<Impl>();
   impl->db.reset(raw);
   impl->path = path;
+  impl->cache = std::make_unique<SnapshotCache>(options.snapshot_cache_bytes);
   return std::unique_ptr<ProductStore>(new ProductStore(std::move(impl)));
 }
 
@@ -63,7 +112,12 @@ absl::Status ProductStore::Write(std::span<const Snapshot> snapshots, Durability
     rocksdb::Status status = batch.Put(snapshot.id, snapshot.json);
     if (!status.ok()) return FromRocks(status, "batching snapshots");
   }
-  return FromRocks(impl_->db->Write(WriteOptionsFor(durability), &batch), "writing snapshots");
+  const absl::Status written =
+      FromRocks(impl_->db->Write(WriteOptionsFor(durability), &batch), "writing snapshots");
+  std::vector<std::string_view> ids;
+  for (const Snapshot& snapshot : snapshots) ids.push_back(snapshot.id);
+  impl_->cache->Evict(ids);  // after the write, whether or not it applied
+  return written;
 }
 
 absl::Status ProductStore::Delete(std::span<const std::string> ids, Durability durability) {
@@ -72,31 +126,41 @@ absl::Status ProductStore::Delete(std::span<const std::string> ids, Durability d
     rocksdb::Status status = batch.Delete(id);
     if (!status.ok()) return FromRocks(status, "batching deletes");
   }
-  return FromRocks(impl_->db->Write(WriteOptionsFor(durability), &batch), "deleting snapshots");
+  const absl::Status written =
+      FromRocks(impl_->db->Write(WriteOptionsFor(durability), &batch), "deleting snapshots");
+  impl_->cache->Evict(ids);
+  return written;
 }
 
 absl::StatusOr<std::string> ProductStore::Get(std::string_view id) const {
-  std::string value;
-  rocksdb::Status status =
-      impl_->db->Get(rocksdb::ReadOptions(), rocksdb::Slice(id.data(), id.size()), &value);
-  if (status.IsNotFound()) return absl::NotFoundError(StrCat("no product with id '", id, "'"));
-  if (!status.ok()) return FromRocks(status, "reading snapshot");
-  return value;
+  const std::string ids[] = {std::string(id)};
+  ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> found, MultiGet(ids));
+  if (!found[0]) return absl::NotFoundError(StrCat("no product with id '", id, "'"));
+  return *std::move(found[0]);
 }
 
 absl::StatusOr<std::vector<std::optional<std::string>>> ProductStore::MultiGet(
     std::span<const std::string> ids) const {
-  std::vector<rocksdb::Slice> keys(ids.begin(), ids.end());
-  std::vector<rocksdb::PinnableSlice> values(ids.size());
-  std::vector<rocksdb::Status> statuses(ids.size());
+  std::vector<std::optional<std::string>> out(ids.size());
+  const uint64_t epoch = impl_->cache->Find(ids, out);
+  std::vector<size_t> missing;  // indexes into ids
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (!out[i]) missing.push_back(i);
+  }
+  if (missing.empty()) return out;
+  std::vector<rocksdb::Slice> keys;
+  keys.reserve(missing.size());
+  for (const size_t i : missing) keys.emplace_back(ids[i]);
+  std::vector<rocksdb::PinnableSlice> values(missing.size());
+  std::vector<rocksdb::Status> statuses(missing.size());
   impl_->db->MultiGet(rocksdb::ReadOptions(), impl_->db->DefaultColumnFamily(), keys.size(),
                       keys.data(), values.data(), statuses.data());
-  std::vector<std::optional<std::string>> out(ids.size());
-  for (size_t i = 0; i < ids.size(); ++i) {
-    if (statuses[i].ok()) {
-      out[i] = values[i].ToString();
-    } else if (!statuses[i].IsNotFound()) {
-      return FromRocks(statuses[i], "reading snapshots");
+  for (size_t k = 0; k < missing.size(); ++k) {
+    if (statuses[k].ok()) {
+      out[missing[k]] = values[k].ToString();
+      impl_->cache->Keep(epoch, ids[missing[k]], *out[missing[k]]);
+    } else if (!statuses[k].IsNotFound()) {
+      return FromRocks(statuses[k], "reading snapshots");
     }
   }
   return out;

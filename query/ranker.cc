@@ -53,7 +53,7 @@ Ranker::Ranker(const Xapian::Database& database, MatchSets& sets)
 
 void Ranker::Reset() {
   documents_ = 0;
-  doclens_.clear();
+  length_parts_.clear();
   scores_.clear();
   wdf_sums_.clear();
   wildcards_.clear();
@@ -71,10 +71,8 @@ double Ranker::TermWeight(Xapian::doccount termfreq, double factor) const {
 
 double Ranker::WdfPart(Xapian::termcount wdf, Xapian::docid id) const {
   // As Xapian::BM25Weight::get_sumpart, without the term weight.
-  const double normlen = std::max(doclens_[id] * len_factor_, kMinNormLen);
   const double wdf_double(wdf);
-  const double denom = kK1 * (normlen * kB + (1 - kB)) + wdf_double;
-  return wdf_double / denom;
+  return wdf_double / (length_parts_[id] + wdf_double);
 }
 
 void Ranker::AddTerm(const std::string& term, const DocSet& context, double factor) {
@@ -131,7 +129,7 @@ const Ranker::Wildcard& Ranker::WildcardOf(const Xapian::Query& query) {
     }
   }
   // Checked: the expansion matches what Xapian matched.
-  DocSet expanded(doclens_.size());
+  DocSet expanded(length_parts_.size());
   for (const Candidate& candidate : candidates) {
     for (Xapian::docid id : sets_.PostingsOf(candidate.term).docids) expanded.Add(id);
   }
@@ -148,7 +146,7 @@ const Ranker::Wildcard& Ranker::WildcardOf(const Xapian::Query& query) {
     if (at != postings.docids.end() && *at == first)
       wdf += postings.wdfs[at - postings.docids.begin()];
   }
-  DocSet one(doclens_.size());
+  DocSet one(length_parts_.size());
   one.Add(first);
   DocSetSource source(one);
   Xapian::Enquire enquire(database_);
@@ -239,17 +237,20 @@ bool Ranker::Accumulate(const Xapian::Query& query, const DocSet& context, doubl
 
 std::optional<std::vector<RankedDoc>> Ranker::Top(const Xapian::Query& query,
                                                   const DocSet& candidates, size_t count) {
-  if (doclens_.empty()) {
+  if (length_parts_.empty()) {
     documents_ = database_.get_doccount();
     const double average = database_.get_avlength();
     len_factor_ = average != 0 ? 1 / average : 0;
-    doclens_.assign(static_cast<size_t>(database_.get_lastdocid()) + 1, 0);
+    // Each document's part of BM25's denominator, as get_sumpart computes it.
+    length_parts_.assign(static_cast<size_t>(database_.get_lastdocid()) + 1, 0);
     for (Xapian::PostingIterator it = database_.postlist_begin("");
          it != database_.postlist_end(""); ++it) {
-      doclens_[*it] = it.get_doclength();
+      const Xapian::termcount length = it.get_doclength();
+      const double normlen = std::max(length * len_factor_, kMinNormLen);
+      length_parts_[*it] = kK1 * (normlen * kB + (1 - kB));
     }
-    scores_.assign(doclens_.size(), 0);
-    wdf_sums_.assign(doclens_.size(), 0);
+    scores_.assign(length_parts_.size(), 0);
+    wdf_sums_.assign(length_parts_.size(), 0);
   }
   // Scores must be zero again when Top returns, even by an exception.
   struct Clear {

@@ -64,7 +64,8 @@ class Ranker {
   MatchSets& sets_;
   Xapian::doccount documents_ = 0;
   double len_factor_ = 0;
-  std::vector<Xapian::termcount> doclens_;               // by docid
+  // By docid: k1 * (normalised length * b + 1 - b), BM25's denominator less the wdf.
+  std::vector<double> length_parts_;
   std::vector<double> scores_;                           // by docid; zero outside Top()
   std::vector<Xapian::termcount> wdf_sums_;              // by docid; zero outside AddWildcard()
   std::unordered_map<std::string, Wildcard> wildcards_;  // by serialisation

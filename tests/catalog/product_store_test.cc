@@ -47,6 +47,32 @@ TEST_F(ProductStoreTest, GetReturnsASyncedWrite) {
   EXPECT_EQ(*json, R"({"id":"1002","title":"Black Jeans"})");
 }
 
+TEST_F(ProductStoreTest, ReadsFromTheSnapshotCacheSeeEveryLaterWriteAndDelete) {
+  for (const size_t cache_bytes : {size_t{32} << 20, size_t{40}, size_t{0}}) {
+    SCOPED_TRACE(cache_bytes);
+    testing::TempDir dir;
+    std::unique_ptr<ProductStore> store =
+        ProductStore::Open(dir.Sub("snapshots"),
+                           {.mode = StoreMode::kReadWrite, .snapshot_cache_bytes = cache_bytes})
+            .value();
+    ASSERT_TRUE(store->Write(kSnapshots, Durability::kLogged).ok());
+    const std::vector<std::string> ids = {"1001", "1002", "9999"};
+    for (int twice = 0; twice < 2; ++twice) {  // read from RocksDB, then from the cache
+      EXPECT_THAT(
+          store->MultiGet(ids).value(),
+          ElementsAre(Optional(kSnapshots[0].json), Optional(kSnapshots[1].json), std::nullopt));
+    }
+    const Snapshot changed = {"1002", R"({"id":"1002","title":"Blue Jeans"})"};
+    ASSERT_TRUE(store->Write({&changed, 1}, Durability::kLogged).ok());
+    EXPECT_EQ(store->Get("1002").value_or("<missing>"), changed.json);
+    EXPECT_THAT(store->MultiGet(ids).value()[1], Optional(changed.json));
+    const std::string gone[] = {"1001"};
+    ASSERT_TRUE(store->Delete(gone, Durability::kLogged).ok());
+    EXPECT_EQ(store->MultiGet(ids).value()[0], std::nullopt);
+    EXPECT_TRUE(absl::IsNotFound(store->Get("1001").status()));
+  }
+}
+
 TEST_F(ProductStoreTest, GetReturnsABulkWriteAfterFlush) {
   std::unique_ptr<ProductStore> store = OpenWritable();
   ASSERT_NE(store, nullptr);
