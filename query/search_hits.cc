@@ -11,54 +11,80 @@ namespace schema = catalog::schema;
 
 namespace {
 
-// The title and description of a product's JSON, read without building the
-// document (a SAX pass: no allocation for the fields it skips).
-class TextFields : public nlohmann::json_sax<nlohmann::json> {
- public:
+// The end of the JSON string starting at `at` (its opening quote), just past
+// its closing quote; npos if it does not close.
+size_t StringEnd(std::string_view json, size_t at) {
+  for (size_t i = at + 1; i < json.size(); ++i) {
+    if (json[i] == '\\') {
+      ++i;
+    } else if (json[i] == '"') {
+      return i + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// The end of the JSON value starting at `at`: a string, an object or array
+// (brackets counted outside strings), or a number or literal.
+size_t ValueEnd(std::string_view json, size_t at) {
+  if (json[at] == '"') return StringEnd(json, at);
+  int depth = 0;
+  for (size_t i = at; i < json.size(); ++i) {
+    const char c = json[i];
+    if (c == '"') {
+      i = StringEnd(json, i);
+      if (i == std::string_view::npos) return i;
+      --i;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (depth == 0) return i;  // the end of the enclosing object
+      if (--depth == 0) return i + 1;
+    } else if (c == ',' && depth == 0) {
+      return i;
+    }
+  }
+  return json.size();
+}
+
+// The title and description of a product's JSON (top-level string members),
+// found without parsing the rest: only those two strings are decoded.
+struct TextFields {
   std::string title, description;
 
-  bool key(string_t& key) override {
-    at_ = depth_ == 1 && key == "title"         ? &title
-          : depth_ == 1 && key == "description" ? &description
-                                                : nullptr;
-    return true;
+  bool Read(std::string_view json) {
+    size_t i = json.find('{');
+    if (i == std::string_view::npos) return false;
+    auto skip_space = [&] {
+      while (i < json.size() &&
+             (json[i] == ' ' || json[i] == '\n' || json[i] == '\t' || json[i] == '\r')) {
+        ++i;
+      }
+    };
+    for (++i;;) {
+      skip_space();
+      if (i >= json.size() || json[i] != '"') return i < json.size() && json[i] == '}';
+      const size_t key_end = StringEnd(json, i);
+      if (key_end == std::string_view::npos) return false;
+      const std::string_view key = json.substr(i + 1, key_end - i - 2);
+      i = key_end;
+      skip_space();
+      if (i >= json.size() || json[i] != ':') return false;
+      ++i;
+      skip_space();
+      if (i >= json.size()) return false;
+      const size_t end = ValueEnd(json, i);
+      if (end == std::string_view::npos) return false;
+      std::string* field = key == "title" ? &title : key == "description" ? &description : nullptr;
+      if (field != nullptr && json[i] == '"') {
+        const nlohmann::json value = nlohmann::json::parse(json.substr(i, end - i), nullptr, false);
+        if (value.is_string()) *field = value.get<std::string>();
+      }
+      i = end;
+      skip_space();
+      if (i < json.size() && json[i] == ',') ++i;
+    }
   }
-  bool string(string_t& value) override {
-    if (at_ != nullptr) *at_ = std::move(value);
-    at_ = nullptr;
-    return true;
-  }
-  bool start_object(std::size_t /*elements*/) override { return Open(); }
-  bool end_object() override { return Close(); }
-  bool start_array(std::size_t /*elements*/) override { return Open(); }
-  bool end_array() override { return Close(); }
-  bool null() override { return Value(); }
-  bool boolean(bool /*value*/) override { return Value(); }
-  bool number_integer(number_integer_t /*value*/) override { return Value(); }
-  bool number_unsigned(number_unsigned_t /*value*/) override { return Value(); }
-  bool number_float(number_float_t /*value*/, const string_t& /*text*/) override { return Value(); }
-  bool binary(binary_t& /*value*/) override { return Value(); }
-  bool parse_error(std::size_t /*position*/, const std::string& /*token*/,
-                   const nlohmann::detail::exception& /*error*/) override {
-    return false;
-  }
-
- private:
-  bool Open() {
-    ++depth_;
-    at_ = nullptr;
-    return true;
-  }
-  bool Close() {
-    --depth_;
-    return true;
-  }
-  bool Value() {
-    at_ = nullptr;
-    return true;
-  }
-  int depth_ = 0;
-  std::string* at_ = nullptr;  // where the next string goes
 };
 
 }  // namespace
@@ -66,7 +92,7 @@ class TextFields : public nlohmann::json_sax<nlohmann::json> {
 void HighlightHit(SearchHit& hit, const analyzers::Analyzer& analyzer, const HighlightTerms& terms,
                   std::string_view tag, TermMemo& memo) {
   TextFields fields;
-  if (!nlohmann::json::sax_parse(hit.product_json, &fields)) return;
+  if (!fields.Read(hit.product_json)) return;
   hit.highlight_title = Highlight(fields.title, analyzer, terms, tag, memo);
   std::string& description = fields.description;
   if (description.size() > kDescriptionSnippetBytes) {
