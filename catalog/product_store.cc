@@ -26,9 +26,10 @@ rocksdb::WriteOptions WriteOptionsFor(Durability durability) {
 
 }  // namespace
 
-// Snapshots by id. A read that missed stores what it read only if no write
-// evicted anything meanwhile (the epoch is unchanged), so a value read before a
-// write can never be kept after it.
+// Snapshots by id. A write evicts its ids before it starts and nothing is kept
+// while one is in progress, and a read that missed keeps what it read only if
+// no write began or ended meanwhile (the epoch is unchanged): so a snapshot
+// older than one already readable is never served from here.
 class SnapshotCache {
  public:
   explicit SnapshotCache(size_t max_bytes) : max_bytes_(max_bytes) {}
@@ -44,30 +45,40 @@ class SnapshotCache {
     }
     return epoch_;
   }
+  // Once full, nothing more is kept (writes still evict).
   void Keep(uint64_t epoch, std::string_view id, std::string_view json) {
-    if (max_bytes_ == 0) return;
+    const size_t bytes = id.size() + json.size() + kEntryOverhead;
     std::lock_guard lock(mutex_);
-    if (epoch != epoch_) return;
-    if (bytes_ + id.size() + json.size() > max_bytes_) {  // start over
-      snapshots_.clear();
-      bytes_ = 0;
-    }
-    if (snapshots_.try_emplace(std::string(id), json).second) bytes_ += id.size() + json.size();
+    if (epoch != epoch_ || writing_ != 0 || bytes_ + bytes > max_bytes_) return;
+    if (snapshots_.try_emplace(std::string(id), json).second) bytes_ += bytes;
   }
   template <typename Ids>
-  void Evict(const Ids& ids) {
+  void BeginWrite(const Ids& ids) {
     std::lock_guard lock(mutex_);
-    // (Debian's Abseil has its own string_view for heterogeneous lookup.)
-    for (const auto& id : ids) snapshots_.erase(absl::string_view(id.data(), id.size()));
+    for (const auto& id : ids) {
+      // (Debian's Abseil has its own string_view for heterogeneous lookup.)
+      const auto found = snapshots_.find(absl::string_view(id.data(), id.size()));
+      if (found == snapshots_.end()) continue;
+      bytes_ -= found->first.size() + found->second.size() + kEntryOverhead;
+      snapshots_.erase(found);
+    }
+    ++writing_;
+    ++epoch_;
+  }
+  void EndWrite() {
+    std::lock_guard lock(mutex_);
+    --writing_;
     ++epoch_;
   }
 
  private:
+  static constexpr size_t kEntryOverhead = 64;  // the map's slot and allocations
   const size_t max_bytes_;
   std::mutex mutex_;
   absl::flat_hash_map<std::string, std::string> snapshots_;
   size_t bytes_ = 0;
   uint64_t epoch_ = 0;
+  int writing_ = 0;  // writes in progress
 };
 
 struct ProductStore::Impl {
@@ -112,11 +123,12 @@ absl::Status ProductStore::Write(std::span<const Snapshot> snapshots, Durability
     rocksdb::Status status = batch.Put(snapshot.id, snapshot.json);
     if (!status.ok()) return FromRocks(status, "batching snapshots");
   }
-  const absl::Status written =
-      FromRocks(impl_->db->Write(WriteOptionsFor(durability), &batch), "writing snapshots");
   std::vector<std::string_view> ids;
   for (const Snapshot& snapshot : snapshots) ids.push_back(snapshot.id);
-  impl_->cache->Evict(ids);  // after the write, whether or not it applied
+  impl_->cache->BeginWrite(ids);
+  const absl::Status written =
+      FromRocks(impl_->db->Write(WriteOptionsFor(durability), &batch), "writing snapshots");
+  impl_->cache->EndWrite();
   return written;
 }
 
@@ -126,9 +138,10 @@ absl::Status ProductStore::Delete(std::span<const std::string> ids, Durability d
     rocksdb::Status status = batch.Delete(id);
     if (!status.ok()) return FromRocks(status, "batching deletes");
   }
+  impl_->cache->BeginWrite(ids);
   const absl::Status written =
       FromRocks(impl_->db->Write(WriteOptionsFor(durability), &batch), "deleting snapshots");
-  impl_->cache->Evict(ids);
+  impl_->cache->EndWrite();
   return written;
 }
 

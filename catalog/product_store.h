@@ -35,9 +35,9 @@ struct ProductStoreOptions {
   StoreMode mode = StoreMode::kReadOnly;
   // Block cache for snapshot reads, shared by all readers of this store.
   size_t block_cache_bytes = 64 << 20;
-  // Snapshots recently read, by id, in front of RocksDB (a hash probe instead
-  // of a block search per key; hydrating a page reads ~24). Writes through this
-  // store evict what they change. 0: none.
+  // Snapshots read, by id, in front of RocksDB (a hash probe instead of a
+  // block search per key; hydrating a page reads ~24), until this many bytes are
+  // kept. Writes through this store evict what they change. 0: none.
   size_t snapshot_cache_bytes = 32 << 20;
 };
 

@@ -5,9 +5,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/testing/temp_dir.h"
@@ -71,6 +73,39 @@ TEST_F(ProductStoreTest, ReadsFromTheSnapshotCacheSeeEveryLaterWriteAndDelete) {
     EXPECT_EQ(store->MultiGet(ids).value()[0], std::nullopt);
     EXPECT_TRUE(absl::IsNotFound(store->Get("1001").status()));
   }
+}
+
+TEST_F(ProductStoreTest, ReadersNeverSeeASnapshotOlderThanAFinishedWrite) {
+  std::unique_ptr<ProductStore> store = OpenWritable();
+  ASSERT_NE(store, nullptr);
+  constexpr int kVersions = 300;  // bounded: one writer, two readers
+  auto write = [&](int version) {
+    const Snapshot snapshot = {"1", std::to_string(version)};
+    return store->Write({&snapshot, 1}, Durability::kLogged);
+  };
+  ASSERT_TRUE(write(0).ok());
+  std::atomic<int> written = 0;  // every version up to this one has been written
+  std::atomic<int> stale = 0;
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 2; ++r) {
+    readers.emplace_back([&] {
+      int last_seen = 0;
+      const std::vector<std::string> ids = {"1"};
+      while (written.load() < kVersions) {
+        const int floor = written.load();
+        const int seen = std::stoi(store->MultiGet(ids).value()[0].value_or("-1"));
+        if (seen < floor || seen < last_seen) ++stale;
+        last_seen = seen;
+      }
+    });
+  }
+  for (int version = 1; version <= kVersions; ++version) {
+    ASSERT_TRUE(write(version).ok());
+    written = version;
+  }
+  for (std::thread& reader : readers) reader.join();
+  EXPECT_EQ(stale.load(), 0);
+  EXPECT_EQ(store->Get("1").value_or(""), std::to_string(kVersions));
 }
 
 TEST_F(ProductStoreTest, GetReturnsABulkWriteAfterFlush) {
