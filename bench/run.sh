@@ -75,8 +75,11 @@ stop() {
   kill "$server_pid" && wait "$server_pid" || true
   server_pid=""
 }
-# run ROUTE PATHS: wrk at concurrency 1 and 16.
+# run ROUTE PATHS: wrk at concurrency 1 and 16, after 3 s of warm-up (unreported),
+# as the in-process benchmark warms up: a server that just started has read
+# none of the postings and snapshots yet.
 run() {
+  wrk -t2 -c16 -d3s -s bench/wrk_paths.lua "http://127.0.0.1:$port" -- "$2" >/dev/null
   for connections in 1 16; do
     threads=$((connections < 2 ? 1 : 2))
     echo -n "$1 concurrency=$connections "
