@@ -88,11 +88,6 @@ std::optional<Xapian::Query> WithRestriction(const RulePlan& plan,
   return Xapian::Query(Xapian::Query::OP_AND, *filter, *plan.restriction);
 }
 
-Xapian::Query Restricted(const RulePlan& plan, const Xapian::Query& query) {
-  if (!plan.restriction) return query;
-  return Xapian::Query(Xapian::Query::OP_FILTER, query, *plan.restriction);
-}
-
 PinLayout LayOutPins(const RulePlan& plan, const Xapian::Database& database,
                      const std::optional<Xapian::Query>& eligible, const Xapian::Query& query,
                      const SearchRequest& request, Xapian::doccount matched_total) {

@@ -43,8 +43,6 @@ RulePlan PlanRules(const SearchRequest& request);
 // `filter` (the request's) with the plan's restriction added.
 std::optional<Xapian::Query> WithRestriction(const RulePlan& plan,
                                              std::optional<Xapian::Query> filter);
-// `query` restricted by the plan (for passes that add their own filters).
-Xapian::Query Restricted(const RulePlan& plan, const Xapian::Query& query);
 
 // Where the plan's pinned products go in the whole result list (0-based
 // indexes, ascending), and how many of them the query did not match.

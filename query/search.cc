@@ -240,8 +240,8 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
     } else {
       // Enough full matches to stand on their own, too few for the page: partial
       // matches only fill it, while facets keep counting the full matches.
-      auto on_page = [&](uint64_t listed) {
-        return std::min<uint64_t>(request.per_page, listed > first ? listed - first : 0);
+      auto on_page = [&](uint64_t hits) {
+        return std::min<uint64_t>(request.per_page, hits > first ? hits - first : 0);
       };
       response.relaxed = on_page(relaxed_total) > on_page(strict_total);
       if (response.relaxed) {
