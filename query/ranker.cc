@@ -16,6 +16,8 @@ constexpr double kMinNormLen = 0.5;
 // A posting list this many times longer than the documents to weigh is
 // searched for them rather than read through.
 constexpr size_t kSeekAbove = 16;
+// A wildcard's weight is checked against Xapian's on about this many documents.
+constexpr uint64_t kWildcardSample = 16;
 
 // The number after `marker` in a query's description ("%.20g": exact), or NaN.
 double NumberAfter(const std::string& description, std::string_view marker) {
@@ -137,25 +139,43 @@ const Ranker::Wildcard& Ranker::WildcardOf(const Xapian::Query& query) {
   DocSet differ = matched;
   differ ^= expanded;
   if (!differ.empty() || matched.empty()) return wildcard;
-  // Its weight at factor 1 on its first document, from Xapian.
-  const Xapian::docid first = matched.Next(0);
-  Xapian::termcount wdf = 0;
-  for (const Candidate& candidate : candidates) {
-    const Postings& postings = sets_.PostingsOf(candidate.term);
-    const auto at = std::lower_bound(postings.docids.begin(), postings.docids.end(), first);
-    if (at != postings.docids.end() && *at == first)
-      wdf += postings.wdfs[at - postings.docids.begin()];
-  }
-  DocSet one(length_parts_.size());
-  one.Add(first);
-  DocSetSource source(one);
+  // Its weight at factor 1, from Xapian, on a sample of its documents: the
+  // first calibrates, the others check the expansion's wdfs (a different set of
+  // terms matching the same documents would weigh some of them differently).
+  auto wdf_of = [&](Xapian::docid id) {
+    Xapian::termcount wdf = 0;
+    for (const Candidate& candidate : candidates) {
+      const Postings& postings = sets_.PostingsOf(candidate.term);
+      const auto at = std::lower_bound(postings.docids.begin(), postings.docids.end(), id);
+      if (at != postings.docids.end() && *at == id)
+        wdf += postings.wdfs[at - postings.docids.begin()];
+    }
+    return wdf;
+  };
+  DocSet sample(length_parts_.size());
+  const uint64_t count = matched.Count();
+  const uint64_t step = std::max<uint64_t>(1, count / kWildcardSample);
+  uint64_t seen = 0;
+  matched.ForEach([&](Xapian::docid id) {
+    if (seen++ % step == 0) sample.Add(id);
+  });
+  DocSetSource source(sample);
   Xapian::Enquire enquire(database_);
+  enquire.set_docid_order(Xapian::Enquire::ASCENDING);
   enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(&source)));
-  const Xapian::MSet weighed = enquire.get_mset(0, 1);
-  if (weighed.empty() || wdf == 0) return wildcard;
-  wildcard.termweight = weighed.begin().get_weight() / WdfPart(wdf, first);
+  const Xapian::MSet weighed = enquire.get_mset(0, database_.get_doccount());
+  if (weighed.empty()) return wildcard;
+  const Xapian::docid first = *weighed.begin();
+  const Xapian::termcount first_wdf = wdf_of(first);
+  if (first_wdf == 0) return wildcard;
+  wildcard.termweight = weighed.begin().get_weight() / WdfPart(first_wdf, first);
+  if (!std::isfinite(wildcard.termweight)) return wildcard;
+  for (Xapian::MSetIterator it = weighed.begin(); it != weighed.end(); ++it) {
+    const double weight = wildcard.termweight * WdfPart(wdf_of(*it), *it);
+    if (std::abs(weight - it.get_weight()) > 1e-9 * std::abs(it.get_weight())) return wildcard;
+  }
   for (Candidate& candidate : candidates) wildcard.terms.push_back(std::move(candidate.term));
-  wildcard.ok = std::isfinite(wildcard.termweight);
+  wildcard.ok = true;
   return wildcard;
 }
 

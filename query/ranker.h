@@ -8,8 +8,8 @@
 // Weighed like Xapian (default BM25Weight: k1 = 1, k2 = 0, k3 = 1, b = 0.5,
 // min_normlen = 0.5): terms, OR, AND, AND_MAYBE, FILTER, AND_NOT and PHRASE
 // (their boolean parts weigh nothing), SCALE_WEIGHT, fixed-weight posting
-// sources and wildcards combined as synonyms (their weight calibrated on one
-// document by Xapian itself). Anything else, and the rare wildcard whose
+// sources and wildcards combined as synonyms (their weight calibrated by Xapian
+// itself on one document and checked on a sample of others). Anything else, and the rare wildcard whose
 // expansion cannot be checked, makes Top() decline: the caller asks Xapian.
 #pragma once
 
