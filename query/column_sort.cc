@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <queue>
 
 #include "catalog/index_schema.h"
+#include "query/top_k.h"
 
 namespace vitrine::query::internal {
 namespace {
@@ -42,27 +42,16 @@ std::vector<Xapian::docid> SortedPage(const DocSet& matched, const FacetColumns&
     if (id_a != nullptr && id_b != nullptr && *id_a != *id_b) return *id_a < *id_b;
     return a.docid < b.docid;
   };
-  // The best `first + count` so far, the worst of them on top.
-  const size_t keep = first + count;
-  std::vector<Keyed> heap;
-  heap.reserve(std::min<size_t>(keep, 1024));
+  TopK<Keyed, decltype(before)> top(first + count, before);
   matched.ForEach([&](Xapian::docid id) {
     const double value = column.at(id);
-    const Keyed keyed{.key = std::isnan(value) ? std::numeric_limits<double>::infinity()
-                             : descending      ? -value
-                                               : value,
-                      .docid = id};
-    if (heap.size() < keep) {
-      heap.push_back(keyed);
-      std::push_heap(heap.begin(), heap.end(), before);
-    } else if (keep > 0 && before(keyed, heap.front())) {
-      std::pop_heap(heap.begin(), heap.end(), before);
-      heap.back() = keyed;
-      std::push_heap(heap.begin(), heap.end(), before);
-    }
+    top.Offer({.key = std::isnan(value) ? std::numeric_limits<double>::infinity()
+                      : descending      ? -value
+                                        : value,
+               .docid = id});
   });
-  std::sort_heap(heap.begin(), heap.end(), before);
-  for (size_t i = first; i < heap.size(); ++i) page.push_back(heap[i].docid);
+  const std::vector<Keyed> best = std::move(top).Sorted();
+  for (size_t i = first; i < best.size(); ++i) page.push_back(best[i].docid);
   return page;
 }
 

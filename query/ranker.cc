@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "query/top_k.h"
+
 namespace vitrine::query::internal {
 namespace {
 
@@ -272,12 +274,15 @@ std::optional<std::vector<RankedDoc>> Ranker::Top(const Xapian::Query& query,
     scores_.assign(length_parts_.size(), 0);
     wdf_sums_.assign(length_parts_.size(), 0);
   }
-  // Scores must be zero again when Top returns, even by an exception.
+  // Scores are zero again when Top returns: read and cleared below, or, when
+  // Accumulate throws, cleared here (with the wildcard wdfs it may have left).
   struct Clear {
     const DocSet& candidates;
     std::vector<double>& scores;
     std::vector<Xapian::termcount>& wdf_sums;
+    bool done = false;
     ~Clear() {
+      if (done) return;
       candidates.ForEach([this](Xapian::docid id) {
         scores[id] = 0;
         wdf_sums[id] = 0;
@@ -285,27 +290,17 @@ std::optional<std::vector<RankedDoc>> Ranker::Top(const Xapian::Query& query,
     }
   } clear{candidates, scores_, wdf_sums_};
   const bool weighed = Accumulate(query, candidates, 1.0);
-  // The best `count`, the worst of them on top.
   const auto better = [](const RankedDoc& a, const RankedDoc& b) {
     return a.weight != b.weight ? a.weight > b.weight : a.docid < b.docid;
   };
-  std::vector<RankedDoc> top;
-  top.reserve(std::min<size_t>(count, 1024));
+  TopK<RankedDoc, decltype(better)> top(weighed ? count : 0, better);
   candidates.ForEach([&](Xapian::docid id) {
-    const RankedDoc doc{.docid = id, .weight = scores_[id]};
-    if (!weighed || count == 0) return;
-    if (top.size() < count) {
-      top.push_back(doc);
-      std::push_heap(top.begin(), top.end(), better);
-    } else if (better(doc, top.front())) {
-      std::pop_heap(top.begin(), top.end(), better);
-      top.back() = doc;
-      std::push_heap(top.begin(), top.end(), better);
-    }
+    top.Offer({.docid = id, .weight = scores_[id]});
+    scores_[id] = 0;
   });
+  clear.done = true;
   if (!weighed) return std::nullopt;
-  std::sort_heap(top.begin(), top.end(), better);
-  return top;
+  return std::move(top).Sorted();
 }
 
 }  // namespace vitrine::query::internal

@@ -1,0 +1,47 @@
+// The best `k` of a stream of items under an order, kept in a bounded heap (the
+// worst of them on top, so a better item replaces it in O(log k)). Used to pick
+// a page without sorting every match. Private to query/.
+//
+//   TopK<Hit, Better> top(first + count, better);
+//   for (...) top.Offer(hit);
+//   std::vector<Hit> best = std::move(top).Sorted();  // best first
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <utility>
+#include <vector>
+
+namespace vitrine::query::internal {
+
+template <typename T, typename Better>
+class TopK {
+ public:
+  TopK(size_t k, Better better) : k_(k), better_(std::move(better)) {
+    items_.reserve(std::min<size_t>(k, 1024));
+  }
+
+  void Offer(const T& item) {
+    if (items_.size() < k_) {
+      items_.push_back(item);
+      std::push_heap(items_.begin(), items_.end(), better_);
+    } else if (k_ > 0 && better_(item, items_.front())) {
+      std::pop_heap(items_.begin(), items_.end(), better_);
+      items_.back() = item;
+      std::push_heap(items_.begin(), items_.end(), better_);
+    }
+  }
+
+  // The kept items, best first.
+  std::vector<T> Sorted() && {
+    std::sort_heap(items_.begin(), items_.end(), better_);
+    return std::move(items_);
+  }
+
+ private:
+  size_t k_;
+  Better better_;
+  std::vector<T> items_;
+};
+
+}  // namespace vitrine::query::internal
