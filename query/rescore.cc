@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 #include "query/filters.h"
 
@@ -12,33 +11,6 @@ namespace {
 Xapian::Query Fixed(double weight) {
   return Xapian::Query((new Xapian::FixedWeightPostingSource(weight))->release());
 }
-
-// The given docids (ascending), weightless: restricts a match to a window.
-class DocidSource : public Xapian::PostingSource {
- public:
-  explicit DocidSource(std::vector<Xapian::docid> ids) : ids_(std::move(ids)) {}
-
-  Xapian::doccount get_termfreq_min() const override { return Count(); }
-  Xapian::doccount get_termfreq_est() const override { return Count(); }
-  Xapian::doccount get_termfreq_max() const override { return Count(); }
-  void init(const Xapian::Database& /*db*/) override { at_ = kBeforeStart; }
-  void next(double /*min_wt*/) override { at_ = at_ == kBeforeStart ? 0 : at_ + 1; }
-  void skip_to(Xapian::docid id, double /*min_wt*/) override {
-    if (at_ == kBeforeStart) at_ = 0;
-    at_ = static_cast<size_t>(
-        std::lower_bound(ids_.begin() + static_cast<std::ptrdiff_t>(at_), ids_.end(), id) -
-        ids_.begin());
-  }
-  bool at_end() const override { return at_ >= ids_.size(); }
-  Xapian::docid get_docid() const override { return ids_[at_]; }
-  Xapian::PostingSource* clone() const override { return new DocidSource(ids_); }
-
- private:
-  static constexpr size_t kBeforeStart = std::numeric_limits<size_t>::max();
-  Xapian::doccount Count() const { return static_cast<Xapian::doccount>(ids_.size()); }
-  std::vector<Xapian::docid> ids_;
-  size_t at_ = kBeforeStart;
-};
 
 // Every docid up to the columns' last, weighted log(signal factor): a browse's
 // signals as a Xapian weight (combined with a source of existing documents).
@@ -140,34 +112,7 @@ double Rescorer::BrowseScore(double weight) const {
   return std::exp(weight - offset);
 }
 
-std::vector<uint32_t> Rescorer::FilterBits(const Xapian::Database& database,
-                                           const std::vector<Xapian::docid>& ids) const {
-  std::vector<uint32_t> bits(ids.size(), 0);
-  if (plan_.weights.empty() || ids.empty()) return bits;
-  // One match over the window: filter i adds 2^i to a product's weight, so the
-  // weight spells out which filters it passes.
-  std::vector<Xapian::Query> parts;
-  for (size_t i = 0; i < plan_.weights.size(); ++i) {
-    parts.emplace_back(Xapian::Query::OP_FILTER, Fixed(static_cast<double>(1u << i)),
-                       plan_.weights[i].filter);
-  }
-  Xapian::Enquire enquire(database);
-  enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
-                                  Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end()),
-                                  Xapian::Query((new DocidSource(ids))->release())));
-  const Xapian::MSet passed = enquire.get_mset(0, static_cast<Xapian::doccount>(ids.size()));
-  for (Xapian::MSetIterator it = passed.begin(); it != passed.end(); ++it) {
-    const auto at = std::lower_bound(ids.begin(), ids.end(), *it);
-    if (at != ids.end() && *at == *it) {
-      bits[static_cast<size_t>(at - ids.begin())] =
-          static_cast<uint32_t>(std::lround(it.get_weight()));
-    }
-  }
-  return bits;
-}
-
-std::vector<Rescorer::Ranked> Rescorer::Rank(const Xapian::Database& database,
-                                             const Xapian::MSet& matches) const {
+std::vector<Rescorer::Ranked> Rescorer::Rank(MatchSets& sets, const Xapian::MSet& matches) const {
   std::vector<Ranked> ranked;
   ranked.reserve(matches.size());
   for (Xapian::MSetIterator it = matches.begin(); it != matches.end(); ++it) {
@@ -175,25 +120,19 @@ std::vector<Rescorer::Ranked> Rescorer::Rank(const Xapian::Database& database,
                       .docid = *it,
                       .score = it.get_weight()});
   }
-  return Rank(database, std::move(ranked));
+  return Rank(sets, std::move(ranked));
 }
 
-std::vector<Rescorer::Ranked> Rescorer::Rank(const Xapian::Database& database,
-                                             std::vector<Ranked> ranked) const {
+std::vector<Rescorer::Ranked> Rescorer::Rank(MatchSets& sets, std::vector<Ranked> ranked) const {
   const size_t window = std::min<size_t>(ranked.size(), kRescoreWindow);
-  std::vector<Xapian::docid> ids;
-  ids.reserve(window);
-  for (size_t i = 0; i < window; ++i) ids.push_back(ranked[i].docid);
-  std::sort(ids.begin(), ids.end());
-  const std::vector<uint32_t> bits = FilterBits(database, ids);
-  for (size_t i = 0; i < window; ++i) {
-    Ranked& candidate = ranked[i];
-    const uint32_t passed = bits[static_cast<size_t>(
-        std::lower_bound(ids.begin(), ids.end(), candidate.docid) - ids.begin())];
-    for (size_t f = 0; f < plan_.weights.size(); ++f) {
-      if ((passed & (1u << f)) != 0) candidate.score *= plan_.weights[f].factor;
+  for (const RulePlan::Weight& weight : plan_.weights) {
+    const DocSet passing = sets.Of(weight.filter);
+    for (size_t i = 0; i < window; ++i) {
+      if (passing.Contains(ranked[i].docid)) ranked[i].score *= weight.factor;
     }
-    if (signals_.any()) candidate.score *= SignalFactor(candidate.docid);
+  }
+  if (signals_.any()) {
+    for (size_t i = 0; i < window; ++i) ranked[i].score *= SignalFactor(ranked[i].docid);
   }
   std::sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(window),
             [](const Ranked& a, const Ranked& b) {

@@ -2,7 +2,7 @@
 // re-order the products a relevance match found, without touching the match.
 // A text search fetches its top kRescoreWindow candidates by text score once,
 // multiplies each score by the factors of the boosts and buries whose filter it
-// passes (one boolean Xapian check over the window) and by 1 + the weighted sum
+// passes (its match set, match_sets.h) and by 1 + the weighted sum
 // of its signals (in-memory columns), then re-sorts (ties by docid). A browse has
 // no text score to rank by, so it is weighted over the whole match instead, with
 // the same multipliers added up as logarithms. Other sort orders ignore both.
@@ -16,6 +16,7 @@
 
 #include "merch/ranking.h"
 #include "query/facet_columns.h"
+#include "query/match_sets.h"
 #include "query/rules.h"
 #include "query/text_query.h"
 
@@ -54,19 +55,15 @@ class Rescorer {
   };
   // Every item of `matches` (a relevance match fetched from its first item), the
   // first kRescoreWindow rescored and re-sorted, the rest after them as they were.
-  std::vector<Ranked> Rank(const Xapian::Database& database, const Xapian::MSet& matches) const;
+  // `sets` (of the match's database) tells which products pass each filter.
+  std::vector<Ranked> Rank(MatchSets& sets, const Xapian::MSet& matches) const;
   // The same for candidates ranked by text score already (best first).
-  std::vector<Ranked> Rank(const Xapian::Database& database, std::vector<Ranked> ranked) const;
+  std::vector<Ranked> Rank(MatchSets& sets, std::vector<Ranked> ranked) const;
 
   // 1 + the weighted sum of a product's signals.
   double SignalFactor(Xapian::docid id) const;
 
  private:
-  // Bit i set: the product passes the filter of plan_.weights[i]; for `ids`
-  // (ascending), in their order.
-  std::vector<uint32_t> FilterBits(const Xapian::Database& database,
-                                   const std::vector<Xapian::docid>& ids) const;
-
   const RulePlan& plan_;
   const merch::RankingSignals& signals_;
   const SignalColumns& columns_;

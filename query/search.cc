@@ -305,7 +305,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
                           .docid = doc.docid,
                           .score = doc.weight});
       }
-      if (rescore_text) ranked = rescorer.Rank(database, std::move(ranked));
+      if (rescore_text) ranked = rescorer.Rank(sets, std::move(ranked));
       for (size_t i = page_first; i < ranked.size() && i < page_first + page_count; ++i) {
         add_hit(ranked[i].docid, ranked[i].score, nullptr);
       }
@@ -328,7 +328,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
                                                           static_cast<Xapian::doccount>(page_count),
                                                           rescore ? database.get_doccount() : 0);
       if (rescore_text) {
-        const std::vector<internal::Rescorer::Ranked> ranked = rescorer.Rank(database, matches);
+        const std::vector<internal::Rescorer::Ranked> ranked = rescorer.Rank(sets, matches);
         for (size_t i = page_first; i < ranked.size() && i < page_first + page_count; ++i) {
           const Xapian::MSetIterator it = matches[ranked[i].index];
           add_hit(*it, ranked[i].score, &it);
