@@ -186,6 +186,12 @@ absl::Status ProductStore::Flush() {
   return FromRocks(impl_->db->SyncWAL(), "syncing snapshot log");
 }
 
+absl::Status ProductStore::Verify() const {
+  const rocksdb::Status status = impl_->db->VerifyChecksum();
+  if (status.ok()) return absl::OkStatus();
+  return absl::DataLossError(StrCat("product store ", impl_->path, ": ", status.ToString()));
+}
+
 absl::StatusOr<uint64_t> ProductStore::Count() const {
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions()));
   uint64_t count = 0;

@@ -70,6 +70,10 @@ class ProductStore {
   // Persists memtables to synced table files (after Durability::kBulk writes).
   absl::Status Flush();
 
+  // Reads every stored block and checks its checksum: a damaged or truncated
+  // store is DataLoss naming the file, before it serves garbage.
+  absl::Status Verify() const;
+
   // Exact number of products, by a full key scan (verification, not the hot path).
   absl::StatusOr<uint64_t> Count() const;
 

@@ -105,7 +105,9 @@ int GenerationsCommand(int argc, char** argv) {
   }
   absl::StatusOr<std::vector<indexer::GenerationInfo>> infos = dir->List();
   if (!infos.ok()) return Fail(infos.status());
-  std::printf("%-8s %-8s %-10s %-20s\n", "id", "state", "documents", "created");
+  // Every complete generation is checked whole, so a damaged one shows before a
+  // server or a rollback tries to serve it.
+  std::printf("%-8s %-8s %-10s %-20s %s\n", "id", "state", "documents", "created", "check");
   for (const indexer::GenerationInfo& info : *infos) {
     char created[32] = "-";
     const std::time_t when = info.created_at;
@@ -113,9 +115,14 @@ int GenerationsCommand(int argc, char** argv) {
     if (info.complete && gmtime_r(&when, &utc) != nullptr) {
       std::strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &utc);
     }
-    std::printf("%-8s %-8s %-10llu %-20s\n", info.generation.id.c_str(),
+    std::string check = "-";
+    if (info.complete) {
+      const absl::Status verified = indexer::VerifyGeneration(info.generation);
+      check = verified.ok() ? "ok" : StrCat("damaged: ", verified.message());
+    }
+    std::printf("%-8s %-8s %-10llu %-20s %s\n", info.generation.id.c_str(),
                 info.current ? "current" : (info.complete ? "kept" : "partial"),
-                static_cast<unsigned long long>(info.documents), created);
+                static_cast<unsigned long long>(info.documents), created, check.c_str());
   }
   return 0;
 }

@@ -1,4 +1,5 @@
 // vitrine: search and product discovery for fashion catalogs.
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <string_view>
@@ -25,7 +26,7 @@ commands:
   search       --data-dir DIR [--page N] [--per-page N] QUERY
                Run one search against the current generation and print the JSON.
   generations  list --data-dir DIR
-               List index generations.
+               List index generations, each checked whole ("damaged: ..." when not).
   generations  rollback [ID] --data-dir DIR
                Make generation ID (default: the one before the current) current again.
   analyze      [--data-dir DIR | --analyzer fashion|baseline [--vocabulary DIR]] TEXT
@@ -43,6 +44,9 @@ int main(int argc, char** argv) {
     std::fputs(kUsage, argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
   }
+  // A file size limit (RLIMIT_FSIZE) makes a write fail with EFBIG, handled like
+  // a full disk, instead of killing the process with SIGXFSZ.
+  std::signal(SIGXFSZ, SIG_IGN);
   const std::string_view command = argv[1];
   if (command == "reindex") return vitrine::cli::ReindexCommand(argc - 2, argv + 2);
   if (command == "serve") return vitrine::cli::ServeCommand(argc - 2, argv + 2);

@@ -210,6 +210,18 @@ absl::Status DataDir::CollectGarbage(int keep) const {
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::vector<std::string>> DataDir::RemoveAbandonedBuilds(
+    const DataDirLock& /*held*/) const {
+  ASSIGN_OR_RETURN(const std::vector<GenerationInfo> infos, List());
+  std::vector<std::string> removed;
+  for (const GenerationInfo& info : infos) {
+    if (info.complete || info.current) continue;
+    RETURN_IF_ERROR(Remove(info.generation));
+    removed.push_back(info.generation.id);
+  }
+  return removed;
+}
+
 absl::StatusOr<DataDirLock> DataDirLock::Acquire(const DataDir& dir) {
   const std::string path = dir.path() + "/LOCK";
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);

@@ -35,10 +35,12 @@ struct Generation {
 struct GenerationInfo {
   Generation generation;
   bool current = false;
-  bool complete = false;  // has a MANIFEST: built and verified
+  bool complete = false;  // has a MANIFEST: built and verified when it was built
   uint64_t documents = 0;
   int64_t created_at = 0;  // Unix seconds
 };
+
+class DataDirLock;
 
 class DataDir {
  public:
@@ -74,6 +76,10 @@ class DataDir {
   // removes the rest, including abandoned incomplete builds older than the current.
   absl::Status CollectGarbage(int keep) const;
 
+  // Removes every incomplete generation (a build killed or out of disk): only
+  // while holding `lock`, so no build is running. Returns the ids removed.
+  absl::StatusOr<std::vector<std::string>> RemoveAbandonedBuilds(const DataDirLock& lock) const;
+
  private:
   explicit DataDir(std::string path) : path_(std::move(path)) {}
   std::string path_;
@@ -92,6 +98,13 @@ class DataDirLock {
   explicit DataDirLock(int fd) : fd_(fd) {}
   int fd_;
 };
+
+// Checks that a generation can be served: every Xapian table block readable and
+// consistent (Xapian's own check) and every snapshot store block matching its
+// checksum. DataLoss naming the damaged part; a truncated or overwritten file is
+// found here rather than by a search. Reads the whole generation once (a few
+// hundred milliseconds for the bundled catalog).
+absl::Status VerifyGeneration(const Generation& generation);
 
 // Writes `contents` to `path` durably: temp file, fsync, rename, fsync directory.
 absl::Status WriteFileAtomically(const std::string& path, std::string_view contents);

@@ -25,6 +25,14 @@ absl::StatusOr<int> PositiveInt(std::string_view name, std::string_view text) {
   return static_cast<int>(*value);
 }
 
+// Exactly "true" or "false", as in the JSON body: one spelling, so a cached or
+// logged request reads the same way every time.
+absl::StatusOr<bool> TrueOrFalse(std::string_view name, std::string_view text) {
+  if (text == "true") return true;
+  if (text == "false") return false;
+  return InvalidParameter(name, StrCat(name, " must be true or false, got '", text, "'"));
+}
+
 // "500..1500", "500..", "..1500".
 absl::StatusOr<query::Range> ParseRange(std::string_view name, std::string_view text) {
   const size_t dots = text.find("..");
@@ -205,12 +213,10 @@ absl::StatusOr<query::SearchRequest> SearchRequestFromParams(const Target& targe
         bounds.push_back(*bound);
       }
     } else if (name == "collapse") {
-      const std::optional<bool> collapse = ParseBool(value);
-      if (!collapse) return InvalidParameter(name, "collapse must be true or false");
-      request.collapse = *collapse;
+      ASSIGN_OR_RETURN(const bool collapse, TrueOrFalse(name, value));
+      request.collapse = collapse;
     } else if (name == "in_stock") {
-      const std::optional<bool> in_stock = ParseBool(value);
-      if (!in_stock) return InvalidParameter(name, "in_stock must be true or false");
+      ASSIGN_OR_RETURN(const bool in_stock, TrueOrFalse(name, value));
       request.in_stock = in_stock;
     } else if (name == "sort") {
       request.sort = value;
@@ -218,9 +224,8 @@ absl::StatusOr<query::SearchRequest> SearchRequestFromParams(const Target& targe
       request.facets = SplitTrimmed(value, ',');
       std::erase(request.facets, std::string());
     } else if (name == "highlight") {
-      const std::optional<bool> highlight = ParseBool(value);
-      if (!highlight) return InvalidParameter(name, "highlight must be true or false");
-      request.highlight = *highlight;
+      ASSIGN_OR_RETURN(const bool highlight, TrueOrFalse(name, value));
+      request.highlight = highlight;
     } else if (name == "highlight_tag") {
       request.highlight_tag = value;
     } else if (name == "facet_size") {
@@ -240,8 +245,11 @@ absl::StatusOr<query::SearchRequest> SearchRequestFromParams(const Target& targe
 
 namespace {
 
+// How errors name the parameter at fault: as the query string or the JSON body does.
+enum class Naming { kQueryString, kJsonBody };
+
 HttpResponse RunSearch(absl::StatusOr<query::SearchRequest> request,
-                       query::SearcherPool& searchers) {
+                       query::SearcherPool& searchers, Naming naming) {
   if (!request.ok()) return ErrorResponse(request.status());
   // The live merchandising config: rules, synonyms and ranking of one version.
   if (const std::shared_ptr<const merch::ConfigSnapshot> config = searchers.config()) {
@@ -250,7 +258,10 @@ HttpResponse RunSearch(absl::StatusOr<query::SearchRequest> request,
     request->ranking = config->ranking;
   }
   absl::StatusOr<std::string> body = SearchBody(*request, searchers);
-  if (!body.ok()) return ErrorResponse(body.status());
+  if (!body.ok()) {
+    return ErrorResponse(naming == Naming::kJsonBody ? WithJsonPaths(body.status())
+                                                     : body.status());
+  }
   HttpResponse response;
   response.body = *std::move(body);
   return response;
@@ -269,11 +280,11 @@ absl::StatusOr<std::string> SearchBody(const query::SearchRequest& request,
 }
 
 HttpResponse HandleSearch(const Target& target, query::SearcherPool& searchers) {
-  return RunSearch(SearchRequestFromParams(target), searchers);
+  return RunSearch(SearchRequestFromParams(target), searchers, Naming::kQueryString);
 }
 
 HttpResponse HandleSearchPost(std::string_view body, query::SearcherPool& searchers) {
-  return RunSearch(SearchRequestFromJson(body), searchers);
+  return RunSearch(SearchRequestFromJson(body), searchers, Naming::kJsonBody);
 }
 
 HttpResponse HandleGetProduct(std::string_view id, query::SearcherPool& searchers) {
@@ -297,6 +308,7 @@ HttpResponse HandleAnalyze(const Target& target, query::SearcherPool& searchers)
       return ErrorResponse(InvalidParameter(name, StrCat("unknown parameter '", name, "'")));
     text = value;
   }
+  if (text.empty()) return ErrorResponse(InvalidParameter("text", "text is required"));
   if (text.size() > kMaxAnalyzeBytes) {
     return ErrorResponse(
         InvalidParameter("text", StrCat("text is longer than ", kMaxAnalyzeBytes, " bytes")));

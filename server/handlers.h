@@ -39,6 +39,11 @@ absl::StatusOr<query::SearchRequest> SearchRequestFromParams(const Target& targe
 // errors naming the key (search_json.cc).
 absl::StatusOr<query::SearchRequest> SearchRequestFromJson(std::string_view body);
 
+// A search error as a POST body names it: the parameters the query component
+// names as in a query string ("filter.gender", "range.price") become the body's
+// JSON paths ("filters.gender", "ranges.price"), in the message too.
+absl::Status WithJsonPaths(const absl::Status& status);
+
 // Builds a SuggestRequest from GET parameters q and limit; anything else, a
 // repeated parameter or a non-numeric limit is an error naming the parameter.
 absl::StatusOr<query::SuggestRequest> SuggestRequestFromParams(const Target& target);

@@ -1,10 +1,15 @@
-// The Beast transport. Each connection is a Session on its own strand: read one
-// request (with size limits and a timeout), call the handler synchronously on the
-// I/O thread (searches are short and CPU-bound, so a hand-off to another pool would
-// only add latency), write the response, and read the next one while keep-alive
-// holds. Stop() closes the acceptor, closes idle connections, lets in-flight
-// requests finish, and joins the I/O threads.
+// The Beast transport. Each connection is a Session on its own strand: wait for a
+// request to begin (idle timeout), read all of it (size limits and a request
+// timeout), call the handler synchronously on the I/O thread (searches are short
+// and CPU-bound, so a hand-off to another pool would only add latency), write the
+// response (write timeout), and read the next one while keep-alive holds. No
+// client can hold a thread: all I/O is asynchronous and every wait has a
+// deadline. At the connection limit a new connection closes the one that has
+// waited longest without a request under way. Stop() closes the acceptor, closes
+// idle connections, lets in-flight requests finish, and joins the I/O threads.
 #include "server/http_server.h"
+
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -22,6 +27,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/log.h"
 #include "base/strings.h"
 #include "server/errors.h"
 
@@ -33,18 +39,28 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
+using Clock = std::chrono::steady_clock;
+
 class Session;
 
+// Where a session is: only those waiting for a request, or still reading one,
+// may be closed to make room.
+enum class Phase : int { kIdle, kReadingRequest, kHandling, kWriting, kEvicted };
+
 // What sessions share with the server: the handler, the options and the
-// registry that lets Stop() reach idle connections.
+// registry that lets Stop() and the connection limit reach every connection.
 struct Shared {
   HttpServerOptions options;
   HttpHandler handler;
   std::atomic<bool> stopping{false};
+  size_t max_connections = 0;  // options.max_connections, capped by the fd limit
 
   std::mutex mutex;
   std::condition_variable all_closed;
   std::unordered_map<const Session*, std::weak_ptr<Session>> sessions;
+  Clock::time_point last_limit_log;  // under `mutex`
+  uint64_t evicted = 0;              // since the last log line, under `mutex`
+  uint64_t refused = 0;
 };
 
 HttpResponse TransportError(const beast::error_code& error, const HttpServerOptions& options) {
@@ -88,28 +104,69 @@ class Session : public std::enable_shared_from_this<Session> {
   // between requests; a session busy with a request closes after its response.
   void CloseIfIdle() {
     asio::post(stream_.get_executor(), [self = shared_from_this()] {
-      if (self->reading_ && self->buffer_.size() == 0) {
-        beast::error_code ignored;
-        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-        self->stream_.socket().close(ignored);
-      }
+      if (self->phase() != Phase::kIdle) return;
+      beast::error_code ignored;
+      self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      self->stream_.socket().close(ignored);
     });
   }
 
+  // Called at the connection limit: closes the connection if it is waiting for
+  // a request or reading one; false when it has moved on to handling one.
+  bool TryEvict() {
+    Phase phase = phase_.load();
+    do {
+      if (phase != Phase::kIdle && phase != Phase::kReadingRequest) return false;
+    } while (!phase_.compare_exchange_weak(phase, Phase::kEvicted));
+    // Closed on its strand unless a request arrived meanwhile (the phase moved on).
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->phase() != Phase::kEvicted) return;
+      beast::error_code ignored;
+      self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      self->stream_.socket().close(ignored);
+    });
+    return true;
+  }
+
+  Phase phase() const { return phase_.load(std::memory_order_relaxed); }
+  // When the session entered its phase.
+  Clock::time_point since() const {
+    return Clock::time_point(Clock::duration(since_.load(std::memory_order_relaxed)));
+  }
+
  private:
+  void EnterPhase(Phase phase) {
+    since_.store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
+    phase_.store(phase, std::memory_order_relaxed);
+  }
+
+  // Waits for the next request to begin, then reads it.
   void Read() {
     if (shared_->stopping) return Close();
     parser_.emplace();
     parser_->body_limit(shared_->options.max_body_bytes);
     parser_->header_limit(static_cast<uint32_t>(shared_->options.max_header_bytes));
-    stream_.expires_after(shared_->options.read_timeout);
-    reading_ = true;
+    if (buffer_.size() > 0) return ReadRequest();  // pipelined: it has begun
+    EnterPhase(Phase::kIdle);
+    stream_.expires_after(shared_->options.idle_timeout);
+    stream_.async_read_some(
+        buffer_.prepare(kReadChunk),
+        [self = shared_from_this()](beast::error_code error, size_t bytes) {
+          self->buffer_.commit(bytes);
+          if (error) return self->Close();
+          self->ReadRequest();
+        });
+  }
+
+  void ReadRequest() {
+    EnterPhase(Phase::kReadingRequest);
+    stream_.expires_after(shared_->options.request_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }
 
   void OnRead(beast::error_code error, size_t /*bytes*/) {
-    reading_ = false;
+    EnterPhase(Phase::kHandling);
     if (error == http::error::end_of_stream || error == beast::error::timeout ||
         error == asio::error::operation_aborted || error == asio::error::connection_reset ||
         error == asio::error::bad_descriptor || error == asio::error::eof) {
@@ -156,7 +213,8 @@ class Session : public std::enable_shared_from_this<Session> {
     const size_t length = response.body.size();
     if (!head) message->body() = std::move(response.body);
     message->content_length(length);
-    stream_.expires_after(shared_->options.read_timeout);
+    EnterPhase(Phase::kWriting);
+    stream_.expires_after(shared_->options.write_timeout);
     http::async_write(
         stream_, *message,
         [self = shared_from_this(), message, keep_alive](beast::error_code error, size_t) {
@@ -175,9 +233,58 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<Shared> shared_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  static constexpr size_t kReadChunk = 4096;
+
   std::string remote_address_;
-  bool reading_ = false;  // touched only on the session's strand
+  // Written on the session's strand, read by the acceptor at the limit.
+  std::atomic<Phase> phase_{Phase::kIdle};
+  std::atomic<Clock::rep> since_{Clock::now().time_since_epoch().count()};
 };
+
+// The file descriptors a process may open, raised to the hard limit (servers
+// start with a soft limit of 1024 in many environments).
+size_t RaiseFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  return limit.rlim_cur == RLIM_INFINITY ? SIZE_MAX : static_cast<size_t>(limit.rlim_cur);
+}
+
+// At the connection limit: closes the session that has waited longest without
+// a request under way, to make room for a new one; false when every one is busy.
+// `sessions` is a copy of the registry taken under its lock (a session may be
+// destroyed while this looks, and its destructor takes that lock).
+bool EvictLongestWaiting(const std::vector<std::weak_ptr<Session>>& sessions) {
+  std::vector<std::shared_ptr<Session>> waiting;
+  for (const std::weak_ptr<Session>& weak : sessions) {
+    std::shared_ptr<Session> session = weak.lock();
+    if (session == nullptr) continue;
+    const Phase phase = session->phase();
+    if (phase == Phase::kIdle || phase == Phase::kReadingRequest) waiting.push_back(session);
+  }
+  std::sort(waiting.begin(), waiting.end(),
+            [](const auto& a, const auto& b) { return a->since() < b->since(); });
+  for (const std::shared_ptr<Session>& session : waiting) {
+    if (session->TryEvict()) return true;  // else a request just arrived on it
+  }
+  return false;
+}
+
+// Counts what the limit did and logs it at most every 10 s.
+void NoteLimit(Shared& shared, bool evicted) {
+  std::lock_guard lock(shared.mutex);
+  ++(evicted ? shared.evicted : shared.refused);
+  if (Clock::now() - shared.last_limit_log < std::chrono::seconds(10)) return;
+  shared.last_limit_log = Clock::now();
+  LogEvent("warn", "connection limit reached",
+           StrCat(R"("max_connections":)", shared.max_connections, R"(,"closed_waiting":)",
+                  shared.evicted, R"(,"refused":)", shared.refused));
+  shared.evicted = shared.refused = 0;
+}
 
 }  // namespace
 
@@ -191,19 +298,43 @@ struct HttpServer::Impl {
         shared(std::make_shared<Shared>()) {
     shared->options = std::move(options);
     shared->handler = std::move(handler);
+    // Room for the index, the stores and the listener besides the connections.
+    const size_t files = RaiseFileLimit();
+    shared->max_connections =
+        std::min(shared->options.max_connections, files > 256 ? files - 256 : files / 2);
   }
 
   void Accept() {
     acceptor.async_accept(
         asio::make_strand(io), [this](beast::error_code error, tcp::socket socket) {
           if (error == asio::error::operation_aborted || !acceptor.is_open()) return;
-          if (!error) {
-            socket.set_option(tcp::no_delay(true), error);  // small responses, no Nagle delay
-            std::make_shared<Session>(std::move(socket), shared)->Start();
-          }
+          if (!error) Admit(std::move(socket));
           // Errors such as EMFILE affect one accept, not the server: keep accepting.
           Accept();
         });
+  }
+
+  void Admit(tcp::socket socket) {
+    std::vector<std::weak_ptr<Session>> sessions;
+    {
+      std::lock_guard lock(shared->mutex);
+      if (shared->sessions.size() >= shared->max_connections) {
+        sessions.reserve(shared->sessions.size());
+        for (const auto& [raw, weak] : shared->sessions) sessions.push_back(weak);
+      }
+    }
+    if (!sessions.empty()) {
+      const bool evicted = EvictLongestWaiting(sessions);
+      NoteLimit(*shared, evicted);
+      if (!evicted) {
+        beast::error_code ignored;
+        socket.close(ignored);  // every connection is busy with a request
+        return;
+      }
+    }
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);  // small responses, no Nagle delay
+    std::make_shared<Session>(std::move(socket), shared)->Start();
   }
 
   const int threads;

@@ -20,12 +20,22 @@
 namespace vitrine::server {
 
 struct HttpServerOptions {
-  std::string address = "127.0.0.1";               // listen address; "0.0.0.0" for all interfaces
-  uint16_t port = 8080;                            // 0 picks an ephemeral port (tests)
-  int threads = 0;                                 // I/O threads; 0 means one per core
-  size_t max_body_bytes = 1 << 20;                 // larger bodies get 413
-  size_t max_header_bytes = 16 << 10;              // larger request heads get 431
-  std::chrono::milliseconds read_timeout{30000};   // idle keep-alive / slow client limit
+  std::string address = "127.0.0.1";  // listen address; "0.0.0.0" for all interfaces
+  uint16_t port = 8080;               // 0 picks an ephemeral port (tests)
+  int threads = 0;                    // I/O threads; 0 means one per core
+  size_t max_body_bytes = 1 << 20;    // larger bodies get 413
+  size_t max_header_bytes = 16 << 10;  // larger request heads get 431
+  // A kept-alive connection may wait this long for its next request to begin.
+  std::chrono::milliseconds idle_timeout{60000};
+  // Once a request has begun, all of it must arrive within this (a client that
+  // sends half a header and stalls is closed).
+  std::chrono::milliseconds request_timeout{10000};
+  // A response must be taken within this (a client that never reads is closed).
+  std::chrono::milliseconds write_timeout{10000};
+  // Open connections at most; past it a new connection closes the one that has
+  // waited longest without a request under way, or is refused when none has.
+  // Also capped below the process's file descriptor limit.
+  size_t max_connections = 10000;
   std::chrono::milliseconds shutdown_grace{5000};  // in-flight requests get this long on Stop()
 };
 

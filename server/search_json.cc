@@ -41,7 +41,7 @@ absl::StatusOr<std::vector<std::string>> Strings(std::string_view key, const Jso
 absl::Status SetRanges(query::SearchRequest& request, const Json& ranges) {
   if (!ranges.is_object()) return WrongType("ranges", "an object");
   for (const auto& [field, bounds] : ranges.items()) {
-    const std::string key = StrCat("range.", field);
+    const std::string key = StrCat("ranges.", field);
     if (!bounds.is_object())
       return WrongType(key, R"(an object such as {"gte": 500, "lte": 1500})");
     query::Range& range = request.ranges[field];
@@ -76,7 +76,7 @@ absl::StatusOr<query::SearchRequest> SearchRequestFromJson(std::string_view body
     } else if (key == "filters") {
       if (!value.is_object()) return WrongType(key, "an object of value arrays");
       for (const auto& [field, values] : value.items()) {
-        ASSIGN_OR_RETURN(request.filters[field], Strings(StrCat("filter.", field), values));
+        ASSIGN_OR_RETURN(request.filters[field], Strings(StrCat("filters.", field), values));
       }
     } else if (key == "ranges") {
       RETURN_IF_ERROR(SetRanges(request, value));
@@ -112,6 +112,27 @@ absl::StatusOr<query::SearchRequest> SearchRequestFromJson(std::string_view body
     }
   }
   return request;
+}
+
+absl::Status WithJsonPaths(const absl::Status& status) {
+  const std::optional<std::string> parameter = ParameterOf(status);
+  if (!parameter) return status;
+  std::string path = *parameter;
+  if (path.starts_with("filter.")) {
+    path.replace(0, 6, "filters");
+  } else if (path.starts_with("range.")) {
+    path.replace(0, 5, "ranges");
+  } else if (path == "filter") {
+    path = "filters";
+  } else {
+    return status;
+  }
+  std::string message(FromAbsl(status.message()));
+  for (size_t at = message.find(*parameter); at != std::string::npos;
+       at = message.find(*parameter, at + path.size())) {
+    message.replace(at, parameter->size(), path);
+  }
+  return InvalidParameter(path, message);
 }
 
 }  // namespace vitrine::server

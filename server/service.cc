@@ -31,7 +31,11 @@ struct Service::Impl {
         http(options.http,
              [this](HttpRequest&& request) { return api.Handle(std::move(request)); }) {}
 
+  // Serves the current generation (or, when it cannot be and nothing serves
+  // yet, the newest complete one that can).
   absl::Status Reload();
+  // Verifies, opens and switches to `generation`.
+  absl::Status Serve(const indexer::Generation& generation);
   absl::Status PruneJournal();
   void WatchLoop();
 
@@ -46,6 +50,7 @@ struct Service::Impl {
   uint16_t port = 0;
 
   std::mutex reload_mutex;  // one reload at a time (watcher thread or ReloadNow)
+  std::string refused_generation;  // the current one, when it could not be served
   std::mutex watch_mutex;
   std::condition_variable watch_wakeup;
   bool stopping = false;
@@ -53,17 +58,14 @@ struct Service::Impl {
   std::unique_ptr<merch::ConfigStore> config;  // <data-dir>/config: merchandising rules
 };
 
-absl::Status Service::Impl::Reload() {
-  std::lock_guard lock(reload_mutex);
-  absl::StatusOr<indexer::Generation> generation = dir.Current();
-  if (!generation.ok()) return generation.status();
-  std::shared_ptr<const query::Index> serving = searchers.current();
-  if (serving != nullptr && serving->generation() == generation->id) return absl::OkStatus();
+absl::Status Service::Impl::Serve(const indexer::Generation& generation) {
+  // A damaged generation is refused here, not found out by a search.
+  RETURN_IF_ERROR(indexer::VerifyGeneration(generation));
   ASSIGN_OR_RETURN(std::shared_ptr<const query::Index> index,
-                   query::OpenIndex({.generation = generation->id,
-                                     .xapian_path = generation->xapian_path(),
-                                     .snapshot_path = generation->snapshot_path(),
-                                     .analyzers_path = generation->analyzers_path(),
+                   query::OpenIndex({.generation = generation.id,
+                                     .xapian_path = generation.xapian_path(),
+                                     .snapshot_path = generation.snapshot_path(),
+                                     .analyzers_path = generation.analyzers_path(),
                                      .writable = true}));
   // Writes made since the generation was built are applied before it serves,
   // and it serves before the next write is taken.
@@ -74,6 +76,37 @@ absl::Status Service::Impl::Reload() {
   fields.append(StrCat(R"(,"documents":)", index->documents()));
   LogEvent("info", "serving index generation", fields);
   return absl::OkStatus();
+}
+
+absl::Status Service::Impl::Reload() {
+  std::lock_guard lock(reload_mutex);
+  absl::StatusOr<indexer::Generation> current = dir.Current();
+  if (!current.ok()) return current.status();
+  std::shared_ptr<const query::Index> serving = searchers.current();
+  if (serving != nullptr && serving->generation() == current->id) return absl::OkStatus();
+  if (current->id == refused_generation) return absl::OkStatus();  // reported already
+  const absl::Status served = Serve(*current);
+  if (served.ok()) return served;
+  refused_generation = current->id;
+  std::string fields = R"("generation":)";
+  AppendJsonString(fields, current->id);
+  fields.append(R"(,"error":)");
+  AppendJsonString(fields, FromAbsl(served.message()));
+  LogEvent("error", "cannot serve the current generation", fields);
+  if (serving != nullptr) return absl::OkStatus();  // the one serving stays
+  // Nothing serves yet: the newest complete generation that is whole instead.
+  ASSIGN_OR_RETURN(const std::vector<indexer::GenerationInfo> generations, dir.List());
+  for (auto it = generations.rbegin(); it != generations.rend(); ++it) {
+    if (!it->complete || it->current) continue;
+    if (absl::Status older = Serve(it->generation); !older.ok()) {
+      LogError(StrCat("cannot serve generation ", it->generation.id), older);
+      continue;
+    }
+    LogEvent("warn", StrCat("serving generation ", it->generation.id, " instead of the current ",
+                            current->id, ", which cannot be served"));
+    return absl::OkStatus();
+  }
+  return served;
 }
 
 absl::Status Service::Impl::PruneJournal() {
@@ -118,6 +151,14 @@ absl::StatusOr<std::unique_ptr<Service>> Service::Start(const ServeOptions& opti
   ASSIGN_OR_RETURN(indexer::DataDir dir, indexer::DataDir::Open(options.data_dir));
   ASSIGN_OR_RETURN(std::unique_ptr<indexer::Journal> journal,
                    indexer::Journal::Open(dir.journal_path()));
+  // Builds that died (killed, out of disk) leave partial generations: removed
+  // unless a reindex is running now (it holds the lock).
+  if (absl::StatusOr<indexer::DataDirLock> lock = indexer::DataDirLock::Acquire(dir); lock.ok()) {
+    ASSIGN_OR_RETURN(const std::vector<std::string> removed, dir.RemoveAbandonedBuilds(*lock));
+    for (const std::string& id : removed) {
+      LogEvent("warn", "removed an abandoned partial generation", StrCat(R"("generation":")", id, "\""));
+    }
+  }
   auto impl = std::make_unique<Impl>(options, std::move(dir), std::move(journal));
   // Merchandising rules: searches read the live snapshot, /v1/config/ writes it.
   ASSIGN_OR_RETURN(impl->config, merch::ConfigStore::Open(impl->dir.path() + "/config"));

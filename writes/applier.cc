@@ -80,6 +80,7 @@ absl::Status ProductWrites::ReplayLog() {
 }
 
 absl::Status ProductWrites::CatchUp(std::span<const JournalEntry> entries) {
+  const bool was_stalled = !stalled_.ok();
   if (writer_ != nullptr && stalled_.ok()) {
     // The usual case: the entries just logged are the next ones.
     if (entries.empty() || entries.front().seq == writer_->applied_seq() + 1) {
@@ -90,15 +91,20 @@ absl::Status ProductWrites::CatchUp(std::span<const JournalEntry> entries) {
       stalled_ = absl::InternalError("the writer fell behind the log");
     }
   }
-  if (!stalled_.ok() || writer_ == nullptr) {
-    // What the failed writer applied since its last commit is in an unknown
-    // state: drop it (uncommitted, never written) and replay from the commit.
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      if (!stalled_.ok()) writer_.reset();
-      stalled_ = ReplayLog();
-      if (stalled_.ok()) return stalled_;
+  if (stalled_.ok() && writer_ != nullptr) return stalled_;
+  // What the failed writer applied since its last commit is in an unknown
+  // state: drop it (uncommitted, never written) and replay from the commit.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (!stalled_.ok()) writer_.reset();
+    stalled_ = ReplayLog();
+    if (stalled_.ok()) {
+      if (was_stalled) LogEvent("info", "logged writes reach the index again");
+      return stalled_;
     }
-    LogError("applying logged writes failed; retrying every commit interval", stalled_);
+  }
+  if (!was_stalled) {
+    LogError("applying logged writes failed; writes are paused, retrying every commit interval",
+             stalled_);
   }
   return stalled_;
 }
@@ -132,11 +138,12 @@ absl::Status ProductWrites::CommitNow() {
 
 void ProductWrites::CommitLoop() {
   std::unique_lock lock(commit_mutex_);
+  bool failing = false;  // logged once per failure, not every interval
   while (!commit_wakeup_.wait_for(lock, options_.commit_interval, [&] { return stopping_; })) {
     lock.unlock();
-    if (absl::Status status = CommitNow(); !status.ok()) {
-      LogError("committing product writes failed", status);
-    }
+    const absl::Status status = CommitNow();
+    if (!status.ok() && !failing) LogError("committing product writes failed", status);
+    failing = !status.ok();
     lock.lock();
   }
 }

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -89,11 +91,10 @@ TEST_F(FilterTest, CombineWithTextAndNeverChangeScores) {
   const SearchResponse levis = Run(filtered).value();
   ASSERT_EQ(levis.hits.size(), 1u);
   EXPECT_EQ(levis.hits[0].id, "1011");
-  for (const SearchHit& hit : all.hits) {
-    if (hit.id == "1011") {
-      EXPECT_DOUBLE_EQ(hit.score, levis.hits[0].score);
-    }
-  }
+  const auto unfiltered = std::find_if(all.hits.begin(), all.hits.end(),
+                                       [](const SearchHit& hit) { return hit.id == "1011"; });
+  ASSERT_NE(unfiltered, all.hits.end());
+  EXPECT_DOUBLE_EQ(unfiltered->score, levis.hits[0].score);
 }
 
 TEST_F(FilterTest, RelaxedAndCorrectedQueriesKeepTheFilters) {

@@ -15,6 +15,7 @@ namespace vitrine::server {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using Json = nlohmann::json;
 
 std::string HeaderOf(const HttpResponse& response, std::string_view name) {
@@ -89,6 +90,11 @@ TEST_F(ApiTest, AnalyzeShowsTokensAndTheTermsOfEachField) {
 TEST_F(ApiTest, AnalyzeRejectsBadInputNamingTheParameter) {
   EXPECT_EQ(Json::parse(Get("/v1/analyze?txt=x").body)["error"]["parameter"], "txt");
   EXPECT_EQ(Json::parse(Get("/v1/analyze?text=%FF").body)["error"]["parameter"], "text");
+  for (const std::string target : {"/v1/analyze", "/v1/analyze?text="}) {
+    const HttpResponse missing = Get(target);
+    EXPECT_EQ(missing.status, 400) << target;
+    EXPECT_EQ(Json::parse(missing.body)["error"]["message"], "text is required") << target;
+  }
   const HttpResponse long_text = Get("/v1/analyze?text=" + std::string(5000, 'a'));
   EXPECT_EQ(long_text.status, 400);
   EXPECT_EQ(Json::parse(long_text.body)["error"]["parameter"], "text");
@@ -116,6 +122,12 @@ TEST_F(ApiTest, BadFiltersAre400NamingTheParameter) {
            {"/v1/search?range.price=..", "range.price"},
            {"/v1/search?range.price=1..2&range.price=3..4", "range.price"},
            {"/v1/search?in_stock=maybe", "in_stock"},
+           // Exactly true or false, as in a POST body.
+           {"/v1/search?in_stock=yes", "in_stock"},
+           {"/v1/search?in_stock=1", "in_stock"},
+           {"/v1/search?in_stock=TRUE", "in_stock"},
+           {"/v1/search?collapse=0", "collapse"},
+           {"/v1/search?highlight=no", "highlight"},
        }) {
     const HttpResponse response = Get(target);
     EXPECT_EQ(response.status, 400) << target;
@@ -190,8 +202,13 @@ TEST_F(ApiTest, BadPostBodiesAre400NamingTheKey) {
            {"[1, 2]", "body"},
            {R"({"q": 5})", "q"},
            {R"({"colour": "red"})", "colour"},
-           {R"({"filters": {"brand": "Nike"}})", "filter.brand"},
-           {R"({"ranges": {"price": {"min": 5}}})", "range.price"},
+           {R"({"filters": {"brand": "Nike"}})", "filters.brand"},
+           {R"({"ranges": {"price": {"min": 5}}})", "ranges.price"},
+           // Checked by the search itself, named as the body names them.
+           {R"({"filters": {"colour": ["Red"]}})", "filters.colour"},
+           {R"({"filters": {"gender": [""]}})", "filters.gender"},
+           {R"({"ranges": {"price": {"gte": 10, "lte": 5}}})", "ranges.price"},
+           {R"({"sort": "cheapest"})", "sort"},
            {R"({"per_page": 500})", "per_page"},
            {R"({"in_stock": "yes"})", "in_stock"},
            {R"({"buckets": {"price": "100"}})", "buckets.price"},
@@ -201,7 +218,11 @@ TEST_F(ApiTest, BadPostBodiesAre400NamingTheKey) {
     const HttpResponse response =
         api_.Handle({.method = "POST", .target = "/v1/search", .body = body});
     EXPECT_EQ(response.status, 400) << body;
-    EXPECT_EQ(Json::parse(response.body)["error"]["parameter"], parameter) << body;
+    const Json error = Json::parse(response.body)["error"];
+    EXPECT_EQ(error["parameter"], parameter) << body;
+    // The message speaks of the body's keys, never of query-string parameters.
+    EXPECT_THAT(error["message"].get<std::string>(), Not(HasSubstr("filter."))) << body;
+    EXPECT_THAT(error["message"].get<std::string>(), Not(HasSubstr("range."))) << body;
   }
 }
 

@@ -120,7 +120,7 @@ TEST_F(HttpServerTest, StopClosesIdleKeepAliveConnectionsWithoutWaitingForTheGra
   // An idle connection left open would hold Stop() for the whole grace period
   // (a minute here) before the threads are stopped by force.
   const auto grace = std::chrono::seconds(60);
-  StartServer(Echo, {.read_timeout = std::chrono::seconds(60), .shutdown_grace = grace});
+  StartServer(Echo, {.idle_timeout = std::chrono::seconds(60), .shutdown_grace = grace});
   HttpConnection idle(port_);
   EXPECT_EQ(idle.Get("/").status, 200);
   const auto start = std::chrono::steady_clock::now();
@@ -149,10 +149,20 @@ TEST_F(HttpServerTest, StopLetsAnInFlightRequestFinish) {
 
 TEST_F(HttpServerTest, StopIsIdempotentAndWaitReturnsAfterIt) {
   StartServer(Echo);
-  std::thread waiter([&] { server_->Wait(); });
+  std::atomic<bool> returned = false;
+  std::thread waiter([&] {
+    server_->Wait();
+    returned = true;
+  });
+  // Wait blocks while the server runs...
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_FALSE(returned);
+  EXPECT_EQ(vitrine::testing::HttpGet(port_, "/x").status, 200);
   server_->Stop();
-  server_->Stop();
-  waiter.join();
+  server_->Stop();  // a second Stop is harmless
+  waiter.join();    // ...and returns once it stopped
+  EXPECT_TRUE(returned);
+  EXPECT_THROW(vitrine::testing::HttpGet(port_, "/x"), std::exception);  // nothing listens any more
 }
 
 TEST(HttpServer, ReportsAnAddressThatCannotBeBound) {

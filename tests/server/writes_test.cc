@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "indexer/generations.h"
@@ -121,11 +122,10 @@ TEST_F(WritesTest, CachedResultsAreNeverServedStaleAfterACommit) {
   const Json after = Search(text);
   EXPECT_EQ(pool_.cache().stats().hits, hits_before + 1);
   EXPECT_EQ(after["facets"], before["facets"]);
-  for (const Json& hit : after["hits"]) {
-    if (hit["id"] == "1001") {
-      EXPECT_EQ(hit["product"]["price"], 20000);
-    }
-  }
+  const auto changed = std::find_if(after["hits"].begin(), after["hits"].end(),
+                                    [](const Json& hit) { return hit["id"] == "1001"; });
+  ASSERT_NE(changed, after["hits"].end());
+  EXPECT_EQ((*changed)["product"]["price"], 20000);
   // A new product changes every result.
   ASSERT_EQ(Send("PUT", "/v1/products/6001", R"({"title": "Arrow Men White Formal Shirt",
                                                    "brand": "Arrow"})")
