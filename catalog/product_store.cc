@@ -12,6 +12,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "base/status.h"
 #include "base/strings.h"
+#include "catalog/rocks_db.h"
 #include "catalog/rocks_status.h"
 
 namespace vitrine::catalog {
@@ -82,7 +83,7 @@ class SnapshotCache {
 };
 
 struct ProductStore::Impl {
-  std::unique_ptr<rocksdb::DB> db;
+  std::unique_ptr<RocksDb> db;
   std::string path;
   std::unique_ptr<SnapshotCache> cache;
 };
@@ -105,13 +106,9 @@ absl::StatusOr<std::unique_ptr<ProductStore>> ProductStore::Open(
   db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   db_options.keep_log_file_num = 2;
 
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status status = options.mode == StoreMode::kReadOnly
-                               ? rocksdb::DB::OpenForReadOnly(db_options, path, &raw)
-                               : rocksdb::DB::Open(db_options, path, &raw);
-  if (!status.ok()) return FromRocks(status, StrCat("opening product store ", path));
   auto impl = std::make_unique<Impl>();
-  impl->db.reset(raw);
+  ASSIGN_OR_RETURN(impl->db, RocksDb::Open(db_options, path, options.mode == StoreMode::kReadOnly,
+                                           "product store"));
   impl->path = path;
   impl->cache = std::make_unique<SnapshotCache>(options.snapshot_cache_bytes);
   return std::unique_ptr<ProductStore>(new ProductStore(std::move(impl)));
@@ -127,7 +124,7 @@ absl::Status ProductStore::Write(std::span<const Snapshot> snapshots, Durability
   for (const Snapshot& snapshot : snapshots) ids.push_back(snapshot.id);
   impl_->cache->BeginWrite(ids);
   const absl::Status written =
-      WriteResuming(*impl_->db, WriteOptionsFor(durability), batch, "writing snapshots");
+      impl_->db->Write(WriteOptionsFor(durability), batch, "writing snapshots");
   impl_->cache->EndWrite();
   return written;
 }
@@ -140,7 +137,7 @@ absl::Status ProductStore::Delete(std::span<const std::string> ids, Durability d
   }
   impl_->cache->BeginWrite(ids);
   const absl::Status written =
-      WriteResuming(*impl_->db, WriteOptionsFor(durability), batch, "deleting snapshots");
+      impl_->db->Write(WriteOptionsFor(durability), batch, "deleting snapshots");
   impl_->cache->EndWrite();
   return written;
 }
@@ -166,8 +163,9 @@ absl::StatusOr<std::vector<std::optional<std::string>>> ProductStore::MultiGet(
   for (const size_t i : missing) keys.emplace_back(ids[i]);
   std::vector<rocksdb::PinnableSlice> values(missing.size());
   std::vector<rocksdb::Status> statuses(missing.size());
-  impl_->db->MultiGet(rocksdb::ReadOptions(), impl_->db->DefaultColumnFamily(), keys.size(),
-                      keys.data(), values.data(), statuses.data());
+  ASSIGN_OR_RETURN(const RocksDb::Handle db, impl_->db->Read());
+  db->MultiGet(rocksdb::ReadOptions(), db->DefaultColumnFamily(), keys.size(), keys.data(),
+               values.data(), statuses.data());
   for (size_t k = 0; k < missing.size(); ++k) {
     if (statuses[k].ok()) {
       out[missing[k]] = values[k].ToString();
@@ -180,20 +178,28 @@ absl::StatusOr<std::vector<std::optional<std::string>>> ProductStore::MultiGet(
 }
 
 absl::Status ProductStore::Flush() {
+  ASSIGN_OR_RETURN(const RocksDb::Handle db, impl_->db->Read());
   rocksdb::FlushOptions flush_options;
   flush_options.wait = true;
-  RETURN_IF_ERROR(FromRocks(impl_->db->Flush(flush_options), "flushing snapshots"));
-  return FromRocks(impl_->db->SyncWAL(), "syncing snapshot log");
+  RETURN_IF_ERROR(FromRocks(db->Flush(flush_options), "flushing snapshots"));
+  return FromRocks(db->SyncWAL(), "syncing snapshot log");
+}
+
+absl::Status ProductStore::SyncLog() {
+  ASSIGN_OR_RETURN(const RocksDb::Handle db, impl_->db->Read());
+  return FromRocks(db->SyncWAL(), "syncing snapshot log");
 }
 
 absl::Status ProductStore::Verify() const {
-  const rocksdb::Status status = impl_->db->VerifyChecksum();
+  ASSIGN_OR_RETURN(const RocksDb::Handle db, impl_->db->Read());
+  const rocksdb::Status status = db->VerifyChecksum();
   if (status.ok()) return absl::OkStatus();
   return absl::DataLossError(StrCat("product store ", impl_->path, ": ", status.ToString()));
 }
 
 absl::StatusOr<uint64_t> ProductStore::Count() const {
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions()));
+  ASSIGN_OR_RETURN(const RocksDb::Handle db, impl_->db->Read());
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
   uint64_t count = 0;
   for (it->SeekToFirst(); it->Valid(); it->Next()) ++count;
   if (!it->status().ok()) return FromRocks(it->status(), "counting snapshots");
@@ -205,7 +211,8 @@ absl::Status ProductStore::ForEach(
   rocksdb::ReadOptions read_options;
   read_options.fill_cache = false;  // one pass: keep the serving cache as it is
   read_options.readahead_size = 2 << 20;
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(read_options));
+  ASSIGN_OR_RETURN(const RocksDb::Handle db, impl_->db->Read());
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read_options));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     visit(std::string_view(it->key().data(), it->key().size()),
           std::string_view(it->value().data(), it->value().size()));

@@ -70,6 +70,10 @@ class ProductStore {
   // Persists memtables to synced table files (after Durability::kBulk writes).
   absl::Status Flush();
 
+  // Syncs the write-ahead log: every Durability::kLogged write before it survives
+  // an operating system crash too.
+  absl::Status SyncLog();
+
   // Reads every stored block and checks its checksum: a damaged or truncated
   // store is DataLoss naming the file, before it serves garbage.
   absl::Status Verify() const;

@@ -2,9 +2,7 @@
 // components that keep data in RocksDB (product snapshots, the update journal).
 #pragma once
 
-#include <rocksdb/db.h>
 #include <rocksdb/status.h>
-#include <rocksdb/write_batch.h>
 
 #include <string_view>
 
@@ -28,19 +26,6 @@ inline absl::Status FromRocks(const rocksdb::Status& status, std::string_view co
   }
   if (status.IsInvalidArgument()) return absl::InvalidArgumentError(message);
   return absl::InternalError(message);
-}
-
-// Writes `batch`. After a failed write RocksDB refuses every write until it is
-// resumed (a background error): a failure resumes it and retries once, so writes
-// work again as soon as the cause (a full disk) is gone. A batch applies whole or
-// not at all, so the retry cannot apply it twice.
-inline absl::Status WriteResuming(rocksdb::DB& db, const rocksdb::WriteOptions& options,
-                                  rocksdb::WriteBatch& batch, std::string_view context) {
-  rocksdb::Status status = db.Write(options, &batch);
-  if (!status.ok() && !status.IsInvalidArgument() && db.Resume().ok()) {
-    status = db.Write(options, &batch);
-  }
-  return FromRocks(status, context);
 }
 
 }  // namespace vitrine::catalog

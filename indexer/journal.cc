@@ -11,6 +11,7 @@
 
 #include "base/status.h"
 #include "base/strings.h"
+#include "catalog/rocks_db.h"
 #include "catalog/rocks_status.h"
 
 namespace vitrine::indexer {
@@ -60,7 +61,7 @@ absl::StatusOr<JournalEntry> DecodeEntry(uint64_t seq, const rocksdb::Slice& val
 }  // namespace
 
 struct Journal::Impl {
-  std::unique_ptr<rocksdb::DB> db;
+  std::unique_ptr<catalog::RocksDb> db;
   mutable std::mutex mutex;  // appends take sequence numbers in order
   uint64_t last_seq = 0;
 };
@@ -73,13 +74,10 @@ absl::StatusOr<std::unique_ptr<Journal>> Journal::Open(const std::string& path, 
   options.create_if_missing = !read_only;
   options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   options.keep_log_file_num = 2;
-  rocksdb::DB* raw = nullptr;
-  const rocksdb::Status status = read_only ? rocksdb::DB::OpenForReadOnly(options, path, &raw)
-                                           : rocksdb::DB::Open(options, path, &raw);
-  RETURN_IF_ERROR(FromRocks(status, StrCat("opening journal ", path)));
   auto impl = std::make_unique<Impl>();
-  impl->db.reset(raw);
-  std::unique_ptr<rocksdb::Iterator> it(impl->db->NewIterator(rocksdb::ReadOptions()));
+  ASSIGN_OR_RETURN(impl->db, catalog::RocksDb::Open(options, path, read_only, "journal"));
+  ASSIGN_OR_RETURN(const catalog::RocksDb::Handle db, impl->db->Read());
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
   it->SeekForPrev(EntryKey(UINT64_MAX));
   if (it->Valid() && it->key().starts_with(std::string(1, kEntryPrefix))) {
     impl->last_seq = SeqOf(it->key());
@@ -112,14 +110,15 @@ absl::Status Journal::Append(std::vector<JournalEntry>& entries, const Idempoten
   }
   rocksdb::WriteOptions options;
   options.sync = true;  // acknowledged means on disk
-  RETURN_IF_ERROR(catalog::WriteResuming(*impl_->db, options, batch, "writing the journal"));
+  RETURN_IF_ERROR(impl_->db->Write(options, batch, "writing the journal"));
   impl_->last_seq = seq;
   return absl::OkStatus();
 }
 
 absl::Status Journal::ForEachAfter(
     uint64_t seq, const std::function<absl::Status(const JournalEntry&)>& visit) const {
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions()));
+  ASSIGN_OR_RETURN(const catalog::RocksDb::Handle db, impl_->db->Read());
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
   for (it->Seek(EntryKey(seq + 1)); it->Valid() && it->key()[0] == kEntryPrefix; it->Next()) {
     ASSIGN_OR_RETURN(JournalEntry entry, DecodeEntry(SeqOf(it->key()), it->value()));
     RETURN_IF_ERROR(visit(entry));
@@ -133,7 +132,8 @@ uint64_t Journal::last_seq() const {
 }
 
 absl::StatusOr<uint64_t> Journal::first_seq() const {
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions()));
+  ASSIGN_OR_RETURN(const catalog::RocksDb::Handle db, impl_->db->Read());
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
   it->Seek(EntryKey(0));
   RETURN_IF_ERROR(FromRocks(it->status(), "reading the journal"));
   if (it->Valid() && it->key()[0] == kEntryPrefix) return SeqOf(it->key());
@@ -148,12 +148,15 @@ absl::StatusOr<Journal::Pruned> Journal::Prune(uint64_t through, int64_t now) {
   };
   // Scan for expired records without holding up writes...
   std::vector<std::string> candidates;
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions()));
-  const std::string prefix(1, kIdempotencyPrefix);
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    if (expired(it->value())) candidates.push_back(it->key().ToString());
+  {
+    ASSIGN_OR_RETURN(const catalog::RocksDb::Handle db, impl_->db->Read());
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+    const std::string prefix(1, kIdempotencyPrefix);
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      if (expired(it->value())) candidates.push_back(it->key().ToString());
+    }
+    RETURN_IF_ERROR(FromRocks(it->status(), "reading the journal"));
   }
-  RETURN_IF_ERROR(FromRocks(it->status(), "reading the journal"));
   ASSIGN_OR_RETURN(const uint64_t first, first_seq());
 
   // ...then delete under the write lock, rechecking each record: a retry may
@@ -169,7 +172,8 @@ absl::StatusOr<Journal::Pruned> Journal::Prune(uint64_t through, int64_t now) {
   }
   for (const std::string& key : candidates) {
     std::string value;
-    const rocksdb::Status status = impl_->db->Get(rocksdb::ReadOptions(), key, &value);
+    ASSIGN_OR_RETURN(const catalog::RocksDb::Handle db, impl_->db->Read());
+    const rocksdb::Status status = db->Get(rocksdb::ReadOptions(), key, &value);
     if (status.IsNotFound()) continue;
     RETURN_IF_ERROR(FromRocks(status, "reading an idempotency key"));
     if (!expired(value)) continue;
@@ -179,15 +183,16 @@ absl::StatusOr<Journal::Pruned> Journal::Prune(uint64_t through, int64_t now) {
   if (batch.Count() == 0) return pruned;
   rocksdb::WriteOptions options;
   options.sync = true;
-  RETURN_IF_ERROR(catalog::WriteResuming(*impl_->db, options, batch, "pruning the journal"));
+  RETURN_IF_ERROR(impl_->db->Write(options, batch, "pruning the journal"));
   return pruned;
 }
 
 absl::StatusOr<std::optional<IdempotencyRecord>> Journal::FindIdempotency(const std::string& key,
                                                                           int64_t now) const {
   std::string value;
+  ASSIGN_OR_RETURN(const catalog::RocksDb::Handle db, impl_->db->Read());
   const rocksdb::Status status =
-      impl_->db->Get(rocksdb::ReadOptions(), std::string(1, kIdempotencyPrefix) + key, &value);
+      db->Get(rocksdb::ReadOptions(), std::string(1, kIdempotencyPrefix) + key, &value);
   if (status.IsNotFound()) return std::nullopt;
   RETURN_IF_ERROR(FromRocks(status, "reading an idempotency key"));
   const Json json = Json::parse(value, nullptr, false);

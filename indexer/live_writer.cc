@@ -99,6 +99,9 @@ absl::StatusOr<std::vector<Xapian::docid>> LiveWriter::Commit() {
   std::lock_guard lock(mutex_);
   if (applied_seq_ == committed_seq_) return std::vector<Xapian::docid>();
   if (options_.fault) RETURN_IF_ERROR(options_.fault("commit"));
+  // The snapshots of the entries committed must outlive an operating system
+  // crash as the index will: a replay starts after the committed sequence.
+  RETURN_IF_ERROR(options_.store->SyncLog());
   try {
     // The sequence number is committed with the changes it stands for.
     database_.set_metadata(std::string(schema::kJournalSeqKey), std::to_string(applied_seq_));

@@ -10,6 +10,7 @@
 
 #include "base/status.h"
 #include "base/strings.h"
+#include "catalog/rocks_db.h"
 #include "catalog/rocks_status.h"
 
 namespace vitrine::merch {
@@ -185,7 +186,7 @@ std::string EventToJson(const ConfigEvent& event) {
 }
 
 struct ConfigStore::Impl {
-  std::unique_ptr<rocksdb::DB> db;
+  std::unique_ptr<catalog::RocksDb> db;
   ConfigStoreOptions options;
   std::mutex mutex;      // one change at a time
   State state;           // the current config, under `mutex`
@@ -201,43 +202,45 @@ absl::StatusOr<std::unique_ptr<ConfigStore>> ConfigStore::Open(const std::string
   db_options.create_if_missing = true;
   db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   db_options.keep_log_file_num = 2;
-  rocksdb::DB* raw = nullptr;
-  RETURN_IF_ERROR(
-      FromRocks(rocksdb::DB::Open(db_options, path, &raw), StrCat("opening config store ", path)));
   auto impl = std::make_unique<Impl>();
-  impl->db.reset(raw);
+  ASSIGN_OR_RETURN(impl->db, catalog::RocksDb::Open(db_options, path, false, "config store"));
   impl->options = std::move(options);
+  RETURN_IF_ERROR(LoadState(*impl));
+  auto store = std::unique_ptr<ConfigStore>(new ConfigStore(std::move(impl)));
+  store->live_.Set(
+      MakeSnapshot(store->impl_->state, store->impl_->options.clock, store->impl_->version));
+  return store;
+}
 
+absl::Status ConfigStore::LoadState(Impl& impl) {
+  ASSIGN_OR_RETURN(const catalog::RocksDb::Handle db, impl.db->Read());
   std::string version;
-  rocksdb::Status status = impl->db->Get(rocksdb::ReadOptions(), kVersionKey, &version);
+  rocksdb::Status status = db->Get(rocksdb::ReadOptions(), kVersionKey, &version);
   if (status.ok()) {
     const std::optional<int64_t> parsed = ParseInt64(version);
     if (!parsed || *parsed < 0) return absl::DataLossError("config version is malformed");
-    impl->version = static_cast<uint64_t>(*parsed);
+    impl.version = static_cast<uint64_t>(*parsed);
   } else if (!status.IsNotFound()) {
     return FromRocks(status, "reading config version");
   }
   for (ConfigKind kind : {ConfigKind::kRule, ConfigKind::kSynonyms}) {
     const std::string_view prefix = PrefixOf(kind);
-    std::unique_ptr<rocksdb::Iterator> it(impl->db->NewIterator(rocksdb::ReadOptions()));
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
       const std::string id(it->key().ToStringView().substr(prefix.size()));
-      absl::Status loaded = impl->state.Set(kind, id, it->value().ToString());
+      absl::Status loaded = impl.state.Set(kind, id, it->value().ToString());
       if (!loaded.ok()) return Annotate(loaded, StrCat("loading stored ", ConfigKindName(kind)));
     }
     RETURN_IF_ERROR(FromRocks(it->status(), "loading the config"));
   }
   std::string ranking;
-  status = impl->db->Get(rocksdb::ReadOptions(), kRankingId, &ranking);
+  status = db->Get(rocksdb::ReadOptions(), kRankingId, &ranking);
   if (!status.ok() && !status.IsNotFound()) return FromRocks(status, "reading the ranking");
   if (status.ok()) {
-    absl::Status loaded = impl->state.Set(ConfigKind::kRanking, std::string(kRankingId), ranking);
+    absl::Status loaded = impl.state.Set(ConfigKind::kRanking, std::string(kRankingId), ranking);
     if (!loaded.ok()) return Annotate(loaded, "loading the stored ranking");
   }
-  auto store = std::unique_ptr<ConfigStore>(new ConfigStore(std::move(impl)));
-  store->live_.store(
-      MakeSnapshot(store->impl_->state, store->impl_->options.clock, store->impl_->version));
-  return store;
+  return absl::OkStatus();
 }
 
 std::shared_ptr<const ConfigSnapshot> ConfigStore::Draft(
@@ -273,12 +276,11 @@ absl::StatusOr<uint64_t> ConfigStore::Commit(ConfigEvent event, std::optional<ui
   RETURN_IF_ERROR(FromRocks(batch.Put(kVersionKey, StrCat(event.version)), "batching version"));
   rocksdb::WriteOptions write_options;
   write_options.sync = true;  // acknowledged changes survive a crash
-  RETURN_IF_ERROR(catalog::WriteResuming(*impl.db, write_options, batch, "writing config"));
+  RETURN_IF_ERROR(impl.db->Write(write_options, batch, "writing config"));
 
   impl.state = std::move(state);
   impl.version = event.version;
-  live_.store(MakeSnapshot(impl.state, impl.options.clock, event.version),
-              std::memory_order_release);
+  live_.Set(MakeSnapshot(impl.state, impl.options.clock, event.version));
   return event.version;
 }
 
@@ -368,21 +370,24 @@ absl::StatusOr<uint64_t> ConfigStore::Rollback(uint64_t version, std::string_vie
   }
   // The config at `version`: every event up to it, replayed.
   std::map<std::pair<ConfigKind, std::string>, std::string> target;
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions()));
-  const std::string last = EventKey(version);
-  for (it->Seek(kEventPrefix);
-       it->Valid() && it->key().starts_with(kEventPrefix) && it->key().ToStringView() <= last;
-       it->Next()) {
-    ASSIGN_OR_RETURN(ConfigEvent past, EventFromJson(it->value().ToStringView()));
-    for (ConfigChange& change : past.changes) {
-      if (change.after.empty()) {
-        target.erase({change.kind, change.id});
-      } else {
-        target[{change.kind, change.id}] = std::move(change.after);
+  {
+    ASSIGN_OR_RETURN(const catalog::RocksDb::Handle db, impl_->db->Read());
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+    const std::string last = EventKey(version);
+    for (it->Seek(kEventPrefix);
+         it->Valid() && it->key().starts_with(kEventPrefix) && it->key().ToStringView() <= last;
+         it->Next()) {
+      ASSIGN_OR_RETURN(ConfigEvent past, EventFromJson(it->value().ToStringView()));
+      for (ConfigChange& change : past.changes) {
+        if (change.after.empty()) {
+          target.erase({change.kind, change.id});
+        } else {
+          target[{change.kind, change.id}] = std::move(change.after);
+        }
       }
     }
+    RETURN_IF_ERROR(FromRocks(it->status(), "reading config history"));
   }
-  RETURN_IF_ERROR(FromRocks(it->status(), "reading config history"));
   ConfigEvent event{.who = std::string(who), .action = "rollback", .rolled_back_to = version};
   const std::map<std::pair<ConfigKind, std::string>, std::string> current = impl_->state.Entries();
   for (const auto& [key, json] : current) {
@@ -405,7 +410,8 @@ absl::StatusOr<uint64_t> ConfigStore::Rollback(uint64_t version, std::string_vie
 absl::StatusOr<std::vector<ConfigEvent>> ConfigStore::History(
     size_t limit, std::optional<uint64_t> before) const {
   std::vector<ConfigEvent> events;
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions()));
+  ASSIGN_OR_RETURN(const catalog::RocksDb::Handle db, impl_->db->Read());
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
   if (before) {
     if (*before == 0) return events;
     it->SeekForPrev(EventKey(*before - 1));

@@ -11,7 +11,6 @@
 // Thread-safe: writes are serialised; snapshot(), live() and reads may run concurrently.
 #pragma once
 
-#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -20,6 +19,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "base/shared_snapshot.h"
 #include "absl/time/time.h"
 #include "merch/ranking.h"
 #include "merch/rule_set.h"
@@ -84,7 +84,7 @@ class ConfigStore {
 
   // The config to search with now: rules and synonyms of one version. Never null.
   std::shared_ptr<const ConfigSnapshot> snapshot() const {
-    return live_.load(std::memory_order_acquire);
+    return live_.Get();
   }
   // The live rules (of snapshot()). Never null.
   std::shared_ptr<const RuleSet> live() const { return snapshot()->rules; }
@@ -127,6 +127,8 @@ class ConfigStore {
  private:
   struct Impl;
   explicit ConfigStore(std::unique_ptr<Impl> impl);
+  // Reads the stored version and entries into `impl` (at open).
+  static absl::Status LoadState(Impl& impl);
   // Under the write lock: checks if_match, writes the event and changes, swaps live.
   absl::StatusOr<uint64_t> Commit(ConfigEvent event, std::optional<uint64_t> if_match);
 
@@ -138,7 +140,7 @@ class ConfigStore {
                                        std::optional<uint64_t> if_match);
 
   std::unique_ptr<Impl> impl_;
-  std::atomic<std::shared_ptr<const ConfigSnapshot>> live_;
+  SharedSnapshot<ConfigSnapshot> live_;
 };
 
 }  // namespace vitrine::merch

@@ -152,7 +152,7 @@ const std::vector<Thesaurus::Analysed::Alternative>& Thesaurus::Analysed::Find(
 
 std::shared_ptr<const Thesaurus::Analysed> Thesaurus::For(
     const std::shared_ptr<const analyzers::Analyzer>& analyzer) const {
-  std::shared_ptr<const Analysed> cached = analysed_.load(std::memory_order_acquire);
+  std::shared_ptr<const Analysed> cached = analysed_.Get();
   if (cached != nullptr && cached->analyzer_.lock() == analyzer) return cached;
   auto analysed = std::make_shared<Analysed>();
   analysed->analyzer_ = analyzer;
@@ -183,7 +183,7 @@ std::shared_ptr<const Thesaurus::Analysed> Thesaurus::For(
     }
   }
   std::shared_ptr<const Analysed> built = std::move(analysed);
-  analysed_.store(built, std::memory_order_release);
+  analysed_.Set(built);
   return built;
 }
 

@@ -11,7 +11,6 @@
 //   for (const auto& alternative : analysed.Find("kick")) ...
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -22,6 +21,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "analyzers/analyzer.h"
+#include "base/shared_snapshot.h"
 
 namespace vitrine::merch {
 
@@ -93,7 +93,7 @@ class Thesaurus {
   Thesaurus() = default;
   std::vector<SynonymSet> sets_;  // by id
   uint64_t version_ = 0;
-  mutable std::atomic<std::shared_ptr<const Analysed>> analysed_;
+  mutable SharedSnapshot<Analysed> analysed_;
 };
 
 }  // namespace vitrine::merch

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "base/strings.h"
 #include "indexer/generations.h"
 #include "indexer/reindex.h"
 #include "tests/testing/http_client.h"
@@ -34,6 +35,10 @@ constexpr char kAdminKey[] = "faults-admin-key";
 
 class FaultsTest : public ::testing::Test {
  protected:
+  void TearDown() override {
+    if (HasFailure() && !log_.empty()) std::printf("server log:\n%s\n", ReadFile(log_).c_str());
+  }
+
   std::string Data() const { return dir_.Sub("data"); }
 
   void Reindex(const std::string& feed) {
@@ -87,10 +92,12 @@ TEST_F(FaultsTest, AFullDiskRefusesWritesWithA507AndLosesNothingAcknowledged) {
   Reindex(TestData("products.jsonl"));
   // Files may not grow past 1 MiB: the journal's log fills up after a few writes.
   Serve(1 << 20);
+  const uint64_t shirts = Total("q=shirt");
+  const uint64_t satchels = Total("q=satchel");
   std::vector<int> acknowledged;
   int refused = 0;
-  for (int n = 0; n < 40 && refused == 0; ++n) {
-    const HttpResult put = Send("PUT", StrCat("/v1/products/big-", n), BigProduct(n, 100000));
+  for (int n = 0; n < 60 && refused == 0; ++n) {
+    const HttpResult put = Send("PUT", StrCat("/v1/products/big-", n), BigProduct(n, 60000));
     if (put.status == 201) {
       acknowledged.push_back(n);
       continue;
@@ -104,17 +111,17 @@ TEST_F(FaultsTest, AFullDiskRefusesWritesWithA507AndLosesNothingAcknowledged) {
   ASSERT_EQ(refused, 1) << "the disk never filled";
   ASSERT_FALSE(acknowledged.empty());
   // Reads go on.
-  EXPECT_EQ(Total("q=shirt"), 3u);
+  EXPECT_EQ(Total("q=shirt"), shirts);
   EXPECT_EQ(Send("GET", "/v1/products/big-0").status, 200);
 
   // Room again: writes work again (the first may still find the journal stopped).
   ASSERT_TRUE(server_->SetFileSizeLimit(std::nullopt));
-  int status = 0;
-  for (int attempt = 0; attempt < 50 && status != 201; ++attempt) {
-    status = Send("PUT", "/v1/products/after-full", BigProduct(99, 100)).status;
-    if (status != 201) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  HttpResult again;
+  for (int attempt = 0; attempt < 50 && again.status != 201; ++attempt) {
+    again = Send("PUT", "/v1/products/after-full", BigProduct(99, 100));
+    if (again.status != 201) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  EXPECT_EQ(status, 201);
+  EXPECT_EQ(again.status, 201) << again.body;
 
   // A crash now loses nothing that was acknowledged.
   server_->Kill(SIGKILL);
@@ -125,7 +132,7 @@ TEST_F(FaultsTest, AFullDiskRefusesWritesWithA507AndLosesNothingAcknowledged) {
     EXPECT_EQ(get.status, 200) << n;
   }
   EXPECT_EQ(Send("GET", "/v1/products/after-full").status, 200);
-  EXPECT_EQ(Total("q=satchel"), acknowledged.size() + 1);
+  EXPECT_EQ(Total("q=satchel"), satchels + acknowledged.size() + 1);
 }
 
 // A feed of real products large enough that building it takes a while.
@@ -181,13 +188,17 @@ TEST_F(FaultsTest, ADamagedGenerationIsRefusedAndTheNewestWholeOneServes) {
   const std::string damaged = Data() + "/generations/000002";
   for (const std::string part : {"xapian", "snapshots"}) {
     SCOPED_TRACE(part);
-    // Damage one file of the part: truncate the largest to a third.
+    // Damage one data file of the part: truncate the largest table to a third.
+    const std::string table = part == std::string("xapian") ? ".glass" : ".sst";
     fs::path largest;
     for (const fs::directory_entry& entry : fs::directory_iterator(damaged + "/" + part)) {
-      if (entry.is_regular_file() && (largest.empty() || entry.file_size() > fs::file_size(largest)))
-        largest = entry.path();
+      if (entry.path().extension() != table) continue;
+      if (largest.empty() || entry.file_size() > fs::file_size(largest)) largest = entry.path();
     }
+    ASSERT_FALSE(largest.empty());
     const std::string saved = dir_.Sub("saved");
+    std::printf("damaging %s (%ju bytes)\n", largest.c_str(),
+                static_cast<uintmax_t>(fs::file_size(largest)));
     fs::copy_file(largest, saved, fs::copy_options::overwrite_existing);
     fs::resize_file(largest, fs::file_size(largest) / 3);
 
@@ -239,6 +250,9 @@ TEST_F(FaultsTest, AServerKilledDuringABigBatchKeepsAllOfItOrNoneOfIt) {
     const int status = answer.get();
     Serve();
     const uint64_t present = Total("filter.brand=" + brand);
+    std::printf("killed %s: answer %d, %ju of 10000 lines present after the restart\n",
+                kill_after_ms < 0 ? "after the answer" : StrCat(kill_after_ms, " ms in").c_str(),
+                status, static_cast<uintmax_t>(present));
     if (status == 200) {
       EXPECT_EQ(present, 10000u);  // acknowledged: all of it
     } else {
