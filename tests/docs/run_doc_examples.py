@@ -58,7 +58,10 @@ def quickstart_reindex(repo: str, vitrine: str, data_dir: str) -> List[str]:
     """The reindex command of scripts/quickstart.sh, for this binary and data dir."""
     script = open(os.path.join(repo, "scripts", "quickstart.sh"), encoding="utf-8").read()
     for command in script.replace("\\\n", " ").split("\n"):
-        words = shlex.split(command, comments=True)
+        try:
+            words = shlex.split(command, comments=True)
+        except ValueError:  # prose in a heredoc, say
+            continue
         if len(words) > 1 and words[0].endswith("/cli/vitrine") and words[1] == "reindex":
             substitutions = {"$data_dir": data_dir}
             argv = [vitrine] + [substitutions.get(word, word) for word in words[1:]]
