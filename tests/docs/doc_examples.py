@@ -549,7 +549,8 @@ def compare(expected: str, actual: str) -> List[str]:
     except ExpectationSyntaxError as error:
         if _text_pattern(expected).fullmatch(actual.rstrip("\n") + "\n"):
             return []
-        return [f"output differs from the text shown (not JSON: {error})"]
+        shown_text = "\n".join("  " + line for line in expected.split("\n"))
+        return [f"output differs from the text shown (not JSON: {error}):\n{shown_text}"]
     try:
         printed = parse_actual(actual)
     except json.JSONDecodeError as error:
