@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Tests of the doc-example reader and matcher (tests/docs/doc_examples.py): what it
-extracts from markdown, and that a response that differs from the doc fails."""
+"""Tests of the doc-example reader (doc_examples.py: what it extracts from markdown) and
+matcher (expectations.py: a response that differs from the doc fails)."""
 
 import os
 import sys
@@ -8,7 +8,8 @@ import unittest
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from doc_examples import DocErrors, compare, extract, shows_error, split_comment  # noqa: E402
+from doc_examples import DocErrors, extract, split_comment  # noqa: E402
+from expectations import compare, shows_error  # noqa: E402
 
 FENCE = "```"
 
@@ -63,7 +64,8 @@ class ExtractTest(unittest.TestCase):
         self.assertIn('-H "X-API-Key: $ADMIN"', examples[1].command)
 
     def test_blocks_without_commands_are_not_examples(self):
-        examples, _ = extract("a.md", doc(FENCE, "usage: vitrine", FENCE, FENCE + "sh", "ls", FENCE))
+        text = doc(FENCE, "usage: vitrine", FENCE, FENCE + "sh", "ls", FENCE)
+        examples, _ = extract("a.md", text)
         self.assertEqual(examples, [])
 
     def test_skip_needs_a_reason_and_an_example(self):
@@ -161,7 +163,8 @@ class CompareTest(unittest.TestCase):
 
     def test_text_lines_with_ellipsis(self):
         expected = "generation ... is now current\n...\n  rejected  2"
-        self.assert_matches(expected, "generation 000002 is now current\n  accepted 5\n  rejected  2\n")
+        printed = "generation 000002 is now current\n  accepted 5\n  rejected  2\n"
+        self.assert_matches(expected, printed)
         self.assert_differs(expected, "generation 1 is now current\n  rejected  3\n", "not JSON")
 
     def test_json_shown_but_text_printed(self):

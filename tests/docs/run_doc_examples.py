@@ -9,8 +9,8 @@ writes (rules, versions, product changes) carry from one example to the next wit
 file and never into another file. Examples run one at a time, in document order, through
 bash as a reader would paste them; `127.0.0.1:8080` and `localhost:8080` are pointed at
 the test server, `$VITRINE` is its address, `$ADMIN` the key of an admin named "alice"
-and `$VITRINE_ADMIN_KEY` the plain admin key. How examples are written and matched:
-tests/docs/doc_examples.py.
+and `$VITRINE_ADMIN_KEY` the plain admin key. How examples are written: doc_examples.py;
+how their output is matched: expectations.py.
 
   run_doc_examples.py --vitrine build/test/cli/vitrine [--repo .] [--data-dir DIR]
                       [--verbose] [--keep] [FILE.md ...]
@@ -38,6 +38,7 @@ from typing import Dict, List, Optional
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import doc_examples  # noqa: E402
+import expectations  # noqa: E402
 
 # Generous: the test build runs everything under AddressSanitizer.
 START_TIMEOUT_S = 300
@@ -161,12 +162,12 @@ def check(example: doc_examples.Example, status: Optional[int], output: str) -> 
         if example.status is not None:
             if status != example.status:
                 problems.append(f"status {status}, the doc states {example.status}")
-        elif doc_examples.shows_error(example.expected):
+        elif expectations.shows_error(example.expected):
             problems.append("the doc shows an error without its status (write `# 400` after it)")
         elif not 200 <= status < 300:
             problems.append(f"status {status} (0: no response), the doc shows a success")
     if example.expected:
-        problems.extend(doc_examples.compare(example.expected, output))
+        problems.extend(expectations.compare(example.expected, output))
     return problems
 
 
