@@ -5,6 +5,7 @@
 namespace vitrine {
 namespace {
 constexpr std::string_view kParameterPayload = "vitrine.dev/parameter";
+constexpr std::string_view kErrorCodePayload = "vitrine.dev/error-code";
 }  // namespace
 
 absl::Status InvalidParameter(std::string_view name, std::string_view message) {
@@ -15,6 +16,17 @@ absl::Status InvalidParameter(std::string_view name, std::string_view message) {
 
 std::optional<std::string> ParameterOf(const absl::Status& status) {
   absl::optional<absl::Cord> payload = status.GetPayload(ToAbsl(kParameterPayload));
+  if (!payload) return std::nullopt;
+  return std::string(*payload);
+}
+
+absl::Status WithErrorCode(absl::Status status, std::string_view code) {
+  status.SetPayload(ToAbsl(kErrorCodePayload), absl::Cord(ToAbsl(code)));
+  return status;
+}
+
+std::optional<std::string> ErrorCodeOf(const absl::Status& status) {
+  absl::optional<absl::Cord> payload = status.GetPayload(ToAbsl(kErrorCodePayload));
   if (!payload) return std::nullopt;
   return std::string(*payload);
 }

@@ -19,6 +19,13 @@ absl::Status InvalidParameter(std::string_view name, std::string_view message);
 // The parameter attached by InvalidParameter, if any.
 std::optional<std::string> ParameterOf(const absl::Status& status);
 
+// A status that carries the API's error code for cases the canonical code alone
+// does not tell apart ("idempotency_key_reused", "insufficient_storage"); server/
+// maps those codes to their HTTP statuses.
+absl::Status WithErrorCode(absl::Status status, std::string_view code);
+// The code attached by WithErrorCode, if any.
+std::optional<std::string> ErrorCodeOf(const absl::Status& status);
+
 // Prepends context ("opening snapshots: ") to a status message, keeping its code
 // and payloads.
 absl::Status Annotate(const absl::Status& status, std::string_view context);

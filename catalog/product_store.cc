@@ -127,7 +127,7 @@ absl::Status ProductStore::Write(std::span<const Snapshot> snapshots, Durability
   for (const Snapshot& snapshot : snapshots) ids.push_back(snapshot.id);
   impl_->cache->BeginWrite(ids);
   const absl::Status written =
-      FromRocks(impl_->db->Write(WriteOptionsFor(durability), &batch), "writing snapshots");
+      WriteResuming(*impl_->db, WriteOptionsFor(durability), batch, "writing snapshots");
   impl_->cache->EndWrite();
   return written;
 }
@@ -140,7 +140,7 @@ absl::Status ProductStore::Delete(std::span<const std::string> ids, Durability d
   }
   impl_->cache->BeginWrite(ids);
   const absl::Status written =
-      FromRocks(impl_->db->Write(WriteOptionsFor(durability), &batch), "deleting snapshots");
+      WriteResuming(*impl_->db, WriteOptionsFor(durability), batch, "deleting snapshots");
   impl_->cache->EndWrite();
   return written;
 }

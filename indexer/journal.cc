@@ -112,7 +112,7 @@ absl::Status Journal::Append(std::vector<JournalEntry>& entries, const Idempoten
   }
   rocksdb::WriteOptions options;
   options.sync = true;  // acknowledged means on disk
-  RETURN_IF_ERROR(FromRocks(impl_->db->Write(options, &batch), "writing the journal"));
+  RETURN_IF_ERROR(catalog::WriteResuming(*impl_->db, options, batch, "writing the journal"));
   impl_->last_seq = seq;
   return absl::OkStatus();
 }
@@ -179,7 +179,7 @@ absl::StatusOr<Journal::Pruned> Journal::Prune(uint64_t through, int64_t now) {
   if (batch.Count() == 0) return pruned;
   rocksdb::WriteOptions options;
   options.sync = true;
-  RETURN_IF_ERROR(FromRocks(impl_->db->Write(options, &batch), "pruning the journal"));
+  RETURN_IF_ERROR(catalog::WriteResuming(*impl_->db, options, batch, "pruning the journal"));
   return pruned;
 }
 

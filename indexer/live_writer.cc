@@ -28,22 +28,32 @@ LiveWriter::LiveWriter(LiveWriterOptions options, Xapian::WritableDatabase datab
   applied_seq_ = committed_seq_ = RecordedSeq(database_);
 }
 
-absl::StatusOr<std::unique_ptr<LiveWriter>> LiveWriter::Open(LiveWriterOptions options,
-                                                             const Journal& journal) {
-  std::unique_ptr<LiveWriter> writer;
+LiveWriter::~LiveWriter() {
+  // What was applied since the last commit is dropped, never committed: the
+  // journal still holds it, and the next writer replays it.
+  if (!in_transaction_) return;
+  try {
+    database_.cancel_transaction();
+  } catch (const Xapian::Error&) {
+    // Closing the database aborts the transaction too.
+  }
+}
+
+absl::StatusOr<std::unique_ptr<LiveWriter>> LiveWriter::Open(LiveWriterOptions options) {
   try {
     Xapian::WritableDatabase database(options.xapian_path, Xapian::DB_OPEN);
-    writer.reset(new LiveWriter(std::move(options), std::move(database)));
+    return std::unique_ptr<LiveWriter>(new LiveWriter(std::move(options), std::move(database)));
   } catch (const Xapian::Error& e) {
     return absl::UnavailableError(StrCat("opening the index for updates: ", e.get_description()));
   }
-  RETURN_IF_ERROR(journal.ForEachAfter(writer->applied_seq_, [&](const JournalEntry& entry) {
-    return writer->Apply(std::span<const JournalEntry>(&entry, 1));
-  }));
-  return writer;
 }
 
 absl::Status LiveWriter::ApplyOne(const JournalEntry& entry) {
+  if (options_.fault) RETURN_IF_ERROR(options_.fault("apply"));
+  if (!in_transaction_) {
+    database_.begin_transaction(/*flushed=*/true);
+    in_transaction_ = true;
+  }
   const std::string id_term = schema::IdTerm(entry.id);
   if (entry.op == JournalOp::kDelete) {
     for (Xapian::PostingIterator it = database_.postlist_begin(id_term);
@@ -71,11 +81,16 @@ absl::Status LiveWriter::Apply(std::span<const JournalEntry> entries) {
   try {
     for (const JournalEntry& entry : entries) {
       if (entry.seq <= applied_seq_) continue;  // the generation has it already
-      RETURN_IF_ERROR(ApplyOne(entry));
+      if (entry.seq != applied_seq_ + 1) {
+        return absl::FailedPreconditionError(
+            StrCat("journal entry ", entry.seq, " follows ", applied_seq_,
+                   ": entries in between were not applied"));
+      }
+      RETURN_IF_ERROR(Annotate(ApplyOne(entry), StrCat("applying journal entry ", entry.seq)));
       applied_seq_ = entry.seq;
     }
   } catch (const Xapian::Error& e) {
-    return absl::InternalError(StrCat("updating the index: ", e.get_description()));
+    return absl::UnavailableError(StrCat("updating the index: ", e.get_description()));
   }
   return absl::OkStatus();
 }
@@ -83,11 +98,14 @@ absl::Status LiveWriter::Apply(std::span<const JournalEntry> entries) {
 absl::StatusOr<std::vector<Xapian::docid>> LiveWriter::Commit() {
   std::lock_guard lock(mutex_);
   if (applied_seq_ == committed_seq_) return std::vector<Xapian::docid>();
+  if (options_.fault) RETURN_IF_ERROR(options_.fault("commit"));
   try {
+    // The sequence number is committed with the changes it stands for.
     database_.set_metadata(std::string(schema::kJournalSeqKey), std::to_string(applied_seq_));
-    database_.commit();
+    database_.commit_transaction();
+    in_transaction_ = false;
   } catch (const Xapian::Error& e) {
-    return absl::InternalError(StrCat("committing updates: ", e.get_description()));
+    return absl::UnavailableError(StrCat("committing updates: ", e.get_description()));
   }
   committed_seq_ = applied_seq_;
   return std::exchange(changed_, {});
@@ -96,6 +114,11 @@ absl::StatusOr<std::vector<Xapian::docid>> LiveWriter::Commit() {
 uint64_t LiveWriter::applied_seq() const {
   std::lock_guard lock(mutex_);
   return applied_seq_;
+}
+
+uint64_t LiveWriter::committed_seq() const {
+  std::lock_guard lock(mutex_);
+  return committed_seq_;
 }
 
 absl::StatusOr<uint64_t> JournalSeqHeldByAll(const DataDir& dir) {

@@ -273,7 +273,7 @@ absl::StatusOr<uint64_t> ConfigStore::Commit(ConfigEvent event, std::optional<ui
   RETURN_IF_ERROR(FromRocks(batch.Put(kVersionKey, StrCat(event.version)), "batching version"));
   rocksdb::WriteOptions write_options;
   write_options.sync = true;  // acknowledged changes survive a crash
-  RETURN_IF_ERROR(FromRocks(impl.db->Write(write_options, &batch), "writing config"));
+  RETURN_IF_ERROR(catalog::WriteResuming(*impl.db, write_options, batch, "writing config"));
 
   impl.state = std::move(state);
   impl.version = event.version;

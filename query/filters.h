@@ -16,6 +16,12 @@
 
 namespace vitrine::query::internal {
 
+// A query matching every document, new on each call. Never use the static
+// Xapian::Query::MatchAll: it is one object for the whole process, and its
+// reference count is not atomic, so two threads copying it at once free it under
+// each other (docs/ARCHITECTURE.md, "Threads").
+inline Xapian::Query MatchAllQuery() { return Xapian::Query(std::string()); }
+
 // Checks field names, value counts and ranges; errors name the parameter
 // ("filter.colour", "range.price"). `attributes`: the index's declared keys.
 absl::Status ValidateFilters(const SearchRequest& request, const SearchLimits& limits,

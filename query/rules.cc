@@ -57,7 +57,7 @@ RulePlan PlanRules(const SearchRequest& request) {
   for (const std::string& id : hidden) hidden_terms.emplace_back(schema::IdTerm(id));
   if (!forced.empty() || !hidden_terms.empty()) {
     Xapian::Query restriction =
-        forced.empty() ? Xapian::Query::MatchAll
+        forced.empty() ? MatchAllQuery()
                        : Xapian::Query(Xapian::Query::OP_AND, forced.begin(), forced.end());
     if (!hidden_terms.empty()) {
       restriction = Xapian::Query(

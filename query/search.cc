@@ -147,7 +147,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   // The text part of the query finally run; facets count over it.
   Xapian::Query text =
       tokens.empty()
-          ? Xapian::Query::MatchAll
+          ? internal::MatchAllQuery()
           : TextQuery(tokens, analyzer, /*any=*/false, typing,
                       CatalogForms(request.q, tokens, analyzer, database), weights, synonyms.get());
   const bool by_relevance = request.sort == "relevance";

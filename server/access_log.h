@@ -29,8 +29,4 @@ class AccessLog {
   int fd_;
 };
 
-// Writes a one-line JSON event (level, message, extra pre-encoded JSON fields) to
-// stderr; for start-up, reloads and failures.
-void LogEvent(std::string_view level, std::string_view message, std::string_view json_fields = {});
-
 }  // namespace vitrine::server

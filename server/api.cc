@@ -8,7 +8,7 @@
 #include "server/config_handlers.h"
 #include "server/errors.h"
 #include "server/handlers.h"
-#include "server/product_writes.h"
+#include "server/write_handlers.h"
 #include "server/url.h"
 
 namespace vitrine::server {
@@ -117,7 +117,7 @@ absl::StatusOr<std::vector<NamedKey>> ParseNamedKeys(std::string_view text) {
 }
 
 Api::Api(query::SearcherPool& searchers, Metrics& metrics, const AccessLog& access_log,
-         ApiKeys keys, ProductWrites* writes)
+         ApiKeys keys, writes::ProductWrites* writes)
     : searchers_(searchers), metrics_(metrics), access_log_(access_log), writes_(writes) {
   if (!keys.admin.empty()) admin_keys_.push_back({.name = "admin", .key = std::move(keys.admin)});
   for (NamedKey& key : keys.admin_keys) admin_keys_.push_back(std::move(key));
@@ -195,7 +195,7 @@ HttpResponse Api::Route(const HttpRequest& request, std::string_view& route, std
     route = "/v1/products:batch";
     if (request.method != "POST") return MethodNotAllowed("POST");
     if (writes_ == nullptr) return ErrorResponse(503, "unavailable", "writes are not enabled");
-    return writes_->Batch(request.body, request.Header("idempotency-key"));
+    return HandleProductBatch(request, *writes_);
   }
   if (path == "/v1/search") {
     route = "/v1/search";
@@ -211,7 +211,7 @@ HttpResponse Api::Route(const HttpRequest& request, std::string_view& route, std
       return MethodNotAllowed("GET, PUT, PATCH, DELETE");
     }
     if (writes_ == nullptr) return ErrorResponse(503, "unavailable", "writes are not enabled");
-    return writes_->Write(request.method, id, request.body, request.Header("idempotency-key"));
+    return HandleProductWrite(request, id, *writes_);
   }
   if (path == "/v1/suggest") {
     route = "/v1/suggest";

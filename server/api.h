@@ -16,10 +16,11 @@
 namespace vitrine::merch {
 class ConfigStore;  // merch/config_store.h
 }  // namespace vitrine::merch
+namespace vitrine::writes {
+class ProductWrites;  // writes/product_writes.h
+}  // namespace vitrine::writes
 
 namespace vitrine::server {
-
-class ProductWrites;
 
 // An API key and the name requests made with it go by: the audit log's "who"
 // of config changes and the access log's "key". The key itself is never logged.
@@ -50,7 +51,7 @@ class Api {
  public:
   // All references must outlive the Api; `writes` may be null (no write routes).
   Api(query::SearcherPool& searchers, Metrics& metrics, const AccessLog& access_log,
-      ApiKeys keys = {}, ProductWrites* writes = nullptr);
+      ApiKeys keys = {}, writes::ProductWrites* writes = nullptr);
 
   HttpResponse Handle(HttpRequest&& request);
 
@@ -72,7 +73,7 @@ class Api {
   const AccessLog& access_log_;
   std::vector<NamedKey> admin_keys_;   // ApiKeys::admin first, as "admin"
   std::vector<NamedKey> search_keys_;  // ApiKeys::search first, as "search"
-  ProductWrites* writes_;
+  writes::ProductWrites* writes_;
   merch::ConfigStore* config_ = nullptr;
 };
 

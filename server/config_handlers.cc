@@ -5,7 +5,7 @@
 #include "base/status.h"
 #include "base/strings.h"
 #include "server/errors.h"
-#include "server/json_writer.h"
+#include "base/json_writer.h"
 #include "server/ranking_handlers.h"
 
 namespace vitrine::server {

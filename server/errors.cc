@@ -2,7 +2,7 @@
 
 #include "base/status.h"
 #include "base/strings.h"
-#include "server/json_writer.h"
+#include "base/json_writer.h"
 
 namespace vitrine::server {
 namespace {
@@ -13,6 +13,11 @@ struct Mapped {
 };
 
 Mapped Map(const absl::Status& status) {
+  // Codes the component attached for cases the canonical code does not tell apart.
+  if (const std::optional<std::string> code = ErrorCodeOf(status)) {
+    if (*code == "insufficient_storage") return {507, "insufficient_storage"};
+    if (*code == "idempotency_key_reused") return {422, "idempotency_key_reused"};
+  }
   switch (status.code()) {
     case absl::StatusCode::kInvalidArgument:
     case absl::StatusCode::kOutOfRange:
@@ -64,7 +69,13 @@ HttpResponse ErrorResponse(const absl::Status& status) {
   const std::string_view message =
       mapped.http_status == 500 ? std::string_view("internal error") : FromAbsl(status.message());
   const std::optional<std::string> parameter = ParameterOf(status);
-  return ErrorResponse(mapped.http_status, mapped.code, message, parameter.value_or(""));
+  HttpResponse response =
+      ErrorResponse(mapped.http_status, mapped.code, message, parameter.value_or(""));
+  // Unavailable and out of space are passing states: a client may retry.
+  if (mapped.http_status == 503 || mapped.http_status == 507) {
+    response.headers.emplace_back("Retry-After", "1");
+  }
+  return response;
 }
 
 }  // namespace vitrine::server

@@ -10,7 +10,7 @@
 #include "merch/config_store.h"
 #include "query/result_cache.h"
 #include "server/errors.h"
-#include "server/json_writer.h"
+#include "base/json_writer.h"
 
 namespace vitrine::server {
 namespace {

@@ -13,7 +13,7 @@
 #include <tuple>
 
 #include "base/strings.h"
-#include "server/json_writer.h"
+#include "base/json_writer.h"
 
 namespace vitrine::server {
 namespace {

@@ -13,29 +13,20 @@
 #include "indexer/generations.h"
 #include "indexer/live_writer.h"
 #include "merch/config_store.h"
+#include "base/log.h"
 #include "server/access_log.h"
 #include "server/api.h"
-#include "server/json_writer.h"
+#include "base/json_writer.h"
 #include "server/metrics.h"
 
 namespace vitrine::server {
-namespace {
-
-void LogError(std::string_view message, const absl::Status& status) {
-  std::string fields = R"("error":)";
-  AppendJsonString(fields, FromAbsl(status.message()));
-  LogEvent("error", message, fields);
-}
-
-}  // namespace
-
 struct Service::Impl {
   Impl(const ServeOptions& options, indexer::DataDir dir, std::unique_ptr<indexer::Journal> journal)
       : options(options),
         dir(std::move(dir)),
         access_log(options.access_log ? STDOUT_FILENO : -1),
         searchers(nullptr, options.search),
-        writes(std::move(journal), options.writes, &searchers.cache()),
+        writes(writes::LocalWriteLog(std::move(journal)), options.writes, &searchers.cache()),
         api(searchers, metrics, access_log, options.keys, &writes),
         http(options.http,
              [this](HttpRequest&& request) { return api.Handle(std::move(request)); }) {}
@@ -49,7 +40,7 @@ struct Service::Impl {
   Metrics metrics;
   AccessLog access_log;
   query::SearcherPool searchers;
-  ProductWrites writes;
+  writes::ProductWrites writes;
   Api api;
   HttpServer http;
   uint16_t port = 0;
@@ -74,9 +65,9 @@ absl::Status Service::Impl::Reload() {
                                      .snapshot_path = generation->snapshot_path(),
                                      .analyzers_path = generation->analyzers_path(),
                                      .writable = true}));
-  // Writes made since the generation was built are applied before it serves.
-  RETURN_IF_ERROR(writes.Switch(index));
-  searchers.Publish(index);
+  // Writes made since the generation was built are applied before it serves,
+  // and it serves before the next write is taken.
+  RETURN_IF_ERROR(writes.Switch(index, [&] { searchers.Publish(index); }));
   metrics.SetIndex(index->generation(), index->documents());
   std::string fields = R"("generation":)";
   AppendJsonString(fields, index->generation());
@@ -87,7 +78,7 @@ absl::Status Service::Impl::Reload() {
 
 absl::Status Service::Impl::PruneJournal() {
   ASSIGN_OR_RETURN(const uint64_t held, indexer::JournalSeqHeldByAll(dir));
-  ASSIGN_OR_RETURN(const indexer::Journal::Pruned pruned, writes.PruneJournal(held));
+  ASSIGN_OR_RETURN(const indexer::Journal::Pruned pruned, writes.PruneLog(held));
   if (pruned.entries > 0 || pruned.idempotency_records > 0) {
     LogEvent("info", "pruned the journal",
              StrCat(R"("entries":)", pruned.entries, R"(,"idempotency_records":)",

@@ -14,7 +14,7 @@
 #include "query/search.h"
 #include "server/api.h"
 #include "server/http_server.h"
-#include "server/product_writes.h"
+#include "writes/product_writes.h"
 
 namespace vitrine::server {
 
@@ -25,7 +25,7 @@ struct ServeOptions {
   std::chrono::milliseconds reload_interval{1000};  // how often CURRENT is checked
   bool access_log = true;                           // one JSON line per request on stdout
   ApiKeys keys;                                     // admin and search API keys
-  ProductWritesOptions writes;                      // commit interval, idempotency TTL
+  writes::ProductWritesOptions writes;              // commit interval, idempotency TTL
   // How often the journal drops what every kept generation holds, and expired
   // idempotency records (also after each generation switch).
   std::chrono::milliseconds journal_retention_interval{std::chrono::minutes(10)};

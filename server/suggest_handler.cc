@@ -9,7 +9,7 @@
 #include "query/suggest.h"
 #include "server/errors.h"
 #include "server/handlers.h"
-#include "server/json_writer.h"
+#include "base/json_writer.h"
 
 namespace vitrine::server {
 

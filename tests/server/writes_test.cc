@@ -9,7 +9,7 @@
 #include "indexer/generations.h"
 #include "indexer/reindex.h"
 #include "server/api.h"
-#include "server/product_writes.h"
+#include "writes/product_writes.h"
 #include "tests/server/server_testing.h"
 #include "tests/testing/temp_dir.h"
 
@@ -28,7 +28,7 @@ class WritesTest : public ::testing::Test {
       : index_(BuildFixtureIndex(dir_.Sub("data"), /*writable=*/true)),
         pool_(index_),
         // Commits only when a test says so (CommitNow), never by the clock.
-        writes_(indexer::Journal::Open(dir_.Sub("data/journal")).value(),
+        writes_(writes::LocalWriteLog(indexer::Journal::Open(dir_.Sub("data/journal")).value()),
                 {.commit_interval = std::chrono::hours(1)}, &pool_.cache()),
         api_(pool_, metrics_, log_, {.admin = kAdminKey}, &writes_) {
     EXPECT_TRUE(writes_.Switch(index_).ok());
@@ -59,7 +59,7 @@ class WritesTest : public ::testing::Test {
   vitrine::testing::TempDir dir_;
   std::shared_ptr<const query::Index> index_;
   query::SearcherPool pool_;
-  ProductWrites writes_;
+  writes::ProductWrites writes_;
   Metrics metrics_;
   AccessLog log_{-1};
   Api api_;

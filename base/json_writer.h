@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace vitrine::server {
+namespace vitrine {
 
 // Appends `text` as a JSON string literal, quotes included. Escapes control
 // characters, quotes, backslashes, and </ so a response is safe inside HTML.
@@ -14,4 +14,4 @@ void AppendJsonString(std::string& out, std::string_view text);
 // Appends a finite number ("null" for NaN or infinity).
 void AppendJsonNumber(std::string& out, double value);
 
-}  // namespace vitrine::server
+}  // namespace vitrine

@@ -1,9 +1,9 @@
-#include "server/json_writer.h"
+#include "base/json_writer.h"
 
 #include <charconv>
 #include <cmath>
 
-namespace vitrine::server {
+namespace vitrine {
 
 void AppendJsonString(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -56,4 +56,4 @@ void AppendJsonNumber(std::string& out, double value) {
   out.append(buffer, result.ptr);
 }
 
-}  // namespace vitrine::server
+}  // namespace vitrine

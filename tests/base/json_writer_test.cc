@@ -1,4 +1,4 @@
-#include "server/json_writer.h"
+#include "base/json_writer.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
-namespace vitrine::server {
+namespace vitrine {
 namespace {
 
 std::string JsonString(std::string_view text) {
@@ -49,4 +49,4 @@ TEST(AppendJsonNumber, NonFiniteBecomesNull) {
 }
 
 }  // namespace
-}  // namespace vitrine::server
+}  // namespace vitrine

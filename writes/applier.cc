@@ -1,0 +1,163 @@
+// How logged writes reach the serving generation: applied in log order, committed
+// in batches, replayed from the last commit after any failure, and replayed onto
+// each new generation before it serves.
+#include <chrono>
+
+#include "base/status.h"
+#include "base/strings.h"
+#include "base/log.h"
+#include "writes/product_writes.h"
+
+namespace vitrine::writes {
+namespace {
+
+int64_t UnixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+ProductWrites::ProductWrites(std::unique_ptr<WriteLog> log, ProductWritesOptions options,
+                             query::ResultCache* cache)
+    : options_(std::move(options)), log_(std::move(log)), cache_(cache) {
+  committer_ = std::thread([this] { CommitLoop(); });
+}
+
+ProductWrites::~ProductWrites() {
+  {
+    std::lock_guard lock(commit_mutex_);
+    stopping_ = true;
+  }
+  commit_wakeup_.notify_all();
+  committer_.join();
+  (void)CommitNow();
+}
+
+indexer::LiveWriterOptions ProductWrites::WriterOptions(const query::Index& index) const {
+  return {.xapian_path = index.xapian_path(),
+          .store = index.shared_store(),
+          .analyzer = index.shared_analyzer(),
+          .fault = options_.fault};
+}
+
+absl::Status ProductWrites::Switch(const std::shared_ptr<const query::Index>& index,
+                                   const std::function<void()>& publish) {
+  // The same order as CommitNow: the commit lock, then the write lock.
+  std::lock_guard commit_lock(commit_mutex_);
+  std::lock_guard lock(mutex_);
+  // The new generation catches up with the whole log before it takes writes.
+  ASSIGN_OR_RETURN(std::unique_ptr<indexer::LiveWriter> writer,
+                   indexer::LiveWriter::Open(WriterOptions(*index)));
+  RETURN_IF_ERROR(log_->ForEachAfter(writer->applied_seq(), [&](const JournalEntry& entry) {
+    return writer->Apply(std::span<const JournalEntry>(&entry, 1));
+  }));
+  ASSIGN_OR_RETURN(std::vector<Xapian::docid> replayed, writer->Commit());
+  RETURN_IF_ERROR(index->Refresh(replayed));
+  // The old generation keeps what it applied (a rollback may serve it again).
+  if (writer_ != nullptr) {
+    if (absl::StatusOr<std::vector<Xapian::docid>> changed = writer_->Commit(); !changed.ok()) {
+      LogError("committing the previous generation's writes failed", changed.status());
+    }
+  }
+  writer_ = std::move(writer);
+  index_ = index;
+  stalled_ = absl::OkStatus();
+  // Published before the write lock is let go: no write is acknowledged on the
+  // new generation while reads still go to the old one.
+  if (publish) publish();
+  return absl::OkStatus();
+}
+
+absl::Status ProductWrites::ReplayLog() {
+  if (writer_ == nullptr) {
+    ASSIGN_OR_RETURN(writer_, indexer::LiveWriter::Open(WriterOptions(*index_)));
+  }
+  return log_->ForEachAfter(writer_->applied_seq(), [&](const JournalEntry& entry) {
+    return writer_->Apply(std::span<const JournalEntry>(&entry, 1));
+  });
+}
+
+absl::Status ProductWrites::CatchUp(std::span<const JournalEntry> entries) {
+  if (writer_ != nullptr && stalled_.ok()) {
+    // The usual case: the entries just logged are the next ones.
+    if (entries.empty() || entries.front().seq == writer_->applied_seq() + 1) {
+      absl::Status applied = writer_->Apply(entries);
+      if (applied.ok()) return applied;
+      stalled_ = applied;
+    } else {
+      stalled_ = absl::InternalError("the writer fell behind the log");
+    }
+  }
+  if (!stalled_.ok() || writer_ == nullptr) {
+    // What the failed writer applied since its last commit is in an unknown
+    // state: drop it (uncommitted, never written) and replay from the commit.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      if (!stalled_.ok()) writer_.reset();
+      stalled_ = ReplayLog();
+      if (stalled_.ok()) return stalled_;
+    }
+    LogError("applying logged writes failed; retrying every commit interval", stalled_);
+  }
+  return stalled_;
+}
+
+absl::Status ProductWrites::CommitNow() {
+  std::lock_guard commit_lock(commit_mutex_);
+  std::vector<Xapian::docid> changed;
+  uint32_t scopes = 0;
+  std::shared_ptr<const query::Index> index;
+  {
+    // No write slips between the commit and taking what it changes.
+    std::lock_guard lock(mutex_);
+    if (index_ == nullptr) return absl::OkStatus();
+    RETURN_IF_ERROR(CatchUp());  // a backlog left by a failure, if any
+    absl::StatusOr<std::vector<Xapian::docid>> committed = writer_->Commit();
+    if (!committed.ok()) {
+      stalled_ = committed.status();
+      writer_.reset();  // replayed from the last commit at the next attempt
+      return stalled_;
+    }
+    changed = *std::move(committed);
+    scopes = std::exchange(uncommitted_scopes_, 0);
+    index = index_;
+  }
+  // Searches see the commit once the index refreshes; cached results computed
+  // before it stop being served after the invalidation.
+  RETURN_IF_ERROR(index->Refresh(changed));
+  if (cache_ != nullptr && scopes != 0) cache_->Invalidate(scopes);
+  return absl::OkStatus();
+}
+
+void ProductWrites::CommitLoop() {
+  std::unique_lock lock(commit_mutex_);
+  while (!commit_wakeup_.wait_for(lock, options_.commit_interval, [&] { return stopping_; })) {
+    lock.unlock();
+    if (absl::Status status = CommitNow(); !status.ok()) {
+      LogError("committing product writes failed", status);
+    }
+    lock.lock();
+  }
+}
+
+absl::StatusOr<indexer::Journal::Pruned> ProductWrites::PruneLog(uint64_t through) {
+  return log_->Prune(through, UnixNow());
+}
+
+WriteState ProductWrites::state() const {
+  std::lock_guard lock(mutex_);
+  WriteState state{.logged_seq = log_->last_seq()};
+  if (writer_ != nullptr) {
+    state.applied_seq = writer_->applied_seq();
+    state.committed_seq = writer_->committed_seq();
+  }
+  if (index_ == nullptr) {
+    state.paused = "no index is being served yet";
+  } else if (!stalled_.ok()) {
+    state.paused = StrCat("applying logged writes failed: ", stalled_.message());
+  }
+  return state;
+}
+
+}  // namespace vitrine::writes

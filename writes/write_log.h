@@ -1,0 +1,53 @@
+// WriteLog: the ordered, durable log of product writes. A write is acknowledged
+// once its append returns; every serving generation applies the log in sequence
+// order (writes/product_writes.h), and replays what it lacks from it. One node
+// keeps the log in its data directory (LocalWriteLog: the RocksDB journal);
+// replicas share one through a replicated log.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "indexer/journal.h"
+
+namespace vitrine::writes {
+
+using indexer::IdempotencyRecord;
+using indexer::JournalEntry;
+using indexer::JournalOp;
+
+class WriteLog {
+ public:
+  virtual ~WriteLog() = default;
+
+  // Assigns the next sequence numbers to `entries` and makes them durable, with
+  // `record` (if given) in the same atomic append. On error nothing was logged.
+  virtual absl::Status Append(std::vector<JournalEntry>& entries,
+                              const IdempotencyRecord* record) = 0;
+
+  // Calls `visit` for every entry after `seq`, in order; stops at its first error.
+  virtual absl::Status ForEachAfter(
+      uint64_t seq, const std::function<absl::Status(const JournalEntry&)>& visit) const = 0;
+
+  // The last sequence number appended; 0 when the log is empty.
+  virtual uint64_t last_seq() const = 0;
+
+  // The record stored under `key`, unless it expired by `now` (Unix seconds).
+  virtual absl::StatusOr<std::optional<IdempotencyRecord>> FindIdempotency(const std::string& key,
+                                                                           int64_t now) const = 0;
+
+  // Retention: drops the entries up to `through` (those every kept generation
+  // holds) and the idempotency records that expired by `now`.
+  virtual absl::StatusOr<indexer::Journal::Pruned> Prune(uint64_t through, int64_t now) = 0;
+};
+
+// The local journal (indexer/journal.h) as the write log of a single node.
+std::unique_ptr<WriteLog> LocalWriteLog(std::unique_ptr<indexer::Journal> journal);
+
+}  // namespace vitrine::writes
