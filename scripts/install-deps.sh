@@ -9,6 +9,7 @@ packages=(
   nlohmann-json3-dev libabsl-dev librocksdb-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl wrk
+  jq python3  # the docs' examples pipe through jq; tests/docs runs them with Python
 )
 
 missing=()
