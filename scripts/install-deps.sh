@@ -10,6 +10,12 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   curl wrk
 )
+# The storefront and console (-DVITRINE_BUILD_UI=ON, as scripts/quickstart.sh
+# builds them) need Node >= 18 and npm: Debian's only when no node is installed
+# (a Node that ships its own npm conflicts with Debian's npm package). Their
+# browser tests drive Debian's Chromium, installed when missing.
+command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
+command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 
 missing=()
 for package in "${packages[@]}"; do
