@@ -73,7 +73,8 @@ TEST_F(AlgoliaApiTest, AnswersAParamsStringInAlgoliasFormat) {
   EXPECT_EQ(result["index"], "products");
   EXPECT_EQ(result["exhaustiveFacetsCount"], true);
   EXPECT_THAT(result["params"].get<std::string>(), HasSubstr("hitsPerPage=2"));
-  ASSERT_EQ(result["hits"].size(), 2u);
+  ASSERT_FALSE(result["hits"].empty());
+  ASSERT_EQ(result["hits"].size(), reference["hits"].size());
   const Json& hit = result["hits"][0];
   EXPECT_EQ(hit["objectID"], reference["hits"][0]["id"]);
   EXPECT_EQ(hit["title"], reference["hits"][0]["product"]["title"]);
@@ -109,8 +110,8 @@ TEST_F(AlgoliaApiTest, ARefinedFacetsQueryGetsTheCountsOfItsOwnSearch) {
   Json alone = derived;
   alone["hitsPerPage"] = 1;
   alone["facets"] = {"brand"};
-  const Json results = Queries({main, derived});
-  const Json separate = Queries({alone});
+  const Json results = Queries(Json::array({main, derived}));
+  const Json separate = Queries(Json::array({alone}));
   EXPECT_EQ(results[1]["facets"], separate[0]["facets"]);
   EXPECT_EQ(results[1]["nbHits"], separate[0]["nbHits"]);
   EXPECT_TRUE(results[1]["hits"].empty());

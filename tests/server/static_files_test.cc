@@ -123,7 +123,7 @@ TEST_F(StaticFilesTest, TheApiServesTheUiBesideItsRoutes) {
   // The API keeps its routes and its keys.
   EXPECT_EQ(get("/v1/search?q=shirt").status, 401);
   EXPECT_EQ(get("/healthz").status, 200);
-  EXPECT_THAT(get("/v1/nothing").body, HasSubstr("no route for /v1/nothing"));
+  EXPECT_EQ(get("/v1/nothing").status, 401);  // an API path, behind the API's keys
   EXPECT_EQ(api.Handle({.method = "POST", .target = "/"}).status, 404);
 }
 

@@ -31,14 +31,15 @@ export function sayError(error) {
 
 const SECTIONS = { rules: rulesView, synonyms: synonymsView, ranking: rankingView, history: historyView };
 
-async function show(section) {
+// `keepStatus`: a refresh after a change keeps the message that reports it.
+async function show(section, keepStatus = false) {
   for (const link of tabs.querySelectorAll('a')) {
     link.setAttribute('aria-current', link.dataset.section === section ? 'page' : 'false');
   }
-  say('');
+  if (!keepStatus) say('');
   try {
     view.replaceChildren(el('p', { class: 'loading' }, 'Loading…'));
-    view.replaceChildren(await SECTIONS[section]({ say, sayError, refresh: () => show(section) }));
+    view.replaceChildren(await SECTIONS[section]({ say, sayError, refresh: () => show(section, true) }));
   } catch (error) {
     view.replaceChildren();
     sayError(error);

@@ -32,23 +32,28 @@ export async function startServer({ threads = process.env.VITRINE_TEST_THREADS ?
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log = [];
+  // The server logs JSON lines (events on stderr, the access log on stdout);
+  // the "listening" event names the port it bound.
   const port = await new Promise((resolve, reject) => {
-    let buffered = '';
     const timer = setTimeout(() => reject(new Error(`vitrine serve did not start:\n${log.join('\n')}`)), 120_000);
-    server.stdout.on('data', (chunk) => {
-      buffered += chunk;
-      let newline;
-      while ((newline = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        if (log.length < 2000) log.push(line);
-        try {
-          const event = JSON.parse(line);
-          if (event.msg === 'listening') { clearTimeout(timer); resolve(event.port); }
-        } catch { /* not JSON */ }
-      }
-    });
-    server.stderr.on('data', (chunk) => log.push(String(chunk)));
+    const follow = (stream) => {
+      let buffered = '';
+      stream.on('data', (chunk) => {
+        buffered += chunk;
+        let newline;
+        while ((newline = buffered.indexOf('\n')) >= 0) {
+          const line = buffered.slice(0, newline);
+          buffered = buffered.slice(newline + 1);
+          if (log.length < 5000) log.push(line);
+          try {
+            const event = JSON.parse(line);
+            if (event.msg === 'listening') { clearTimeout(timer); resolve(event.port); }
+          } catch { /* not JSON */ }
+        }
+      });
+    };
+    follow(server.stdout);
+    follow(server.stderr);
     server.on('exit', (code) => { clearTimeout(timer); reject(new Error(`vitrine serve exited (${code}):\n${log.join('\n')}`)); });
   });
   server.removeAllListeners('exit');
