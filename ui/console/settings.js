@@ -93,9 +93,9 @@ export async function historyView(context) {
     const changes = (event.changes ?? []).map((change) => `${change.kind} ${change.id ?? ''}`.trim()).join(', ');
     const cells = [el('td', {}, String(event.version)), el('td', {}, event.who), el('td', {}, event.when),
       el('td', {}, event.action), el('td', {}, changes)];
-    if (event.version > 1) {
+    if (event.version >= 1) {
       const undo = el('button', { type: 'button', class: 'danger', 'data-version': event.version },
-        `Undo (restore v${event.version - 1})`);
+        event.version === 1 ? 'Undo (restore the empty config)' : `Undo (restore v${event.version - 1})`);
       undo.addEventListener('click', async () => {
         if (!window.confirm(`Restore the config as it was at version ${event.version - 1}?`)) return;
         try {
