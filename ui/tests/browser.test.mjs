@@ -162,6 +162,7 @@ test('console: sign in, a validation error at its field, preview, publish', asyn
   const error = page.locator('#field-consequences-pin-error');
   await error.waitFor({ state: 'visible' });
   assert.match(await error.innerText(), /position/);
+  await error.scrollIntoViewIfNeeded();
   await snap('09-console-field-error');
 
   await page.fill('#field-consequences-pin', `${pinned} 1`);
@@ -173,6 +174,7 @@ test('console: sign in, a validation error at its field, preview, publish', asyn
   assert.deepEqual(live, refIds(reference));
   assert.equal(draft[0], pinned);
   assert.match(await page.innerText('#preview .preview__column:nth-child(2) li:first-child'), /pinned/);
+  await page.locator('#preview').scrollIntoViewIfNeeded();
   await snap('10-console-preview');
 
   await page.click('#publish-rule');
