@@ -55,7 +55,8 @@ std::vector<Json> InstantSearchQueries(const WorkloadRequest& request) {
   Json numeric = Json::array();
   for (const auto& [field, range] : request.ranges) {
     if (range.first == range.first) numeric.push_back(field + ">=" + std::to_string(range.first));
-    if (range.second == range.second) numeric.push_back(field + "<=" + std::to_string(range.second));
+    if (range.second == range.second)
+      numeric.push_back(field + "<=" + std::to_string(range.second));
   }
   Json main = {{"indexName", request.sort == "relevance" ? "products" : "products_" + request.sort},
                {"query", request.q},
@@ -103,11 +104,12 @@ void Run(vitrine::server::Api& api, const Mode& mode, double seconds) {
   }
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   std::sort(latencies.begin(), latencies.end());
-  std::printf("%-7s rounds=%zu errors=%zu throughput=%.0f rounds/s latency_ms p50=%.3f p95=%.3f "
-              "p99=%.3f max=%.3f\n",
-              mode.name.c_str(), latencies.size(), errors, latencies.size() / elapsed,
-              Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99),
-              latencies.empty() ? 0 : latencies.back());
+  std::printf(
+      "%-7s rounds=%zu errors=%zu throughput=%.0f rounds/s latency_ms p50=%.3f p95=%.3f "
+      "p99=%.3f max=%.3f\n",
+      mode.name.c_str(), latencies.size(), errors, latencies.size() / elapsed,
+      Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99),
+      latencies.empty() ? 0 : latencies.back());
 }
 
 }  // namespace
@@ -115,8 +117,9 @@ void Run(vitrine::server::Api& api, const Mode& mode, double seconds) {
 int main(int argc, char** argv) {
   std::map<std::string, std::string> flags = vitrine::bench::ParseFlags(argc, argv);
   if (!flags.contains("data-dir") || !flags.contains("workload")) {
-    std::fprintf(stderr, "usage: algolia_multiquery --data-dir DIR --workload FILE [--seconds 5] "
-                         "[--cache-mb 0]\n");
+    std::fprintf(stderr,
+                 "usage: algolia_multiquery --data-dir DIR --workload FILE [--seconds 5] "
+                 "[--cache-mb 0]\n");
     return 2;
   }
   const double seconds = flags.contains("seconds") ? std::stod(flags["seconds"]) : 5;
@@ -155,10 +158,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "the workload has no filtered requests\n");
     return 1;
   }
-  std::printf("%zu filtered storefront requests, %.2f queries per InstantSearch multi-query, "
-              "result cache %s\n",
-              single.rounds.size(), static_cast<double>(queries) / single.rounds.size(),
-              options.cache.max_bytes == 0 ? "off" : "on");
+  std::printf(
+      "%zu filtered storefront requests, %.2f queries per InstantSearch multi-query, "
+      "result cache %s\n",
+      single.rounds.size(), static_cast<double>(queries) / single.rounds.size(),
+      options.cache.max_bytes == 0 ? "off" : "on");
   for (const Mode* mode : {&single, &multi, &naive}) Run(api, *mode, 1);  // warm up
   for (const Mode* mode : {&single, &multi, &naive}) Run(api, *mode, seconds);
   return 0;
