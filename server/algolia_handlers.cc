@@ -59,8 +59,10 @@ class Execution {
         const auto start = Clock::now();
         totals_[i] = totals_[planned.source];
         if (planned.count) {
-          ASSIGN_OR_RETURN(const query::SearchResponse counted,
-                           searcher->Search(Request(algolia::CountRequest(queries_[i].search), i)));
+          ASSIGN_OR_RETURN(
+              const query::SearchResponse counted,
+              searcher->Search(Request(
+                  algolia::CountRequest(queries_[i].search, *responses_[planned.source]), i)));
           totals_[i] = counted.total;
         }
         facets = &*responses_[planned.source];

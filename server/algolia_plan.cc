@@ -77,8 +77,12 @@ std::string_view FilterIgnoredBy(std::string_view facet) {
   return facet;
 }
 
-query::SearchRequest CountRequest(const query::SearchRequest& search) {
+query::SearchRequest CountRequest(const query::SearchRequest& search,
+                                  const query::SearchResponse& source) {
   query::SearchRequest count = search;
+  if (!source.relaxed && source.corrected_query.empty() && source.total >= 10) {
+    count.sort = "price_asc";
+  }
   count.facets.clear();
   count.buckets.clear();
   count.highlight = false;

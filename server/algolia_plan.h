@@ -40,8 +40,14 @@ struct PlannedQuery {
 std::vector<PlannedQuery> PlanQueries(const std::vector<AlgoliaQuery>& queries,
                                       const merch::RuleSet* rules, absl::Time now);
 
-// The search that only counts `search`'s matches: no facets, no highlights, one hit.
-query::SearchRequest CountRequest(const query::SearchRequest& search);
+// The search that only counts `search`'s matches: no facets, no highlights, one
+// hit. `source`: the response of the query it derives from. When that one had at
+// least 10 matches with every word, uncorrected and unrelaxed, so does this one
+// (it drops a filter: a superset), and a column sort counts the same matches
+// without ranking them all by relevance (a sorted search relaxes only when
+// nothing matches), so the count is ordered by price instead.
+query::SearchRequest CountRequest(const query::SearchRequest& search,
+                                  const query::SearchResponse& source);
 
 // The filter field whose filter `facet`'s counts ignore ("category.lvl1" ->
 // "category", "brand" -> "brand").
