@@ -18,8 +18,11 @@ commands:
                verify it and make it current. Declared attributes become
                filters and facets (filter.KEY=..., facets=KEY).
   serve        --data-dir DIR [--port 8080] [--address 127.0.0.1] [--threads N]
-               [--cache-mb 64] [--no-access-log]
-               Serve the HTTP API; picks up new generations without a restart.
+               [--cache-mb 64] [--no-access-log] [--ui-dir DIR | --no-ui]
+               Serve the HTTP API (and the Algolia-compatible /1/ endpoint);
+               picks up new generations without a restart. The storefront (/)
+               and console (/console/) come from --ui-dir, else from the
+               build's UI when built with -DVITRINE_BUILD_UI=ON.
                Product writes and config need VITRINE_ADMIN_KEY or named keys
                in VITRINE_ADMIN_KEYS="alice:KEY1,bob:KEY2" (the audit log's
                "who"); VITRINE_SEARCH_KEY(S) close reads.

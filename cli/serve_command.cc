@@ -1,6 +1,8 @@
 // vitrine serve / vitrine search.
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <string_view>
 #include <thread>
 
 #include "base/status.h"
@@ -22,8 +24,9 @@ int Fail(const absl::Status& status) {
 }  // namespace
 
 int ServeCommand(int argc, char** argv) {
-  absl::StatusOr<Flags> flags = Flags::Parse(
-      argc, argv, {"data-dir", "port", "address", "threads", "cache-mb"}, {"no-access-log"});
+  absl::StatusOr<Flags> flags =
+      Flags::Parse(argc, argv, {"data-dir", "port", "address", "threads", "cache-mb", "ui-dir"},
+                   {"no-access-log", "no-ui"});
   if (!flags.ok()) return Fail(flags.status());
   absl::StatusOr<std::string> data_dir = flags->Required("data-dir");
   absl::StatusOr<int64_t> port = flags->Int("port", 8080);
@@ -40,6 +43,18 @@ int ServeCommand(int argc, char** argv) {
   options.http.port = static_cast<uint16_t>(*port);
   options.http.threads = static_cast<int>(*threads);
   options.access_log = !flags->Has("no-access-log");
+  // The storefront and console: --ui-dir, else the build's own ui output when
+  // it was built (-DVITRINE_BUILD_UI=ON); --no-ui serves the API alone.
+  options.ui_dir = flags->Get("ui-dir").value_or("");
+  if (!flags->Has("ui-dir") && !std::string_view(VITRINE_DEFAULT_UI_DIR).empty()) {
+    options.ui_dir = VITRINE_DEFAULT_UI_DIR;
+    if (!std::filesystem::exists(options.ui_dir + "/index.html")) {
+      std::fprintf(stderr, "vitrine: no built UI in %s; serving the API only\n",
+                   options.ui_dir.c_str());
+      options.ui_dir.clear();
+    }
+  }
+  if (flags->Has("no-ui")) options.ui_dir.clear();
   if (*cache_mb < 0) return Fail(absl::InvalidArgumentError("--cache-mb must be 0 or more"));
   options.search.cache.max_bytes = static_cast<size_t>(*cache_mb) << 20;
   // Keys from the environment, so they stay out of process listings.

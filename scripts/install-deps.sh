@@ -11,6 +11,12 @@ packages=(
   curl wrk
   jq python3  # the docs' examples pipe through jq; tests/docs runs them with Python
 )
+# The storefront and console (-DVITRINE_BUILD_UI=ON, as scripts/quickstart.sh
+# builds them) need Node >= 18 and npm: Debian's only when no node is installed
+# (a Node that ships its own npm conflicts with Debian's npm package). Their
+# browser tests drive Debian's Chromium, installed when missing.
+command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
+command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 
 missing=()
 for package in "${packages[@]}"; do

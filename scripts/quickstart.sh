@@ -10,14 +10,27 @@ data_dir=${DATA_DIR:-var/data}
 build_dir=build/release
 
 scripts/install-deps.sh
-scripts/build.sh "$build_dir" -DCMAKE_BUILD_TYPE=Release -DVITRINE_BUILD_TESTS=OFF
+# The storefront and console are part of it (VITRINE_BUILD_UI: npm ci + esbuild).
+if [ -f "$build_dir/CMakeCache.txt" ] && ! grep -q '^VITRINE_BUILD_UI:BOOL=ON' "$build_dir/CMakeCache.txt"; then
+  cmake -S "$root" -B "$build_dir" -DVITRINE_BUILD_UI=ON >/dev/null
+fi
+scripts/build.sh "$build_dir" -DCMAKE_BUILD_TYPE=Release -DVITRINE_BUILD_TESTS=OFF -DVITRINE_BUILD_UI=ON
+# The console signs in with an admin key; one is made up when none is given.
+if [ -z "${VITRINE_ADMIN_KEY:-}" ] && [ -z "${VITRINE_ADMIN_KEYS:-}" ]; then
+  VITRINE_ADMIN_KEY=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+  export VITRINE_ADMIN_KEY
+  generated_key=1
+fi
 "$build_dir/cli/vitrine" reindex --data-dir "$data_dir" \
   --filterable-attributes usage,year \
   --feed data/catalog/fashion-styles.jsonl.gz --feed data/catalog/myntra-products.jsonl.gz
 
 cat <<MSG
 
-Vitrine is starting on http://127.0.0.1:$port (Ctrl-C stops it). Try:
+Vitrine is starting on http://127.0.0.1:$port (Ctrl-C stops it).
+  Storefront:  http://127.0.0.1:$port/
+  Console:     http://127.0.0.1:$port/console/  (sign in with the admin key${generated_key:+: $VITRINE_ADMIN_KEY})
+Try:
   curl 'http://127.0.0.1:$port/v1/search?q=men+navy+shirt&per_page=3'
   curl 'http://127.0.0.1:$port/v1/products/15970'
   curl 'http://127.0.0.1:$port/metrics'

@@ -5,9 +5,11 @@
 #include <random>
 
 #include "base/strings.h"
+#include "server/algolia_handlers.h"
 #include "server/config_handlers.h"
 #include "server/errors.h"
 #include "server/handlers.h"
+#include "server/static_files.h"
 #include "server/write_handlers.h"
 #include "server/url.h"
 
@@ -177,6 +179,11 @@ HttpResponse Api::Route(const HttpRequest& request, std::string_view& route, std
                      request.method == "DELETE" || request.method == "POST";
   const bool open = path == "/healthz" || path == "/readyz" || path == "/metrics";
   const bool admin = (path.starts_with("/v1/products") && write) || IsConfigPath(path);
+  if (IsAlgoliaPath(path)) return RouteAlgolia(request, *target, route, who);
+  if (static_files_ != nullptr && get && StaticFiles::Serves(path)) {
+    route = "static";
+    return static_files_->Serve(path, request);
+  }
   if (!open) {
     if (std::optional<HttpResponse> denied = Deny(request, admin, who)) {
       route = "denied";

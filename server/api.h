@@ -22,6 +22,9 @@ class ProductWrites;  // writes/product_writes.h
 
 namespace vitrine::server {
 
+class StaticFiles;
+struct Target;
+
 // An API key and the name requests made with it go by: the audit log's "who"
 // of config changes and the access log's "key". The key itself is never logged.
 struct NamedKey {
@@ -59,12 +62,20 @@ class Api {
   // must outlive the Api; set before serving. Without one they answer 503.
   void SetConfig(merch::ConfigStore* config) { config_ = config; }
 
+  // Serves the built storefront and console (GET of any path outside the API)
+  // from `files`, which must outlive the Api; without: those paths are 404s.
+  void SetStaticFiles(const StaticFiles* files) { static_files_ = files; }
+
  private:
   // `who`: the name of the request's key, once it is checked.
   HttpResponse Route(const HttpRequest& request, std::string_view& route, std::string& who);
   // An error response when the request's key may not use the route, else
   // nullopt and `who` set to the key's name ("" on open routes without a key).
   std::optional<HttpResponse> Deny(const HttpRequest& request, bool admin, std::string& who) const;
+  // The Algolia-compatible endpoint (/1/...) behind its own key check: search
+  // keys only, the admin key never (algolia_auth.cc).
+  HttpResponse RouteAlgolia(const HttpRequest& request, const Target& target,
+                            std::string_view& route, std::string& who);
   // The name of the key in `keys` that `key` is, or nullopt.
   static std::optional<std::string> NameOf(std::string_view key, const std::vector<NamedKey>& keys);
 
@@ -75,6 +86,7 @@ class Api {
   std::vector<NamedKey> search_keys_;  // ApiKeys::search first, as "search"
   writes::ProductWrites* writes_;
   merch::ConfigStore* config_ = nullptr;
+  const StaticFiles* static_files_ = nullptr;
 };
 
 }  // namespace vitrine::server

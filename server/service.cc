@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <csignal>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "base/status.h"
@@ -18,6 +19,7 @@
 #include "server/api.h"
 #include "base/json_writer.h"
 #include "server/metrics.h"
+#include "server/static_files.h"
 
 namespace vitrine::server {
 struct Service::Impl {
@@ -56,6 +58,7 @@ struct Service::Impl {
   bool stopping = false;
   std::thread watcher;
   std::unique_ptr<merch::ConfigStore> config;  // <data-dir>/config: merchandising rules
+  std::optional<StaticFiles> ui;               // options.ui_dir, when given
 };
 
 absl::Status Service::Impl::Serve(const indexer::Generation& generation) {
@@ -164,6 +167,10 @@ absl::StatusOr<std::unique_ptr<Service>> Service::Start(const ServeOptions& opti
   ASSIGN_OR_RETURN(impl->config, merch::ConfigStore::Open(impl->dir.path() + "/config"));
   impl->searchers.SetConfig([config = impl->config.get()] { return config->snapshot(); });
   impl->api.SetConfig(impl->config.get());
+  if (!options.ui_dir.empty()) {
+    ASSIGN_OR_RETURN(impl->ui, StaticFiles::Open(options.ui_dir));
+    impl->api.SetStaticFiles(&*impl->ui);
+  }
   absl::Status loaded = impl->Reload();
   if (!loaded.ok() && !absl::IsNotFound(loaded)) return loaded;
   if (absl::IsNotFound(loaded)) LogEvent("warn", FromAbsl(loaded.message()));

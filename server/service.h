@@ -29,6 +29,8 @@ struct ServeOptions {
   // How often the journal drops what every kept generation holds, and expired
   // idempotency records (also after each generation switch).
   std::chrono::milliseconds journal_retention_interval{std::chrono::minutes(10)};
+  // The built storefront and console (server/static_files.h); empty: not served.
+  std::string ui_dir;
 };
 
 class Service {

@@ -1,0 +1,48 @@
+// A product tile: image (or a colour tile when the catalog has none), highlighted
+// title, brand, price, and the colour swatches of its style's variants.
+const currency = new Intl.NumberFormat('en-IN', { style: 'currency', currency: 'INR', maximumFractionDigits: 0 });
+
+export function colorClass(color) {
+  return `swatch--${String(color ?? 'none').toLowerCase().replace(/[^a-z]+/g, '-')}`;
+}
+
+function price(hit) {
+  if (typeof hit.price !== 'number') return null;
+  if (hit.currency && hit.currency !== 'INR') return `${hit.price} ${hit.currency}`;
+  return currency.format(hit.price);
+}
+
+export function hitTemplate(hit, { html, components }) {
+  const variants = hit._variants ?? [];
+  const path = Array.isArray(hit.category) ? hit.category.join(' › ') : '';
+  return html`<article class="product" data-id=${hit.objectID}>
+    <div class=${`product__image ${colorClass(hit.color)}`}>
+      ${hit.image_url
+        ? html`<img src=${hit.image_url} alt="" loading="lazy" width="240" height="320" />`
+        : html`<span class="product__placeholder" aria-hidden="true">${(hit.color ?? hit.title ?? '?').slice(0, 1)}</span>`}
+    </div>
+    <div class="product__body">
+      <h2 class="product__title">${components.Highlight({ hit, attribute: 'title' })}</h2>
+      ${hit.brand ? html`<p class="product__brand">${hit.brand}</p>` : null}
+      ${path ? html`<p class="product__category">${path}</p>` : null}
+      <p class="product__meta">
+        ${price(hit) ? html`<span class="product__price">${price(hit)}</span>` : null}
+        ${hit.color ? html`<span class="product__color">${hit.color}</span>` : null}
+        ${hit.in_stock === false ? html`<span class="product__stock">Out of stock</span>` : null}
+      </p>
+      ${variants.length > 1
+        ? html`<ul class="swatches" aria-label="Colours">
+            ${variants.map((variant) => html`<li class=${`swatch ${colorClass(variant.color)}`} title=${variant.color}>
+              <span class="visually-hidden">${variant.color}</span></li>`)}
+          </ul>`
+        : null}
+    </div>
+  </article>`;
+}
+
+export function emptyTemplate(results, { html }) {
+  return html`<div class="no-results">
+    <p>No products match <q>${results.query}</q>${results.getRefinements().length ? ' with these filters' : ''}.</p>
+    <p>Try fewer words, another spelling, or clear the filters.</p>
+  </div>`;
+}
