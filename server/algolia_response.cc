@@ -6,7 +6,7 @@
 
 #include "base/strings.h"
 #include "server/errors.h"
-#include "server/json_writer.h"
+#include "base/json_writer.h"
 
 namespace vitrine::server::algolia {
 namespace {
