@@ -22,7 +22,7 @@ struct Token {
   std::string term;
   uint32_t position = 0;
   TokenKind kind = TokenKind::kWord;
-  std::string family;             // colour family term ("blue" for navy); else empty
+  std::string family;  // colour family term ("blue" for navy); else empty
   // Other terms indexed beside `term`, never searched for: broader terms
   // ("shoe"), the joined form of hyphenated words ("rustoleum").
   std::vector<std::string> also;

@@ -36,11 +36,11 @@ absl::Status Annotate(const absl::Status& status, std::string_view context);
 #define VITRINE_CONCAT_(a, b) VITRINE_CONCAT_INNER_(a, b)
 
 // Returns the status from the enclosing function when it is not OK.
-#define RETURN_IF_ERROR(expr)                                \
-  do {                                                       \
-    if (absl::Status status_ = (expr); !status_.ok()) {      \
-      return status_;                                        \
-    }                                                        \
+#define RETURN_IF_ERROR(expr)                           \
+  do {                                                  \
+    if (absl::Status status_ = (expr); !status_.ok()) { \
+      return status_;                                   \
+    }                                                   \
   } while (false)
 
 // ASSIGN_OR_RETURN(auto x, MakeX()); returns the error status of MakeX().

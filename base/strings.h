@@ -20,14 +20,15 @@ inline std::string_view FromAbsl(absl::string_view text) { return {text.data(), 
 
 namespace strings_internal {
 inline void Append(std::string& out, std::string_view text) { out.append(text); }
-inline void Append(std::string& out, absl::string_view text) { out.append(text.data(), text.size()); }
+inline void Append(std::string& out, absl::string_view text) {
+  out.append(text.data(), text.size());
+}
 inline void Append(std::string& out, const char* text) { out.append(text); }
 inline void Append(std::string& out, const std::string& text) { out.append(text); }
 inline void Append(std::string& out, char c) { out.push_back(c); }
 inline void Append(std::string& out, bool value) { out.append(value ? "true" : "false"); }
 template <typename T>
-  requires(std::integral<T> || std::floating_point<T>)
-void Append(std::string& out, T value) {
+requires(std::integral<T> || std::floating_point<T>) void Append(std::string& out, T value) {
   char buffer[64];
   const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
   out.append(buffer, result.ptr);

@@ -56,7 +56,8 @@ absl::StatusOr<double> NumberField(std::string_view field, std::string_view text
 
 absl::StatusOr<int64_t> IntegerField(std::string_view field, std::string_view text) {
   std::optional<int64_t> value = ParseInt64(text);
-  if (!value) return InvalidParameter(field, StrCat(field, " must be an integer, got '", text, "'"));
+  if (!value)
+    return InvalidParameter(field, StrCat(field, " must be an integer, got '", text, "'"));
   return *value;
 }
 
@@ -92,16 +93,17 @@ absl::Status ValidateProduct(const Product& p) {
     }
   }
   if (p.title.empty()) return InvalidParameter("title", "title is required");
-  for (const auto& [field, value] : {std::pair<std::string_view, const std::string&>{"title", p.title},
-                                     {"brand", p.brand},
-                                     {"gender", p.gender},
-                                     {"color", p.color},
-                                     {"season", p.season},
-                                     {"material", p.material},
-                                     {"currency", p.currency},
-                                     {"image_url", p.image_url},
-                                     {"url", p.url},
-                                     {"parent_id", p.parent_id}}) {
+  for (const auto& [field, value] :
+       {std::pair<std::string_view, const std::string&>{"title", p.title},
+        {"brand", p.brand},
+        {"gender", p.gender},
+        {"color", p.color},
+        {"season", p.season},
+        {"material", p.material},
+        {"currency", p.currency},
+        {"image_url", p.image_url},
+        {"url", p.url},
+        {"parent_id", p.parent_id}}) {
     RETURN_IF_ERROR(CheckText(field, value, kMaxTextBytes));
   }
   RETURN_IF_ERROR(CheckText("description", p.description, kMaxDescriptionBytes));
@@ -117,8 +119,7 @@ absl::Status ValidateProduct(const Product& p) {
   }
   for (const auto& [key, value] : p.attributes) {
     const std::string field = StrCat("attributes.", key);
-    if (key.empty() || key.size() > 64 ||
-        !std::all_of(key.begin(), key.end(), [](char c) {
+    if (key.empty() || key.size() > 64 || !std::all_of(key.begin(), key.end(), [](char c) {
           return IsAsciiLowerOrDigit(c) || c == '_';
         })) {
       return InvalidParameter(field, "attribute keys are 1-64 characters of a-z, 0-9 and _");
@@ -139,28 +140,50 @@ bool IsKnownField(std::string_view field) {
 absl::Status SetFieldFromText(Product& p, std::string_view field, std::string_view raw) {
   const std::string_view text = Trim(raw);
   if (text.empty()) return absl::OkStatus();
-  if (field == "id") p.id = std::string(text);
-  else if (field == "title") p.title = std::string(text);
-  else if (field == "brand") p.brand = std::string(text);
-  else if (field == "description") p.description = std::string(text);
-  else if (field == "gender") p.gender = std::string(text);
-  else if (field == "color") p.color = std::string(text);
-  else if (field == "season") p.season = std::string(text);
-  else if (field == "material") p.material = std::string(text);
-  else if (field == "currency") p.currency = std::string(text);
-  else if (field == "image_url") p.image_url = std::string(text);
-  else if (field == "url") p.url = std::string(text);
-  else if (field == "parent_id") p.parent_id = std::string(text);
-  else if (field == "category") p.category = SplitTrimmed(text, '>');
-  else if (field == "sizes") p.sizes = SplitTrimmed(text, '|');
-  else if (field == "price") { ASSIGN_OR_RETURN(p.price, NumberField(field, text)); }
-  else if (field == "rating") { ASSIGN_OR_RETURN(p.rating, NumberField(field, text)); }
-  else if (field == "popularity") { ASSIGN_OR_RETURN(p.popularity, NumberField(field, text)); }
-  else if (field == "stock") { ASSIGN_OR_RETURN(p.stock, IntegerField(field, text)); }
-  else if (field == "in_stock") { ASSIGN_OR_RETURN(p.in_stock, BoolField(field, text)); }
-  else if (field == "created_at") { ASSIGN_OR_RETURN(p.created_at, ParseTimestamp(field, text)); }
-  else if (field.starts_with("attributes.")) p.attributes[std::string(field.substr(11))] = std::string(text);
-  else return InvalidParameter(field, StrCat("unknown field '", field, "'"));
+  if (field == "id")
+    p.id = std::string(text);
+  else if (field == "title")
+    p.title = std::string(text);
+  else if (field == "brand")
+    p.brand = std::string(text);
+  else if (field == "description")
+    p.description = std::string(text);
+  else if (field == "gender")
+    p.gender = std::string(text);
+  else if (field == "color")
+    p.color = std::string(text);
+  else if (field == "season")
+    p.season = std::string(text);
+  else if (field == "material")
+    p.material = std::string(text);
+  else if (field == "currency")
+    p.currency = std::string(text);
+  else if (field == "image_url")
+    p.image_url = std::string(text);
+  else if (field == "url")
+    p.url = std::string(text);
+  else if (field == "parent_id")
+    p.parent_id = std::string(text);
+  else if (field == "category")
+    p.category = SplitTrimmed(text, '>');
+  else if (field == "sizes")
+    p.sizes = SplitTrimmed(text, '|');
+  else if (field == "price") {
+    ASSIGN_OR_RETURN(p.price, NumberField(field, text));
+  } else if (field == "rating") {
+    ASSIGN_OR_RETURN(p.rating, NumberField(field, text));
+  } else if (field == "popularity") {
+    ASSIGN_OR_RETURN(p.popularity, NumberField(field, text));
+  } else if (field == "stock") {
+    ASSIGN_OR_RETURN(p.stock, IntegerField(field, text));
+  } else if (field == "in_stock") {
+    ASSIGN_OR_RETURN(p.in_stock, BoolField(field, text));
+  } else if (field == "created_at") {
+    ASSIGN_OR_RETURN(p.created_at, ParseTimestamp(field, text));
+  } else if (field.starts_with("attributes."))
+    p.attributes[std::string(field.substr(11))] = std::string(text);
+  else
+    return InvalidParameter(field, StrCat("unknown field '", field, "'"));
   return absl::OkStatus();
 }
 

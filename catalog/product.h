@@ -15,8 +15,8 @@
 namespace vitrine::catalog {
 
 struct Product {
-  std::string id;                     // required; [A-Za-z0-9._~:-], at most 128 bytes
-  std::string title;                  // required, non-empty
+  std::string id;     // required; [A-Za-z0-9._~:-], at most 128 bytes
+  std::string title;  // required, non-empty
   std::string brand;
   std::string description;
   std::vector<std::string> category;  // path from the root: {"Apparel", "Topwear", "Tshirts"}
@@ -25,16 +25,16 @@ struct Product {
   std::string season;
   std::string material;
   std::vector<std::string> sizes;
-  std::optional<double> price;        // >= 0, in `currency`
+  std::optional<double> price;  // >= 0, in `currency`
   std::string currency;
   std::optional<double> rating;       // 0..5
   std::optional<double> popularity;   // >= 0, higher is more popular
   std::optional<int64_t> created_at;  // seconds since the Unix epoch
   std::optional<bool> in_stock;
-  std::optional<int64_t> stock;       // units available, >= 0
+  std::optional<int64_t> stock;  // units available, >= 0
   std::string image_url;
   std::string url;
-  std::string parent_id;              // groups variants of one style
+  std::string parent_id;                          // groups variants of one style
   std::map<std::string, std::string> attributes;  // declared extra fields, scalar values
 
   friend bool operator==(const Product&, const Product&) = default;
@@ -42,9 +42,9 @@ struct Product {
 
 // Limits every writer of products honours (feeds and the HTTP API).
 inline constexpr size_t kMaxIdBytes = 128;
-inline constexpr size_t kMaxTextBytes = 1024;           // title, brand, colour, ...
+inline constexpr size_t kMaxTextBytes = 1024;  // title, brand, colour, ...
 inline constexpr size_t kMaxDescriptionBytes = 64 * 1024;
-inline constexpr size_t kMaxListItems = 64;             // category levels, sizes
+inline constexpr size_t kMaxListItems = 64;  // category levels, sizes
 inline constexpr size_t kMaxAttributes = 64;
 
 // Checks required fields, ranges and limits of an assembled product. Errors name

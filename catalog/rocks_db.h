@@ -66,8 +66,8 @@ class RocksDb {
   const bool read_only_;
   const std::string what_;
   mutable std::shared_mutex mutex_;
-  std::unique_ptr<rocksdb::DB> db_;  // null only while a reopen failed outright
-  bool writable_ = false;           // false while only a read-only open succeeds
+  std::unique_ptr<rocksdb::DB> db_;    // null only while a reopen failed outright
+  bool writable_ = false;              // false while only a read-only open succeeds
   std::atomic<bool> stopped_ = false;  // a write failed: resume or reopen before the next
 };
 

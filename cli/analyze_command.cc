@@ -17,11 +17,6 @@
 namespace vitrine::cli {
 namespace {
 
-int Fail(const absl::Status& status) {
-  std::fprintf(stderr, "vitrine: %s\n", std::string(status.message()).c_str());
-  return absl::IsInvalidArgument(status) ? 2 : 1;
-}
-
 // The analyzer of --data-dir's current generation, else one built from
 // --analyzer and --vocabulary (defaults: fashion, the bundled vocabulary).
 absl::StatusOr<std::shared_ptr<const analyzers::Analyzer>> AnalyzerFromFlags(const Flags& flags) {

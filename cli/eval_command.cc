@@ -29,7 +29,7 @@ int Usage(std::string_view message) {
   return 2;
 }
 
-int Fail(const absl::Status& status) {
+int EvalFail(const absl::Status& status) {
   std::fprintf(stderr, "vitrine eval: %s\n", std::string(status.message()).c_str());
   return 1;
 }
@@ -181,22 +181,23 @@ int EvalCommand(int argc, char** argv) {
 
   // Read the judged set first: a typo in a path should not cost a reindex.
   absl::StatusOr<std::vector<eval::EvalQuery>> queries = eval::ReadQueries(flags->queries);
-  if (!queries.ok()) return Fail(queries.status());
-  if (queries->empty()) return Fail(absl::InvalidArgumentError(flags->queries + " has no queries"));
+  if (!queries.ok()) return EvalFail(queries.status());
+  if (queries->empty())
+    return EvalFail(absl::InvalidArgumentError(flags->queries + " has no queries"));
   absl::StatusOr<eval::Qrels> qrels = eval::ReadQrels(flags->qrels);
-  if (!qrels.ok()) return Fail(qrels.status());
+  if (!qrels.ok()) return EvalFail(qrels.status());
 
   absl::StatusOr<std::unique_ptr<eval::EvalIndex>> built = eval::EvalIndex::Prepare(flags->index);
-  if (!built.ok()) return Fail(built.status());
+  if (!built.ok()) return EvalFail(built.status());
   // Declared after `built`, so its searchers close before the index directory goes.
   query::SearcherPool pool((*built)->index());
   absl::StatusOr<eval::EvalReport> report = eval::Evaluate(pool, *queries, *qrels, flags->eval);
-  if (!report.ok()) return Fail(report.status());
+  if (!report.ok()) return EvalFail(report.status());
   if (!flags->run.empty()) {
     std::ofstream run(flags->run, std::ios::binary | std::ios::trunc);
     run << eval::RunText(*report, *qrels);
     if (!run.flush()) {
-      return Fail(absl::FailedPreconditionError(StrCat("cannot write ", flags->run)));
+      return EvalFail(absl::FailedPreconditionError(StrCat("cannot write ", flags->run)));
     }
   }
 

@@ -1,11 +1,17 @@
 #include "cli/flags.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "base/status.h"
 #include "base/strings.h"
 
 namespace vitrine::cli {
+
+int Fail(const absl::Status& status) {
+  std::fprintf(stderr, "vitrine: %s\n", std::string(status.message()).c_str());
+  return absl::IsInvalidArgument(status) ? 2 : 1;
+}
 
 absl::StatusOr<Flags> Flags::Parse(int argc, char** argv, const std::vector<std::string>& known,
                                    const std::vector<std::string>& switches) {

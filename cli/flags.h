@@ -11,6 +11,10 @@
 
 namespace vitrine::cli {
 
+// Prints "vitrine: <message>" on stderr; the exit code: 2 for bad arguments
+// (InvalidArgument), else 1.
+int Fail(const absl::Status& status);
+
 class Flags {
  public:
   // `known` lists accepted flag names (without "--"); `switches` are those that

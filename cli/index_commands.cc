@@ -15,11 +15,6 @@ namespace {
 
 constexpr int64_t kPrintedRejections = 100;
 
-int Fail(const absl::Status& status) {
-  std::fprintf(stderr, "vitrine: %s\n", std::string(status.message()).c_str());
-  return absl::IsInvalidArgument(status) ? 2 : 1;
-}
-
 }  // namespace
 
 int ReindexCommand(int argc, char** argv) {

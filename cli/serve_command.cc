@@ -14,15 +14,6 @@
 #include "server/service.h"
 
 namespace vitrine::cli {
-namespace {
-
-int Fail(const absl::Status& status) {
-  std::fprintf(stderr, "vitrine: %s\n", std::string(status.message()).c_str());
-  return absl::IsInvalidArgument(status) ? 2 : 1;
-}
-
-}  // namespace
-
 int ServeCommand(int argc, char** argv) {
   absl::StatusOr<Flags> flags =
       Flags::Parse(argc, argv, {"data-dir", "port", "address", "threads", "cache-mb", "ui-dir"},

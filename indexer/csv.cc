@@ -1,7 +1,7 @@
-#include "base/strings.h"
 #include "indexer/internal/csv.h"
 
 #include "base/status.h"
+#include "base/strings.h"
 
 namespace vitrine::indexer::internal {
 

@@ -14,8 +14,8 @@ using internal::LineReader;
 bool IsBlank(std::string_view line) { return Trim(line).empty(); }
 
 absl::Status TooLong(uint64_t line) {
-  return InvalidParameter("", StrCat("record at line ", line, " is longer than ",
-                                           kMaxRecordBytes, " bytes"));
+  return InvalidParameter(
+      "", StrCat("record at line ", line, " is longer than ", kMaxRecordBytes, " bytes"));
 }
 
 class JsonLinesReader final : public FeedReader {
@@ -71,12 +71,12 @@ class CsvReader final : public FeedReader {
       // A UTF-8 byte order mark is common in spreadsheet exports.
       if (columns_.empty() && column.starts_with("\xEF\xBB\xBF")) column.erase(0, 3);
       if (!catalog::IsKnownField(column) || column == "attributes") {
-        return InvalidParameter(column, StrCat(path(), " line ", header.line,
-                                                     ": unknown column '", column, "'"));
+        return InvalidParameter(
+            column, StrCat(path(), " line ", header.line, ": unknown column '", column, "'"));
       }
       if (!seen.insert(column).second) {
-        return InvalidParameter(column, StrCat(path(), " line ", header.line,
-                                                     ": column '", column, "' appears twice"));
+        return InvalidParameter(
+            column, StrCat(path(), " line ", header.line, ": column '", column, "' appears twice"));
       }
       columns_.push_back(column);
     }
@@ -119,8 +119,8 @@ class CsvReader final : public FeedReader {
   absl::StatusOr<catalog::Product> Decode(const FeedRecord& record) const override {
     if (!record.read_error.ok()) return record.read_error;
     if (record.cells.size() != columns_.size()) {
-      return InvalidParameter("", StrCat("expected ", columns_.size(), " cells, got ",
-                                               record.cells.size()));
+      return InvalidParameter(
+          "", StrCat("expected ", columns_.size(), " cells, got ", record.cells.size()));
     }
     catalog::Product product;
     for (size_t i = 0; i < columns_.size(); ++i) {

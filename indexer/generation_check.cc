@@ -17,7 +17,8 @@ absl::Status VerifyGeneration(const Generation& generation) {
                                         " inconsistencies found by Xapian's check"));
     }
   } catch (const Xapian::Error& e) {
-    return absl::DataLossError(StrCat("index ", generation.xapian_path(), ": ", e.get_description()));
+    return absl::DataLossError(
+        StrCat("index ", generation.xapian_path(), ": ", e.get_description()));
   }
   absl::StatusOr<std::unique_ptr<catalog::ProductStore>> store =
       catalog::ProductStore::Open(generation.snapshot_path(), {.snapshot_cache_bytes = 0});

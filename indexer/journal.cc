@@ -132,11 +132,14 @@ uint64_t Journal::last_seq() const {
 }
 
 absl::StatusOr<uint64_t> Journal::first_seq() const {
-  ASSIGN_OR_RETURN(const catalog::RocksDb::Handle db, impl_->db->Read());
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
-  it->Seek(EntryKey(0));
-  RETURN_IF_ERROR(FromRocks(it->status(), "reading the journal"));
-  if (it->Valid() && it->key()[0] == kEntryPrefix) return SeqOf(it->key());
+  {
+    ASSIGN_OR_RETURN(const catalog::RocksDb::Handle db, impl_->db->Read());
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+    it->Seek(EntryKey(0));
+    RETURN_IF_ERROR(FromRocks(it->status(), "reading the journal"));
+    if (it->Valid() && it->key()[0] == kEntryPrefix) return SeqOf(it->key());
+  }
+  // (Not under the handle: Append takes the journal's lock before the database's.)
   return last_seq() + 1;
 }
 

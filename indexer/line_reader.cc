@@ -1,8 +1,9 @@
+#include "indexer/internal/line_reader.h"
+
 #include <cerrno>
 #include <cstring>
 
 #include "base/strings.h"
-#include "indexer/internal/line_reader.h"
 
 namespace vitrine::indexer::internal {
 namespace {
@@ -53,8 +54,8 @@ LineReader::Result LineReader::Next(std::string& line, size_t max_bytes) {
   size_t scanned = begin_;
   bool too_long = false;
   while (true) {
-    const char* found = static_cast<const char*>(
-        std::memchr(buffer_.data() + scanned, '\n', end_ - scanned));
+    const char* found =
+        static_cast<const char*>(std::memchr(buffer_.data() + scanned, '\n', end_ - scanned));
     if (found != nullptr) {
       const size_t stop = static_cast<size_t>(found - buffer_.data());
       ++line_number_;

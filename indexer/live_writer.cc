@@ -82,9 +82,9 @@ absl::Status LiveWriter::Apply(std::span<const JournalEntry> entries) {
     for (const JournalEntry& entry : entries) {
       if (entry.seq <= applied_seq_) continue;  // the generation has it already
       if (entry.seq != applied_seq_ + 1) {
-        return absl::FailedPreconditionError(
-            StrCat("journal entry ", entry.seq, " follows ", applied_seq_,
-                   ": entries in between were not applied"));
+        return absl::FailedPreconditionError(StrCat("journal entry ", entry.seq, " follows ",
+                                                    applied_seq_,
+                                                    ": entries in between were not applied"));
       }
       RETURN_IF_ERROR(Annotate(ApplyOne(entry), StrCat("applying journal entry ", entry.seq)));
       applied_seq_ = entry.seq;

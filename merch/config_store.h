@@ -19,8 +19,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "base/shared_snapshot.h"
 #include "absl/time/time.h"
+#include "base/shared_snapshot.h"
 #include "merch/ranking.h"
 #include "merch/rule_set.h"
 #include "merch/synonyms.h"
@@ -83,9 +83,7 @@ class ConfigStore {
   ConfigStore& operator=(const ConfigStore&) = delete;
 
   // The config to search with now: rules and synonyms of one version. Never null.
-  std::shared_ptr<const ConfigSnapshot> snapshot() const {
-    return live_.Get();
-  }
+  std::shared_ptr<const ConfigSnapshot> snapshot() const { return live_.Get(); }
   // The live rules (of snapshot()). Never null.
   std::shared_ptr<const RuleSet> live() const { return snapshot()->rules; }
   uint64_t version() const { return snapshot()->version; }

@@ -9,8 +9,8 @@
 // min_normlen = 0.5): terms, OR, AND, AND_MAYBE, FILTER, AND_NOT and PHRASE
 // (their boolean parts weigh nothing), SCALE_WEIGHT, fixed-weight posting
 // sources and wildcards combined as synonyms (their weight calibrated by Xapian
-// itself on one document and checked on a sample of others). Anything else, and the rare wildcard whose
-// expansion cannot be checked, makes Top() decline: the caller asks Xapian.
+// itself on one document and checked on a sample of others). Anything else, and the rare wildcard
+// whose expansion cannot be checked, makes Top() decline: the caller asks Xapian.
 #pragma once
 
 #include <xapian.h>

@@ -1,15 +1,45 @@
 #!/usr/bin/env bash
-# One command that installs dependencies, builds everything with AddressSanitizer
-# and UndefinedBehaviorSanitizer, warnings as errors, and runs the whole suite
-# through ctest.
+# One command that installs dependencies and runs the whole suite (CI runs it):
+#   1. formatting: clang-format --dry-run --Werror over every C++ file;
+#   2. AddressSanitizer + UndefinedBehaviorSanitizer, warnings as errors: every
+#      test through ctest (unit, end to end, faults, stress, docs, storefront);
+#   3. ThreadSanitizer: the server, writes, end-to-end and concurrency stress
+#      suites (tests/tsan.supp holds the third-party false positives);
+#   4. the libFuzzer targets, briefly (tests/fuzz/run.sh).
+# Builds are Debug at -O1, one unity translation unit per few files, cached by
+# ccache. VITRINE_STRESS_SECONDS and VITRINE_FUZZ_SECONDS bound the long runs.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-build_dir=build/test
+jobs=$(nproc)
+started=$(date +%s)
+step() { echo "== $1 ($(($(date +%s) - started)) s)" >&2; }
 
 scripts/install-deps.sh
-scripts/build.sh "$build_dir" -DCMAKE_BUILD_TYPE=Debug -DVITRINE_SANITIZE=ON -DVITRINE_WERROR=ON \
-  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g"
+step "formatting"
+scripts/check-format.sh
+
+common=(-DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DVITRINE_WERROR=ON
+        -DCMAKE_UNITY_BUILD=ON)
+
+step "AddressSanitizer + UBSan build"
+scripts/build.sh build/test "${common[@]}" -DVITRINE_SANITIZE=address -DVITRINE_BUILD_UI=ON
+step "AddressSanitizer + UBSan tests"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)" --timeout 300
+VITRINE_STRESS_SECONDS=${VITRINE_STRESS_SECONDS:-15} \
+  ctest --test-dir build/test --output-on-failure -j "$jobs" --timeout 600
+
+step "ThreadSanitizer build"
+VITRINE_TARGETS="server_test writes_test e2e_test stress_test vitrine" \
+  scripts/build.sh build/tsan "${common[@]}" -DVITRINE_SANITIZE=thread -DVITRINE_BUILD_BENCH=OFF
+step "ThreadSanitizer tests"
+# Reports fail the test (exit code 66); crash-and-restart fault tests stay with ASan.
+export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$root/tests/tsan.supp"
+VITRINE_STRESS_SECONDS=${VITRINE_STRESS_SECONDS:-20} \
+  ctest --test-dir build/tsan --output-on-failure -j "$jobs" --timeout 900 \
+  -L '^(server|writes|e2e|stress)$' -E '^(FaultsTest|Cli)\.'
+
+step "fuzzers"
+tests/fuzz/run.sh "${VITRINE_FUZZ_SECONDS:-15}"
+step "done"

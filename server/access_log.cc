@@ -1,8 +1,8 @@
 #include "server/access_log.h"
 
-#include "base/strings.h"
 #include "base/json_writer.h"
 #include "base/log.h"
+#include "base/strings.h"
 
 namespace vitrine::server {
 

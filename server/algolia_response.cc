@@ -4,9 +4,9 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "base/json_writer.h"
 #include "base/strings.h"
 #include "server/errors.h"
-#include "base/json_writer.h"
 
 namespace vitrine::server::algolia {
 namespace {

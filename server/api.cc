@@ -10,8 +10,8 @@
 #include "server/errors.h"
 #include "server/handlers.h"
 #include "server/static_files.h"
-#include "server/write_handlers.h"
 #include "server/url.h"
+#include "server/write_handlers.h"
 
 namespace vitrine::server {
 namespace {
@@ -39,13 +39,6 @@ std::string RequestIdFor(const HttpRequest& request) {
     if (c < 0x21 || c > 0x7E || c == '"' || c == '\\') return NewRequestId();
   }
   return std::string(given);
-}
-
-HttpResponse MethodNotAllowed(std::string_view allowed) {
-  HttpResponse response =
-      ErrorResponse(405, "method_not_allowed", StrCat("use ", allowed, " on this route"));
-  response.headers.emplace_back("Allow", std::string(allowed));
-  return response;
 }
 
 // The key a request carries: X-API-Key, else an Authorization bearer token.

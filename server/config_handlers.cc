@@ -2,10 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/json_writer.h"
 #include "base/status.h"
 #include "base/strings.h"
 #include "server/errors.h"
-#include "base/json_writer.h"
 #include "server/ranking_handlers.h"
 
 namespace vitrine::server {
@@ -15,13 +15,6 @@ using Json = nlohmann::json;
 
 constexpr size_t kDefaultHistory = 50;
 constexpr size_t kMaxHistory = 500;
-
-HttpResponse MethodNotAllowed(std::string_view allowed) {
-  HttpResponse response =
-      ErrorResponse(405, "method_not_allowed", StrCat("use ", allowed, " on this route"));
-  response.headers.emplace_back("Allow", std::string(allowed));
-  return response;
-}
 
 HttpResponse JsonResponse(int status, std::string body, uint64_t version) {
   HttpResponse response{.status = status, .body = std::move(body)};

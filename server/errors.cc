@@ -1,8 +1,8 @@
 #include "server/errors.h"
 
+#include "base/json_writer.h"
 #include "base/status.h"
 #include "base/strings.h"
-#include "base/json_writer.h"
 
 namespace vitrine::server {
 namespace {
@@ -60,6 +60,13 @@ HttpResponse ErrorResponse(int http_status, std::string_view code, std::string_v
     AppendJsonString(body, parameter);
   }
   body.append("}}");
+  return response;
+}
+
+HttpResponse MethodNotAllowed(std::string_view allowed) {
+  HttpResponse response =
+      ErrorResponse(405, "method_not_allowed", StrCat("use ", allowed, " on this route"));
+  response.headers.emplace_back("Allow", std::string(allowed));
   return response;
 }
 

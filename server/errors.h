@@ -20,4 +20,7 @@ HttpResponse ErrorResponse(const absl::Status& status);
 HttpResponse ErrorResponse(int http_status, std::string_view code, std::string_view message,
                            std::string_view parameter = {});
 
+// 405 with an Allow header listing the methods the route takes ("GET, POST").
+HttpResponse MethodNotAllowed(std::string_view allowed);
+
 }  // namespace vitrine::server

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "base/json_writer.h"
 #include "base/status.h"
 #include "base/strings.h"
 #include "base/utf8.h"
@@ -10,7 +11,6 @@
 #include "merch/config_store.h"
 #include "query/result_cache.h"
 #include "server/errors.h"
-#include "base/json_writer.h"
 
 namespace vitrine::server {
 namespace {
@@ -248,8 +248,8 @@ namespace {
 // How errors name the parameter at fault: as the query string or the JSON body does.
 enum class Naming { kQueryString, kJsonBody };
 
-HttpResponse RunSearch(absl::StatusOr<query::SearchRequest> request,
-                       query::SearcherPool& searchers, Naming naming) {
+HttpResponse RunSearch(absl::StatusOr<query::SearchRequest> request, query::SearcherPool& searchers,
+                       Naming naming) {
   if (!request.ok()) return ErrorResponse(request.status());
   // The live merchandising config: rules, synonyms and ranking of one version.
   if (const std::shared_ptr<const merch::ConfigSnapshot> config = searchers.config()) {

@@ -149,13 +149,12 @@ class Session : public std::enable_shared_from_this<Session> {
     if (buffer_.size() > 0) return ReadRequest();  // pipelined: it has begun
     EnterPhase(Phase::kIdle);
     stream_.expires_after(shared_->options.idle_timeout);
-    stream_.async_read_some(
-        buffer_.prepare(kReadChunk),
-        [self = shared_from_this()](beast::error_code error, size_t bytes) {
-          self->buffer_.commit(bytes);
-          if (error) return self->Close();
-          self->ReadRequest();
-        });
+    stream_.async_read_some(buffer_.prepare(kReadChunk),
+                            [self = shared_from_this()](beast::error_code error, size_t bytes) {
+                              self->buffer_.commit(bytes);
+                              if (error) return self->Close();
+                              self->ReadRequest();
+                            });
   }
 
   void ReadRequest() {
@@ -305,13 +304,15 @@ struct HttpServer::Impl {
   }
 
   void Accept() {
-    acceptor.async_accept(
-        asio::make_strand(io), [this](beast::error_code error, tcp::socket socket) {
-          if (error == asio::error::operation_aborted || !acceptor.is_open()) return;
-          if (!error) Admit(std::move(socket));
-          // Errors such as EMFILE affect one accept, not the server: keep accepting.
-          Accept();
-        });
+    acceptor.async_accept(asio::make_strand(io),
+                          [this](beast::error_code error, tcp::socket socket) {
+                            if (error == asio::error::operation_aborted || !acceptor.is_open())
+                              return;
+                            if (!error) Admit(std::move(socket));
+                            // Errors such as EMFILE affect one accept, not the server: keep
+                            // accepting.
+                            Accept();
+                          });
   }
 
   void Admit(tcp::socket socket) {

@@ -20,10 +20,10 @@
 namespace vitrine::server {
 
 struct HttpServerOptions {
-  std::string address = "127.0.0.1";  // listen address; "0.0.0.0" for all interfaces
-  uint16_t port = 8080;               // 0 picks an ephemeral port (tests)
-  int threads = 0;                    // I/O threads; 0 means one per core
-  size_t max_body_bytes = 1 << 20;    // larger bodies get 413
+  std::string address = "127.0.0.1";   // listen address; "0.0.0.0" for all interfaces
+  uint16_t port = 8080;                // 0 picks an ephemeral port (tests)
+  int threads = 0;                     // I/O threads; 0 means one per core
+  size_t max_body_bytes = 1 << 20;     // larger bodies get 413
   size_t max_header_bytes = 16 << 10;  // larger request heads get 431
   // A kept-alive connection may wait this long for its next request to begin.
   std::chrono::milliseconds idle_timeout{60000};

@@ -12,8 +12,8 @@
 #include <shared_mutex>
 #include <tuple>
 
-#include "base/strings.h"
 #include "base/json_writer.h"
+#include "base/strings.h"
 
 namespace vitrine::server {
 namespace {

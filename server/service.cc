@@ -9,15 +9,15 @@
 #include <optional>
 #include <thread>
 
+#include "base/json_writer.h"
+#include "base/log.h"
 #include "base/status.h"
 #include "base/strings.h"
 #include "indexer/generations.h"
 #include "indexer/live_writer.h"
 #include "merch/config_store.h"
-#include "base/log.h"
 #include "server/access_log.h"
 #include "server/api.h"
-#include "base/json_writer.h"
 #include "server/metrics.h"
 #include "server/static_files.h"
 
@@ -51,7 +51,7 @@ struct Service::Impl {
   HttpServer http;
   uint16_t port = 0;
 
-  std::mutex reload_mutex;  // one reload at a time (watcher thread or ReloadNow)
+  std::mutex reload_mutex;         // one reload at a time (watcher thread or ReloadNow)
   std::string refused_generation;  // the current one, when it could not be served
   std::mutex watch_mutex;
   std::condition_variable watch_wakeup;
@@ -159,7 +159,8 @@ absl::StatusOr<std::unique_ptr<Service>> Service::Start(const ServeOptions& opti
   if (absl::StatusOr<indexer::DataDirLock> lock = indexer::DataDirLock::Acquire(dir); lock.ok()) {
     ASSIGN_OR_RETURN(const std::vector<std::string> removed, dir.RemoveAbandonedBuilds(*lock));
     for (const std::string& id : removed) {
-      LogEvent("warn", "removed an abandoned partial generation", StrCat(R"("generation":")", id, "\""));
+      LogEvent("warn", "removed an abandoned partial generation",
+               StrCat(R"("generation":")", id, "\""));
     }
   }
   auto impl = std::make_unique<Impl>(options, std::move(dir), std::move(journal));

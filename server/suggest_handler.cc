@@ -4,12 +4,12 @@
 #include <cstdint>
 #include <optional>
 
+#include "base/json_writer.h"
 #include "base/status.h"
 #include "base/strings.h"
 #include "query/suggest.h"
 #include "server/errors.h"
 #include "server/handlers.h"
-#include "base/json_writer.h"
 
 namespace vitrine::server {
 

@@ -20,8 +20,7 @@ HttpResponse HandleProductWrite(const HttpRequest& request, std::string_view id,
   const writes::WriteMethod method = request.method == "PUT"     ? writes::WriteMethod::kPut
                                      : request.method == "PATCH" ? writes::WriteMethod::kPatch
                                                                  : writes::WriteMethod::kDelete;
-  return ReceiptResponse(
-      writes.Write(method, id, request.body, request.Header("idempotency-key")));
+  return ReceiptResponse(writes.Write(method, id, request.body, request.Header("idempotency-key")));
 }
 
 HttpResponse HandleProductBatch(const HttpRequest& request, writes::ProductWrites& writes) {

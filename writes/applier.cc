@@ -1,23 +1,13 @@
 // How logged writes reach the serving generation: applied in log order, committed
 // in batches, replayed from the last commit after any failure, and replayed onto
 // each new generation before it serves.
-#include <chrono>
-
+#include "base/log.h"
 #include "base/status.h"
 #include "base/strings.h"
-#include "base/log.h"
+#include "base/unix_time.h"
 #include "writes/product_writes.h"
 
 namespace vitrine::writes {
-namespace {
-
-int64_t UnixNow() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 ProductWrites::ProductWrites(std::unique_ptr<WriteLog> log, ProductWritesOptions options,
                              query::ResultCache* cache)
@@ -149,7 +139,7 @@ void ProductWrites::CommitLoop() {
 }
 
 absl::StatusOr<indexer::Journal::Pruned> ProductWrites::PruneLog(uint64_t through) {
-  return log_->Prune(through, UnixNow());
+  return log_->Prune(through, UnixSecondsNow());
 }
 
 WriteState ProductWrites::state() const {

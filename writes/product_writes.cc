@@ -7,6 +7,7 @@
 #include "base/json_writer.h"
 #include "base/status.h"
 #include "base/strings.h"
+#include "base/unix_time.h"
 #include "catalog/product.h"
 
 namespace vitrine::writes {
@@ -16,12 +17,6 @@ using Json = nlohmann::json;
 
 constexpr size_t kMaxIdempotencyKeyBytes = 255;
 constexpr size_t kMaxBatchLines = 10000;
-
-int64_t UnixNow() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // FNV-1a: a stable fingerprint of a request, to tell a retry from a reuse of its key.
 std::string Fingerprint(std::string_view text) {
@@ -62,7 +57,8 @@ std::string ReceiptJson(std::string_view id, uint64_t seq, std::string_view snap
 absl::StatusOr<JournalEntry> EntryOfLine(std::string_view line) {
   const Json json = Json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (json.is_object() && json.size() == 1 && json.contains("delete")) {
-    if (!json["delete"].is_string()) return InvalidParameter("delete", "delete must be a product id");
+    if (!json["delete"].is_string())
+      return InvalidParameter("delete", "delete must be a product id");
     return JournalEntry{.op = JournalOp::kDelete, .id = json["delete"].get<std::string>()};
   }
   ASSIGN_OR_RETURN(catalog::Product product, catalog::ProductFromJson(line));
@@ -91,7 +87,7 @@ absl::StatusOr<WriteReceipt> ProductWrites::Run(std::string_view request,
     return InvalidParameter("Idempotency-Key",
                             StrCat("Idempotency-Key is longer than ", kMaxIdempotencyKeyBytes));
   }
-  const int64_t now = UnixNow();
+  const int64_t now = UnixSecondsNow();
   const std::string fingerprint = Fingerprint(request);
   if (!idempotency_key.empty()) {
     ASSIGN_OR_RETURN(std::optional<IdempotencyRecord> record,

@@ -81,8 +81,8 @@ class ProductWrites {
                       const std::function<void()>& publish = {});
 
   // PUT, PATCH or DELETE of one product; `idempotency_key` may be empty.
-  absl::StatusOr<WriteReceipt> Write(WriteMethod method, std::string_view id,
-                                     std::string_view body, std::string_view idempotency_key);
+  absl::StatusOr<WriteReceipt> Write(WriteMethod method, std::string_view id, std::string_view body,
+                                     std::string_view idempotency_key);
   // One product per line (upsert) or {"delete": "<id>"}: good lines are logged in
   // one atomic append, bad ones reported by line number.
   absl::StatusOr<WriteReceipt> Batch(std::string_view body, std::string_view idempotency_key);

@@ -73,14 +73,15 @@ def quickstart_reindex(repo: str, vitrine: str, data_dir: str) -> List[str]:
     raise SystemExit("no `vitrine reindex` command found in scripts/quickstart.sh")
 
 
-def index_catalog(repo: str, vitrine: str, work: str) -> str:
-    data_dir = os.path.join(work, "catalog")
+def index_catalog(repo: str, vitrine: str, work: str, data_dir: str = "") -> str:
+    data_dir = data_dir or os.path.join(work, "catalog")
     argv = quickstart_reindex(repo, vitrine, data_dir)
     log("indexing the bundled catalog: " + " ".join(shlex.quote(a) for a in argv[1:]))
     started = time.monotonic()
-    with open(os.path.join(work, "reindex.log"), "w") as output:
+    report_path = os.path.join(work, "reindex.log")
+    with open(report_path, "w") as output:
         code = subprocess.call(argv, cwd=repo, stdout=output, stderr=subprocess.STDOUT)
-    report = open(os.path.join(work, "reindex.log"), encoding="utf-8").read()
+    report = open(report_path, encoding="utf-8").read()
     if code != 0 or SANITIZER_REPORT.search(report):
         sys.stdout.write(report[-4000:])
         raise SystemExit(f"reindex failed (exit {code})")
@@ -257,12 +258,23 @@ def main() -> int:
     parser.add_argument("--vitrine", required=True, help="the vitrine binary to test")
     parser.add_argument("--repo", default=".", help="the repository root")
     parser.add_argument("--data-dir", help="an indexed data dir to copy instead of indexing")
+    parser.add_argument(
+        "--index-into",
+        help="only index the bundled catalog into this (new) data dir, as the quickstart does",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--verbose", action="store_true", help="print every response")
     parser.add_argument("files", nargs="*", help="markdown files (default README.md docs/*.md)")
     args = parser.parse_args()
     args.vitrine = os.path.abspath(args.vitrine)
     repo = args.repo = os.path.abspath(args.repo)
+    if args.index_into:
+        # The index other suites copy (ctest's bundled_catalog fixture).
+        target = os.path.abspath(args.index_into)
+        shutil.rmtree(target, ignore_errors=True)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        index_catalog(repo, args.vitrine, os.path.dirname(target), target)
+        return 0
     files = args.files or ["README.md"] + sorted(
         os.path.relpath(p, repo) for p in glob.glob(os.path.join(repo, "docs", "*.md"))
     )

@@ -138,9 +138,9 @@ TEST_F(FaultsTest, AFullDiskRefusesWritesWithA507AndLosesNothingAcknowledged) {
 // A feed of real products large enough that building it takes a while.
 std::string BundledFeed(const TempDir& dir, int lines) {
   const std::string path = dir.Sub("bundled.jsonl");
-  const std::string command = StrCat("zcat ", VITRINE_DATA_DIR,
-                                     "/catalog/myntra-products.jsonl.gz | head -n ", lines, " > ",
-                                     path);
+  const std::string command =
+      StrCat("zcat ", VITRINE_DATA_DIR, "/catalog/myntra-products.jsonl.gz | head -n ", lines,
+             " > ", path);
   EXPECT_EQ(std::system(command.c_str()), 0);
   return path;
 }
@@ -183,8 +183,8 @@ TEST_F(FaultsTest, AReindexThatRunsOutOfDiskFailsAndTheServerKeepsServing) {
 }
 
 TEST_F(FaultsTest, ADamagedGenerationIsRefusedAndTheNewestWholeOneServes) {
-  Reindex(TestData("products.jsonl"));   // 000001: 12 products
-  Reindex(TestData("variants.jsonl"));   // 000002, current
+  Reindex(TestData("products.jsonl"));  // 000001: 12 products
+  Reindex(TestData("variants.jsonl"));  // 000002, current
   const std::string damaged = Data() + "/generations/000002";
   for (const std::string part : {"xapian", "snapshots"}) {
     SCOPED_TRACE(part);
@@ -230,7 +230,8 @@ TEST_F(FaultsTest, AServerKilledDuringABigBatchKeepsAllOfItOrNoneOfIt) {
     const std::string brand = StrCat("Batch", kill_after_ms < 0 ? 0 : kill_after_ms);
     std::string batch;
     for (int n = 0; n < 10000; ++n) {
-      batch += Json{{"id", StrCat(brand, "-", n)}, {"title", "Cotton Tee"}, {"brand", brand}}.dump();
+      batch +=
+          Json{{"id", StrCat(brand, "-", n)}, {"title", "Cotton Tee"}, {"brand", brand}}.dump();
       batch += "\n";
     }
     std::future<int> answer = std::async(std::launch::async, [&] {

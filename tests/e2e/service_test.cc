@@ -260,7 +260,8 @@ TEST(Service, NoRequestFailsWhileGenerationsSwitch) {
 // A writable service (admin key "k") over the fixture catalog in a fresh data dir.
 class WritableServiceTest : public ::testing::Test {
  protected:
-  void Start(std::chrono::milliseconds commit_interval = writes::ProductWritesOptions().commit_interval) {
+  void Start(
+      std::chrono::milliseconds commit_interval = writes::ProductWritesOptions().commit_interval) {
     ReindexInto(data_dir_, "products.jsonl");
     ServeOptions options;
     options.data_dir = data_dir_;

@@ -22,13 +22,6 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using Json = nlohmann::json;
 
-std::string HeaderOf(const HttpResponse& response, std::string_view name) {
-  for (const auto& [key, value] : response.headers) {
-    if (key == name) return value;
-  }
-  return {};
-}
-
 class AlgoliaApiTest : public ::testing::Test {
  protected:
   explicit AlgoliaApiTest(ApiKeys keys = {})

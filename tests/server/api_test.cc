@@ -18,13 +18,6 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using Json = nlohmann::json;
 
-std::string HeaderOf(const HttpResponse& response, std::string_view name) {
-  for (const auto& [key, value] : response.headers) {
-    if (key == name) return value;
-  }
-  return {};
-}
-
 class ApiTest : public ::testing::Test {
  protected:
   ApiTest() : pool_(BuildFixtureIndex(dir_.Sub("data"))), api_(pool_, metrics_, log_) {}

@@ -18,7 +18,6 @@ namespace {
 using ::testing::HasSubstr;
 using Json = nlohmann::json;
 
-constexpr std::string_view kAdminKey = "admin-secret";
 constexpr std::string_view kSearchKey = "search-key";
 
 constexpr std::string_view kPinRule = R"({"id": "jeans-hero",

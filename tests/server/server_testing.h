@@ -10,9 +10,21 @@
 #include "indexer/generations.h"
 #include "indexer/reindex.h"
 #include "query/search.h"
+#include "server/http.h"
 #include "tests/testing/temp_dir.h"
 
 namespace vitrine::server {
+
+// The admin key the server tests configure.
+inline constexpr char kAdminKey[] = "admin-secret";
+
+// The value of an extra response header (as the handler set its name), or empty.
+inline std::string HeaderOf(const HttpResponse& response, std::string_view name) {
+  for (const auto& [key, value] : response.headers) {
+    if (key == name) return value;
+  }
+  return {};
+}
 
 // Reindexes tests/testdata/products.jsonl into `data_dir` and opens it;
 // `writable`: with a read-write snapshot store, for product writes.

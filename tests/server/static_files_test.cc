@@ -17,13 +17,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::string HeaderOf(const HttpResponse& response, std::string_view name) {
-  for (const auto& [key, value] : response.headers) {
-    if (key == name) return value;
-  }
-  return {};
-}
-
 void Write(const std::filesystem::path& path, std::string_view text) {
   std::filesystem::create_directories(path.parent_path());
   std::ofstream(path) << text;

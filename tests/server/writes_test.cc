@@ -10,9 +10,9 @@
 #include "indexer/generations.h"
 #include "indexer/reindex.h"
 #include "server/api.h"
-#include "writes/product_writes.h"
 #include "tests/server/server_testing.h"
 #include "tests/testing/temp_dir.h"
+#include "writes/product_writes.h"
 
 namespace vitrine::server {
 namespace {
@@ -20,8 +20,6 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using Json = nlohmann::json;
-
-constexpr char kAdminKey[] = "admin-secret";
 
 class WritesTest : public ::testing::Test {
  protected:

@@ -101,8 +101,10 @@ class Client {
         random_(static_cast<uint32_t>(number) * 7919u + 1),
         connection_(std::make_unique<HttpConnection>(port)),
         reindex_epoch_(reindex_epoch) {
-    for (int i = 0; i < 12; ++i) model_["stress-" + std::to_string(number) + "-" + std::to_string(i)];
-    for (int i = 0; i < 6; ++i) model_["stress-" + std::to_string(number) + "-b" + std::to_string(i)];
+    for (int i = 0; i < 12; ++i)
+      model_["stress-" + std::to_string(number) + "-" + std::to_string(i)];
+    for (int i = 0; i < 6; ++i)
+      model_["stress-" + std::to_string(number) + "-b" + std::to_string(i)];
   }
 
   void Run(Clock::time_point deadline) {
@@ -167,9 +169,8 @@ class Client {
       return nullptr;
     }
     if (std::find(expected.begin(), expected.end(), result.status) == expected.end()) {
-      tally_.Fail(kind + " " + method + " " + target + ": status " +
-                  std::to_string(result.status) + " (expected " + std::to_string(expected[0]) +
-                  "): " + result.body.substr(0, 300));
+      tally_.Fail(kind + " " + method + " " + target + ": status " + std::to_string(result.status) +
+                  " (expected " + std::to_string(expected[0]) + "): " + result.body.substr(0, 300));
       return nullptr;
     }
     if (result.Header("content-type") != "application/json") return nullptr;
@@ -197,8 +198,8 @@ class Client {
   }
 
   void Browse() {
-    Search("browse", "/v1/search?q=&per_page=" + std::to_string(1 + Pick(100)) +
-                         "&sort=" + Sort() + "&page=" + std::to_string(1 + Pick(3)));
+    Search("browse", "/v1/search?q=&per_page=" + std::to_string(1 + Pick(100)) + "&sort=" + Sort() +
+                         "&page=" + std::to_string(1 + Pick(3)));
   }
   void TextSearch() {
     Search("text", "/v1/search?q=" + Word() + "&per_page=100&sort=" + Sort() +
@@ -282,7 +283,8 @@ class Client {
       model_[id] = product;
       ids.push_back(id);
     }
-    const std::string deleted = "stress-" + std::to_string(number_) + "-b" + std::to_string(Pick(6));
+    const std::string deleted =
+        "stress-" + std::to_string(number_) + "-b" + std::to_string(Pick(6));
     lines += Json{{"delete", deleted}}.dump() + "\n";
     model_[deleted] = std::nullopt;
     ids.push_back(deleted);
@@ -308,8 +310,8 @@ class Client {
   void CheckStored(const std::string& id, int epoch) {
     const auto known = model_.find(id);
     if (known == model_.end()) return;
-    const Json stored =
-        Send("read-own-write", "GET", "/v1/products/" + id, "", {known->second ? 200 : 404, 200, 404});
+    const Json stored = Send("read-own-write", "GET", "/v1/products/" + id, "",
+                             {known->second ? 200 : 404, 200, 404});
     if (epoch % 2 == 1 || reindex_epoch_.load() != epoch) {
       model_.clear();
       return;
@@ -451,7 +453,8 @@ TEST(ConcurrencyStress, MixedLoadWithLiveWritesConfigChangesAndAReindex) {
   });
   std::vector<std::thread> threads;
   for (int i = 0; i < clients; ++i) {
-    threads.emplace_back([&, i] { Client(i, (*service)->port(), catalog_ids, tally, reindex_epoch).Run(deadline); });
+    threads.emplace_back(
+        [&, i] { Client(i, (*service)->port(), catalog_ids, tally, reindex_epoch).Run(deadline); });
   }
   for (std::thread& thread : threads) thread.join();
   reindexer.join();
@@ -463,10 +466,11 @@ TEST(ConcurrencyStress, MixedLoadWithLiveWritesConfigChangesAndAReindex) {
     total += count;
     std::printf("  %-16s %8llu\n", kind.c_str(), static_cast<unsigned long long>(count));
   }
-  std::printf("stress: %llu requests from %d clients in %.1f s (%.0f req/s), %d reindexes, "
-              "%llu failures\n",
-              static_cast<unsigned long long>(total), clients, elapsed, total / elapsed,
-              reindexes.load(), static_cast<unsigned long long>(tally.failure_count));
+  std::printf(
+      "stress: %llu requests from %d clients in %.1f s (%.0f req/s), %d reindexes, "
+      "%llu failures\n",
+      static_cast<unsigned long long>(total), clients, elapsed, total / elapsed, reindexes.load(),
+      static_cast<unsigned long long>(tally.failure_count));
   for (const std::string& failure : tally.failures) ADD_FAILURE() << failure;
   EXPECT_EQ(tally.failure_count, 0u);
   EXPECT_EQ(reindexes, 2);

@@ -59,8 +59,8 @@ HttpConnection::~HttpConnection() {
 
 HttpResult HttpConnection::Request(std::string_view method, std::string_view target,
                                    std::string_view body, const Headers& headers) {
-  http::request<http::string_body> request(http::string_to_verb(ToBeast(method)),
-                                           ToBeast(target), 11);
+  http::request<http::string_body> request(http::string_to_verb(ToBeast(method)), ToBeast(target),
+                                           11);
   if (request.method() == http::verb::unknown) request.method_string(ToBeast(method));
   request.set(http::field::host, "127.0.0.1");
   request.keep_alive(true);

@@ -32,29 +32,29 @@ class ProductWritesTest : public ::testing::Test {
   std::unique_ptr<ProductWrites> Open() {
     auto writes = std::make_unique<ProductWrites>(
         LocalWriteLog(indexer::Journal::Open(dir_.Sub("data/journal")).value()),
-        ProductWritesOptions{.commit_interval = std::chrono::hours(1),
-                             .fault = [this](std::string_view step) -> absl::Status {
-                               if (step == failing_ || (step == "apply" && fail_once_ > 0 &&
-                                                        fail_once_-- > 0)) {
-                                 return absl::UnavailableError(
-                                     StrCat("injected ", step, " failure: no space left"));
-                               }
-                               return absl::OkStatus();
-                             }});
+        ProductWritesOptions{
+            .commit_interval = std::chrono::hours(1),
+            .fault = [this](std::string_view step) -> absl::Status {
+              if (step == failing_ || (step == "apply" && fail_once_ > 0 && fail_once_-- > 0)) {
+                return absl::UnavailableError(StrCat("injected ", step, " failure: no space left"));
+              }
+              return absl::OkStatus();
+            }});
     EXPECT_TRUE(writes->Switch(index_).ok());
     return writes;
   }
 
   uint64_t Found(std::string_view q) {
     query::SearcherPool pool(index_);
-    absl::StatusOr<query::SearchResponse> response = pool.Acquire().value()->Search({.q = std::string(q)});
+    absl::StatusOr<query::SearchResponse> response =
+        pool.Acquire().value()->Search({.q = std::string(q)});
     EXPECT_TRUE(response.ok()) << response.status();
     return response.ok() ? response->total : 0;
   }
 
   vitrine::testing::TempDir dir_;
   std::shared_ptr<const query::Index> index_;
-  std::string failing_;           // the step that fails while set
+  std::string failing_;             // the step that fails while set
   std::atomic<int> fail_once_ = 0;  // further "apply" calls that fail
 };
 

@@ -2,7 +2,7 @@
 // from the bundled catalog (as scripts/quickstart.sh does), a loopback
 // ephemeral port, an admin key, and the built UI. Cleaned up by stop().
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -19,11 +19,17 @@ export async function startServer({ threads = process.env.VITRINE_TEST_THREADS ?
   const uiDir = required('VITRINE_UI_DIR');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-ui-test-'));
   const dataDir = path.join(dir, 'data');
-  const feeds = (await readdir(catalog)).filter((f) => f.endsWith('.jsonl.gz')).sort()
-    .flatMap((f) => ['--feed', path.join(catalog, f)]);
-  const reindex = spawnSync(binary, ['reindex', '--data-dir', dataDir, '--quiet',
-    '--filterable-attributes', 'usage,year', ...feeds], { encoding: 'utf8' });
-  if (reindex.status !== 0) throw new Error(`reindex failed: ${reindex.stderr}`);
+  const indexed = process.env.VITRINE_INDEXED_DATA_DIR;
+  if (indexed && (await readdir(indexed).catch(() => [])).includes('CURRENT')) {
+    // The catalog ctest indexed once for every suite that serves it (a fixture).
+    await cp(indexed, dataDir, { recursive: true, verbatimSymlinks: true });
+  } else {
+    const feeds = (await readdir(catalog)).filter((f) => f.endsWith('.jsonl.gz')).sort()
+      .flatMap((f) => ['--feed', path.join(catalog, f)]);
+    const reindex = spawnSync(binary, ['reindex', '--data-dir', dataDir, '--quiet',
+      '--filterable-attributes', 'usage,year', ...feeds], { encoding: 'utf8' });
+    if (reindex.status !== 0) throw new Error(`reindex failed: ${reindex.stderr}`);
+  }
 
   const adminKey = randomBytes(16).toString('hex');
   const server = spawn(binary, ['serve', '--data-dir', dataDir, '--port', '0', '--address', '127.0.0.1',
