@@ -119,7 +119,8 @@ void Run(vitrine::query::SearcherPool& pool,
       for (const std::string& value : values) filters += " " + field + "=" + value;
     }
     std::printf("  slow %.3f ms: q=\"%s\" sort=%s page=%d%s\n", medians[i].first, request.q.c_str(),
-                request.sort.c_str(), request.page, filters.c_str());
+                std::string(vitrine::query::SortOrderName(request.sort)).c_str(), request.page,
+                filters.c_str());
   }
 }
 
@@ -172,7 +173,8 @@ vitrine::query::SearchRequest ToSearchRequest(const vitrine::bench::WorkloadRequ
   search.filters = request.filters;
   search.facets = request.facets;
   search.facet_size = request.facet_size;
-  search.sort = request.sort;
+  search.sort =
+      vitrine::query::ParseSortOrder(request.sort).value_or(vitrine::query::SortOrder::kRelevance);
   for (const auto& [field, range] : request.ranges) {
     auto bound = [](double value) {
       return std::isnan(value) ? std::nullopt : std::optional<double>(value);

@@ -15,7 +15,8 @@ reindex_every=${2:-5}
 build_dir=build/release
 
 scripts/install-deps.sh
-scripts/build.sh "$build_dir" -DCMAKE_BUILD_TYPE=Release -DVITRINE_BUILD_TESTS=OFF
+VITRINE_TARGETS="vitrine search_latency" \
+  scripts/build.sh "$build_dir" -DCMAKE_BUILD_TYPE=Release -DVITRINE_BUILD_TESTS=OFF
 vitrine=$build_dir/cli/vitrine
 work=$(mktemp -d)
 pids=()

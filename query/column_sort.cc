@@ -20,20 +20,21 @@ struct Keyed {
 }  // namespace
 
 std::vector<Xapian::docid> SortedPage(const DocSet& matched, const FacetColumns& columns,
-                                      std::string_view sort, size_t first, size_t count) {
+                                      SortOrder sort, size_t first, size_t count) {
   std::vector<Xapian::docid> page;
-  if (sort == "relevance") {  // docid order
+  if (sort == SortOrder::kRelevance) {  // docid order
     size_t seen = 0;
     matched.ForEach([&](Xapian::docid id) {
       if (seen++ >= first && page.size() < count) page.push_back(id);
     });
     return page;
   }
-  const bool descending = sort != "price_asc";
-  const Xapian::valueno slot = sort.starts_with("price") ? schema::kSlotPrice
-                               : sort == "newest"        ? schema::kSlotCreatedAt
-                               : sort == "rating"        ? schema::kSlotRating
-                                                         : schema::kSlotPopularity;
+  const bool descending = sort != SortOrder::kPriceAsc;
+  const Xapian::valueno slot = sort == SortOrder::kPriceAsc || sort == SortOrder::kPriceDesc
+                                   ? schema::kSlotPrice
+                               : sort == SortOrder::kNewest ? schema::kSlotCreatedAt
+                               : sort == SortOrder::kRating ? schema::kSlotRating
+                                                            : schema::kSlotPopularity;
   const NumberColumn& column = columns.numbers.at(slot);
   const auto before = [&columns](const Keyed& a, const Keyed& b) {
     if (a.key != b.key) return a.key < b.key;

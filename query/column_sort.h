@@ -15,9 +15,9 @@
 
 namespace vitrine::query::internal {
 
-// The docids at [first, first + count) of `matched` in `sort` order: a sort
-// order of filters.h, or "relevance" for docid order (a browse's).
+// The docids at [first, first + count) of `matched` in `sort` order; relevance
+// means docid order (a browse's).
 std::vector<Xapian::docid> SortedPage(const DocSet& matched, const FacetColumns& columns,
-                                      std::string_view sort, size_t first, size_t count);
+                                      SortOrder sort, size_t first, size_t count);
 
 }  // namespace vitrine::query::internal

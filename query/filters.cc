@@ -165,11 +165,6 @@ std::optional<Xapian::Query> FilterQuery(const SearchRequest& request,
 
 absl::Status ValidateSortAndFacets(const SearchRequest& request,
                                    const std::vector<std::string>& attributes) {
-  if (!Contains(kSortOrders, request.sort)) {
-    return InvalidParameter("sort", StrCat("unknown sort '", request.sort,
-                                           "'; use relevance, price_asc, price_desc, newest, "
-                                           "rating or popularity"));
-  }
   if (request.facets.size() > kFacetFields.size() + kRangeFields.size() + attributes.size()) {
     return InvalidParameter("facets", "too many facets");
   }
@@ -232,22 +227,41 @@ std::vector<Xapian::valueno> RangeSlots() {
   return slots;
 }
 
-void SetSortOrder(Xapian::Enquire& enquire, std::string_view sort) {
+void SetSortOrder(Xapian::Enquire& enquire, SortOrder sort) {
   auto* keys = new Xapian::MultiValueKeyMaker();
   // Products without the value sort last either way.
-  if (sort == "price_asc") {
-    keys->add_value(schema::kSlotPrice, false, std::string(9, '\xff'));
-  } else if (sort == "price_desc") {
-    keys->add_value(schema::kSlotPrice, true);
-  } else if (sort == "newest") {
-    keys->add_value(schema::kSlotCreatedAt, true);
-  } else if (sort == "rating") {
-    keys->add_value(schema::kSlotRating, true);
-  } else if (sort == "popularity") {
-    keys->add_value(schema::kSlotPopularity, true);
+  switch (sort) {
+    case SortOrder::kPriceAsc:
+      keys->add_value(schema::kSlotPrice, false, std::string(9, '\xff'));
+      break;
+    case SortOrder::kPriceDesc:
+      keys->add_value(schema::kSlotPrice, true);
+      break;
+    case SortOrder::kNewest:
+      keys->add_value(schema::kSlotCreatedAt, true);
+      break;
+    case SortOrder::kRating:
+      keys->add_value(schema::kSlotRating, true);
+      break;
+    case SortOrder::kPopularity:
+      keys->add_value(schema::kSlotPopularity, true);
+      break;
+    case SortOrder::kRelevance:
+      break;
   }
   keys->add_value(schema::kSlotId);
   enquire.set_sort_by_key(keys->release(), /*reverse=*/false);
 }
 
 }  // namespace vitrine::query::internal
+
+namespace vitrine::query {
+
+std::optional<SortOrder> ParseSortOrder(std::string_view name) {
+  for (size_t i = 0; i < kSortOrderNames.size(); ++i) {
+    if (kSortOrderNames[i] == name) return static_cast<SortOrder>(i);
+  }
+  return std::nullopt;
+}
+
+}  // namespace vitrine::query

@@ -12,7 +12,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "query/search.h"
+#include "query/index.h"
+#include "query/request.h"
 
 namespace vitrine::query::internal {
 
@@ -52,6 +53,6 @@ std::vector<Xapian::valueno> WithParentSlot(std::vector<Xapian::valueno> slots);
 std::vector<Xapian::valueno> RangeSlots();
 
 // Sets the sort order of a non-relevance sort; ties break by product id.
-void SetSortOrder(Xapian::Enquire& enquire, std::string_view sort);
+void SetSortOrder(Xapian::Enquire& enquire, SortOrder sort);
 
 }  // namespace vitrine::query::internal

@@ -40,11 +40,14 @@ uint32_t ScopesOf(const SearchRequest& request) {
     return request.ranges.contains(std::string(field)) ||
            std::find(request.facets.begin(), request.facets.end(), field) != request.facets.end();
   };
-  if (uses("price") || request.sort.starts_with("price")) scopes |= kScopePrice;
-  if (uses("rating") || request.sort == "rating") scopes |= kScopeRating;
+  const SortOrder sort = request.sort;
+  if (uses("price") || sort == SortOrder::kPriceAsc || sort == SortOrder::kPriceDesc) {
+    scopes |= kScopePrice;
+  }
+  if (uses("rating") || sort == SortOrder::kRating) scopes |= kScopeRating;
   if (request.in_stock) scopes |= kScopeInStock;
-  if (request.sort == "popularity") scopes |= kScopePopularity;
-  if (request.sort == "newest") scopes |= kScopeCreated;
+  if (sort == SortOrder::kPopularity) scopes |= kScopePopularity;
+  if (sort == SortOrder::kNewest) scopes |= kScopeCreated;
   return scopes;
 }
 
@@ -99,7 +102,7 @@ std::string CacheKey(const SearchRequest& request, std::string_view generation) 
         StrCat(range.gte ? StrCat(*range.gte) : "", "..", range.lte ? StrCat(*range.lte) : ""));
   }
   if (request.in_stock) AppendField(key, "s", *request.in_stock ? "1" : "0");
-  AppendField(key, "o", request.sort);
+  AppendField(key, "o", SortOrderName(request.sort));
   for (const std::string& facet : request.facets) AppendField(key, "F", facet);
   AppendField(key, "n", StrCat(request.facet_size));
   for (const auto& [field, bounds] : request.buckets) {

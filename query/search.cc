@@ -14,54 +14,33 @@
 #include "merch/ranking.h"
 #include "merch/rule_set.h"
 #include "merch/synonyms.h"
-#include "query/column_sort.h"
 #include "query/facet_columns.h"
 #include "query/facets.h"
 #include "query/filters.h"
 #include "query/highlight.h"
 #include "query/match_sets.h"
+#include "query/page.h"
+#include "query/parsed_query.h"
 #include "query/ranker.h"
 #include "query/rescore.h"
 #include "query/result_cache.h"
 #include "query/rules.h"
 #include "query/search_hits.h"
 #include "query/synonyms.h"
+#include "query/text_plan.h"
 #include "query/text_query.h"
 
 namespace vitrine::query {
 namespace {
 
-using internal::CatalogForms;
 using internal::CorrectSpelling;
 using internal::HighlightHit;
 using internal::Hydrate;
 using internal::ListVariants;
-using internal::TextQuery;
-using internal::UnfinishedWord;
 
 namespace schema = catalog::schema;
 
-// Fewer products than this with every word, or too few to fill the requested
-// page: follow them with partial matches. (A flat 100 gained 0.006 judged-only
-// nDCG on Home Depot but cost ~40% of p50 latency; filling the page costs only
-// the requests whose page is short.)
-constexpr Xapian::doccount kRelaxBelow = 10;
-constexpr double kAllWordsBoost = 1000.0;  // above any text score
-constexpr size_t kMaxCorrections = 4096;   // remembered per searcher, then start over
-
-// How many hits the documents of `matched` make: with `parents` (collapsing
-// styles), the products of one parent count once.
-uint64_t HitCount(const internal::DocSet& matched, const internal::FacetColumn* parents) {
-  if (parents == nullptr) return matched.Count();
-  std::vector<bool> seen(parents->values.size());
-  uint64_t count = 0;
-  matched.ForEach([&](Xapian::docid id) {
-    const uint32_t parent = id < parents->by_docid.size() ? parents->by_docid[id] : 0;
-    if (parent == 0 || !seen[parent]) ++count;
-    if (parent != 0) seen[parent] = true;
-  });
-  return count;
-}
+constexpr size_t kMaxCorrections = 4096;  // remembered per searcher, then start over
 
 }  // namespace
 
@@ -105,6 +84,9 @@ struct Searcher::Impl {
 
   absl::StatusOr<SearchResponse> Run(const SearchRequest& request, const Index& index,
                                      const internal::RulePlan& rules);
+  void Highlight(const internal::TextPlan& text, const analyzers::Analyzer& analyzer,
+                 const merch::Thesaurus::Analysed* synonyms, const SearchRequest& request,
+                 SearchResponse& response);
 };
 
 std::string Searcher::Impl::Corrected(std::string_view q, const analyzers::Analyzer& analyzer,
@@ -121,6 +103,28 @@ std::string Searcher::Impl::Corrected(std::string_view q, const analyzers::Analy
       .first->second;
 }
 
+// Marks the words of the query searched in each hit's title and description.
+void Searcher::Impl::Highlight(const internal::TextPlan& text, const analyzers::Analyzer& analyzer,
+                               const merch::Thesaurus::Analysed* synonyms,
+                               const SearchRequest& request, SearchResponse& response) {
+  const std::vector<analyzers::Token>& tokens = text.searched.tokens;
+  if (!request.highlight || tokens.empty()) return;
+  internal::HighlightTerms terms;
+  for (const analyzers::Token& token : tokens) {
+    if (token.kind != analyzers::TokenKind::kStop) terms.terms.insert(token.term);
+  }
+  if (synonyms != nullptr) {  // what the query's synonyms matched
+    for (std::string& term : internal::SynonymTerms(*synonyms, tokens)) terms.terms.insert(term);
+  }
+  terms.prefix = text.searched.typing;  // (none for a corrected query)
+  for (SearchHit& hit : response.hits) {
+    HighlightHit(hit, analyzer, terms, request.highlight_tag, highlight_memo);
+  }
+}
+
+// The stages of a search: the query parsed once; the text plan (which query,
+// what it matches, the exact total) in match sets; facet counts; the page
+// ranked; then pins, variants, snapshots and highlights.
 absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request, const Index& index,
                                                    const internal::RulePlan& rules) {
   // The facet values of the revision this search reads.
@@ -129,233 +133,81 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request,
   // Managed synonyms, as this generation's analyzer reads them (query/synonyms.h).
   const std::shared_ptr<const merch::Thesaurus::Analysed> synonyms =
       request.synonyms ? request.synonyms->For(index.shared_analyzer()) : nullptr;
-  std::vector<analyzers::Token> tokens = analyzer.Analyze(request.q);
-  if (tokens.size() > options.limits.max_query_words) {
-    return InvalidParameter("q",
-                            StrCat("q has more than ", options.limits.max_query_words, " words"));
-  }
+  ASSIGN_OR_RETURN(const internal::ParsedQuery parsed,
+                   internal::ParseQuery(request.q, analyzer, database, options.limits));
   // Filters restrict every query below (strict, corrected, relaxed) and never score.
   // (Merchandising rules add forced filters and hidden products.)
   const std::optional<Xapian::Query> filter =
       internal::WithRestriction(rules, internal::FilterQuery(request));
-  auto filtered = [&](const Xapian::Query& query) {
-    return filter ? Xapian::Query(Xapian::Query::OP_FILTER, query, *filter) : query;
-  };
-  const std::string typing = UnfinishedWord(request.q, tokens, analyzer);
   const merch::Ranking& ranking = request.ranking ? *request.ranking : merch::DefaultRanking();
   const internal::FieldWeights weights = internal::FieldWeightsOf(ranking);
-  // The text part of the query finally run; facets count over it.
-  Xapian::Query text =
-      tokens.empty()
-          ? internal::MatchAllQuery()
-          : TextQuery(tokens, analyzer, /*any=*/false, typing,
-                      CatalogForms(request.q, tokens, analyzer, database), weights, synonyms.get());
-  const bool by_relevance = request.sort == "relevance";
-  const bool browse = tokens.empty();
+  const bool by_relevance = request.sort == SortOrder::kRelevance;
   // Rules' boosts and buries and the ranking's signals re-order a relevance
   // match: a text match's top candidates after it, a browse within it.
-  // (Declared before the Enquire that uses it.)
   const internal::Rescorer rescorer(rules, ranking, *columns, index.filterable_attributes());
-  const bool rescore = by_relevance && rescorer.active();
-  internal::FacetCounter facets(index, *columns, request);
   SearchResponse response;
   // Which products match is worked out in memory (match_sets.h): the exact
   // total, the facet counts and whether to correct or relax the query come from
-  // these sets, and Xapian's matcher only ranks the page.
+  // these sets, and only the page is ranked.
   sets.NewSearch();
   const internal::DocSet filter_set = filter ? sets.Of(*filter) : sets.All();
-  auto under_filter = [&](internal::DocSet set) { return set &= filter_set; };
   // Collapsed styles count once.
   const internal::FacetColumn* parents =
       request.collapse && index.has_variants() ? &columns->slots.at(schema::kSlotParent) : nullptr;
-  internal::DocSet text_set = sets.Of(text);
-  internal::DocSet matched = under_filter(text_set);
-  uint64_t strict_total = HitCount(matched, parents);
-  const Xapian::doccount first =
-      static_cast<Xapian::doccount>((request.page - 1) * request.per_page);
-  // By relevance, partial matches also fill a page that full matches leave short.
-  // (Sorted by a field, partial matches would interleave with full ones: relax
-  // and correct only when nothing matches.)
-  const uint64_t relax_below =
-      by_relevance ? std::max<uint64_t>(kRelaxBelow, first + request.per_page) : 1;
-  if (strict_total < relax_below && !tokens.empty()) {
-    // Few or no products have every word: if a word is unknown, search the
-    // corrected query instead, when that finds more. Exact words are never
-    // corrected, so exact matches always come before corrected ones.
-    std::string corrected = Corrected(request.q, analyzer, synonyms.get(),
-                                      request.synonyms ? request.synonyms->version() : 0);
-    if (!corrected.empty()) {
-      std::vector<analyzers::Token> corrected_tokens = analyzer.Analyze(corrected);
-      Xapian::Query corrected_text = TextQuery(
-          corrected_tokens, analyzer, /*any=*/false, {},
-          CatalogForms(corrected, corrected_tokens, analyzer, database), weights, synonyms.get());
-      internal::DocSet corrected_set = sets.Of(corrected_text);
-      internal::DocSet corrected_matched = under_filter(corrected_set);
-      const uint64_t corrected_total = HitCount(corrected_matched, parents);
-      // With no product matching every word, the corrected words still serve
-      // the partial matches below better than words the index does not know.
-      if (corrected_total > strict_total || strict_total == 0) {
-        text = std::move(corrected_text);
-        text_set = std::move(corrected_set);
-        matched = std::move(corrected_matched);
-        strict_total = corrected_total;
-        tokens = std::move(corrected_tokens);
-        response.corrected_query = std::move(corrected);
-      }
-    }
-  }
-  // The query the page's hits come from, when not `text` (partial matches
-  // filling a page), what it matches under the filters and how many hits.
-  Xapian::Query hits_text;
-  internal::DocSet listed;
-  uint64_t total = strict_total;
-  if (strict_total < relax_below && tokens.size() > 1) {
-    // Few or no products have every word: rank those first (a constant boost
-    // above any text score), then products with some of the words, most matched
-    // words and best BM25 first, rather than a short or empty page.
-    const std::string_view still_typing =
-        response.corrected_query.empty() ? std::string_view(typing) : std::string_view();
-    const internal::WrittenForms forms =
-        CatalogForms(response.corrected_query.empty() ? request.q : response.corrected_query,
-                     tokens, analyzer, database);
-    const Xapian::Query all_words(
-        Xapian::Query::OP_FILTER,
-        Xapian::Query((new Xapian::FixedWeightPostingSource(kAllWordsBoost))->release()),
-        TextQuery(tokens, analyzer, /*any=*/false, still_typing, forms, weights, synonyms.get()));
-    Xapian::Query relaxed_text(
-        Xapian::Query::OP_OR, all_words,
-        TextQuery(tokens, analyzer, /*any=*/true, still_typing, forms, weights, synonyms.get()));
-    internal::DocSet relaxed_set = sets.Of(relaxed_text);
-    internal::DocSet relaxed_matched = under_filter(relaxed_set);
-    const uint64_t relaxed_total = HitCount(relaxed_matched, parents);
-    if (strict_total < kRelaxBelow) {
-      // The partial matches stand in for the full ones: totals and facets too.
-      response.relaxed = relaxed_total > strict_total;
-      if (response.relaxed) {
-        text = std::move(relaxed_text);
-        text_set = std::move(relaxed_set);
-        matched = std::move(relaxed_matched);
-        total = relaxed_total;
-      }
-    } else {
-      // Enough full matches to stand on their own, too few for the page: partial
-      // matches only fill it, while facets keep counting the full matches.
-      auto on_page = [&](uint64_t hits) {
-        return std::min<uint64_t>(request.per_page, hits > first ? hits - first : 0);
-      };
-      response.relaxed = on_page(relaxed_total) > on_page(strict_total);
-      if (response.relaxed) {
-        hits_text = std::move(relaxed_text);
-        listed = std::move(relaxed_matched);
-        total = relaxed_total;
-      }
-    }
-  }
+  const uint64_t synonyms_version = request.synonyms ? request.synonyms->version() : 0;
+  internal::TextContext context{.analyzer = analyzer,
+                                .database = database,
+                                .sets = sets,
+                                .weights = weights,
+                                .synonyms = synonyms.get(),
+                                .filter_set = filter_set,
+                                .parents = parents,
+                                .correct = [&](std::string_view q) {
+                                  return Corrected(q, analyzer, synonyms.get(), synonyms_version);
+                                }};
+  const size_t first = static_cast<size_t>(request.page - 1) * request.per_page;
+  ASSIGN_OR_RETURN(internal::TextPlan text,
+                   internal::PlanText(parsed, by_relevance, first, request.per_page, context));
+  response.relaxed = text.relaxed;
+  response.corrected_query = text.corrected_query;
   if (!request.facets.empty()) {
-    response.facets = facets.Count(sets, text_set, matched, rules.restriction);
+    internal::FacetCounter facets(index, *columns, request);
+    response.facets = facets.Count(sets, text.text_set, text.matched, rules.restriction);
   }
-  if (hits_text.empty()) {
-    hits_text = text;
-    listed = std::move(matched);
-  }
-  response.total = total;
+  response.total = text.total;
   response.total_is_estimate = false;
 
   // Merchandising pins take their positions over the whole list; the page's
   // organic hits shift around them (rules.h), listed without the pinned
   // products shown.
+  const Xapian::Query hits_query =
+      filter ? Xapian::Query(Xapian::Query::OP_FILTER, text.hits_text, *filter) : text.hits_text;
   const internal::PinLayout pins =
-      internal::LayOutPins(rules, database, filter, filtered(hits_text), request, total);
+      internal::LayOutPins(rules, database, filter, hits_query, request, text.total);
   response.total += pins.unmatched;
-  const size_t page_first = pins.organic_first, page_count = pins.organic_count;
-  if (pins.leave_out) listed.Subtract(sets.Of(*pins.leave_out));
-  std::map<std::string, size_t> collapsed;  // parent id -> the hit that stands for it
-  // A field orders the hits, not relevance: their score is 0.
-  auto add_hit = [&](Xapian::docid id, double score, const Xapian::MSetIterator* it) {
-    // (The columns may not know yet a product committed since they were read.)
-    const bool known = id < columns->ids.size() && !columns->ids[id].empty();
-    response.hits.push_back(
-        SearchHit{.id = known ? columns->ids[id] : database.get_document(id).get_data(),
-                  .score = by_relevance ? score : 0,
-                  .product_json = {}});
-    if (it != nullptr && it->get_collapse_count() > 0) {
-      collapsed[it->get_collapse_key()] = response.hits.size() - 1;
-    }
-  };
-  if (parents == nullptr && !rescore && (browse || !by_relevance)) {
-    // Ordered by a column, or a browse by docid: read straight off the set.
-    for (const Xapian::docid id :
-         internal::SortedPage(listed, *columns, request.sort, page_first, page_count)) {
-      add_hit(id, 0, nullptr);
-    }
-  } else if (page_count > 0 && page_first < total) {
-    const bool rescore_text = rescore && !browse;
-    // A rescored text match ranks its top candidates, from the top.
-    const size_t depth = rescore_text
-                             ? std::max<size_t>(internal::kRescoreWindow, page_first + page_count)
-                             : page_first + page_count;
-    // Text by relevance: weighed in memory over the listed products (ranker.h).
-    std::optional<std::vector<internal::RankedDoc>> top;
-    if (!browse && by_relevance && parents == nullptr) top = ranker.Top(hits_text, listed, depth);
-    if (top) {
-      std::vector<internal::Rescorer::Ranked> ranked;
-      ranked.reserve(top->size());
-      for (const internal::RankedDoc& doc : *top) {
-        ranked.push_back({.index = static_cast<Xapian::doccount>(ranked.size()),
-                          .docid = doc.docid,
-                          .score = doc.weight});
-      }
-      if (rescore_text) ranked = rescorer.Rank(sets, std::move(ranked));
-      for (size_t i = page_first; i < ranked.size() && i < page_first + page_count; ++i) {
-        add_hit(ranked[i].docid, ranked[i].score, nullptr);
-      }
-    } else {
-      // Otherwise Xapian ranks, over the listed products only.
-      Xapian::Enquire enquire(database);
-      enquire.set_docid_order(Xapian::Enquire::ASCENDING);  // deterministic ties
-      if (browse && !rescore) enquire.set_weighting_scheme(Xapian::BoolWeight());
-      if (!by_relevance) internal::SetSortOrder(enquire, request.sort);
-      if (parents != nullptr) enquire.set_collapse_key(schema::kSlotParent);
-      internal::DocSetSource source(listed);
-      enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
-                                      rescore && browse ? rescorer.BrowseQuery() : hits_text,
-                                      Xapian::Query(&source)));
-      // (A rescored browse weighs by posting sources, whose bounds Xapian's early
-      // termination mishandles: it checks every product, as it always did.)
-      const Xapian::MSet matches = rescore_text
-                                       ? enquire.get_mset(0, static_cast<Xapian::doccount>(depth))
-                                       : enquire.get_mset(static_cast<Xapian::doccount>(page_first),
-                                                          static_cast<Xapian::doccount>(page_count),
-                                                          rescore ? database.get_doccount() : 0);
-      if (rescore_text) {
-        const std::vector<internal::Rescorer::Ranked> ranked = rescorer.Rank(sets, matches);
-        for (size_t i = page_first; i < ranked.size() && i < page_first + page_count; ++i) {
-          const Xapian::MSetIterator it = matches[ranked[i].index];
-          add_hit(*it, ranked[i].score, &it);
-        }
-      } else {
-        for (Xapian::MSetIterator it = matches.begin(); it != matches.end(); ++it) {
-          add_hit(*it, rescore ? rescorer.BrowseScore(it.get_weight()) : it.get_weight(), &it);
-        }
-      }
-    }
+  if (pins.leave_out) text.listed.Subtract(sets.Of(*pins.leave_out));
+  internal::PageContext page_context{.database = database,
+                                     .sets = sets,
+                                     .ranker = ranker,
+                                     .rescorer = rescorer,
+                                     .columns = *columns,
+                                     .parents = parents};
+  internal::Page page = internal::RankPage({.sort = request.sort,
+                                            .browse = text.searched.browse(),
+                                            .rescore = by_relevance && rescorer.active(),
+                                            .hits_text = text.hits_text,
+                                            .listed = text.listed,
+                                            .total = text.total,
+                                            .first = pins.organic_first,
+                                            .count = pins.organic_count},
+                                           page_context);
+  response.hits = std::move(page.hits);
+  if (!page.collapsed.empty()) {
+    ListVariants(database, *columns, hits_query, page.collapsed, response.hits);
   }
-  if (!collapsed.empty())
-    ListVariants(database, *columns, filtered(hits_text), collapsed, response.hits);
   internal::PlacePins(pins, request, response);  // rules
   RETURN_IF_ERROR(Hydrate(index.store(), response.hits));
-  if (request.highlight && !tokens.empty()) {
-    internal::HighlightTerms terms;
-    for (const analyzers::Token& token : tokens) {
-      if (token.kind != analyzers::TokenKind::kStop) terms.terms.insert(token.term);
-    }
-    if (synonyms != nullptr) {  // what the query's synonyms matched
-      for (std::string& term : internal::SynonymTerms(*synonyms, tokens)) terms.terms.insert(term);
-    }
-    if (response.corrected_query.empty()) terms.prefix = typing;
-    for (SearchHit& hit : response.hits)
-      HighlightHit(hit, analyzer, terms, request.highlight_tag, highlight_memo);
-  }
+  Highlight(text, analyzer, synonyms.get(), request, response);
   return response;
 }
 

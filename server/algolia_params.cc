@@ -363,24 +363,23 @@ const std::vector<std::string_view>& SupportedParameters() {
   return names;
 }
 
-absl::StatusOr<std::string> SortOfIndex(std::string_view index_name, bool& suggestions) {
+absl::StatusOr<query::SortOrder> SortOfIndex(std::string_view index_name, bool& suggestions) {
   suggestions = false;
-  if (index_name == kIndexName) return std::string("relevance");
+  if (index_name == kIndexName) return query::SortOrder::kRelevance;
   if (index_name.starts_with(kIndexName) && index_name.size() > kIndexName.size() + 1 &&
       index_name[kIndexName.size()] == '_') {
     const std::string_view suffix = index_name.substr(kIndexName.size());
     if (suffix == kSuggestionsSuffix) {
       suggestions = true;
-      return std::string("relevance");
+      return query::SortOrder::kRelevance;
     }
-    const std::string_view sort = suffix.substr(1);
-    for (std::string_view order : query::kSortOrders) {
-      if (order == sort) return std::string(order);
+    if (const std::optional<query::SortOrder> sort = query::ParseSortOrder(suffix.substr(1))) {
+      return *sort;
     }
   }
   return absl::NotFoundError(StrCat(
       "index '", index_name, "' does not exist; indexes are ", kIndexName, ", ", kIndexName,
-      "_<sort> (sort: ", Joined(query::kSortOrders), ") and ", kIndexName, kSuggestionsSuffix));
+      "_<sort> (sort: ", Joined(query::kSortOrderNames), ") and ", kIndexName, kSuggestionsSuffix));
 }
 
 absl::StatusOr<std::vector<AlgoliaQuery>> ParseMultiQuery(

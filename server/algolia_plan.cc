@@ -81,7 +81,7 @@ query::SearchRequest CountRequest(const query::SearchRequest& search,
                                   const query::SearchResponse& source) {
   query::SearchRequest count = search;
   if (!source.relaxed && source.corrected_query.empty() && source.total >= 10) {
-    count.sort = "price_asc";
+    count.sort = query::SortOrder::kPriceAsc;
   }
   count.facets.clear();
   count.buckets.clear();

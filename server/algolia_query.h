@@ -45,7 +45,7 @@ struct AlgoliaQuery {
 
 // The sort order an index name stands for ("products_price_asc" -> "price_asc"),
 // or NotFound naming the index. Sets `suggestions` for the suggestions index.
-absl::StatusOr<std::string> SortOfIndex(std::string_view index_name, bool& suggestions);
+absl::StatusOr<query::SortOrder> SortOfIndex(std::string_view index_name, bool& suggestions);
 
 // POST /1/indexes/*/queries: {"requests": [...], "strategy": "none"}. Each request
 // carries "indexName" and its parameters as a URL-encoded "params" string (v3/v4

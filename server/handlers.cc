@@ -25,6 +25,17 @@ absl::StatusOr<int> PositiveInt(std::string_view name, std::string_view text) {
   return static_cast<int>(*value);
 }
 
+}  // namespace
+
+absl::StatusOr<query::SortOrder> SortOrderParameter(std::string_view name, std::string_view value) {
+  if (const std::optional<query::SortOrder> sort = query::ParseSortOrder(value)) return *sort;
+  return InvalidParameter(name, StrCat("unknown sort '", value,
+                                       "'; use relevance, price_asc, price_desc, newest, rating "
+                                       "or popularity"));
+}
+
+namespace {
+
 // Exactly "true" or "false", as in the JSON body: one spelling, so a cached or
 // logged request reads the same way every time.
 absl::StatusOr<bool> TrueOrFalse(std::string_view name, std::string_view text) {
@@ -219,7 +230,7 @@ absl::StatusOr<query::SearchRequest> SearchRequestFromParams(const Target& targe
       ASSIGN_OR_RETURN(const bool in_stock, TrueOrFalse(name, value));
       request.in_stock = in_stock;
     } else if (name == "sort") {
-      request.sort = value;
+      ASSIGN_OR_RETURN(request.sort, SortOrderParameter(name, value));
     } else if (name == "facets") {
       request.facets = SplitTrimmed(value, ',');
       std::erase(request.facets, std::string());

@@ -29,6 +29,9 @@ HttpResponse HandleReady(query::SearcherPool& searchers);
 // Prometheus text: the request metrics plus the result cache's hits and size.
 HttpResponse HandleMetrics(Metrics& metrics, query::SearcherPool& searchers);
 
+// The sort order `value` names; an unknown name is an error naming `name`.
+absl::StatusOr<query::SortOrder> SortOrderParameter(std::string_view name, std::string_view value);
+
 // Builds a SearchRequest from GET parameters; unknown or repeated parameters and
 // non-numeric numbers are errors naming the parameter.
 absl::StatusOr<query::SearchRequest> SearchRequestFromParams(const Target& target);

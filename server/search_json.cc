@@ -106,7 +106,8 @@ absl::StatusOr<query::SearchRequest> SearchRequestFromJson(std::string_view body
       if (!value.is_boolean()) return WrongType(key, "true or false");
       request.collapse = value.get<bool>();
     } else if (key == "sort") {
-      ASSIGN_OR_RETURN(request.sort, String(key, value));
+      ASSIGN_OR_RETURN(const std::string sort, String(key, value));
+      ASSIGN_OR_RETURN(request.sort, SortOrderParameter(key, sort));
     } else {
       return InvalidParameter(key, StrCat("unknown key '", key, "'"));
     }

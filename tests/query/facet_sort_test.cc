@@ -147,20 +147,20 @@ TEST_F(FacetSortTest, BadBucketsNameTheParameter) {
 
 TEST_F(FacetSortTest, SortsByPriceEitherWayWithTiesById) {
   SearchRequest request;
-  request.sort = "price_asc";
+  request.sort = SortOrder::kPriceAsc;
   EXPECT_THAT(Ids(Run(request)), ElementsAre("1004", "1001", "1008", "1002", "1007", "1012", "1005",
                                              "1011", "1009", "1003", "1010", "1006"));
-  request.sort = "price_desc";
+  request.sort = SortOrder::kPriceDesc;
   EXPECT_THAT(Ids(Run(request)), ElementsAre("1006", "1010", "1003", "1009", "1011", "1005", "1012",
                                              "1007", "1002", "1008", "1001", "1004"));
 }
 
 TEST_F(FacetSortTest, SortsByRatingAndPopularity) {
   SearchRequest request;
-  request.sort = "rating";  // 4.5 twice: 1002 before 1010 (by id)
+  request.sort = SortOrder::kRating;  // 4.5 twice: 1002 before 1010 (by id)
   EXPECT_THAT(Ids(Run(request)), ElementsAre("1003", "1009", "1002", "1010", "1006", "1011", "1008",
                                              "1001", "1005", "1007", "1012", "1004"));
-  request.sort = "popularity";
+  request.sort = SortOrder::kPopularity;
   request.q = "men";
   const std::vector<std::string> ids = Ids(Run(request));
   ASSERT_GE(ids.size(), 3u);
@@ -170,7 +170,7 @@ TEST_F(FacetSortTest, SortsByRatingAndPopularity) {
 
 TEST_F(FacetSortTest, SortedPagesFollowOnWithoutOverlap) {
   SearchRequest request;
-  request.sort = "price_asc";
+  request.sort = SortOrder::kPriceAsc;
   request.per_page = 5;
   std::vector<std::string> paged;
   for (int page = 1; page <= 3; ++page) {
@@ -182,11 +182,17 @@ TEST_F(FacetSortTest, SortedPagesFollowOnWithoutOverlap) {
   EXPECT_EQ(paged, Ids(Run(request)));
 }
 
-TEST_F(FacetSortTest, BadSortAndFacetsNameTheParameter) {
+TEST_F(FacetSortTest, SortOrdersAreNamedAsTheApiNamesThem) {
+  for (const std::string_view name : kSortOrderNames) {
+    ASSERT_TRUE(ParseSortOrder(name).has_value()) << name;
+    EXPECT_EQ(SortOrderName(*ParseSortOrder(name)), name);
+  }
+  EXPECT_EQ(ParseSortOrder("cheapest"), std::nullopt);
+  EXPECT_EQ(ParseSortOrder("Price_Asc"), std::nullopt);
+}
+
+TEST_F(FacetSortTest, BadFacetsNameTheParameter) {
   SearchRequest request;
-  request.sort = "cheapest";
-  EXPECT_EQ(ParameterOf(searcher_->Search(request).status()), "sort");
-  request = SearchRequest();
   request.facets = {"colour"};
   EXPECT_EQ(ParameterOf(searcher_->Search(request).status()), "facets");
   request = SearchRequest();

@@ -186,7 +186,8 @@ TEST_F(MatchSetsTest, ColumnSortedPagesFollowXapiansSortByValue) {
   const std::shared_ptr<const FacetColumns> columns = index_->facet_columns();
   MatchSets sets(database_);
   const DocSet all = sets.All();
-  for (const char* sort : {"price_asc", "price_desc", "newest", "rating", "popularity"}) {
+  for (const SortOrder sort : {SortOrder::kPriceAsc, SortOrder::kPriceDesc, SortOrder::kNewest,
+                               SortOrder::kRating, SortOrder::kPopularity}) {
     Xapian::Enquire enquire(database_);
     enquire.set_query(Xapian::Query::MatchAll);
     enquire.set_weighting_scheme(Xapian::BoolWeight());
@@ -195,10 +196,11 @@ TEST_F(MatchSetsTest, ColumnSortedPagesFollowXapiansSortByValue) {
       const Xapian::MSet expected = enquire.get_mset(static_cast<Xapian::doccount>(first), 4);
       EXPECT_THAT(SortedPage(all, *columns, sort, first, 4),
                   ElementsAreArray(std::vector<Xapian::docid>(expected.begin(), expected.end())))
-          << sort << " from " << first;
+          << SortOrderName(sort) << " from " << first;
     }
   }
-  EXPECT_THAT(SortedPage(all, *columns, "relevance", 2, 3), ::testing::ElementsAre(3u, 4u, 5u));
+  EXPECT_THAT(SortedPage(all, *columns, SortOrder::kRelevance, 2, 3),
+              ::testing::ElementsAre(3u, 4u, 5u));
 }
 
 }  // namespace

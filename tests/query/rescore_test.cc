@@ -93,9 +93,9 @@ TEST_F(RescoreTest, BrowseScoresAreTheMultipliers) {
 }
 
 TEST_F(RescoreTest, OtherSortOrdersIgnoreBoostsAndSignals) {
-  const SearchResponse plain = SearchWith({.q = "navy", .sort = "price_asc"}, {});
+  const SearchResponse plain = SearchWith({.q = "navy", .sort = SortOrder::kPriceAsc}, {});
   const SearchResponse ranked = SearchWith(
-      {.q = "navy", .sort = "price_asc"},
+      {.q = "navy", .sort = SortOrder::kPriceAsc},
       {R"({"id": "b", "consequences": {"boost": [{"filter": {"brand": ["Titan"]}, "factor": 10}]}})"},
       kPopularity);
   EXPECT_THAT(Ids(plain), ElementsAre("1001", "1005", "1011", "1009", "1010"));

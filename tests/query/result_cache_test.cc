@@ -35,12 +35,12 @@ TEST(CacheKey, IgnoresFilterValueOrderAndQueryCaseButNotTheRest) {
 
 TEST(ScopesOf, NamesWhatASearchDependsOn) {
   EXPECT_EQ(ScopesOf({.q = "tee"}), kScopeEverything);
-  SearchRequest request{.q = "tee", .sort = "price_asc"};
+  SearchRequest request{.q = "tee", .sort = SortOrder::kPriceAsc};
   request.in_stock = true;
   EXPECT_EQ(ScopesOf(request), kScopeEverything | kScopePrice | kScopeInStock);
   request = SearchRequest{.facets = {"rating"}};
   EXPECT_EQ(ScopesOf(request), kScopeEverything | kScopeRating);
-  EXPECT_EQ(ScopesOf({.sort = "newest"}), kScopeEverything | kScopeCreated);
+  EXPECT_EQ(ScopesOf({.sort = SortOrder::kNewest}), kScopeEverything | kScopeCreated);
 }
 
 TEST(ScopesChanged, NamesWhatAnUpdateChanges) {

@@ -68,7 +68,7 @@ TEST_F(VariantsAttributesTest, VariantsOfAStyleCollapseIntoOneHit) {
 }
 
 TEST_F(VariantsAttributesTest, TheBestRankedVariantStandsForItsStyle) {
-  SearchRequest request{.q = "wrap dress", .sort = "popularity"};
+  SearchRequest request{.q = "wrap dress", .sort = SortOrder::kPopularity};
   const SearchResponse response = Run(request);
   ASSERT_EQ(response.hits.size(), 1u);
   EXPECT_EQ(response.hits[0].id, "V1-BLK");  // popularity 90

@@ -1,0 +1,113 @@
+#include "query/page.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "catalog/index_schema.h"
+#include "query/column_sort.h"
+#include "query/filters.h"
+
+namespace vitrine::query::internal {
+namespace {
+
+namespace schema = catalog::schema;
+
+// Appends a hit: its product id from the columns (or the document, for a product
+// committed since the columns were read). A field orders the hits, not relevance:
+// their score is 0.
+void AddHit(Page& page, const PageRequest& request, PageContext& context, Xapian::docid id,
+            double score, const Xapian::MSetIterator* it) {
+  const std::vector<std::string>& ids = context.columns.ids;
+  const bool known = id < ids.size() && !ids[id].empty();
+  page.hits.push_back(
+      SearchHit{.id = known ? ids[id] : context.database.get_document(id).get_data(),
+                .score = request.sort == SortOrder::kRelevance ? score : 0,
+                .product_json = {}});
+  if (it != nullptr && it->get_collapse_count() > 0) {
+    page.collapsed[it->get_collapse_key()] = page.hits.size() - 1;
+  }
+}
+
+// Text by relevance, weighed in memory (nullopt: the ranker declined).
+std::optional<Page> RankInMemory(const PageRequest& request, PageContext& context, size_t depth) {
+  std::optional<std::vector<RankedDoc>> top =
+      context.ranker.Top(request.hits_text, request.listed, depth);
+  if (!top) return std::nullopt;
+  std::vector<Rescorer::Ranked> ranked;
+  ranked.reserve(top->size());
+  for (const RankedDoc& doc : *top) {
+    ranked.push_back({.index = static_cast<Xapian::doccount>(ranked.size()),
+                      .docid = doc.docid,
+                      .score = doc.weight});
+  }
+  if (request.rescore) ranked = context.rescorer.Rank(context.sets, std::move(ranked));
+  Page page;
+  for (size_t i = request.first; i < ranked.size() && i < request.first + request.count; ++i) {
+    AddHit(page, request, context, ranked[i].docid, ranked[i].score, nullptr);
+  }
+  return page;
+}
+
+// Xapian's matcher, over the listed products only.
+Page RankWithXapian(const PageRequest& request, PageContext& context, size_t depth) {
+  const bool by_relevance = request.sort == SortOrder::kRelevance;
+  const bool rescore_text = request.rescore && !request.browse;
+  Xapian::Enquire enquire(context.database);
+  enquire.set_docid_order(Xapian::Enquire::ASCENDING);  // deterministic ties
+  if (request.browse && !request.rescore) enquire.set_weighting_scheme(Xapian::BoolWeight());
+  if (!by_relevance) SetSortOrder(enquire, request.sort);
+  if (context.parents != nullptr) enquire.set_collapse_key(schema::kSlotParent);
+  DocSetSource source(request.listed);
+  enquire.set_query(Xapian::Query(
+      Xapian::Query::OP_FILTER,
+      request.rescore && request.browse ? context.rescorer.BrowseQuery() : request.hits_text,
+      Xapian::Query(&source)));
+  // (A rescored browse weighs by posting sources, whose bounds Xapian's early
+  // termination mishandles: it checks every product, as it always did.)
+  const Xapian::MSet matches =
+      rescore_text ? enquire.get_mset(0, static_cast<Xapian::doccount>(depth))
+                   : enquire.get_mset(static_cast<Xapian::doccount>(request.first),
+                                      static_cast<Xapian::doccount>(request.count),
+                                      request.rescore ? context.database.get_doccount() : 0);
+  Page page;
+  if (rescore_text) {
+    const std::vector<Rescorer::Ranked> ranked = context.rescorer.Rank(context.sets, matches);
+    for (size_t i = request.first; i < ranked.size() && i < request.first + request.count; ++i) {
+      const Xapian::MSetIterator it = matches[ranked[i].index];
+      AddHit(page, request, context, *it, ranked[i].score, &it);
+    }
+    return page;
+  }
+  for (Xapian::MSetIterator it = matches.begin(); it != matches.end(); ++it) {
+    const double weight = it.get_weight();
+    AddHit(page, request, context, *it,
+           request.rescore ? context.rescorer.BrowseScore(weight) : weight, &it);
+  }
+  return page;
+}
+
+}  // namespace
+
+Page RankPage(const PageRequest& request, PageContext& context) {
+  const bool by_relevance = request.sort == SortOrder::kRelevance;
+  if (context.parents == nullptr && !request.rescore && (request.browse || !by_relevance)) {
+    // Ordered by a column, or a browse by docid: read straight off the set.
+    Page page;
+    for (const Xapian::docid id :
+         SortedPage(request.listed, context.columns, request.sort, request.first, request.count)) {
+      AddHit(page, request, context, id, 0, nullptr);
+    }
+    return page;
+  }
+  if (request.count == 0 || request.first >= request.total) return Page();
+  // A rescored text match ranks its top candidates, from the top.
+  const size_t depth = request.rescore && !request.browse
+                           ? std::max<size_t>(kRescoreWindow, request.first + request.count)
+                           : request.first + request.count;
+  if (!request.browse && by_relevance && context.parents == nullptr) {
+    if (std::optional<Page> page = RankInMemory(request, context, depth)) return *std::move(page);
+  }
+  return RankWithXapian(request, context, depth);
+}
+
+}  // namespace vitrine::query::internal

@@ -1,0 +1,164 @@
+// What a search asks and answers: SearchRequest (text, filters, ranges, facets,
+// sort, paging, merchandising config) and SearchResponse (hits, totals, facets),
+// with the limits a request is checked against. Plain values; no Xapian here.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace vitrine::merch {
+class RuleSet;          // merch/rule_set.h
+class Thesaurus;        // merch/synonyms.h
+struct ConfigSnapshot;  // merch/config_store.h
+struct Ranking;         // merch/ranking.h
+}  // namespace vitrine::merch
+
+namespace vitrine::query {
+
+// How a search orders its hits. The API names them as kSortOrderNames does.
+enum class SortOrder { kRelevance, kPriceAsc, kPriceDesc, kNewest, kRating, kPopularity };
+inline constexpr std::array<std::string_view, 6> kSortOrderNames = {
+    "relevance", "price_asc", "price_desc", "newest", "rating", "popularity"};
+inline std::string_view SortOrderName(SortOrder sort) {
+  return kSortOrderNames[static_cast<size_t>(sort)];
+}
+// The order an API name stands for; nullopt for an unknown name.
+std::optional<SortOrder> ParseSortOrder(std::string_view name);
+
+struct SearchLimits {
+  size_t max_filter_values = 64;  // over all filter fields
+  int max_per_page = 100;         // larger per_page is a 400
+  int max_result_window = 10000;  // page * per_page may not go deeper
+  size_t max_query_bytes = 512;
+  size_t max_query_words = 32;
+};
+
+// A numeric range; either side may be open.
+struct Range {
+  std::optional<double> gte;
+  std::optional<double> lte;
+};
+
+struct SearchRequest {
+  std::string q;  // empty: browse the whole catalog
+  int page = 1;   // 1-based
+  int per_page = 24;
+  // Field -> accepted display values ("color" -> {"Navy Blue", "Blue"}): values of
+  // one field OR together, fields AND together; matched case- and accent-
+  // insensitively. Fields: see kFilterFields. Filters never change scores.
+  std::map<std::string, std::vector<std::string>> filters;
+  std::map<std::string, Range> ranges;  // "price", "rating"
+  std::optional<bool> in_stock;
+  // Ties break by product id.
+  SortOrder sort = SortOrder::kRelevance;
+  // Facet fields to count: kFacetFields and the index's filterable attributes,
+  // top `facet_size` values of each; kRangeFields as range facets: a count per
+  // bucket plus min/max stats.
+  std::vector<std::string> facets;
+  int facet_size = 10;
+  // Range facet field -> ascending bucket boundaries (500, 1000 -> "..500",
+  // "500..1000", "1000.."); unset: round numbers near the catalog's quintiles.
+  std::map<std::string, std::vector<double>> buckets;
+  // Variants (products sharing a parent_id) collapse into their best-ranked one,
+  // which lists the matching variants.
+  bool collapse = true;
+  // Mark the matched words of each hit's title and description (HTML-escaped)
+  // with <highlight_tag>...</highlight_tag>.
+  bool highlight = true;
+  std::string highlight_tag = "em";
+  // Merchandising rules to apply (see query/rules.h); null: none. The server
+  // passes the live snapshot (SearcherPool::config()).
+  std::shared_ptr<const merch::RuleSet> rules;
+  // Text field weights and business signals (see query/rescore.h); null: the
+  // defaults. The server passes the live snapshot's, with the rules of its version.
+  std::shared_ptr<const merch::Ranking> ranking;
+  // Managed synonym sets the query's words also match (query/synonyms.h); null:
+  // none. The server passes the live snapshot's, with the rules of its version.
+  std::shared_ptr<const merch::Thesaurus> synonyms;
+  // False: never answered from nor kept in the result cache (previews of a
+  // draft config, whose version says nothing).
+  bool cacheable = true;
+};
+
+// Fields a search may count values of, as named in facets= (besides declared
+// attributes and the range fields).
+inline constexpr std::array<std::string_view, 10> kFacetFields = {
+    "brand",    "color",    "gender",        "size",          "season",
+    "material", "category", "category.lvl0", "category.lvl1", "category.lvl2"};
+inline constexpr size_t kMaxRangeBuckets = 50;
+
+struct FacetValue {
+  std::string value;  // a range bucket's is "from..to", "..to" or "from.."
+  uint64_t count = 0;
+  std::optional<double> from;  // range buckets: from <= value < to
+  std::optional<double> to;
+};
+
+// Numbers of a range facet's field over the products counted.
+struct FacetStats {
+  uint64_t count = 0;  // products with a value
+  double min = 0;
+  double max = 0;
+  double sum = 0;
+};
+
+struct Facet {
+  std::string field;
+  std::vector<FacetValue> values;   // by count, then value; range buckets in order
+  std::optional<FacetStats> stats;  // range facets
+};
+
+// Fields a search may filter on, as named in filter.<field>.
+inline constexpr std::array<std::string_view, 7> kFilterFields = {
+    "brand", "color", "gender", "category", "size", "season", "material"};
+// Fields a search may bound with range.<field>.
+inline constexpr std::array<std::string_view, 2> kRangeFields = {"price", "rating"};
+
+struct SearchHit {
+  std::string id;
+  double score = 0;
+  std::string product_json;  // the snapshot; "null" if it vanished since the match
+  // Matched words marked; empty when highlighting is off or nothing matched.
+  std::string highlight_title;
+  std::string highlight_description;  // the first 300 bytes or so, cut at a space
+  // A collapsed style: every variant that matched (this hit first), with the
+  // colours and sizes they come in. Empty when the product has no variants.
+  struct Variant {
+    std::string id;
+    std::string color;
+    std::vector<std::string> sizes;
+  };
+  std::vector<Variant> variants;
+};
+
+struct SearchResponse {
+  uint64_t total = 0;
+  bool total_is_estimate = false;  // totals are exact: always false
+  bool relaxed = false;            // few products had every word; partial matches follow
+  // The query as searched when a word was unknown and corrected from the index's
+  // spelling data ("sneekers" -> "sneakers"); empty when q was searched as typed.
+  std::string corrected_query;
+  // In the order requested. A field's counts ignore that field's own filter
+  // (disjunctive), so every brand stays visible after choosing one.
+  std::vector<Facet> facets;
+  std::vector<SearchHit> hits;
+  // Merchandising: ids of the rules that fired (in firing order), and the JSON
+  // banner of the first of them that has one (empty: none).
+  std::vector<std::string> applied_rules;
+  std::string banner_json;
+};
+
+// Checks a request against the limits; errors name the parameter.
+// `attributes`: the index's filterable attribute keys (filter and facet fields).
+absl::Status ValidateSearchRequest(const SearchRequest& request, const SearchLimits& limits,
+                                   const std::vector<std::string>& attributes = {});
+
+}  // namespace vitrine::query
