@@ -1,28 +1,25 @@
+#include "indexer/internal/line_reader.h"
+
 #include <cerrno>
 #include <cstring>
 
 #include "base/strings.h"
-#include "indexer/internal/line_reader.h"
 
 namespace vitrine::indexer::internal {
-namespace {
-constexpr size_t kBufferBytes = 256 << 10;
-}  // namespace
-
 LineReader::~LineReader() {
   if (file_ != nullptr) gzclose(file_);
 }
 
-absl::Status LineReader::Open(const std::string& path, LineReader& reader) {
+absl::Status LineReader::Open(const std::string& path, size_t buffer_bytes, LineReader& reader) {
   // gzopen reads uncompressed files transparently.
   gzFile file = gzopen(path.c_str(), "rb");
   if (file == nullptr) {
     return absl::NotFoundError(StrCat("cannot open feed ", path, ": ", std::strerror(errno)));
   }
-  gzbuffer(file, kBufferBytes);
+  gzbuffer(file, static_cast<unsigned>(buffer_bytes));
   reader.file_ = file;
   reader.path_ = path;
-  reader.buffer_.resize(kBufferBytes);
+  reader.buffer_.resize(buffer_bytes);
   return absl::OkStatus();
 }
 
@@ -53,8 +50,8 @@ LineReader::Result LineReader::Next(std::string& line, size_t max_bytes) {
   size_t scanned = begin_;
   bool too_long = false;
   while (true) {
-    const char* found = static_cast<const char*>(
-        std::memchr(buffer_.data() + scanned, '\n', end_ - scanned));
+    const char* found =
+        static_cast<const char*>(std::memchr(buffer_.data() + scanned, '\n', end_ - scanned));
     if (found != nullptr) {
       const size_t stop = static_cast<size_t>(found - buffer_.data());
       ++line_number_;
