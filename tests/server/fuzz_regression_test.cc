@@ -69,5 +69,17 @@ TEST_F(FuzzRegressionTest, InvalidUtf8EchoedInAnErrorStillMakesValidJson) {
   EXPECT_TRUE(Json::accept(unknown.body)) << unknown.body;
 }
 
+TEST_F(FuzzRegressionTest, ANumberTooLargeForADoubleIsABadRequestNotACrash) {
+  const HttpResponse put =
+      Send("PUT", "/v1/products/2001", R"({"id": "2001", "title": "Red Dress", "price": 2e999})");
+  EXPECT_EQ(put.status, 400) << put.body;
+  EXPECT_TRUE(Json::accept(put.body)) << put.body;
+  EXPECT_EQ(Send("GET", "/v1/products/2001").status, 404);  // nothing was stored
+  const HttpResponse batch = Send("POST", "/v1/products:batch",
+                                  "{\"id\": \"2002\", \"title\": \"Tee\", \"rating\": -1e400}\n");
+  EXPECT_LT(batch.status, 500) << batch.body;
+  EXPECT_EQ(Send("GET", "/v1/products/2002").status, 404);
+}
+
 }  // namespace
 }  // namespace vitrine::server
