@@ -50,9 +50,45 @@ query::SearcherPool& FixturePool() {
   return pool;
 }
 
-void SearchAndCheck(const query::SearchRequest& request) {
+namespace {
+
+// A search's answer without its timing, the one part that differs between runs.
+std::string WithoutTiming(std::string body) {
+  const size_t at = body.find(R"("took_ms":)");
+  if (at != std::string::npos) body.erase(at, body.find(',', at) - at);
+  return body;
+}
+
+absl::StatusOr<std::string> Search(const query::SearchRequest& request) {
   absl::StatusOr<std::string> body = server::SearchBody(request, FixturePool());
+  // VITRINE_FUZZ_TRACE=1: what each search answered (to read what an input did).
+  static const bool trace = std::getenv("VITRINE_FUZZ_TRACE") != nullptr;
+  if (trace) {
+    std::fprintf(stderr, "search -> %s\n",
+                 body.ok() ? body->substr(0, 300).c_str() : body.status().ToString().c_str());
+  }
   if (body.ok()) Require(nlohmann::json::accept(*body), "a search answered invalid JSON");
+  return body;
+}
+
+}  // namespace
+
+void SearchAndCheck(const query::SearchRequest& request) {
+  if (!request.cacheable) {
+    Search(request).IgnoreError();
+    return;
+  }
+  // Computed afresh, then through the result cache, which an earlier input may
+  // have filled under the same key: both must answer the same.
+  query::SearchRequest uncached = request;
+  uncached.cacheable = false;
+  const absl::StatusOr<std::string> fresh = Search(uncached);
+  const absl::StatusOr<std::string> cached = Search(request);
+  Require(fresh.status() == cached.status(), "the result cache changed a search's outcome");
+  if (fresh.ok()) {
+    Require(WithoutTiming(*fresh) == WithoutTiming(*cached),
+            "the result cache answered differently from a fresh search");
+  }
 }
 
 std::shared_ptr<const analyzers::Vocabulary> BundledVocabulary() {

@@ -28,7 +28,10 @@ std::shared_ptr<const query::Index> BuildFixtureIndex(const std::string& data_di
 query::SearcherPool& FixturePool();
 
 // Runs `request` as /v1/search does (server::SearchBody) and checks that the
-// answer, when there is one, is valid JSON.
+// answer, when there is one, is valid JSON. A cacheable request runs twice,
+// without and with the pool's result cache, and both answers must agree (so a
+// cache key that two different requests share is found). Requests whose rules,
+// synonyms or ranking carry no config version must not be cacheable.
 void SearchAndCheck(const query::SearchRequest& request);
 
 // The bundled vocabulary (data/analyzers), loaded on first use.

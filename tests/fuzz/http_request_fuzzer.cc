@@ -4,7 +4,8 @@
 // Api::Handle over a small writable index with a config store and an admin key
 // (so write and config routes run too), and pipelined requests follow while
 // keep-alive holds. Every answer must be a well-formed response: no 5xx, JSON
-// bodies that parse, header values without line breaks.
+// bodies that parse, header values without line breaks; an acknowledged product
+// write must be what a read of the product sees next.
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
@@ -130,6 +131,25 @@ void CheckResponse(const server::HttpResponse& response) {
   }
 }
 
+// An acknowledged product write is what a later read of the product sees:
+// after a 2xx PUT or PATCH the product is there, after a 2xx DELETE it is gone.
+// (A retry with an Idempotency-Key answers the first receipt whatever happened
+// since, so those are left out.)
+void CheckProductWriteSeen(Server& server, const server::HttpRequest& request,
+                           const server::HttpResponse& response) {
+  const bool upsert = request.method == "PUT" || request.method == "PATCH";
+  if ((!upsert && request.method != "DELETE") || response.status >= 300 ||
+      !request.Header("idempotency-key").empty() || !request.target.starts_with("/v1/products/")) {
+    return;
+  }
+  server::HttpRequest read = request;
+  read.method = "GET";
+  read.body.clear();
+  const server::HttpResponse found = server.api.Handle(std::move(read));
+  fuzz::Require(found.status == (upsert ? 200 : 404),
+                "a product write was acknowledged but a read does not see it");
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -150,7 +170,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     server::RequestMessage message = parser.release();
     server::HttpRequest request = server::ToHttpRequest(message, "127.0.0.1");
     wrote = wrote || (request.method != "GET" && request.method != "HEAD");
-    CheckResponse(server.api.Handle(std::move(request)));
+    server::HttpRequest copy = request;
+    const server::HttpResponse response = server.api.Handle(std::move(request));
+    CheckResponse(response);
+    CheckProductWriteSeen(server, copy, response);
     if (!message.keep_alive()) break;
   }
   if (wrote) fuzz::RequireOk(server.writes.CommitNow(), "committing the input's writes");

@@ -1,6 +1,7 @@
 // Ranking weights (PUT /v1/config/ranking): the input is the JSON body. Accepted
 // weights' canonical JSON must parse back to itself, and a text search and a
-// browse are ranked with them.
+// browse are ranked with them, with and without the result cache (which keys a
+// ranking without a config version by its JSON).
 #include "merch/ranking.h"
 #include "tests/fuzz/fuzz_fixture.h"
 

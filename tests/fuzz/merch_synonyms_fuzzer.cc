@@ -15,6 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<std::string> queries = set->synonyms;
   if (!set->input.empty()) queries.push_back(set->input);
   std::shared_ptr<const merch::Thesaurus> thesaurus = merch::Thesaurus::Build({*std::move(set)});
-  for (const std::string& q : queries) fuzz::SearchAndCheck({.q = q, .synonyms = thesaurus});
+  for (const std::string& q : queries)
+    fuzz::SearchAndCheck({.q = q, .synonyms = thesaurus, .cacheable = false});
   return 0;
 }
