@@ -9,6 +9,7 @@ packages=(
   nlohmann-json3-dev libabsl-dev librocksdb-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl wrk
+  clang libclang-rt-14-dev  # tests/fuzz: libFuzzer and the sanitizer runtimes for clang
 )
 
 missing=()

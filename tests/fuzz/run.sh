@@ -47,7 +47,8 @@ for target in "${targets[@]}"; do
     "$corpus" "tests/fuzz/corpus/$target" >"$log" 2>&1 || status=$?
   executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
-  units=$(find "$corpus" -type f | wc -l)
+  # libFuzzer's last "corp: <inputs>/<bytes>": the corpus it holds (seeds included).
+  units=$( (grep -ao 'corp: [0-9]*' "$log" || true) | tail -n 1 | sed 's/corp: //')
   if [ "$status" -eq 0 ]; then
     result=ok
   else
@@ -55,6 +56,6 @@ for target in "${targets[@]}"; do
     failed=1
     grep -E '^(artifact_prefix|Test unit written)' "$log" || true
   fi
-  printf '%-16s %12s %8s %8s  %s\n' "$target" "${executions:-?}" "${rate:-?}" "$units" "$result"
+  printf '%-16s %12s %8s %8s  %s\n' "$target" "${executions:-?}" "${rate:-?}" "${units:-?}" "$result"
 done
 exit $failed
