@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "base/utf8.h"
+
 namespace vitrine {
 
 void AppendJsonString(std::string& out, std::string_view text) {
@@ -38,8 +40,15 @@ void AppendJsonString(std::string& out, std::string_view text) {
           out.append("\\u00");
           out.push_back(kHex[(c >> 4) & 0xF]);
           out.push_back(kHex[c & 0xF]);
-        } else {
+        } else if (static_cast<unsigned char>(c) < 0x80) {
           out.push_back(c);
+        } else if (const size_t length = Utf8SequenceLength(text, i); length > 0) {
+          out.append(text.substr(i, length));
+          i += length - 1;
+        } else {
+          // Error messages quote what a client sent, which may be any bytes; the
+          // answer must stay valid JSON, so each invalid byte becomes U+FFFD.
+          out.append("\xEF\xBF\xBD");
         }
     }
   }

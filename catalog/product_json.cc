@@ -166,7 +166,9 @@ absl::StatusOr<Product> ProductFromJson(std::string_view json) {
   Json root;
   try {
     root = Json::parse(json);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {
+    // Not only parse_error: a number too large for a double ("1e999") is an
+    // out_of_range, and must be a rejected record, not a crash of the reindex.
     return InvalidParameter("", StrCat("malformed JSON: ", e.what()));
   }
   if (!root.is_object()) {

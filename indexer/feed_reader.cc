@@ -1,5 +1,7 @@
 #include "indexer/feed_reader.h"
 
+#include <algorithm>
+
 #include "absl/container/flat_hash_set.h"
 #include "base/status.h"
 #include "base/strings.h"
@@ -13,26 +15,27 @@ using internal::LineReader;
 
 bool IsBlank(std::string_view line) { return Trim(line).empty(); }
 
-absl::Status TooLong(uint64_t line) {
-  return InvalidParameter(
-      "", StrCat("record at line ", line, " is longer than ", kMaxRecordBytes, " bytes"));
+absl::Status TooLong(uint64_t line, size_t max_bytes) {
+  return InvalidParameter("",
+                          StrCat("record at line ", line, " is longer than ", max_bytes, " bytes"));
 }
 
 class JsonLinesReader final : public FeedReader {
  public:
-  explicit JsonLinesReader(std::string path) : FeedReader(std::move(path)) {}
+  JsonLinesReader(std::string path, size_t max_record_bytes)
+      : FeedReader(std::move(path)), max_record_bytes_(max_record_bytes) {}
   LineReader& lines() { return lines_; }
 
   bool Next(FeedRecord& record) override {
     while (true) {
       record.read_error = absl::OkStatus();
-      switch (lines_.Next(record.text, kMaxRecordBytes)) {
+      switch (lines_.Next(record.text, max_record_bytes_)) {
         case LineReader::Result::kEnd:
           return false;
         case LineReader::Result::kTooLong:
           record.line = lines_.line_number();
           record.text.clear();
-          record.read_error = TooLong(record.line);
+          record.read_error = TooLong(record.line, max_record_bytes_);
           return true;
         case LineReader::Result::kLine:
           if (IsBlank(record.text)) continue;
@@ -50,12 +53,14 @@ class JsonLinesReader final : public FeedReader {
   absl::Status status() const override { return lines_.status(); }
 
  private:
+  const size_t max_record_bytes_;
   LineReader lines_;
 };
 
 class CsvReader final : public FeedReader {
  public:
-  explicit CsvReader(std::string path) : FeedReader(std::move(path)) {}
+  CsvReader(std::string path, size_t max_record_bytes)
+      : FeedReader(std::move(path)), max_record_bytes_(max_record_bytes) {}
   LineReader& lines() { return lines_; }
 
   absl::Status ReadHeader() {
@@ -89,11 +94,11 @@ class CsvReader final : public FeedReader {
     while (true) {
       record.read_error = absl::OkStatus();
       record.cells.clear();
-      LineReader::Result result = lines_.Next(line, kMaxRecordBytes);
+      LineReader::Result result = lines_.Next(line, max_record_bytes_);
       if (result == LineReader::Result::kEnd) return false;
       record.line = lines_.line_number();
       if (result == LineReader::Result::kTooLong) {
-        record.read_error = TooLong(record.line);
+        record.read_error = TooLong(record.line, max_record_bytes_);
         return true;
       }
       if (IsBlank(line)) continue;
@@ -101,12 +106,12 @@ class CsvReader final : public FeedReader {
       size_t bytes = line.size();
       while (parser.Feed(line, record.cells) == internal::CsvParser::State::kInQuotes) {
         // A quoted cell spans lines: keep reading until its closing quote.
-        result = lines_.Next(line, kMaxRecordBytes);
+        result = lines_.Next(line, max_record_bytes_);
         bytes += line.size();
-        if (result != LineReader::Result::kLine || bytes > kMaxRecordBytes) {
+        if (result != LineReader::Result::kLine || bytes > max_record_bytes_) {
           record.read_error = result == LineReader::Result::kEnd
                                   ? InvalidParameter("", "unterminated quoted cell at end of file")
-                                  : TooLong(record.line);
+                                  : TooLong(record.line, max_record_bytes_);
           return true;
         }
         parser.AppendNewline();
@@ -133,6 +138,7 @@ class CsvReader final : public FeedReader {
   absl::Status status() const override { return lines_.status(); }
 
  private:
+  const size_t max_record_bytes_;
   LineReader lines_;
   std::vector<std::string> columns_;
 };
@@ -144,18 +150,20 @@ bool LooksLikeCsv(const std::string& path) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<FeedReader>> FeedReader::Open(const std::string& path,
-                                                             FeedFormat format) {
+                                                             FeedFormat format,
+                                                             FeedReadLimits limits) {
+  limits.buffer_bytes = std::max<size_t>(limits.buffer_bytes, 1);
   if (format == FeedFormat::kAuto) {
     format = LooksLikeCsv(path) ? FeedFormat::kCsv : FeedFormat::kJsonLines;
   }
   if (format == FeedFormat::kCsv) {
-    auto reader = std::make_unique<CsvReader>(path);
-    RETURN_IF_ERROR(LineReader::Open(path, reader->lines()));
+    auto reader = std::make_unique<CsvReader>(path, limits.max_record_bytes);
+    RETURN_IF_ERROR(LineReader::Open(path, limits.buffer_bytes, reader->lines()));
     RETURN_IF_ERROR(reader->ReadHeader());
     return reader;
   }
-  auto reader = std::make_unique<JsonLinesReader>(path);
-  RETURN_IF_ERROR(LineReader::Open(path, reader->lines()));
+  auto reader = std::make_unique<JsonLinesReader>(path, limits.max_record_bytes);
+  RETURN_IF_ERROR(LineReader::Open(path, limits.buffer_bytes, reader->lines()));
   return reader;
 }
 

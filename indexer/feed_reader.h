@@ -39,12 +39,20 @@ struct FeedRecord {
 // Records over this size are rejected (and skipped) rather than buffered.
 inline constexpr size_t kMaxRecordBytes = 1 << 20;
 
+// How much a reader buffers. The defaults suit real feeds; tests and fuzzers make
+// them small, so that record limits and buffer refills are reached by small inputs.
+struct FeedReadLimits {
+  size_t max_record_bytes = kMaxRecordBytes;  // longer records are rejected and skipped
+  size_t buffer_bytes = 256 << 10;            // read buffer (at least 1); grows for long lines
+};
+
 class FeedReader {
  public:
   // Opens a feed; gzip files are detected by content. For CSV, reads and checks the
   // header (unknown or repeated columns are an error naming the column).
   static absl::StatusOr<std::unique_ptr<FeedReader>> Open(const std::string& path,
-                                                          FeedFormat format = FeedFormat::kAuto);
+                                                          FeedFormat format = FeedFormat::kAuto,
+                                                          FeedReadLimits limits = {});
   virtual ~FeedReader() = default;
 
   // Reads the next record; false at end of file or on an I/O error (see status()).

@@ -6,24 +6,20 @@
 #include "base/strings.h"
 
 namespace vitrine::indexer::internal {
-namespace {
-constexpr size_t kBufferBytes = 256 << 10;
-}  // namespace
-
 LineReader::~LineReader() {
   if (file_ != nullptr) gzclose(file_);
 }
 
-absl::Status LineReader::Open(const std::string& path, LineReader& reader) {
+absl::Status LineReader::Open(const std::string& path, size_t buffer_bytes, LineReader& reader) {
   // gzopen reads uncompressed files transparently.
   gzFile file = gzopen(path.c_str(), "rb");
   if (file == nullptr) {
     return absl::NotFoundError(StrCat("cannot open feed ", path, ": ", std::strerror(errno)));
   }
-  gzbuffer(file, kBufferBytes);
+  gzbuffer(file, static_cast<unsigned>(buffer_bytes));
   reader.file_ = file;
   reader.path_ = path;
-  reader.buffer_.resize(kBufferBytes);
+  reader.buffer_.resize(buffer_bytes);
   return absl::OkStatus();
 }
 

@@ -23,9 +23,11 @@ std::vector<std::string_view> Words(std::string_view normalized) {
 
 bool ContextHolds(const Conditions& conditions,
                   const std::map<std::string, std::vector<std::string>>* filters) {
-  for (const auto& [field, required] : conditions.context_filters) {
+  for (const auto& context_filter : conditions.context_filters) {
+    // Not a structured binding: clang before 16 cannot capture one in a lambda.
+    const std::vector<std::string>& required = context_filter.second;
     if (filters == nullptr) return false;
-    const auto given = filters->find(field);
+    const auto given = filters->find(context_filter.first);
     if (given == filters->end()) return false;
     const bool any =
         std::any_of(given->second.begin(), given->second.end(), [&](const std::string& value) {

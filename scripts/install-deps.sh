@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   curl wrk
   jq python3  # the docs' examples pipe through jq; tests/docs runs them with Python
+  clang libclang-rt-14-dev  # tests/fuzz: libFuzzer and the sanitizer runtimes for clang
 )
 # The storefront and console (-DVITRINE_BUILD_UI=ON, as scripts/quickstart.sh
 # builds them) need Node >= 18 and npm: Debian's only when no node is installed

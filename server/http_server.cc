@@ -30,6 +30,7 @@
 #include "base/log.h"
 #include "base/strings.h"
 #include "server/errors.h"
+#include "server/http_parse.h"
 
 namespace vitrine::server {
 namespace {
@@ -62,19 +63,6 @@ struct Shared {
   uint64_t evicted = 0;              // since the last log line, under `mutex`
   uint64_t refused = 0;
 };
-
-HttpResponse TransportError(const beast::error_code& error, const HttpServerOptions& options) {
-  if (error == http::error::body_limit) {
-    return ErrorResponse(413, "payload_too_large",
-                         StrCat("request body is larger than ", options.max_body_bytes, " bytes"));
-  }
-  if (error == http::error::header_limit) {
-    return ErrorResponse(
-        431, "headers_too_large",
-        StrCat("request headers are larger than ", options.max_header_bytes, " bytes"));
-  }
-  return ErrorResponse(400, "bad_request", StrCat("malformed HTTP request: ", error.message()));
-}
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -144,8 +132,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void Read() {
     if (shared_->stopping) return Close();
     parser_.emplace();
-    parser_->body_limit(shared_->options.max_body_bytes);
-    parser_->header_limit(static_cast<uint32_t>(shared_->options.max_header_bytes));
+    LimitRequest(*parser_, shared_->options);
     if (buffer_.size() > 0) return ReadRequest();  // pipelined: it has begun
     EnterPhase(Phase::kIdle);
     stream_.expires_after(shared_->options.idle_timeout);
@@ -177,18 +164,8 @@ class Session : public std::enable_shared_from_this<Session> {
       return Write(TransportError(error, shared_->options), /*keep_alive=*/false,
                    /*head=*/false, /*version=*/11);
     }
-    http::request<http::string_body> message = parser_->release();
-    HttpRequest request;
-    request.method = std::string(message.method_string());
-    request.target = std::string(message.target());
-    request.headers.reserve(8);
-    for (const auto& field : message) {
-      const beast::string_view name = field.name_string();
-      request.headers.emplace_back(AsciiLower(std::string_view(name.data(), name.size())),
-                                   std::string(field.value()));
-    }
-    request.body = std::move(message.body());
-    request.remote_address = remote_address_;
+    RequestMessage message = parser_->release();
+    HttpRequest request = ToHttpRequest(message, remote_address_);
     const bool head = message.method() == http::verb::head;
     HttpResponse response;
     try {
@@ -231,7 +208,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   std::shared_ptr<Shared> shared_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<RequestParser> parser_;
   static constexpr size_t kReadChunk = 4096;
 
   std::string remote_address_;

@@ -13,7 +13,9 @@ namespace vitrine::indexer::internal {
 class LineReader {
  public:
   ~LineReader();
-  static absl::Status Open(const std::string& path, LineReader& reader);
+  // `buffer_bytes` (at least 1): what one read asks zlib for; the buffer grows
+  // while a line does not fit.
+  static absl::Status Open(const std::string& path, size_t buffer_bytes, LineReader& reader);
 
   enum class Result { kLine, kTooLong, kEnd };
   // Reads one line without its "\n" (and "\r\n"). Lines over `max_bytes` are

@@ -37,6 +37,20 @@ TEST(AppendJsonString, KeepsUtf8AsIsAndRoundTripsThroughAParser) {
   EXPECT_EQ(nlohmann::json::parse(JsonString(text)).get<std::string>(), text);
 }
 
+TEST(AppendJsonString, ReplacesInvalidUtf8SoTheResultAlwaysParses) {
+  // Found by fuzzing: error messages quote request bytes, which may be anything.
+  EXPECT_EQ(JsonString("a\xBC"
+                       "b"),
+            "\"a\xEF\xBF\xBD"
+            "b\"");
+  for (const std::string_view invalid :
+       {"\xBC\xBC", "\xC0\xAF", "\xE2\x82", "\xED\xA0\x80", "\xF4\x90\x80\x80", "tail \xF0"}) {
+    const std::string json = JsonString(invalid);
+    EXPECT_TRUE(nlohmann::json::accept(json)) << json;
+  }
+  EXPECT_EQ(JsonString("\xE2\x9C\x93 \xF0\x9F\x91\x97"), "\"\xE2\x9C\x93 \xF0\x9F\x91\x97\"");
+}
+
 TEST(AppendJsonNumber, WritesShortestRoundTripForm) {
   EXPECT_EQ(JsonNumber(1299), "1299");
   EXPECT_EQ(JsonNumber(4.2), "4.2");

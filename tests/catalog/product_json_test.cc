@@ -257,5 +257,16 @@ TEST(ProductToJson, IsValidJson) {
   EXPECT_TRUE(nlohmann::json::accept(ProductToJson(FullProduct())));
 }
 
+TEST(ProductFromJson, RejectsANumberTooLargeForADouble) {
+  // Found by fuzzing: nlohmann reports it as out_of_range, not parse_error.
+  for (std::string_view json :
+       {R"({"id": "1", "title": "T", "price": 1e999})", R"({"id": 44444444.4444E0999999999})"}) {
+    const absl::StatusOr<Product> product = ProductFromJson(json);
+    ASSERT_FALSE(product.ok()) << json;
+    EXPECT_EQ(product.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(product.status().message(), HasSubstr("number overflow"));
+  }
+}
+
 }  // namespace
 }  // namespace vitrine::catalog

@@ -117,6 +117,23 @@ TEST_F(ReindexTest, ExplainsEachRejection) {
   EXPECT_EQ(errors_[5].reason, "title has invalid UTF-8 at byte 29");
 }
 
+TEST_F(ReindexTest, RejectsARecordWithANumberTooLargeForADouble) {
+  // Found by fuzzing: such a line used to throw out of the decoding thread and
+  // end the whole reindex.
+  const std::string feed =
+      temp_.WriteFile("overflow.jsonl", R"({"id": "1", "title": "Navy Shirt", "price": 999}
+{"id": "2", "title": "Red Dress", "price": 2e999}
+{"id": "3", "title": "Black Jeans", "price": 1599}
+)");
+  const absl::StatusOr<ReindexSummary> summary = Reindex(Options({feed}));
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->accepted, 2u);
+  EXPECT_EQ(summary->rejected, 1u);
+  ASSERT_EQ(errors_.size(), 1u);
+  EXPECT_EQ(errors_[0].line, 2u);
+  EXPECT_THAT(errors_[0].reason, HasSubstr("number overflow"));
+}
+
 TEST_F(ReindexTest, RejectsARepeatedIdPointingAtItsFirstOccurrence) {
   ASSERT_TRUE(Reindex(Options({Feed("mixed.jsonl")})).ok());
   ASSERT_EQ(errors_.size(), 6u);

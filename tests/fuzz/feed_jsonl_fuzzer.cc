@@ -1,0 +1,12 @@
+// JSON Lines feeds: the first byte chooses the reader's limits (feed_fuzzing.h),
+// the rest is the feed file.
+#include "tests/fuzz/feed_fuzzing.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace vitrine::fuzz;
+  static const std::string path = ScratchDir() + "/feed.jsonl";
+  if (size == 0) return 0;
+  WriteFile(path, AsText(data + 1, size - 1));
+  ReadWholeFeed(path, vitrine::indexer::FeedFormat::kJsonLines, LimitsFrom(data[0]));
+  return 0;
+}
