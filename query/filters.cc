@@ -98,8 +98,16 @@ Xapian::valueno RangeSlot(std::string_view field) {
 absl::Status ValidateFilters(const SearchRequest& request, const SearchLimits& limits,
                              const std::vector<std::string>& attributes) {
   size_t values = 0;
+  std::vector<std::pair<std::string, const std::vector<std::string>*>> lists;
   for (const auto& [field, accepted] : request.filters) {
-    const std::string parameter = StrCat("filter.", field);
+    lists.emplace_back(StrCat("filter.", field), &accepted);
+  }
+  for (const auto& [field, refused] : request.excluded) {
+    lists.emplace_back(StrCat("exclude.", field), &refused);
+  }
+  for (const auto& [parameter, list] : lists) {
+    const std::vector<std::string>& accepted = *list;
+    const std::string field = parameter.substr(parameter.find('.') + 1);
     if (!Contains(kFilterFields, field) && !Contains(attributes, field)) {
       return InvalidParameter(parameter,
                               StrCat("cannot filter on '", field, "'; filter fields are ",
@@ -159,8 +167,20 @@ std::optional<Xapian::Query> FilterQuery(const SearchRequest& request,
   if (request.in_stock) {
     all.emplace_back(schema::FilterTerm("INSTOCK", *request.in_stock ? "true" : "false"));
   }
-  if (all.empty()) return std::nullopt;
-  return Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end());
+  // Exclusions hold whatever facet is counted: an excluded value counts 0.
+  std::vector<Xapian::Query> none;
+  for (const auto& [field, refused] : request.excluded) {
+    const std::string term_field = FilterTermField(field);
+    for (const std::string& value : refused) {
+      none.emplace_back(schema::FilterTerm(term_field, analyzers::NormalizeText(value)));
+    }
+  }
+  if (all.empty() && none.empty()) return std::nullopt;
+  Xapian::Query filter =
+      all.empty() ? MatchAllQuery() : Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end());
+  if (none.empty()) return filter;
+  return Xapian::Query(Xapian::Query::OP_AND_NOT, filter,
+                       Xapian::Query(Xapian::Query::OP_OR, none.begin(), none.end()));
 }
 
 absl::Status ValidateSortAndFacets(const SearchRequest& request,

@@ -55,6 +55,9 @@ struct SearchRequest {
   // one field OR together, fields AND together; matched case- and accent-
   // insensitively. Fields: see kFilterFields. Filters never change scores.
   std::map<std::string, std::vector<std::string>> filters;
+  // Field -> display values a product must not have: one of them on any field
+  // leaves the product out (of hits, totals and every facet count).
+  std::map<std::string, std::vector<std::string>> excluded;
   std::map<std::string, Range> ranges;  // "price", "rating"
   std::optional<bool> in_stock;
   // Ties break by product id.

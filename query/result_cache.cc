@@ -96,6 +96,12 @@ std::string CacheKey(const SearchRequest& request, std::string_view generation) 
     std::sort(sorted.begin(), sorted.end());
     for (const std::string& value : sorted) AppendField(key, "f." + field, value);
   }
+  for (const auto& [field, values] : request.excluded) {
+    std::vector<std::string> sorted;
+    for (const std::string& value : values) sorted.push_back(AsciiLower(value));
+    std::sort(sorted.begin(), sorted.end());
+    for (const std::string& value : sorted) AppendField(key, "x." + field, value);
+  }
   for (const auto& [field, range] : request.ranges) {
     AppendField(
         key, "r." + field,

@@ -6,7 +6,7 @@
 #   3. ThreadSanitizer: the server, writes, end-to-end and concurrency stress
 #      suites (tests/tsan.supp holds the third-party false positives);
 #   4. the libFuzzer targets, briefly (tests/fuzz/run.sh).
-# Builds are Debug at -O1, one unity translation unit per few files, cached by
+# Builds are Debug at -O1 with line tables (-g1), one unity translation unit per few files, cached by
 # ccache. VITRINE_STRESS_SECONDS and VITRINE_FUZZ_SECONDS bound the long runs.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,7 +19,7 @@ scripts/install-deps.sh
 step "formatting"
 scripts/check-format.sh
 
-common=(-DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DVITRINE_WERROR=ON
+common=(-DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DVITRINE_WERROR=ON
         -DCMAKE_UNITY_BUILD=ON)
 
 step "AddressSanitizer + UBSan build"

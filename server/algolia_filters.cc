@@ -212,17 +212,23 @@ absl::Status ApplyConjunction(const Conjunction& conjunction, std::string_view p
         return InvalidParameter(
             parameter, StrCat(parameter, ": cannot filter on '", predicate.attribute, "'"));
       }
-      if (predicate.negated) {
+      if (predicate.negated &&
+          (clause.size() > 1 || IsRangeField(this_field) || this_field == "in_stock" ||
+           predicate.kind != Predicate::Kind::kFacet)) {
         return InvalidParameter(
             parameter, StrCat(parameter, ": negation (", predicate.attribute, ":-", predicate.value,
-                              " or NOT) is not "
-                              "supported"));
+                              " or NOT) is supported for one facet value AND-ed with the rest, "
+                              "not inside an OR group nor on numbers"));
       }
       if (!field.empty() && field != this_field) {
         return InvalidParameter(parameter, StrCat(parameter, ": OR across attributes (", field,
                                                   ", ", this_field, ") is not supported"));
       }
       field = this_field;
+    }
+    if (clause.front().negated) {  // the clause's only predicate (checked above)
+      request.excluded[field].push_back(clause.front().value);
+      continue;
     }
     if (IsRangeField(field)) {
       RETURN_IF_ERROR(ApplyRange(clause, field, parameter, request));

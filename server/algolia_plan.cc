@@ -47,8 +47,8 @@ std::optional<std::string> DroppedField(const query::SearchRequest& main,
 bool SameSearchShape(const AlgoliaQuery& main, const AlgoliaQuery& derived) {
   const query::SearchRequest& a = main.search;
   const query::SearchRequest& b = derived.search;
-  if (a.q != b.q || a.in_stock != b.in_stock || a.sort != b.sort || a.collapse != b.collapse ||
-      a.facet_size != b.facet_size || a.buckets != b.buckets ||
+  if (a.q != b.q || a.excluded != b.excluded || a.in_stock != b.in_stock || a.sort != b.sort ||
+      a.collapse != b.collapse || a.facet_size != b.facet_size || a.buckets != b.buckets ||
       main.rules_enabled != derived.rules_enabled) {
     return false;
   }

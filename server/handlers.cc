@@ -207,6 +207,11 @@ absl::StatusOr<query::SearchRequest> SearchRequestFromParams(const Target& targe
       request.filters[name.substr(7)].push_back(value);
       continue;
     }
+    // exclude.<field> repeats too: a product with any of the values is left out.
+    if (name.starts_with("exclude.")) {
+      request.excluded[name.substr(8)].push_back(value);
+      continue;
+    }
     if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
       return InvalidParameter(name, StrCat("parameter '", name, "' is given more than once"));
     }

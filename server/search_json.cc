@@ -78,6 +78,11 @@ absl::StatusOr<query::SearchRequest> SearchRequestFromJson(std::string_view body
       for (const auto& [field, values] : value.items()) {
         ASSIGN_OR_RETURN(request.filters[field], Strings(StrCat("filters.", field), values));
       }
+    } else if (key == "exclude") {
+      if (!value.is_object()) return WrongType(key, "an object of value arrays");
+      for (const auto& [field, values] : value.items()) {
+        ASSIGN_OR_RETURN(request.excluded[field], Strings(StrCat("exclude.", field), values));
+      }
     } else if (key == "ranges") {
       RETURN_IF_ERROR(SetRanges(request, value));
     } else if (key == "in_stock") {

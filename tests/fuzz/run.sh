@@ -19,7 +19,7 @@ targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 
 VITRINE_JOBS=${VITRINE_JOBS:-2} scripts/build.sh "$build_dir" -DCMAKE_CXX_COMPILER=clang++ \
-  -DVITRINE_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g"
+  -DVITRINE_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1"
 
 # The targets' scratch data (fixture indexes, feed files) lives in memory when it can.
 scratch_base=/tmp

@@ -53,6 +53,31 @@ TEST_F(FilterTest, FieldsAndTogether) {
               UnorderedElementsAre("1001", "1005"));
 }
 
+TEST_F(FilterTest, ExcludedValuesLeaveTheirProductsOutOfHitsTotalsAndFacets) {
+  SearchRequest request;
+  request.excluded = {{"brand", {"roadster", "Nike"}}};
+  request.facets = {"brand"};
+  const std::vector<std::string> ids = Ids(request);
+  absl::StatusOr<SearchResponse> all = Run(SearchRequest{});
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(ids.size(), all->total - 3);
+  for (const std::string& id : {"1002", "1003", "1005"}) {
+    EXPECT_EQ(std::count(ids.begin(), ids.end(), id), 0) << id;
+  }
+  absl::StatusOr<SearchResponse> response = Run(request);
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->total, ids.size());
+  ASSERT_EQ(response->facets.size(), 1u);
+  for (const FacetValue& value : response->facets[0].values) {
+    EXPECT_NE(value.value, "Roadster");
+    EXPECT_NE(value.value, "Nike");
+  }
+  // With filters: Men in Navy Blue but not Roadster.
+  request = Filter({{"gender", {"Men"}}, {"color", {"Navy Blue"}}});
+  request.excluded = {{"brand", {"Roadster"}}};
+  EXPECT_THAT(Ids(request), UnorderedElementsAre("1001"));
+}
+
 TEST_F(FilterTest, CategoryMatchesAnyLevelOfThePath) {
   EXPECT_THAT(Ids(Filter({{"category", {"Jeans"}}})), UnorderedElementsAre("1002", "1011"));
   EXPECT_EQ(Ids(Filter({{"category", {"Apparel"}}})).size(), 8u);
@@ -110,7 +135,7 @@ TEST_F(FilterTest, BadFiltersNameTheParameter) {
     SearchRequest request;
     std::string parameter;
   };
-  std::vector<Case> cases(5);
+  std::vector<Case> cases(6);
   cases[0].request.filters["colour"] = {"Red"};
   cases[0].parameter = "filter.colour";
   cases[1].request.filters["brand"] = {""};
@@ -121,6 +146,8 @@ TEST_F(FilterTest, BadFiltersNameTheParameter) {
   cases[3].parameter = "range.weight";
   cases[4].request.filters["brand"] = std::vector<std::string>(65, "Nike");
   cases[4].parameter = "filter";
+  cases[5].request.excluded["colour"] = {"Red"};
+  cases[5].parameter = "exclude.colour";
   for (Case& c : cases) {
     absl::StatusOr<SearchResponse> response = Run(c.request);
     EXPECT_TRUE(absl::IsInvalidArgument(response.status())) << c.parameter;

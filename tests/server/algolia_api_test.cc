@@ -141,7 +141,8 @@ TEST_F(AlgoliaApiTest, UnsupportedParametersAre400sNamingThem) {
       {{{"facets", {"colour"}}}, "cannot count 'colour'"},
       {{{"attributesToHighlight", {"brand"}}}, "'brand' cannot be highlighted"},
       {{{"attributesToSnippet", {"description"}}}, "attributesToSnippet is supported only"},
-      {{{"facetFilters", {"brand:-Nike"}}}, "negation"},
+      {{{"facetFilters", Json::array({Json::array({"brand:-Nike", "brand:Puma"})})}},
+       "not inside an OR group"},
       {{{"page", 200}, {"hitsPerPage", 100}}, "10000"},
   };
   for (const auto& c : kCases) {

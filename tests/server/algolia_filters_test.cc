@@ -63,7 +63,8 @@ TEST(AlgoliaFilters, RefusesWhatVitrineCannotExpressAndSaysWhy) {
     std::string filter;
     std::string why;
   } kCases[] = {
-      {"NOT brand:Nike", "negation"},
+      {"NOT brand:Nike OR brand:Puma", "not inside an OR group"},
+      {"NOT price:10 TO 20", "not inside an OR group nor on numbers"},
       {"brand:Nike OR color:Red", "OR across attributes (brand, color)"},
       {"(brand:Nike AND color:Red) OR brand:Puma", "(a AND b) OR c is not supported"},
       {"brand:Nike AND color:Red OR brand:Puma", "mixing AND and OR needs parentheses"},
@@ -102,8 +103,17 @@ TEST(AlgoliaFilters, FacetFiltersOrInsideAndAcrossWithNegationMarked) {
   ASSERT_TRUE(ApplyConjunction(positive, "facetFilters", {}, request).ok());
   EXPECT_THAT(request.filters.at("brand"), ElementsAre("Nike", "Puma"));
   EXPECT_THAT(request.filters.at("gender"), ElementsAre("Men"));
-  const absl::Status negated = ApplyConjunction(*conjunction, "facetFilters", {}, request);
-  EXPECT_THAT(negated.message(), HasSubstr("negation (color:-Red"));
+  ASSERT_TRUE(ApplyConjunction(*conjunction, "facetFilters", {}, request).ok());
+  EXPECT_THAT(request.excluded.at("color"), ElementsAre("Red"));
+  EXPECT_FALSE(request.filters.contains("color"));
+  EXPECT_THAT(request.filters.at("size"), ElementsAre("-1"));
+
+  query::SearchRequest from_expression = FromExpression("brand:Nike AND NOT color:Red").value();
+  EXPECT_THAT(from_expression.excluded.at("color"), ElementsAre("Red"));
+  EXPECT_THAT(from_expression.filters.at("brand"), ElementsAre("Nike"));
+  const absl::Status in_or_group = ApplyConjunction(
+      ParseFacetFilters({{"color:-Red", "brand:Nike"}}).value(), "facetFilters", {}, request);
+  EXPECT_THAT(in_or_group.message(), HasSubstr("negation (color:-Red"));
 }
 
 TEST(AlgoliaFilters, TheSameValuesAndedAgainAreOneFilter) {

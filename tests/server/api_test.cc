@@ -101,6 +101,9 @@ TEST_F(ApiTest, FiltersRangesAndStockFromTheQueryString) {
           .body);
   ASSERT_EQ(body["total"], 1);
   EXPECT_EQ(body["hits"][0]["id"], "1001");
+  body = Json::parse(
+      Get("/v1/search?filter.brand=Roadster&filter.brand=nike&exclude.brand=nike").body);
+  EXPECT_EQ(body["total"], 2);
   body = Json::parse(Get("/v1/search?q=jeans&range.price=2000..").body);
   ASSERT_EQ(body["total"], 1);
   EXPECT_EQ(body["hits"][0]["id"], "1011");
@@ -109,6 +112,7 @@ TEST_F(ApiTest, FiltersRangesAndStockFromTheQueryString) {
 TEST_F(ApiTest, BadFiltersAre400NamingTheParameter) {
   for (const auto& [target, parameter] : std::vector<std::pair<std::string, std::string>>{
            {"/v1/search?filter.colour=red", "filter.colour"},
+           {"/v1/search?exclude.colour=red", "exclude.colour"},
            {"/v1/search?range.price=cheap", "range.price"},
            {"/v1/search?range.price=10..abc", "range.price"},
            {"/v1/search?range.price=10..5", "range.price"},

@@ -68,6 +68,21 @@ describe('search parameters', () => {
     assert.deepEqual(ids(result), reference.hits.map((hit) => hit.id));
   });
 
+  test('facetFilters and filters: a negated value leaves its products out of hits and counts', async () => {
+    const all = await one({ query: 'shoes', facets: ['brand'], hitsPerPage: 0 });
+    const withoutNike = await one({ query: 'shoes', facets: ['brand'], facetFilters: ['brand:-Nike'], hitsPerPage: 20 });
+    assert.ok(all.facets.brand.Nike > 0);
+    assert.equal(withoutNike.nbHits, all.nbHits - all.facets.brand.Nike);
+    assert.equal(withoutNike.facets.brand.Nike, undefined);
+    assert.ok(withoutNike.hits.every((hit) => hit.brand !== 'Nike'));
+    const reference = await v1Search(server.url, { q: 'shoes', 'exclude.brand': 'Nike', per_page: 20 });
+    assert.equal(withoutNike.nbHits, reference.total);
+    assert.deepEqual(ids(withoutNike), reference.hits.map((hit) => hit.id));
+    const expression = await one({ query: 'shoes', filters: 'gender:Men AND NOT brand:Nike', hitsPerPage: 0 });
+    const menOnly = await v1Search(server.url, { q: 'shoes', 'filter.gender': 'Men', 'exclude.brand': 'Nike', per_page: 1 });
+    assert.equal(expression.nbHits, menOnly.total);
+  });
+
   test('numericFilters: ranges, strict bounds and equality', async () => {
     const result = await one({ query: 'kurta', numericFilters: ['price>=500', 'price<=1500'], hitsPerPage: 0 });
     const reference = await v1Search(server.url, { q: 'kurta', 'range.price': '500..1500', per_page: 1 });
@@ -194,8 +209,8 @@ describe('refusals', () => {
     await refused({ query: 'tee', attributesToSnippet: ['description:10'] }, /attributesToSnippet/);
   });
 
-  test('negation and OR across attributes are refused with the reason', async () => {
-    await refused({ facetFilters: ['brand:-Nike'] }, /negation/);
+  test('negation inside an OR group and OR across attributes are refused with the reason', async () => {
+    await refused({ facetFilters: [['brand:-Nike', 'brand:Puma']] }, /not inside an OR group/);
     await refused({ filters: 'brand:Nike OR color:Red' }, /OR across attributes/);
     await refused({ filters: '(brand:Nike AND color:Red) OR brand:Puma' }, /not supported/);
     await refused({ facetFilters: ['colour:Red'] }, /cannot filter on 'colour'/);
