@@ -61,7 +61,7 @@ TEST_F(FilterTest, ExcludedValuesLeaveTheirProductsOutOfHitsTotalsAndFacets) {
   absl::StatusOr<SearchResponse> all = Run(SearchRequest{});
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(ids.size(), all->total - 3);
-  for (const std::string& id : {"1002", "1003", "1005"}) {
+  for (std::string_view id : {"1002", "1003", "1005"}) {
     EXPECT_EQ(std::count(ids.begin(), ids.end(), id), 0) << id;
   }
   absl::StatusOr<SearchResponse> response = Run(request);
