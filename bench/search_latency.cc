@@ -3,6 +3,7 @@
 //                  [--seconds 5] [--threads 1,2] [--emit-paths FILE]
 //                  [--facets none] [--highlight off] [--cache-mb N]
 //                  [--rules N [--rules-fire none]] [--ranking JSON] [--slowest N]
+//                  [--collapse false] [--typos off]
 // Prints p50/p95/p99/max latency, requests/s and peak memory per thread count,
 // latency per kind of request (first thread count), and the same text requests
 // with a typo each (spelling correction path).
@@ -10,6 +11,8 @@
 // each costs; --rules N adds N merchandising rules over the workload's queries;
 // --ranking searches with those ranking weights (PUT /v1/config/ranking's body).
 // --slowest N lists the N requests of the workload with the highest median latency.
+// --collapse false searches without collapsing variants (as &collapse=false);
+// --typos off skips the typo run (bench/scale.sh).
 // --emit-paths writes the workload as HTTP paths (one per line) for wrk and exits.
 #include <algorithm>
 #include <atomic>
@@ -213,6 +216,7 @@ int main(int argc, char** argv) {
     requests.push_back(ToSearchRequest(request));
     if (flags["facets"] == "none") requests.back().facets.clear();
     if (flags["highlight"] == "off") requests.back().highlight = false;
+    if (flags["collapse"] == "false") requests.back().collapse = false;
     kinds.push_back(request.kind);
   }
   if (flags.count("rules")) {
@@ -252,13 +256,16 @@ int main(int argc, char** argv) {
     start = comma + 1;
   }
   // Typo tolerance: the text requests with a typo, one thread.
-  std::vector<vitrine::query::SearchRequest> typos;
-  for (const auto& request : vitrine::bench::WithTypos(workload)) {
-    typos.push_back(ToSearchRequest(request));
+  if (flags["typos"] != "off") {
+    std::vector<vitrine::query::SearchRequest> typos;
+    for (const auto& request : vitrine::bench::WithTypos(workload)) {
+      typos.push_back(ToSearchRequest(request));
+      if (flags["collapse"] == "false") typos.back().collapse = false;
+    }
+    std::printf("typos: %zu text requests with two letters of their longest word swapped\n",
+                typos.size());
+    Run(pool, typos, 1, seconds);
   }
-  std::printf("typos: %zu text requests with two letters of their longest word swapped\n",
-              typos.size());
-  Run(pool, typos, 1, seconds);
   std::printf("memory: peak_rss=%s rss=%s\n", ProcStatus("VmHWM").c_str(),
               ProcStatus("VmRSS").c_str());
   return 0;
