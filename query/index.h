@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,8 +69,25 @@ class Index {
 
   // After a commit of live updates that changed the documents `changed`:
   // brings the facet columns and counts up to date and bumps the revision.
-  // One caller at a time (the generation's writer).
+  // One caller at a time (the generation's writer), under LockRevision.
   absl::Status Refresh(const std::vector<uint32_t>& changed) const;
+
+  // A reader (re)opened at the latest commit reads the revision of the facet
+  // columns only if no commit is waiting for its Refresh: the writer holds
+  // LockRevision from before a commit until its Refresh returns, and a searcher
+  // holds ShareRevision while it (re)opens its reader and takes the columns.
+  // Searches never wait for a commit: while one is under way they read the
+  // revision they have (TryShareRevision).
+  std::unique_lock<std::shared_mutex> LockRevision() const {
+    return std::unique_lock(revision_gate_);
+  }
+  std::shared_lock<std::shared_mutex> ShareRevision() const {
+    return std::shared_lock(revision_gate_);
+  }
+  // Without waiting: owns no lock while a commit is under way.
+  std::shared_lock<std::shared_mutex> TryShareRevision() const {
+    return std::shared_lock(revision_gate_, std::try_to_lock);
+  }
   // Search-as-you-type suggestions, built in memory when the generation opens.
   const Suggester& suggester() const { return *suggester_; }
 
@@ -87,6 +105,7 @@ class Index {
   mutable std::atomic<uint64_t> documents_ = 0;
   mutable std::atomic<bool> has_variants_ = false;
   mutable std::atomic<uint64_t> revision_ = 0;
+  mutable std::shared_mutex revision_gate_;
   std::shared_ptr<const Suggester> suggester_;
 };
 

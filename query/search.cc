@@ -82,8 +82,10 @@ struct Searcher::Impl {
   std::string Corrected(std::string_view q, const analyzers::Analyzer& analyzer,
                         const merch::Thesaurus::Analysed* synonyms, uint64_t synonyms_version);
 
+  // `columns`: the index's facet columns of the revision `database` reads.
   absl::StatusOr<SearchResponse> Run(const SearchRequest& request, const Index& index,
-                                     const internal::RulePlan& rules);
+                                     const internal::RulePlan& rules,
+                                     const std::shared_ptr<const internal::FacetColumns>& columns);
   void Highlight(const internal::TextPlan& text, const analyzers::Analyzer& analyzer,
                  const merch::Thesaurus::Analysed* synonyms, const SearchRequest& request,
                  SearchResponse& response);
@@ -125,10 +127,9 @@ void Searcher::Impl::Highlight(const internal::TextPlan& text, const analyzers::
 // The stages of a search: the query parsed once; the text plan (which query,
 // what it matches, the exact total) in match sets; facet counts; the page
 // ranked; then pins, variants, snapshots and highlights.
-absl::StatusOr<SearchResponse> Searcher::Impl::Run(const SearchRequest& request, const Index& index,
-                                                   const internal::RulePlan& rules) {
-  // The facet values of the revision this search reads.
-  const std::shared_ptr<const internal::FacetColumns> columns = index.facet_columns();
+absl::StatusOr<SearchResponse> Searcher::Impl::Run(
+    const SearchRequest& request, const Index& index, const internal::RulePlan& rules,
+    const std::shared_ptr<const internal::FacetColumns>& columns) {
   const analyzers::Analyzer& analyzer = index.analyzer();
   // Managed synonyms, as this generation's analyzer reads them (query/synonyms.h).
   const std::shared_ptr<const merch::Thesaurus::Analysed> synonyms =
@@ -219,8 +220,13 @@ absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Create(std::shared_ptr<const
                                                            const SearchOptions& options,
                                                            ResultCache* cache) {
   try {
+    const std::shared_lock gate = index->ShareRevision();  // (Index::LockRevision)
     auto impl = std::unique_ptr<Impl>(new Impl{Xapian::Database(index->xapian_path()), options});
+    const uint64_t revision = index->revision();
+    std::shared_ptr<const internal::FacetColumns> columns = index->facet_columns();
     auto searcher = std::unique_ptr<Searcher>(new Searcher(std::move(index), std::move(impl)));
+    searcher->revision_ = revision;
+    searcher->columns_ = std::move(columns);
     searcher->cache_ = cache;
     return searcher;
   } catch (const Xapian::Error& e) {
@@ -260,14 +266,21 @@ absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
   return response;
 }
 
+void Searcher::Reopen() {
+  impl_->database.reopen();
+  impl_->Reset();
+  revision_ = index_->revision();
+  columns_ = index_->facet_columns();
+}
+
 absl::StatusOr<SearchResponse> Searcher::Run(const SearchRequest& request,
                                              const internal::RulePlan& rules) {
   for (int attempt = 0;; ++attempt) {
     try {
-      if (const uint64_t revision = index_->revision(); revision != revision_) {
-        impl_->database.reopen();  // live updates were committed
-        impl_->Reset();
-        revision_ = revision;
+      if (index_->revision() != revision_) {
+        // Live updates were committed; while the next commit is under way, this
+        // search reads the revision it has (Index::LockRevision).
+        if (const std::shared_lock gate = index_->TryShareRevision(); gate.owns_lock()) Reopen();
       }
       // replace_query changes q.
       SearchRequest replaced;
@@ -275,16 +288,16 @@ absl::StatusOr<SearchResponse> Searcher::Run(const SearchRequest& request,
         replaced = request;
         replaced.q = *rules.replace_query;
       }
-      ASSIGN_OR_RETURN(SearchResponse response,
-                       impl_->Run(rules.replace_query ? replaced : request, *index_, rules));
+      ASSIGN_OR_RETURN(SearchResponse response, impl_->Run(rules.replace_query ? replaced : request,
+                                                           *index_, rules, columns_));
       response.applied_rules = rules.applied;
       response.banner_json = rules.banner_json;
       return response;
     } catch (const Xapian::DatabaseModifiedError& e) {
       // A writer committed under us: reopen at the new revision and retry once.
       if (attempt > 0) return absl::UnavailableError(StrCat("index busy: ", e.get_description()));
-      impl_->database.reopen();
-      impl_->Reset();
+      const std::shared_lock gate = index_->ShareRevision();
+      Reopen();
     } catch (const Xapian::Error& e) {
       impl_->Reset();  // nothing half-read is kept
       return absl::InternalError(StrCat("search failed: ", e.get_description()));

@@ -51,6 +51,10 @@ class Searcher {
   std::unique_ptr<Impl> impl_;
   ResultCache* cache_ = nullptr;
   uint64_t revision_ = 0;  // of index_, that impl_'s reader is open at
+  // The facet columns of that revision (Index::LockRevision).
+  std::shared_ptr<const internal::FacetColumns> columns_;
+  // Reopens the reader at the index's latest revision and takes its columns.
+  void Reopen();
 };
 
 // Reusable searchers for the current index. Publish() switches generations: new

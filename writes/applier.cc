@@ -43,12 +43,18 @@ absl::Status ProductWrites::Switch(const std::shared_ptr<const query::Index>& in
   RETURN_IF_ERROR(log_->ForEachAfter(writer->applied_seq(), [&](const JournalEntry& entry) {
     return writer->Apply(std::span<const JournalEntry>(&entry, 1));
   }));
-  ASSIGN_OR_RETURN(std::vector<Xapian::docid> replayed, writer->Commit());
-  RETURN_IF_ERROR(index->Refresh(replayed));
+  {
+    const std::unique_lock revision = index->LockRevision();
+    ASSIGN_OR_RETURN(std::vector<Xapian::docid> replayed, writer->Commit());
+    RETURN_IF_ERROR(index->Refresh(replayed));
+  }
   // The old generation keeps what it applied (a rollback may serve it again).
   if (writer_ != nullptr) {
-    if (absl::StatusOr<std::vector<Xapian::docid>> changed = writer_->Commit(); !changed.ok()) {
-      LogError("committing the previous generation's writes failed", changed.status());
+    const std::unique_lock revision = index_->LockRevision();
+    absl::StatusOr<std::vector<Xapian::docid>> changed = writer_->Commit();
+    if (absl::Status refreshed = changed.ok() ? index_->Refresh(*changed) : changed.status();
+        !refreshed.ok()) {
+      LogError("committing the previous generation's writes failed", refreshed);
     }
   }
   writer_ = std::move(writer);
@@ -104,10 +110,12 @@ absl::Status ProductWrites::CommitNow() {
   std::vector<Xapian::docid> changed;
   uint32_t scopes = 0;
   std::shared_ptr<const query::Index> index;
+  std::unique_lock<std::shared_mutex> revision;  // from the commit to its Refresh
   {
     // No write slips between the commit and taking what it changes.
     std::lock_guard lock(mutex_);
     if (index_ == nullptr) return absl::OkStatus();
+    revision = index_->LockRevision();
     RETURN_IF_ERROR(CatchUp());  // a backlog left by a failure, if any
     absl::StatusOr<std::vector<Xapian::docid>> committed = writer_->Commit();
     if (!committed.ok()) {
@@ -122,6 +130,7 @@ absl::Status ProductWrites::CommitNow() {
   // Searches see the commit once the index refreshes; cached results computed
   // before it stop being served after the invalidation.
   RETURN_IF_ERROR(index->Refresh(changed));
+  revision.unlock();
   if (cache_ != nullptr && scopes != 0) cache_->Invalidate(scopes);
   return absl::OkStatus();
 }

@@ -162,7 +162,8 @@ TEST_F(HttpServerTest, StopIsIdempotentAndWaitReturnsAfterIt) {
   server_->Stop();  // a second Stop is harmless
   waiter.join();    // ...and returns once it stopped
   EXPECT_TRUE(returned);
-  EXPECT_THROW(vitrine::testing::HttpGet(port_, "/x"), std::exception);  // nothing listens any more
+  // (Whether the port still answers is not checked: once released, another test
+  // running beside this one may be given it.)
 }
 
 TEST(HttpServer, ReportsAnAddressThatCannotBeBound) {
