@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 
 #include "base/strings.h"
 #include "query/filters.h"
@@ -16,7 +17,9 @@ std::string_view OwnFilter(std::string_view field) {
 }
 
 std::string FormatNumber(double value) {
-  if (value == static_cast<double>(static_cast<int64_t>(value))) {
+  // Whole numbers below 2^53 print as integers; larger ones (which an int64_t
+  // may not hold) in the shortest round-trip form, as fractions do.
+  if (std::abs(value) < 0x1p53 && value == std::trunc(value)) {
     return std::to_string(static_cast<int64_t>(value));
   }
   char buffer[32];

@@ -120,6 +120,15 @@ TEST_F(FacetSortTest, PriceBucketsAsGivenIgnoreThePriceRangeButNotOtherFilters) 
   EXPECT_EQ(CountsOf(response, "gender"), (Counts{{"Men", 4}, {"Unisex", 1}, {"Women", 1}}));
 }
 
+// Found by fuzz_search_json: a bound beyond int64_t was converted to one.
+TEST_F(FacetSortTest, HugeBucketBoundsAreNamedInTheShortestForm) {
+  SearchRequest request;
+  request.facets = {"price"};
+  request.buckets["price"] = {1000, 1.0111e115};
+  EXPECT_EQ(CountsOf(Run(request), "price"),
+            (Counts{{"..1000", 1}, {"1000..1.0111e+115", 11}, {"1.0111e+115..", 0}}));
+}
+
 TEST_F(FacetSortTest, RatingFacetBucketsByStars) {
   SearchRequest request;
   request.facets = {"rating"};
