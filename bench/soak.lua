@@ -28,8 +28,9 @@ function request()
     return wrk.format("GET", "/v1/products/" .. ids[math.random(#ids)])
   elseif dice == 15 then
     local path = paths[(counter % #paths) + 1]
-    local q = path:match("q=([^&]*)") or "dre"
-    return wrk.format("GET", "/v1/suggest?q=" .. q:sub(1, 3))
+    -- The first letters of the search's first word; a browse (empty q) types "dre".
+    local word = path:match("[?&]q=(%a+)") or "dre"
+    return wrk.format("GET", "/v1/suggest?q=" .. word:sub(1, 3))
   end
   return wrk.format("GET", paths[(counter % #paths) + 1])
 end
