@@ -44,5 +44,5 @@ VITRINE_STRESS_SECONDS=${VITRINE_STRESS_SECONDS:-20} \
   -L '^(server|writes|e2e|stress)$' -E '^(FaultsTest|Cli)\.'
 
 step "fuzzers"
-tests/fuzz/run.sh "${VITRINE_FUZZ_SECONDS:-15}"
+VITRINE_FUZZ_LANES=$jobs tests/fuzz/run.sh "${VITRINE_FUZZ_SECONDS:-15}"
 step "done"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run.sh [seconds-per-target] [target...]: builds the fuzz configuration in
 # build/fuzz (clang, libFuzzer, ASan + UBSan; the libraries and fuzz targets only)
-# and runs each target for the given time (default 20 s), one after the other.
+# and runs each target for the given time (default 20 s), VITRINE_FUZZ_LANES at a
+# time (default 1).
 # Each target starts from its checked-in seeds (tests/fuzz/corpus/<target>) and
 # the corpus it grew before (build/fuzz/corpus/<target>); crash, leak, UB and
 # timeout inputs land in build/fuzz/artifacts/<target>/. Prints one line per
@@ -19,7 +20,7 @@ targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 
 VITRINE_JOBS=${VITRINE_JOBS:-2} scripts/build.sh "$build_dir" -DCMAKE_CXX_COMPILER=clang++ \
-  -DVITRINE_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1"
+  -DVITRINE_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DCMAKE_UNITY_BUILD=ON
 
 # The targets' scratch data (fixture indexes, feed files) lives in memory when it can.
 scratch_base=/tmp
@@ -30,16 +31,14 @@ export TMPDIR=$scratch
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-printf '%-16s %12s %8s %8s  %s\n' target executions exec/s corpus result
-failed=0
-for target in "${targets[@]}"; do
-  corpus=$build_dir/corpus/$target
-  artifacts=$build_dir/artifacts/$target/
-  log=$build_dir/logs/$target.log
+# Targets run VITRINE_FUZZ_LANES at a time (default 1); each writes its line to
+# logs/<target>.result and the lines are printed in the targets' order.
+lanes=${VITRINE_FUZZ_LANES:-1}
+run_target() {
+  local target=$1 corpus=$build_dir/corpus/$1 artifacts=$build_dir/artifacts/$1/
+  local log=$build_dir/logs/$1.log status=0 dictionary=() executions rate units result
   mkdir -p "$corpus" "$artifacts" "$(dirname "$log")"
-  dictionary=()
   [ -f "tests/fuzz/dict/$target.dict" ] && dictionary=(-dict="tests/fuzz/dict/$target.dict")
-  status=0
   # -timeout: an input that runs longer is a hang; -close_fd_mask=1 silences the
   # server's stdout logs; -print_final_stats for the figures below.
   "$build_dir/tests/fuzz/fuzz_$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
@@ -53,9 +52,23 @@ for target in "${targets[@]}"; do
     result=ok
   else
     result="CRASHED (exit $status): $(grep -m1 -E 'ERROR: |runtime error|fuzz invariant|deadly signal' "$log" || true)"
-    failed=1
-    grep -E '^(artifact_prefix|Test unit written)' "$log" || true
+    result+=$'\n'$(grep -E '^(artifact_prefix|Test unit written)' "$log" || true)
   fi
-  printf '%-16s %12s %8s %8s  %s\n' "$target" "${executions:-?}" "${rate:-?}" "${units:-?}" "$result"
+  printf '%-16s %12s %8s %8s  %s\n' "$target" "${executions:-?}" "${rate:-?}" "${units:-?}" \
+    "$result" >"$build_dir/logs/$target.result"
+}
+
+mkdir -p "$build_dir/logs"
+for target in "${targets[@]}"; do
+  rm -f "$build_dir/logs/$target.result"
+  while [ "$(jobs -rp | wc -l)" -ge "$lanes" ]; do wait -n || true; done
+  run_target "$target" &
+done
+wait
+printf '%-16s %12s %8s %8s  %s\n' target executions exec/s corpus result
+failed=0
+for target in "${targets[@]}"; do
+  cat "$build_dir/logs/$target.result" 2>/dev/null || echo "$target: no result"
+  grep -q '  ok$' "$build_dir/logs/$target.result" 2>/dev/null || failed=1
 done
 exit $failed
