@@ -5,7 +5,7 @@
 # REINDEX_EVERY minutes (default 5) that the server switches to under load. Each
 # minute it prints the server's RSS, open file descriptors, threads and journal
 # size; at the end wrk's totals (errors must be 0) and whether RSS and descriptors
-# stayed flat after the first reindex.
+# stayed flat after the first reindex. Exits non-zero on any error.
 #   bench/soak.sh [MINUTES] [REINDEX_EVERY]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -84,4 +84,7 @@ awk -v from="$reindex_every" '$1 >= from {
     if ($3 < fmin) fmin = $3; if ($3 > fmax) fmax = $3 }
   END { printf "after warm-up: RSS %d..%d MB (%+.1f%%), fds %d..%d\n",
                rmin / 1024, rmax / 1024, 100 * (rmax - rmin) / rmin, fmin, fmax }' "$work/samples"
-grep -c '"level":"error"' "$work/serve.log" | xargs -I{} echo "server error lines: {}"
+server_errors=$(grep -c '"level":"error"' "$work/serve.log" || true)
+echo "server error lines: $server_errors"
+# The run passes when wrk saw no error (socket, timeout, non-2xx) and the server logged none.
+grep -q '^soak: .* errors=0 ' "$work/wrk.out" && [ "$server_errors" -eq 0 ]
