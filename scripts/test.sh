@@ -24,6 +24,10 @@ common=(-DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DVITRINE_WER
 
 step "AddressSanitizer + UBSan build"
 scripts/build.sh build/test "${common[@]}" -DVITRINE_SANITIZE=address -DVITRINE_BUILD_UI=ON
+# The browser tests must be in the list: once the UI bundle emptied the folder that
+# held it, and ctest passed without them.
+ctest --test-dir build/test -N -L '^ui$' | grep -q 'Total Tests: [1-9]' ||
+  { echo "the ui tests are not registered in build/test" >&2; exit 1; }
 step "AddressSanitizer + UBSan tests"
 # new_delete_type_mismatch=0: Debian's libxapian 1.4.22 allocates and frees an
 # object of its own inside Xapian::Database::check (generation checks at start)
