@@ -1,8 +1,9 @@
 // A page of a match ordered without Xapian's matcher: by a numeric column
 // (price, newest, rating, popularity) or, for a browse, by docid, straight from
 // the match set and the in-memory columns. Products without the value come
-// last either way; ties break by product id, as SetSortOrder does. Private to
-// query/.
+// last either way; ties break by product id, as SetSortOrder does. Collapsing,
+// each style's first product in that order stands for it (collapse.h). Private
+// to query/.
 #pragma once
 
 #include <xapian.h>
@@ -10,14 +11,15 @@
 #include <string_view>
 #include <vector>
 
+#include "query/collapse.h"
 #include "query/facet_columns.h"
 #include "query/match_sets.h"
 
 namespace vitrine::query::internal {
 
-// The docids at [first, first + count) of `matched` in `sort` order; relevance
-// means docid order (a browse's).
-std::vector<Xapian::docid> SortedPage(const DocSet& matched, const FacetColumns& columns,
-                                      SortOrder sort, size_t first, size_t count);
+// The hits at [first, first + count) of `matched` in `sort` order; relevance
+// means docid order (a browse's). With `parents`, one hit per style.
+std::vector<StyleHit> SortedPage(const DocSet& matched, const FacetColumns& columns, SortOrder sort,
+                                 size_t first, size_t count, const FacetColumn* parents = nullptr);
 
 }  // namespace vitrine::query::internal

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cassert>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace vitrine::query::internal {
 namespace {
@@ -17,6 +20,23 @@ class Collector : public Xapian::MatchSpy {
  private:
   DocSet& set_;
 };
+
+// What a wildcard's serialisation holds (Xapian 1.4: 0x0b, max expansion, max
+// type, combiner, pattern length, pattern; lengths below 255 take one byte).
+struct WildcardSpec {
+  Xapian::termcount max_expansion;
+  int max_type;
+  std::string pattern;
+};
+
+std::optional<WildcardSpec> ParseWildcard(const std::string& serialised) {
+  if (serialised.size() < 5 || serialised[0] != '\x0b') return std::nullopt;
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(serialised[i]); };
+  if (byte(1) == 0xff || byte(4) == 0xff) return std::nullopt;
+  if (serialised.size() != 5 + size_t{byte(4)}) return std::nullopt;
+  return WildcardSpec{
+      .max_expansion = byte(1), .max_type = byte(2), .pattern = serialised.substr(5)};
+}
 
 }  // namespace
 
@@ -80,6 +100,7 @@ void MatchSets::Reset() {
   entries_.clear();
   by_key_.clear();
   cached_bytes_ = 0;
+  expansions_.clear();
   postings_.clear();
   postings_bytes_ = 0;
 }
@@ -139,6 +160,15 @@ DocSet MatchSets::Of(const Xapian::Query& query) {
       }
       return set;
     }
+    case Xapian::Query::LEAF_POSTING_SOURCE:
+      // A fixed weight matches every document (the relaxed query's boost).
+      if (query.get_description().starts_with(
+              "Query(PostingSource(Xapian::FixedWeightPostingSource(")) {
+        return All();
+      }
+      return Opaque(query);
+    case Xapian::Query::OP_WILDCARD:
+      return Wildcard(query);
     default:
       return Opaque(query);
   }
@@ -196,6 +226,51 @@ DocSet MatchSets::Opaque(const Xapian::Query& query) {
   enquire.set_query(query);
   enquire.add_matchspy(&collector);
   enquire.get_mset(0, 0, database_.get_doccount());
+  Keep(std::move(key), set);
+  return set;
+}
+
+const std::optional<std::vector<std::string>>& MatchSets::Expansion(const Xapian::Query& wildcard) {
+  std::string key = wildcard.serialise();
+  if (const auto found = expansions_.find(key); found != expansions_.end()) return found->second;
+  std::optional<std::vector<std::string>>& expansion = expansions_[key];
+  const std::optional<WildcardSpec> spec = ParseWildcard(key);
+  if (!spec) return expansion;
+  struct Candidate {
+    Xapian::doccount termfreq;
+    std::string term;
+  };
+  std::vector<Candidate> candidates;
+  for (Xapian::TermIterator it = database_.allterms_begin(spec->pattern);
+       it != database_.allterms_end(spec->pattern); ++it) {
+    candidates.push_back({it.get_termfreq(), *it});
+  }
+  if (spec->max_expansion != 0 && candidates.size() > spec->max_expansion) {
+    if (spec->max_type == Xapian::Query::WILDCARD_LIMIT_FIRST) {
+      candidates.resize(spec->max_expansion);
+    } else if (spec->max_type == Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT) {
+      std::nth_element(
+          candidates.begin(), candidates.begin() + spec->max_expansion, candidates.end(),
+          [](const Candidate& a, const Candidate& b) { return a.termfreq > b.termfreq; });
+      candidates.resize(spec->max_expansion);
+    } else {
+      return expansion;  // Xapian would refuse it
+    }
+  }
+  expansion.emplace();
+  for (Candidate& candidate : candidates) expansion->push_back(std::move(candidate.term));
+  return expansion;
+}
+
+DocSet MatchSets::Wildcard(const Xapian::Query& query) {
+  const std::optional<std::vector<std::string>>& terms = Expansion(query);
+  if (!terms) return Opaque(query);
+  std::string key = "W" + query.serialise();
+  if (const DocSet* kept = Find(key)) return *kept;
+  DocSet set(size_);
+  for (const std::string& term : *terms) {
+    for (const Xapian::docid id : PostingsOf(term).docids) set.Add(id);
+  }
   Keep(std::move(key), set);
   return set;
 }

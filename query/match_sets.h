@@ -120,13 +120,22 @@ class MatchSets {
 
   // Every document `query` matches. AND, OR, AND_NOT, FILTER, AND_MAYBE, XOR,
   // SYNONYM, MAX and SCALE_WEIGHT combine the sets of their subqueries as
-  // Xapian's matcher would; terms are read from their posting lists; any other
-  // node (wildcards, value ranges, phrases, posting sources) is matched by
-  // Xapian on its own and kept. Composite queries are remembered until
+  // Xapian's matcher would; terms and wildcards (their Expansion) are read from
+  // their posting lists; a fixed weight matches every document; any other node
+  // (value ranges, phrases, other posting sources) is matched by Xapian on its
+  // own and kept. Composite queries are remembered until
   // NewSearch(), so the sets of a query's parts cost nothing after the first.
   DocSet Of(const Xapian::Query& query);
   // Every document of the database.
   const DocSet& All();
+
+  // The terms a wildcard expands to, chosen as Xapian 1.4 chooses them: every
+  // term with its prefix, or the first or the most frequent ones (Xapian picks
+  // these with std::nth_element over the terms in this order, comparing
+  // frequencies only, so the same call picks the same terms among equally
+  // frequent ones). nullopt for a wildcard Xapian would refuse, or one whose
+  // serialisation this does not read.
+  const std::optional<std::vector<std::string>>& Expansion(const Xapian::Query& wildcard);
 
   // Kept leaf sets, for tests and metrics.
   size_t cached() const { return entries_.size(); }
@@ -135,6 +144,7 @@ class MatchSets {
   DocSet Composite(const Xapian::Query& query);
   DocSet Term(const std::string& term);
   DocSet Opaque(const Xapian::Query& query);
+  DocSet Wildcard(const Xapian::Query& query);
   const DocSet* Find(const std::string& key);
   void Keep(std::string key, const DocSet& set);
 
@@ -145,6 +155,8 @@ class MatchSets {
   size_t max_postings_bytes_;
   size_t postings_bytes_ = 0;
   std::unordered_map<std::string, Postings> postings_;
+  // Wildcard expansions by serialisation (until Reset).
+  std::unordered_map<std::string, std::optional<std::vector<std::string>>> expansions_;
   std::optional<DocSet> all_;
   // Least recently used first.
   std::list<std::pair<std::string, DocSet>> entries_;

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "catalog/index_schema.h"
+#include "query/collapse.h"
 #include "query/column_sort.h"
 #include "query/filters.h"
 
@@ -14,24 +15,35 @@ namespace schema = catalog::schema;
 
 // Appends a hit: its product id from the columns (or the document, for a product
 // committed since the columns were read). A field orders the hits, not relevance:
-// their score is 0.
+// their score is 0. A hit standing for a style with other listed products is
+// remembered for listing its variants.
 void AddHit(Page& page, const PageRequest& request, PageContext& context, Xapian::docid id,
-            double score, const Xapian::MSetIterator* it) {
+            double score, const StyleHit& style) {
   const std::vector<std::string>& ids = context.columns.ids;
   const bool known = id < ids.size() && !ids[id].empty();
   page.hits.push_back(
       SearchHit{.id = known ? ids[id] : context.database.get_document(id).get_data(),
                 .score = request.sort == SortOrder::kRelevance ? score : 0,
                 .product_json = {}});
-  if (it != nullptr && it->get_collapse_count() > 0) {
-    page.collapsed[it->get_collapse_key()] = page.hits.size() - 1;
+  if (style.variants > 1 && context.parents != nullptr) {
+    page.collapsed[context.parents->values[style.parent]] = page.hits.size() - 1;
   }
+}
+
+// A hit of Xapian's matcher, collapsed by the parent slot.
+void AddHit(Page& page, const PageRequest& request, PageContext& context,
+            const Xapian::MSetIterator& it, double score) {
+  const Xapian::docid id = *it;
+  const StyleHit style{.docid = id,
+                       .parent = context.parents != nullptr ? ParentOf(*context.parents, id) : 0,
+                       .variants = it.get_collapse_count() + 1};
+  AddHit(page, request, context, id, score, style);
 }
 
 // Text by relevance, weighed in memory (nullopt: the ranker declined).
 std::optional<Page> RankInMemory(const PageRequest& request, PageContext& context, size_t depth) {
   std::optional<std::vector<RankedDoc>> top =
-      context.ranker.Top(request.hits_text, request.listed, depth);
+      context.ranker.Top(request.hits_text, request.listed, depth, context.parents);
   if (!top) return std::nullopt;
   std::vector<Rescorer::Ranked> ranked;
   ranked.reserve(top->size());
@@ -43,7 +55,9 @@ std::optional<Page> RankInMemory(const PageRequest& request, PageContext& contex
   if (request.rescore) ranked = context.rescorer.Rank(context.sets, std::move(ranked));
   Page page;
   for (size_t i = request.first; i < ranked.size() && i < request.first + request.count; ++i) {
-    AddHit(page, request, context, ranked[i].docid, ranked[i].score, nullptr);
+    const RankedDoc& doc = (*top)[ranked[i].index];
+    AddHit(page, request, context, ranked[i].docid, ranked[i].score,
+           {.docid = doc.docid, .parent = doc.parent, .variants = doc.variants});
   }
   return page;
 }
@@ -73,15 +87,14 @@ Page RankWithXapian(const PageRequest& request, PageContext& context, size_t dep
   if (rescore_text) {
     const std::vector<Rescorer::Ranked> ranked = context.rescorer.Rank(context.sets, matches);
     for (size_t i = request.first; i < ranked.size() && i < request.first + request.count; ++i) {
-      const Xapian::MSetIterator it = matches[ranked[i].index];
-      AddHit(page, request, context, *it, ranked[i].score, &it);
+      AddHit(page, request, context, matches[ranked[i].index], ranked[i].score);
     }
     return page;
   }
   for (Xapian::MSetIterator it = matches.begin(); it != matches.end(); ++it) {
     const double weight = it.get_weight();
-    AddHit(page, request, context, *it,
-           request.rescore ? context.rescorer.BrowseScore(weight) : weight, &it);
+    AddHit(page, request, context, it,
+           request.rescore ? context.rescorer.BrowseScore(weight) : weight);
   }
   return page;
 }
@@ -90,12 +103,12 @@ Page RankWithXapian(const PageRequest& request, PageContext& context, size_t dep
 
 Page RankPage(const PageRequest& request, PageContext& context) {
   const bool by_relevance = request.sort == SortOrder::kRelevance;
-  if (context.parents == nullptr && !request.rescore && (request.browse || !by_relevance)) {
+  if (!request.rescore && (request.browse || !by_relevance)) {
     // Ordered by a column, or a browse by docid: read straight off the set.
     Page page;
-    for (const Xapian::docid id :
-         SortedPage(request.listed, context.columns, request.sort, request.first, request.count)) {
-      AddHit(page, request, context, id, 0, nullptr);
+    for (const StyleHit& hit : SortedPage(request.listed, context.columns, request.sort,
+                                          request.first, request.count, context.parents)) {
+      AddHit(page, request, context, hit.docid, 0, hit);
     }
     return page;
   }
@@ -104,7 +117,7 @@ Page RankPage(const PageRequest& request, PageContext& context) {
   const size_t depth = request.rescore && !request.browse
                            ? std::max<size_t>(kRescoreWindow, request.first + request.count)
                            : request.first + request.count;
-  if (!request.browse && by_relevance && context.parents == nullptr) {
+  if (!request.browse && by_relevance) {
     if (std::optional<Page> page = RankInMemory(request, context, depth)) return *std::move(page);
   }
   return RankWithXapian(request, context, depth);

@@ -1,7 +1,8 @@
 // The hits of the requested page, in order, with their scores: read off the
 // match set and a column (a field sort, or docid order for a browse), weighed in
 // memory (text by relevance, ranker.h, then rescored), or ranked by Xapian's
-// matcher over the listed products only (collapsed variants, rescored browses).
+// matcher over the listed products only (rescored browses, and text the ranker
+// declines). Collapsed variants are picked in memory (collapse.h) but for those.
 // Private to query/.
 #pragma once
 

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "query/collapse.h"
 #include "query/top_k.h"
 
 namespace vitrine::query::internal {
@@ -29,25 +30,6 @@ double NumberAfter(const std::string& description, std::string_view marker) {
   char* end = nullptr;
   const double value = std::strtod(start, &end);
   return end == start ? std::nan("") : value;
-}
-
-// What a wildcard's serialisation holds (Xapian 1.4: 0x0b, max expansion, max
-// type, combiner, pattern length, pattern; lengths below 255 take one byte).
-struct WildcardSpec {
-  Xapian::termcount max_expansion;
-  int max_type;
-  int combiner;
-  std::string pattern;
-};
-
-std::optional<WildcardSpec> ParseWildcard(const std::string& serialised) {
-  if (serialised.size() < 5 || serialised[0] != '\x0b') return std::nullopt;
-  const auto byte = [&](size_t i) { return static_cast<unsigned char>(serialised[i]); };
-  if (byte(1) == 0xff || byte(4) == 0xff) return std::nullopt;
-  WildcardSpec spec{.max_expansion = byte(1), .max_type = byte(2), .combiner = byte(3)};
-  if (serialised.size() != 5 + size_t{byte(4)}) return std::nullopt;
-  spec.pattern = serialised.substr(5);
-  return spec;
 }
 
 }  // namespace
@@ -105,49 +87,19 @@ const Ranker::Wildcard& Ranker::WildcardOf(const Xapian::Query& query) {
   std::string key = query.serialise();
   if (const auto found = wildcards_.find(key); found != wildcards_.end()) return found->second;
   Wildcard& wildcard = wildcards_[key];
-  const std::optional<WildcardSpec> spec = ParseWildcard(key);
-  if (!spec || spec->combiner != Xapian::Query::OP_SYNONYM) return wildcard;
-  // The expansion, chosen as Xapian chooses it: every term with the prefix,
-  // or the first or the most frequent ones (Xapian 1.4 picks these with
-  // std::nth_element over the terms in this order, comparing frequencies only,
-  // so the same call picks the same terms among equally frequent ones).
-  struct Candidate {
-    Xapian::doccount termfreq;
-    std::string term;
-  };
-  std::vector<Candidate> candidates;
-  for (Xapian::TermIterator it = database_.allterms_begin(spec->pattern);
-       it != database_.allterms_end(spec->pattern); ++it) {
-    candidates.push_back({it.get_termfreq(), *it});
-  }
-  if (spec->max_expansion != 0 && candidates.size() > spec->max_expansion) {
-    if (spec->max_type == Xapian::Query::WILDCARD_LIMIT_FIRST) {
-      candidates.resize(spec->max_expansion);
-    } else if (spec->max_type == Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT) {
-      std::nth_element(
-          candidates.begin(), candidates.begin() + spec->max_expansion, candidates.end(),
-          [](const Candidate& a, const Candidate& b) { return a.termfreq > b.termfreq; });
-      candidates.resize(spec->max_expansion);
-    } else {
-      return wildcard;  // Xapian would refuse it
-    }
-  }
-  // Checked: the expansion matches what Xapian matched.
-  DocSet expanded(length_parts_.size());
-  for (const Candidate& candidate : candidates) {
-    for (Xapian::docid id : sets_.PostingsOf(candidate.term).docids) expanded.Add(id);
-  }
-  DocSet matched = sets_.Of(query);
-  DocSet differ = matched;
-  differ ^= expanded;
-  if (!differ.empty() || matched.empty()) return wildcard;
+  // The expansion match sets read (MatchSets::Expansion): the documents it matches.
+  const std::optional<std::vector<std::string>>& expansion = sets_.Expansion(query);
+  if (!expansion) return wildcard;
+  const std::vector<std::string>& terms = *expansion;
+  const DocSet matched = sets_.Of(query);
+  if (matched.empty()) return wildcard;
   // Its weight at factor 1, from Xapian, on a sample of its documents: the
   // first calibrates, the others check the expansion's wdfs (a different set of
   // terms matching the same documents would weigh some of them differently).
   auto wdf_of = [&](Xapian::docid id) {
     Xapian::termcount wdf = 0;
-    for (const Candidate& candidate : candidates) {
-      const Postings& postings = sets_.PostingsOf(candidate.term);
+    for (const std::string& term : terms) {
+      const Postings& postings = sets_.PostingsOf(term);
       const auto at = std::lower_bound(postings.docids.begin(), postings.docids.end(), id);
       if (at != postings.docids.end() && *at == id)
         wdf += postings.wdfs[at - postings.docids.begin()];
@@ -166,7 +118,8 @@ const Ranker::Wildcard& Ranker::WildcardOf(const Xapian::Query& query) {
   enquire.set_docid_order(Xapian::Enquire::ASCENDING);
   enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(&source)));
   const Xapian::MSet weighed = enquire.get_mset(0, database_.get_doccount());
-  if (weighed.empty()) return wildcard;
+  // Xapian's own expansion matches every sampled document too.
+  if (weighed.empty() || weighed.size() != sample.Count()) return wildcard;
   const Xapian::docid first = *weighed.begin();
   const Xapian::termcount first_wdf = wdf_of(first);
   if (first_wdf == 0) return wildcard;
@@ -176,7 +129,7 @@ const Ranker::Wildcard& Ranker::WildcardOf(const Xapian::Query& query) {
     const double weight = wildcard.termweight * WdfPart(wdf_of(*it), *it);
     if (std::abs(weight - it.get_weight()) > 1e-9 * std::abs(it.get_weight())) return wildcard;
   }
-  for (Candidate& candidate : candidates) wildcard.terms.push_back(std::move(candidate.term));
+  wildcard.terms = terms;
   wildcard.ok = true;
   return wildcard;
 }
@@ -258,7 +211,8 @@ bool Ranker::Accumulate(const Xapian::Query& query, const DocSet& context, doubl
 }
 
 std::optional<std::vector<RankedDoc>> Ranker::Top(const Xapian::Query& query,
-                                                  const DocSet& candidates, size_t count) {
+                                                  const DocSet& candidates, size_t count,
+                                                  const FacetColumn* parents) {
   if (length_parts_.empty()) {
     documents_ = database_.get_doccount();
     const double average = database_.get_avlength();
@@ -294,11 +248,23 @@ std::optional<std::vector<RankedDoc>> Ranker::Top(const Xapian::Query& query,
     return a.weight != b.weight ? a.weight > b.weight : a.docid < b.docid;
   };
   TopK<RankedDoc, decltype(better)> top(weighed ? count : 0, better);
-  candidates.ForEach([&](Xapian::docid id) {
-    top.Offer({.docid = id, .weight = scores_[id]});
-    scores_[id] = 0;
-  });
-  clear.done = true;
+  if (parents == nullptr) {
+    candidates.ForEach([&](Xapian::docid id) {
+      top.Offer({.docid = id, .weight = scores_[id]});
+      scores_[id] = 0;
+    });
+    clear.done = true;
+  } else if (weighed) {
+    const auto first = [this](Xapian::docid a, Xapian::docid b) {
+      return scores_[a] != scores_[b] ? scores_[a] > scores_[b] : a < b;
+    };
+    ForEachStyle(candidates, *parents, first, [&](const StyleHit& hit) {
+      top.Offer({.docid = hit.docid,
+                 .weight = scores_[hit.docid],
+                 .parent = hit.parent,
+                 .variants = hit.variants});
+    });
+  }
   if (!weighed) return std::nullopt;
   return std::move(top).Sorted();
 }

@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "query/facet_columns.h"
 #include "query/match_sets.h"
 
 namespace vitrine::query::internal {
@@ -27,6 +28,9 @@ namespace vitrine::query::internal {
 struct RankedDoc {
   Xapian::docid docid;
   double weight;
+  // Collapsing: the parent's value id (0: none) and the style's listed products.
+  uint32_t parent = 0;
+  uint32_t variants = 1;
 };
 
 class Ranker {
@@ -39,10 +43,10 @@ class Ranker {
 
   // The `count` best documents of `candidates`, which all match `query`, by
   // their weight for `query`: highest first, ties by ascending docid (as
-  // Xapian orders them). nullopt when `query` has a part this ranker does not
-  // weigh.
+  // Xapian orders them). With `parents`, the best of each style stands for it
+  // (collapse.h). nullopt when `query` has a part this ranker does not weigh.
   std::optional<std::vector<RankedDoc>> Top(const Xapian::Query& query, const DocSet& candidates,
-                                            size_t count);
+                                            size_t count, const FacetColumn* parents = nullptr);
 
  private:
   // A wildcard's expansion and the weight of its synonym at factor 1, before

@@ -204,7 +204,8 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
                                            page_context);
   response.hits = std::move(page.hits);
   if (!page.collapsed.empty()) {
-    ListVariants(database, *columns, hits_query, page.collapsed, response.hits);
+    // Variants of the products the hits came from (pinned ones included).
+    ListVariants(database, sets, *columns, sets.Of(hits_query), page.collapsed, response.hits);
   }
   internal::PlacePins(pins, request, response);  // rules
   RETURN_IF_ERROR(Hydrate(index.store(), response.hits));

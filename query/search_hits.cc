@@ -108,40 +108,30 @@ void HighlightHit(SearchHit& hit, const analyzers::Analyzer& analyzer, const Hig
   hit.highlight_description = Highlight(description, analyzer, terms, tag, memo);
 }
 
-void ListVariants(const Xapian::Database& database, const FacetColumns& columns,
-                  const Xapian::Query& query, const std::map<std::string, size_t>& collapsed,
+void ListVariants(const Xapian::Database& database, MatchSets& sets, const FacetColumns& columns,
+                  const DocSet& matched, const std::map<std::string, size_t>& collapsed,
                   std::vector<SearchHit>& hits) {
-  std::vector<Xapian::Query> styles;
-  for (const auto& [parent, hit] : collapsed) {
-    styles.emplace_back(schema::FilterTerm("PARENT", parent));
-  }
-  Xapian::Enquire enquire(database);
-  enquire.set_weighting_scheme(Xapian::BoolWeight());
-  enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-  enquire.set_query(
-      Xapian::Query(Xapian::Query::OP_FILTER, query,
-                    Xapian::Query(Xapian::Query::OP_OR, styles.begin(), styles.end())));
-  const Xapian::MSet variants =
-      enquire.get_mset(0, static_cast<Xapian::doccount>(collapsed.size() * kMaxVariantsListed));
   const FacetColumn& colors = columns.slots.at(schema::kSlotColor);
   const FacetColumn& sizes = columns.slots.at(schema::kSlotSizes);
-  for (Xapian::MSetIterator it = variants.begin(); it != variants.end(); ++it) {
-    const Xapian::Document document = it.get_document();
-    const auto style = collapsed.find(document.get_value(schema::kSlotParent));
-    if (style == collapsed.end()) continue;
-    SearchHit& hit = hits[style->second];
-    if (hit.variants.size() >= kMaxVariantsListed) continue;
-    const Xapian::docid id = *it;
-    SearchHit::Variant variant{.id = document.get_data()};
-    if (id < colors.by_docid.size()) variant.color = colors.values[colors.by_docid[id]];
-    if (id + 1 < sizes.offsets.size()) {
-      for (uint32_t k = sizes.offsets[id]; k < sizes.offsets[id + 1]; ++k) {
-        variant.sizes.push_back(sizes.values[sizes.ids[k]]);
+  for (const auto& [parent, index] : collapsed) {
+    SearchHit& hit = hits[index];
+    for (const Xapian::docid id : sets.PostingsOf(schema::FilterTerm("PARENT", parent)).docids) {
+      if (hit.variants.size() >= kMaxVariantsListed) break;
+      if (!matched.Contains(id)) continue;
+      // (A product committed since the columns were read has its id in its document.)
+      SearchHit::Variant variant{.id = id < columns.ids.size() && !columns.ids[id].empty()
+                                           ? columns.ids[id]
+                                           : database.get_document(id).get_data()};
+      if (id < colors.by_docid.size()) variant.color = colors.values[colors.by_docid[id]];
+      if (id + 1 < sizes.offsets.size()) {
+        for (uint32_t k = sizes.offsets[id]; k < sizes.offsets[id + 1]; ++k) {
+          variant.sizes.push_back(sizes.values[sizes.ids[k]]);
+        }
       }
+      // The hit itself comes first.
+      hit.variants.insert(variant.id == hit.id ? hit.variants.begin() : hit.variants.end(),
+                          std::move(variant));
     }
-    // The hit itself comes first.
-    hit.variants.insert(variant.id == hit.id ? hit.variants.begin() : hit.variants.end(),
-                        std::move(variant));
   }
 }
 

@@ -14,6 +14,7 @@
 #include "catalog/product_store.h"
 #include "query/facet_columns.h"
 #include "query/highlight.h"
+#include "query/match_sets.h"
 #include "query/search.h"
 
 namespace vitrine::query::internal {
@@ -25,12 +26,12 @@ void HighlightHit(SearchHit& hit, const analyzers::Analyzer& analyzer, const Hig
                   std::string_view tag, TermMemo& memo);
 
 // Fills in the variants of hits that stand for several products of one style
-// (`collapsed`: parent id -> index of its hit): every product of the style that
-// matches `query` (the hit first, then in catalog order, at most
-// kMaxVariantsListed), with its colour and sizes from the in-memory columns.
+// (`collapsed`: parent id -> index of its hit): every product of the style in
+// `matched` (the hit first, then in catalog order, at most kMaxVariantsListed),
+// read from the style's posting list and the in-memory columns.
 inline constexpr size_t kMaxVariantsListed = 50;
-void ListVariants(const Xapian::Database& database, const FacetColumns& columns,
-                  const Xapian::Query& query, const std::map<std::string, size_t>& collapsed,
+void ListVariants(const Xapian::Database& database, MatchSets& sets, const FacetColumns& columns,
+                  const DocSet& matched, const std::map<std::string, size_t>& collapsed,
                   std::vector<SearchHit>& hits);
 
 // Reads the current snapshot of every hit ("null" if it vanished since the match).

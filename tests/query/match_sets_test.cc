@@ -41,6 +41,12 @@ Xapian::Query Phrase(const std::string& first, const std::string& second) {
   return Xapian::Query(Xapian::Query::OP_PHRASE, std::begin(words), std::end(words), 2);
 }
 
+std::vector<Xapian::docid> Docids(const std::vector<StyleHit>& hits) {
+  std::vector<Xapian::docid> ids;
+  for (const StyleHit& hit : hits) ids.push_back(hit.docid);
+  return ids;
+}
+
 std::vector<Xapian::docid> Members(const DocSet& set) {
   std::vector<Xapian::docid> ids;
   set.ForEach([&](Xapian::docid id) { ids.push_back(id); });
@@ -194,12 +200,12 @@ TEST_F(MatchSetsTest, ColumnSortedPagesFollowXapiansSortByValue) {
     SetSortOrder(enquire, sort);
     for (size_t first : {0u, 3u, 11u}) {
       const Xapian::MSet expected = enquire.get_mset(static_cast<Xapian::doccount>(first), 4);
-      EXPECT_THAT(SortedPage(all, *columns, sort, first, 4),
+      EXPECT_THAT(Docids(SortedPage(all, *columns, sort, first, 4)),
                   ElementsAreArray(std::vector<Xapian::docid>(expected.begin(), expected.end())))
           << SortOrderName(sort) << " from " << first;
     }
   }
-  EXPECT_THAT(SortedPage(all, *columns, SortOrder::kRelevance, 2, 3),
+  EXPECT_THAT(Docids(SortedPage(all, *columns, SortOrder::kRelevance, 2, 3)),
               ::testing::ElementsAre(3u, 4u, 5u));
 }
 

@@ -3,7 +3,8 @@
 // weights, for the text queries a search builds (strict, typing, relaxed, with
 // colours, genders, sizes and field weights) and for random weighted query
 // trees, on the 12-product fixture and on a generated catalog of 3,000 products
-// (long posting lists: kept term sets, seeking, sets of many words).
+// (long posting lists: kept term sets, seeking, sets of many words); and variants
+// collapsed in memory (query/collapse.h) against Xapian's collapse key.
 #include "query/ranker.h"
 
 #include <gmock/gmock.h>
@@ -16,6 +17,8 @@
 #include <vector>
 
 #include "catalog/index_schema.h"
+#include "query/column_sort.h"
+#include "query/filters.h"
 #include "query/text_query.h"
 #include "tests/query/query_testing.h"
 
@@ -164,7 +167,10 @@ class RankerLargeCatalogTest : public ::testing::Test {
       }
       out << "{\"id\": \"p" << i << "\", \"title\": \"" << title << "\", \"brand\": \""
           << brands[i % 5] << "\", \"gender\": \"" << (i % 3 == 0 ? "Men" : "Women")
-          << "\", \"price\": " << 100 + (i * 37) % 900 << "}\n";
+          << "\", \"price\": " << 100 + (i * 37) % 900 << ", \"popularity\": " << (i * 53) % 101;
+      // Three styles in four have variants (1 to 4 products each, not adjacent).
+      if (i % 4 != 0) out << ", \"parent_id\": \"style" << (i * 7) % 1000 << "\"";
+      out << "}\n";
     }
     out.close();
     indexer::ReindexOptions options;
@@ -234,6 +240,75 @@ TEST_F(RankerLargeCatalogTest, KeptSetsStayWithinTheirBound) {
     }
   }
   EXPECT_EQ(sets.cached(), 2u);
+}
+
+// Xapian's matcher over `listed`, collapsed by the parent slot: the docids of
+// [first, first + count).
+std::vector<Xapian::docid> XapianCollapsed(const Xapian::Database& database,
+                                           const Xapian::Query& query, const DocSet& listed,
+                                           SortOrder sort, bool weighted, size_t first,
+                                           size_t count) {
+  Xapian::Enquire enquire(database);
+  enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+  if (!weighted) enquire.set_weighting_scheme(Xapian::BoolWeight());
+  if (sort != SortOrder::kRelevance) SetSortOrder(enquire, sort);
+  enquire.set_collapse_key(schema::kSlotParent);
+  DocSetSource source(listed);
+  enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(&source)));
+  const Xapian::MSet matches =
+      enquire.get_mset(static_cast<Xapian::doccount>(first), static_cast<Xapian::doccount>(count));
+  return std::vector<Xapian::docid>(matches.begin(), matches.end());
+}
+
+TEST_F(RankerLargeCatalogTest, CollapsedTopsAreXapiansCollapsedMatches) {
+  const Xapian::Database database(index_->xapian_path());
+  ASSERT_TRUE(index_->has_variants());
+  const FacetColumn& parents = index_->facet_columns()->slots.at(schema::kSlotParent);
+  MatchSets sets(database);
+  Ranker ranker(database, sets);
+  for (std::string_view q : {"shirt", "blue shirt", "women summer dress", "red sho", "nike"}) {
+    SCOPED_TRACE(q);
+    const Xapian::Query query = Text(*index_, database, q, false, true);
+    const DocSet listed = sets.Of(query);
+    const std::vector<RankedDoc> top = ranker.Top(query, listed, 40, &parents).value();
+    std::vector<Xapian::docid> docids;
+    for (const RankedDoc& doc : top) docids.push_back(doc.docid);
+    EXPECT_EQ(docids, XapianCollapsed(database, query, listed, SortOrder::kRelevance, true, 0, 40));
+    ASSERT_FALSE(top.empty());
+    // The style's count is its listed products.
+    for (const RankedDoc& doc : top) {
+      if (doc.parent == 0) continue;
+      DocSet style =
+          sets.Of(Xapian::Query(schema::FilterTerm("PARENT", parents.values[doc.parent])));
+      style &= listed;
+      EXPECT_EQ(doc.variants, style.Count());
+    }
+  }
+}
+
+TEST_F(RankerLargeCatalogTest, CollapsedSortedPagesFollowXapiansCollapse) {
+  const Xapian::Database database(index_->xapian_path());
+  const std::shared_ptr<const FacetColumns> columns = index_->facet_columns();
+  const FacetColumn& parents = columns->slots.at(schema::kSlotParent);
+  MatchSets sets(database);
+  for (std::string_view q : {"", "shirt", "blue jeans"}) {
+    const Xapian::Query query =
+        q.empty() ? MatchAllQuery() : Text(*index_, database, q, false, false);
+    const DocSet listed = sets.Of(query);
+    for (const SortOrder sort : {SortOrder::kRelevance, SortOrder::kPriceAsc, SortOrder::kPriceDesc,
+                                 SortOrder::kPopularity}) {
+      for (size_t first : {0u, 7u, 60u}) {
+        SCOPED_TRACE(::testing::Message()
+                     << "q=" << q << " sort=" << SortOrderName(sort) << " first=" << first);
+        std::vector<Xapian::docid> docids;
+        for (const StyleHit& hit : SortedPage(listed, *columns, sort, first, 12, &parents)) {
+          docids.push_back(hit.docid);
+        }
+        // (Relevance here is a browse's docid order: no weights.)
+        EXPECT_EQ(docids, XapianCollapsed(database, query, listed, sort, false, first, 12));
+      }
+    }
+  }
 }
 
 }  // namespace
