@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cassert>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "query/facet_columns.h"
 
 namespace vitrine::query::internal {
 namespace {
@@ -36,6 +39,48 @@ std::optional<WildcardSpec> ParseWildcard(const std::string& serialised) {
   if (serialised.size() != 5 + size_t{byte(4)}) return std::nullopt;
   return WildcardSpec{
       .max_expansion = byte(1), .max_type = byte(2), .pattern = serialised.substr(5)};
+}
+
+// A numeric range of one slot, as Xapian 1.4 serialises the value range queries
+// FilterQuery builds: 0x20 | slot, then the lower and upper bound (each its
+// length and bytes; empty: open) for VALUE_RANGE and VALUE_LE; 0x30 | slot and
+// the lower bound for VALUE_GE. Slots from 15 on and bounds of 255 bytes or
+// more are written otherwise: nullopt, as for anything unexpected.
+struct NumberRange {
+  Xapian::valueno slot;
+  double low = -std::numeric_limits<double>::infinity();
+  double high = std::numeric_limits<double>::infinity();
+};
+
+std::optional<NumberRange> ParseValueRange(const std::string& serialised, int type) {
+  if (serialised.empty()) return std::nullopt;
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(serialised[i]); };
+  const unsigned kind = byte(0) & 0xf0;
+  NumberRange range{.slot = static_cast<Xapian::valueno>(byte(0) & 0x0fu)};
+  if (range.slot == 15) return std::nullopt;
+  size_t at = 1;
+  // The next bound: nullopt past the end; "" when open.
+  const auto bound = [&]() -> std::optional<std::string> {
+    if (at >= serialised.size() || byte(at) == 0xff) return std::nullopt;
+    const size_t length = byte(at);
+    if (at + 1 + length > serialised.size()) return std::nullopt;
+    std::string value = serialised.substr(at + 1, length);
+    at += 1 + length;
+    return value;
+  };
+  const std::optional<std::string> low = bound();
+  if (!low) return std::nullopt;
+  if (!low->empty()) range.low = Xapian::sortable_unserialise(*low);
+  if (type == Xapian::Query::OP_VALUE_GE) {
+    if (kind != 0x30 || low->empty()) return std::nullopt;
+  } else {
+    const std::optional<std::string> high = bound();
+    if (kind != 0x20 || !high || high->empty()) return std::nullopt;
+    range.high = Xapian::sortable_unserialise(*high);
+    if (type == Xapian::Query::OP_VALUE_LE && !low->empty()) return std::nullopt;
+  }
+  if (at != serialised.size()) return std::nullopt;
+  return range;
 }
 
 }  // namespace
@@ -169,6 +214,10 @@ DocSet MatchSets::Of(const Xapian::Query& query) {
       return Opaque(query);
     case Xapian::Query::OP_WILDCARD:
       return Wildcard(query);
+    case Xapian::Query::OP_VALUE_RANGE:
+    case Xapian::Query::OP_VALUE_GE:
+    case Xapian::Query::OP_VALUE_LE:
+      return ValueRange(query);
     default:
       return Opaque(query);
   }
@@ -271,6 +320,27 @@ DocSet MatchSets::Wildcard(const Xapian::Query& query) {
   for (const std::string& term : *terms) {
     for (const Xapian::docid id : PostingsOf(term).docids) set.Add(id);
   }
+  Keep(std::move(key), set);
+  return set;
+}
+
+DocSet MatchSets::ValueRange(const Xapian::Query& query) {
+  std::string serialised = query.serialise();
+  const std::optional<NumberRange> range = ParseValueRange(serialised, query.get_type());
+  if (!range || numbers_ == nullptr) return Opaque(query);
+  const auto column = numbers_->find(range->slot);
+  if (column == numbers_->end()) return Opaque(query);
+  std::string key = "Q" + std::move(serialised);  // (as Opaque keeps it)
+  if (const DocSet* kept = Find(key)) return *kept;
+  DocSet set(size_);
+  const std::vector<double>& values = column->second.by_docid;
+  for (size_t id = 1; id < values.size() && id < size_; ++id) {
+    // (NaN, no value, is in no range.)
+    if (values[id] >= range->low && values[id] <= range->high) {
+      set.Add(static_cast<Xapian::docid>(id));
+    }
+  }
+  set &= All();  // documents that exist
   Keep(std::move(key), set);
   return set;
 }

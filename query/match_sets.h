@@ -16,6 +16,7 @@
 #include <bit>
 #include <cstdint>
 #include <list>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -23,6 +24,8 @@
 #include <vector>
 
 namespace vitrine::query::internal {
+
+struct NumberColumn;  // facet_columns.h
 
 // A set of documents of one database: a bit per docid.
 class DocSet {
@@ -112,6 +115,10 @@ class MatchSets {
 
   // Forgets every kept set (call after the database was reopened).
   void Reset();
+  // The numeric columns of the database's revision (facet_columns.h): value
+  // ranges on their slots are read from them rather than from Xapian's value
+  // streams. Null (the default): Xapian matches them. Set for each search.
+  void UseNumbers(const std::map<Xapian::valueno, NumberColumn>* numbers) { numbers_ = numbers; }
   // Forgets the sets of composite queries remembered for the last search.
   void NewSearch() {
     memo_.clear();
@@ -121,10 +128,10 @@ class MatchSets {
   // Every document `query` matches. AND, OR, AND_NOT, FILTER, AND_MAYBE, XOR,
   // SYNONYM, MAX and SCALE_WEIGHT combine the sets of their subqueries as
   // Xapian's matcher would; terms and wildcards (their Expansion) are read from
-  // their posting lists; a fixed weight matches every document; any other node
-  // (value ranges, phrases, other posting sources) is matched by Xapian on its
-  // own and kept. Composite queries are remembered until
-  // NewSearch(), so the sets of a query's parts cost nothing after the first.
+  // their posting lists; a fixed weight matches every document; value ranges
+  // read the numeric columns (UseNumbers); any other node (phrases, other
+  // posting sources) is matched by Xapian on its own and kept. Composite queries are remembered
+  // until NewSearch(), so the sets of a query's parts cost nothing after the first.
   DocSet Of(const Xapian::Query& query);
   // Every document of the database.
   const DocSet& All();
@@ -145,11 +152,13 @@ class MatchSets {
   DocSet Term(const std::string& term);
   DocSet Opaque(const Xapian::Query& query);
   DocSet Wildcard(const Xapian::Query& query);
+  DocSet ValueRange(const Xapian::Query& query);
   const DocSet* Find(const std::string& key);
   void Keep(std::string key, const DocSet& set);
 
   const Xapian::Database& database_;
   size_t size_ = 0;  // docids are below this
+  const std::map<Xapian::valueno, NumberColumn>* numbers_ = nullptr;
   size_t max_cached_bytes_;
   size_t cached_bytes_ = 0;
   size_t max_postings_bytes_;

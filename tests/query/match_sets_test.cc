@@ -188,6 +188,51 @@ TEST_F(MatchSetsTest, ASetAsAPostingSourceFiltersAMatch) {
   EXPECT_TRUE(XapianMatches(database_, Xapian::Query(&empty)).empty());
 }
 
+TEST_F(MatchSetsTest, ValueRangesReadFromTheColumnsMatchAsXapianDoes) {
+  const std::shared_ptr<const FacetColumns> columns = index_->facet_columns();
+  std::mt19937 random(7);
+  std::uniform_real_distribution<double> price(0, 5000);
+  std::vector<Xapian::Query> ranges;
+  for (int i = 0; i < 40; ++i) {
+    double low = price(random), high = price(random);
+    if (low > high) std::swap(low, high);
+    for (const Xapian::valueno slot : {schema::kSlotPrice, schema::kSlotRating}) {
+      const double scale = slot == schema::kSlotRating ? 1000 : 1;
+      ranges.emplace_back(Xapian::Query::OP_VALUE_RANGE, slot,
+                          Xapian::sortable_serialise(low / scale),
+                          Xapian::sortable_serialise(high / scale));
+      ranges.emplace_back(Xapian::Query::OP_VALUE_GE, slot,
+                          Xapian::sortable_serialise(low / scale));
+      ranges.emplace_back(Xapian::Query::OP_VALUE_LE, slot,
+                          Xapian::sortable_serialise(high / scale));
+    }
+  }
+  // Exact bounds: a product's own price is in [price, price].
+  ranges.emplace_back(Xapian::Query::OP_VALUE_RANGE, schema::kSlotPrice,
+                      Xapian::sortable_serialise(columns->numbers.at(schema::kSlotPrice).at(1)),
+                      Xapian::sortable_serialise(columns->numbers.at(schema::kSlotPrice).at(1)));
+  size_t nonempty = 0;
+  MatchSets sets(database_);
+  sets.UseNumbers(&columns->numbers);
+  for (const Xapian::Query& range : ranges) {
+    const std::vector<Xapian::docid> expected = XapianMatches(database_, range);
+    nonempty += !expected.empty();
+    EXPECT_THAT(Members(sets.Of(range)), ElementsAreArray(expected)) << range.get_description();
+  }
+  EXPECT_GT(nonempty, ranges.size() / 2);
+  // The sets come from the columns given, not from Xapian: with every price 42,
+  // [40, 45] holds every product.
+  std::map<Xapian::valueno, NumberColumn> numbers = columns->numbers;
+  for (double& value : numbers.at(schema::kSlotPrice).by_docid) value = 42;
+  MatchSets from_columns(database_);
+  from_columns.UseNumbers(&numbers);
+  EXPECT_EQ(from_columns
+                .Of(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotPrice,
+                                  Xapian::sortable_serialise(40), Xapian::sortable_serialise(45)))
+                .Count(),
+            database_.get_doccount());
+}
+
 TEST_F(MatchSetsTest, ColumnSortedPagesFollowXapiansSortByValue) {
   const std::shared_ptr<const FacetColumns> columns = index_->facet_columns();
   MatchSets sets(database_);
