@@ -107,6 +107,7 @@ FacetColumns FacetColumns::Load(const Xapian::Database& database,
 FacetColumns FacetColumns::Updated(const Xapian::Database& database,
                                    const std::vector<Xapian::docid>& changed) const {
   FacetColumns columns = *this;
+  columns.postings = std::make_shared<PostingStore>();  // the lists changed with the documents
   const size_t size = static_cast<size_t>(database.get_lastdocid()) + 1;
   std::vector<std::optional<Xapian::Document>> documents;
   for (const Xapian::docid id : changed) {

@@ -10,10 +10,12 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "query/match_sets.h"
+#include "query/posting_store.h"
 #include "query/search.h"
 #include "query/signals.h"
 
@@ -45,6 +47,9 @@ struct FacetColumns {
   std::vector<std::string> ids;
   // Ranking signals derived from the columns above (kept in step by Load and Updated).
   SignalColumns signals;
+  // The revision's posting lists, read as searches need them (a new revision
+  // starts with an empty store). Thread-safe, so shared though the columns are const.
+  std::shared_ptr<PostingStore> postings = std::make_shared<PostingStore>();
 
   // Reads the value streams of `single` and `multi` (values joined by '|')
   // display-value slots and of `numeric` slots (sortable_serialise'd numbers).

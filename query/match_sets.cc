@@ -151,20 +151,18 @@ void MatchSets::Reset() {
 }
 
 const Postings& MatchSets::PostingsOf(const std::string& term) {
-  if (const auto found = postings_.find(term); found != postings_.end()) return found->second;
-  Postings postings;
-  for (Xapian::PostingIterator it = database_.postlist_begin(term);
-       it != database_.postlist_end(term); ++it) {
-    postings.docids.push_back(*it);
-    postings.wdfs.push_back(it.get_wdf());
-  }
-  const size_t bytes = postings.docids.size() * 8 + term.size() + 64;
+  if (const auto found = postings_.find(term); found != postings_.end()) return *found->second;
+  std::shared_ptr<const Postings> postings =
+      store_ != nullptr ? store_->Get(term, database_)
+                        : std::make_shared<const Postings>(Postings::Read(database_, term));
+  // Lists of the shared store cost this searcher nothing but its map entry.
+  const size_t bytes = (store_ != nullptr ? 0 : postings->bytes()) + term.size() + 64;
   if (postings_bytes_ + bytes > max_postings_bytes_) {  // start over
     postings_.clear();
     postings_bytes_ = 0;
   }
   postings_bytes_ += bytes;
-  return postings_.emplace(term, std::move(postings)).first->second;
+  return *postings_.emplace(term, std::move(postings)).first->second;
 }
 
 const DocSet& MatchSets::All() {

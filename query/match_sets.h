@@ -17,11 +17,14 @@
 #include <cstdint>
 #include <list>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "query/posting_store.h"
 
 namespace vitrine::query::internal {
 
@@ -89,16 +92,11 @@ class DocSetSource : public Xapian::PostingSource {
   Xapian::docid current_ = 0;  // 0: before the first, or past the last
 };
 
-// A term's posting list: docids ascending, each with its wdf.
-struct Postings {
-  std::vector<Xapian::docid> docids;
-  std::vector<Xapian::termcount> wdfs;
-};
-
 // Evaluates queries to the documents they match, against one database, and
-// keeps between searches the posting lists of the terms it read (the whole
-// bundled catalog's are ~10 MB) and the sets of its most used leaves (frequent
-// terms, wildcards, value ranges). Not thread-safe: one per searcher.
+// keeps between searches the posting lists of the terms it read (from the
+// revision's shared PostingStore when given one, else its own) and the sets of
+// its most used leaves (frequent terms, wildcards, value ranges). Not
+// thread-safe: one per searcher.
 class MatchSets {
  public:
   // Terms matching fewer documents than this are made into a set from their
@@ -110,7 +108,8 @@ class MatchSets {
   explicit MatchSets(const Xapian::Database& database, size_t max_cached_bytes = 8 << 20,
                      size_t max_postings_bytes = 64 << 20);
 
-  // A term's postings, read once (until Reset or the bound is reached).
+  // A term's postings, read once (until Reset or the bound is reached). Valid
+  // until the next call.
   const Postings& PostingsOf(const std::string& term);
 
   // Forgets every kept set (call after the database was reopened).
@@ -119,6 +118,9 @@ class MatchSets {
   // ranges on their slots are read from them rather than from Xapian's value
   // streams. Null (the default): Xapian matches them. Set for each search.
   void UseNumbers(const std::map<Xapian::valueno, NumberColumn>* numbers) { numbers_ = numbers; }
+  // The posting lists of the database's revision, shared with the other
+  // searchers of it (null: this reads and keeps its own). Set for each search.
+  void UseStore(PostingStore* store) { store_ = store; }
   // Forgets the sets of composite queries remembered for the last search.
   void NewSearch() {
     memo_.clear();
@@ -163,7 +165,9 @@ class MatchSets {
   size_t cached_bytes_ = 0;
   size_t max_postings_bytes_;
   size_t postings_bytes_ = 0;
-  std::unordered_map<std::string, Postings> postings_;
+  PostingStore* store_ = nullptr;
+  // The lists this searcher holds (the store's, or its own up to the bound).
+  std::unordered_map<std::string, std::shared_ptr<const Postings>> postings_;
   // Wildcard expansions by serialisation (until Reset).
   std::unordered_map<std::string, std::optional<std::vector<std::string>>> expansions_;
   std::optional<DocSet> all_;

@@ -151,7 +151,8 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
   // total, the facet counts and whether to correct or relax the query come from
   // these sets, and only the page is ranked.
   sets.NewSearch();
-  sets.UseNumbers(&columns->numbers);  // value ranges (price, rating, ...) from the columns
+  sets.UseNumbers(&columns->numbers);      // value ranges (price, rating, ...) from the columns
+  sets.UseStore(columns->postings.get());  // the revision's posting lists, shared
   const internal::DocSet filter_set = filter ? sets.Of(*filter) : sets.All();
   // Collapsed styles count once.
   const internal::FacetColumn* parents =
