@@ -4,8 +4,8 @@
 // a parent stands for itself. Two passes over the match, no document read.
 // Private to query/.
 //
-//   ForEachStyle(listed, parents, better, [&](Xapian::docid id, uint32_t parent,
-//                                             uint32_t variants) { top.Offer(...); });
+//   ForEachStyle(listed, parents, scratch, better,
+//                [&](const StyleHit& hit) { top.Offer(...); });
 #pragma once
 
 #include <xapian.h>
@@ -30,14 +30,26 @@ inline uint32_t ParentOf(const FacetColumn& parents, Xapian::docid id) {
   return id < parents.by_docid.size() ? parents.by_docid[id] : 0;
 }
 
+// Per style, the best product so far and the style's listed products: a
+// searcher's scratch, all zero between calls (each call clears what it set),
+// so collapsing costs what the match holds, not what the catalog holds.
+struct StyleScratch {
+  std::vector<Xapian::docid> best;
+  std::vector<uint32_t> variants;
+};
+
 // Calls `offer(StyleHit)` once per style of `listed`, in docid order, for the
 // product that is first under `better(a, b)` (a strict total order on docids),
 // and once for each product without a parent.
 template <typename Better, typename Offer>
-void ForEachStyle(const DocSet& listed, const FacetColumn& parents, Better&& better,
-                  Offer&& offer) {
-  std::vector<Xapian::docid> best(parents.values.size(), 0);
-  std::vector<uint32_t> variants(parents.values.size(), 0);
+void ForEachStyle(const DocSet& listed, const FacetColumn& parents, StyleScratch& scratch,
+                  Better&& better, Offer&& offer) {
+  if (scratch.best.size() < parents.values.size()) {
+    scratch.best.resize(parents.values.size(), 0);
+    scratch.variants.resize(parents.values.size(), 0);
+  }
+  Xapian::docid* const best = scratch.best.data();
+  uint32_t* const variants = scratch.variants.data();
   listed.ForEach([&](Xapian::docid id) {
     const uint32_t parent = ParentOf(parents, id);
     if (parent == 0) return;
@@ -50,6 +62,8 @@ void ForEachStyle(const DocSet& listed, const FacetColumn& parents, Better&& bet
       offer(StyleHit{.docid = id});
     } else if (best[parent] == id) {
       offer(StyleHit{.docid = id, .parent = parent, .variants = variants[parent]});
+      best[parent] = 0;  // the style's other products are not its best either way
+      variants[parent] = 0;
     }
   });
 }

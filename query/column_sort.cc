@@ -21,7 +21,8 @@ struct Keyed {
 }  // namespace
 
 std::vector<StyleHit> SortedPage(const DocSet& matched, const FacetColumns& columns, SortOrder sort,
-                                 size_t first, size_t count, const FacetColumn* parents) {
+                                 size_t first, size_t count, const FacetColumn* parents,
+                                 StyleScratch* styles) {
   std::vector<StyleHit> page;
   if (sort == SortOrder::kRelevance) {  // docid order
     size_t seen = 0;
@@ -31,7 +32,7 @@ std::vector<StyleHit> SortedPage(const DocSet& matched, const FacetColumns& colu
     if (parents == nullptr) {
       matched.ForEach([&](Xapian::docid id) { take({.docid = id}); });
     } else {
-      ForEachStyle(matched, *parents, std::less<Xapian::docid>(), take);
+      ForEachStyle(matched, *parents, *styles, std::less<Xapian::docid>(), take);
     }
     return page;
   }
@@ -65,7 +66,7 @@ std::vector<StyleHit> SortedPage(const DocSet& matched, const FacetColumns& colu
         [&](Xapian::docid id) { top.Offer({.key = key_of(id), .hit = {.docid = id}}); });
   } else {
     ForEachStyle(
-        matched, *parents,
+        matched, *parents, *styles,
         [&](Xapian::docid a, Xapian::docid b) { return before_docid(key_of(a), a, key_of(b), b); },
         [&](const StyleHit& hit) { top.Offer({.key = key_of(hit.docid), .hit = hit}); });
   }

@@ -18,8 +18,10 @@
 namespace vitrine::query::internal {
 
 // The hits at [first, first + count) of `matched` in `sort` order; relevance
-// means docid order (a browse's). With `parents`, one hit per style.
+// means docid order (a browse's). With `parents`, one hit per style (`styles`:
+// the searcher's scratch, required then).
 std::vector<StyleHit> SortedPage(const DocSet& matched, const FacetColumns& columns, SortOrder sort,
-                                 size_t first, size_t count, const FacetColumn* parents = nullptr);
+                                 size_t first, size_t count, const FacetColumn* parents = nullptr,
+                                 StyleScratch* styles = nullptr);
 
 }  // namespace vitrine::query::internal

@@ -176,21 +176,42 @@ size_t FacetTally::AddBuckets(const NumberColumn& column, std::vector<double> bo
 }
 
 void FacetTally::Add(const DocSet& docs) {
+  // Single-valued columns share one walk of the set: its docids a block at a
+  // time, each block counted column by column while it is in cache.
+  std::vector<Terms*> single;
+  for (Terms& terms : terms_) {
+    if (!terms.column->multi_valued()) single.push_back(&terms);
+  }
+  if (!single.empty()) {
+    constexpr size_t kBlock = 1024;
+    std::array<Xapian::docid, kBlock> block;
+    size_t filled = 0;
+    const auto count_block = [&] {
+      for (Terms* terms : single) {
+        const uint32_t* const values = terms->column->by_docid.data();
+        const size_t size = terms->column->by_docid.size();
+        uint64_t* const counts = terms->counts.data();
+        for (size_t i = 0; i < filled; ++i) {
+          if (block[i] < size) ++counts[values[block[i]]];
+        }
+      }
+      filled = 0;
+    };
+    docs.ForEach([&](Xapian::docid id) {
+      block[filled++] = id;
+      if (filled == kBlock) count_block();
+    });
+    count_block();
+  }
   for (Terms& terms : terms_) {
     const FacetColumn& column = *terms.column;
     uint64_t* const counts = terms.counts.data();
-    if (!column.multi_valued()) {
-      const std::vector<uint32_t>& values = column.by_docid;
-      docs.ForEach([&](Xapian::docid id) {
-        if (id < values.size()) ++counts[values[id]];
-      });
-    } else {
-      const std::vector<uint32_t>& offsets = column.offsets;
-      docs.ForEach([&](Xapian::docid id) {
-        if (id + 1 >= offsets.size()) return;
-        for (uint32_t k = offsets[id]; k < offsets[id + 1]; ++k) ++counts[column.ids[k]];
-      });
-    }
+    if (!column.multi_valued()) continue;  // counted above
+    const std::vector<uint32_t>& offsets = column.offsets;
+    docs.ForEach([&](Xapian::docid id) {
+      if (id + 1 >= offsets.size()) return;
+      for (uint32_t k = offsets[id]; k < offsets[id + 1]; ++k) ++counts[column.ids[k]];
+    });
   }
   for (Buckets& buckets : buckets_) {
     FacetStats& stats = buckets.stats;

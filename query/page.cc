@@ -106,8 +106,9 @@ Page RankPage(const PageRequest& request, PageContext& context) {
   if (!request.rescore && (request.browse || !by_relevance)) {
     // Ordered by a column, or a browse by docid: read straight off the set.
     Page page;
-    for (const StyleHit& hit : SortedPage(request.listed, context.columns, request.sort,
-                                          request.first, request.count, context.parents)) {
+    for (const StyleHit& hit :
+         SortedPage(request.listed, context.columns, request.sort, request.first, request.count,
+                    context.parents, &context.styles)) {
       AddHit(page, request, context, hit.docid, 0, hit);
     }
     return page;

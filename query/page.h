@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "query/collapse.h"
 #include "query/facet_columns.h"
 #include "query/match_sets.h"
 #include "query/ranker.h"
@@ -28,6 +29,7 @@ struct PageContext {
   const Rescorer& rescorer;
   const FacetColumns& columns;
   const FacetColumn* parents = nullptr;  // collapsing styles, or null
+  StyleScratch& styles;                  // the searcher's, for collapsing
 };
 
 struct PageRequest {

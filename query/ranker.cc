@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "query/collapse.h"
 #include "query/top_k.h"
 
 namespace vitrine::query::internal {
@@ -42,6 +41,7 @@ void Ranker::Reset() {
   length_parts_.clear();
   scores_.clear();
   wdf_sums_.clear();
+  styles_ = {};
   wildcards_.clear();
 }
 
@@ -258,7 +258,7 @@ std::optional<std::vector<RankedDoc>> Ranker::Top(const Xapian::Query& query,
     const auto first = [this](Xapian::docid a, Xapian::docid b) {
       return scores_[a] != scores_[b] ? scores_[a] > scores_[b] : a < b;
     };
-    ForEachStyle(candidates, *parents, first, [&](const StyleHit& hit) {
+    ForEachStyle(candidates, *parents, styles_, first, [&](const StyleHit& hit) {
       top.Offer({.docid = hit.docid,
                  .weight = scores_[hit.docid],
                  .parent = hit.parent,

@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "query/collapse.h"
 #include "query/facet_columns.h"
 #include "query/match_sets.h"
 
@@ -72,6 +73,7 @@ class Ranker {
   std::vector<double> length_parts_;
   std::vector<double> scores_;                           // by docid; zero outside Top()
   std::vector<Xapian::termcount> wdf_sums_;              // by docid; zero outside AddWildcard()
+  StyleScratch styles_;                                  // collapsing
   std::unordered_map<std::string, Wildcard> wildcards_;  // by serialisation
 };
 

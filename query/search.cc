@@ -69,6 +69,7 @@ struct Searcher::Impl {
   internal::TermMemo highlight_memo{};      // of this searcher's index's analyzer
   internal::MatchSets sets{database};       // of `database`, reset when it is reopened
   internal::Ranker ranker{database, sets};  // likewise
+  internal::StyleScratch styles;            // collapsing variants
   // Spelling corrections by query (and managed synonyms' version): the index's
   // spelling data is slow to search, and shoppers repeat their typos. Reset with
   // the sets.
@@ -77,6 +78,7 @@ struct Searcher::Impl {
   void Reset() {
     sets.Reset();
     ranker.Reset();
+    styles = {};
     corrections.clear();
   }
   std::string Corrected(std::string_view q, const analyzers::Analyzer& analyzer,
@@ -194,7 +196,8 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
                                      .ranker = ranker,
                                      .rescorer = rescorer,
                                      .columns = *columns,
-                                     .parents = parents};
+                                     .parents = parents,
+                                     .styles = styles};
   internal::Page page = internal::RankPage({.sort = request.sort,
                                             .browse = text.searched.browse(),
                                             .rescore = by_relevance && rescorer.active(),

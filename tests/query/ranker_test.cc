@@ -291,6 +291,7 @@ TEST_F(RankerLargeCatalogTest, CollapsedSortedPagesFollowXapiansCollapse) {
   const std::shared_ptr<const FacetColumns> columns = index_->facet_columns();
   const FacetColumn& parents = columns->slots.at(schema::kSlotParent);
   MatchSets sets(database);
+  StyleScratch styles;
   for (std::string_view q : {"", "shirt", "blue jeans"}) {
     const Xapian::Query query =
         q.empty() ? MatchAllQuery() : Text(*index_, database, q, false, false);
@@ -301,7 +302,8 @@ TEST_F(RankerLargeCatalogTest, CollapsedSortedPagesFollowXapiansCollapse) {
         SCOPED_TRACE(::testing::Message()
                      << "q=" << q << " sort=" << SortOrderName(sort) << " first=" << first);
         std::vector<Xapian::docid> docids;
-        for (const StyleHit& hit : SortedPage(listed, *columns, sort, first, 12, &parents)) {
+        for (const StyleHit& hit :
+             SortedPage(listed, *columns, sort, first, 12, &parents, &styles)) {
           docids.push_back(hit.docid);
         }
         // (Relevance here is a browse's docid order: no weights.)
