@@ -51,6 +51,12 @@ struct FacetColumns {
   // starts with an empty store). Thread-safe, so shared though the columns are const.
   std::shared_ptr<PostingStore> postings = std::make_shared<PostingStore>();
 
+  // A document's product id: from `ids`, or from `database` (of the same
+  // revision) for one the columns do not know.
+  std::string ProductId(const Xapian::Database& database, Xapian::docid id) const {
+    return id < ids.size() && !ids[id].empty() ? ids[id] : database.get_document(id).get_data();
+  }
+
   // Reads the value streams of `single` and `multi` (values joined by '|')
   // display-value slots and of `numeric` slots (sortable_serialise'd numbers).
   static FacetColumns Load(const Xapian::Database& database,

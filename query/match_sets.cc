@@ -24,23 +24,6 @@ class Collector : public Xapian::MatchSpy {
   DocSet& set_;
 };
 
-// What a wildcard's serialisation holds (Xapian 1.4: 0x0b, max expansion, max
-// type, combiner, pattern length, pattern; lengths below 255 take one byte).
-struct WildcardSpec {
-  Xapian::termcount max_expansion;
-  int max_type;
-  std::string pattern;
-};
-
-std::optional<WildcardSpec> ParseWildcard(const std::string& serialised) {
-  if (serialised.size() < 5 || serialised[0] != '\x0b') return std::nullopt;
-  const auto byte = [&](size_t i) { return static_cast<unsigned char>(serialised[i]); };
-  if (byte(1) == 0xff || byte(4) == 0xff) return std::nullopt;
-  if (serialised.size() != 5 + size_t{byte(4)}) return std::nullopt;
-  return WildcardSpec{
-      .max_expansion = byte(1), .max_type = byte(2), .pattern = serialised.substr(5)};
-}
-
 // A numeric range of one slot, as Xapian 1.4 serialises the value range queries
 // FilterQuery builds: 0x20 | slot, then the lower and upper bound (each its
 // length and bytes; empty: open) for VALUE_RANGE and VALUE_LE; 0x30 | slot and
@@ -84,6 +67,17 @@ std::optional<NumberRange> ParseValueRange(const std::string& serialised, int ty
 }
 
 }  // namespace
+
+std::optional<WildcardSpec> ParseWildcard(const std::string& serialised) {
+  if (serialised.size() < 5 || serialised[0] != '\x0b') return std::nullopt;
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(serialised[i]); };
+  if (byte(1) == 0xff || byte(4) == 0xff) return std::nullopt;
+  if (serialised.size() != 5 + size_t{byte(4)}) return std::nullopt;
+  return WildcardSpec{.max_expansion = byte(1),
+                      .max_type = byte(2),
+                      .combiner = byte(3),
+                      .pattern = serialised.substr(5)};
+}
 
 DocSet& DocSet::operator&=(const DocSet& other) {
   assert(other.words_.size() == words_.size());

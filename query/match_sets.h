@@ -30,6 +30,17 @@ namespace vitrine::query::internal {
 
 struct NumberColumn;  // facet_columns.h
 
+// What a wildcard's serialisation holds (Xapian 1.4: 0x0b, max expansion, max
+// type, combiner, pattern length, pattern; lengths below 255 take one byte);
+// nullopt for any other form.
+struct WildcardSpec {
+  Xapian::termcount max_expansion;
+  int max_type;
+  int combiner;
+  std::string pattern;
+};
+std::optional<WildcardSpec> ParseWildcard(const std::string& serialised);
+
 // A set of documents of one database: a bit per docid.
 class DocSet {
  public:

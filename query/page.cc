@@ -17,16 +17,13 @@ namespace schema = catalog::schema;
 // committed since the columns were read). A field orders the hits, not relevance:
 // their score is 0. A hit standing for a style with other listed products is
 // remembered for listing its variants.
-void AddHit(Page& page, const PageRequest& request, PageContext& context, Xapian::docid id,
-            double score, const StyleHit& style) {
-  const std::vector<std::string>& ids = context.columns.ids;
-  const bool known = id < ids.size() && !ids[id].empty();
-  page.hits.push_back(
-      SearchHit{.id = known ? ids[id] : context.database.get_document(id).get_data(),
-                .score = request.sort == SortOrder::kRelevance ? score : 0,
-                .product_json = {}});
-  if (style.variants > 1 && context.parents != nullptr) {
-    page.collapsed[context.parents->values[style.parent]] = page.hits.size() - 1;
+void AddHit(Page& page, const PageRequest& request, PageContext& context, const StyleHit& hit,
+            double score) {
+  page.hits.push_back(SearchHit{.id = context.columns.ProductId(context.database, hit.docid),
+                                .score = request.sort == SortOrder::kRelevance ? score : 0,
+                                .product_json = {}});
+  if (hit.variants > 1 && context.parents != nullptr) {
+    page.collapsed[context.parents->values[hit.parent]] = page.hits.size() - 1;
   }
 }
 
@@ -34,10 +31,11 @@ void AddHit(Page& page, const PageRequest& request, PageContext& context, Xapian
 void AddHit(Page& page, const PageRequest& request, PageContext& context,
             const Xapian::MSetIterator& it, double score) {
   const Xapian::docid id = *it;
-  const StyleHit style{.docid = id,
-                       .parent = context.parents != nullptr ? ParentOf(*context.parents, id) : 0,
-                       .variants = it.get_collapse_count() + 1};
-  AddHit(page, request, context, id, score, style);
+  AddHit(page, request, context,
+         {.docid = id,
+          .parent = context.parents != nullptr ? ParentOf(*context.parents, id) : 0,
+          .variants = it.get_collapse_count() + 1},
+         score);
 }
 
 // Text by relevance, weighed in memory (nullopt: the ranker declined).
@@ -56,8 +54,8 @@ std::optional<Page> RankInMemory(const PageRequest& request, PageContext& contex
   Page page;
   for (size_t i = request.first; i < ranked.size() && i < request.first + request.count; ++i) {
     const RankedDoc& doc = (*top)[ranked[i].index];
-    AddHit(page, request, context, ranked[i].docid, ranked[i].score,
-           {.docid = doc.docid, .parent = doc.parent, .variants = doc.variants});
+    AddHit(page, request, context,
+           {.docid = doc.docid, .parent = doc.parent, .variants = doc.variants}, ranked[i].score);
   }
   return page;
 }
@@ -109,7 +107,7 @@ Page RankPage(const PageRequest& request, PageContext& context) {
     for (const StyleHit& hit :
          SortedPage(request.listed, context.columns, request.sort, request.first, request.count,
                     context.parents, &context.styles)) {
-      AddHit(page, request, context, hit.docid, 0, hit);
+      AddHit(page, request, context, hit, 0);
     }
     return page;
   }

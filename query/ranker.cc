@@ -87,6 +87,9 @@ const Ranker::Wildcard& Ranker::WildcardOf(const Xapian::Query& query) {
   std::string key = query.serialise();
   if (const auto found = wildcards_.find(key); found != wildcards_.end()) return found->second;
   Wildcard& wildcard = wildcards_[key];
+  // Weighed as one synonym of its terms.
+  const std::optional<WildcardSpec> spec = ParseWildcard(key);
+  if (!spec || spec->combiner != Xapian::Query::OP_SYNONYM) return wildcard;
   // The expansion match sets read (MatchSets::Expansion): the documents it matches.
   const std::optional<std::vector<std::string>>& expansion = sets_.Expansion(query);
   if (!expansion) return wildcard;

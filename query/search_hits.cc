@@ -118,10 +118,7 @@ void ListVariants(const Xapian::Database& database, MatchSets& sets, const Facet
     for (const Xapian::docid id : sets.PostingsOf(schema::FilterTerm("PARENT", parent)).docids) {
       if (hit.variants.size() >= kMaxVariantsListed) break;
       if (!matched.Contains(id)) continue;
-      // (A product committed since the columns were read has its id in its document.)
-      SearchHit::Variant variant{.id = id < columns.ids.size() && !columns.ids[id].empty()
-                                           ? columns.ids[id]
-                                           : database.get_document(id).get_data()};
+      SearchHit::Variant variant{.id = columns.ProductId(database, id)};
       if (id < colors.by_docid.size()) variant.color = colors.values[colors.by_docid[id]];
       if (id + 1 < sizes.offsets.size()) {
         for (uint32_t k = sizes.offsets[id]; k < sizes.offsets[id + 1]; ++k) {
