@@ -9,6 +9,7 @@
 #include "cli/flags.h"
 #include "indexer/generations.h"
 #include "indexer/reindex.h"
+#include "writes/jetstream_write_log.h"
 
 namespace vitrine::cli {
 namespace {
@@ -18,10 +19,11 @@ constexpr int64_t kPrintedRejections = 100;
 }  // namespace
 
 int ReindexCommand(int argc, char** argv) {
-  absl::StatusOr<Flags> flags = Flags::Parse(argc, argv,
-                                             {"feed", "data-dir", "max-errors", "threads", "keep",
-                                              "analyzer", "vocabulary", "filterable-attributes"},
-                                             {"quiet"});
+  absl::StatusOr<Flags> flags =
+      Flags::Parse(argc, argv,
+                   {"feed", "data-dir", "max-errors", "threads", "keep", "analyzer", "vocabulary",
+                    "filterable-attributes", "nats"},
+                   {"quiet"});
   if (!flags.ok()) return Fail(flags.status());
   absl::StatusOr<std::string> data_dir = flags->Required("data-dir");
   absl::StatusOr<int64_t> max_errors = flags->Int("max-errors", -1);
@@ -59,6 +61,18 @@ int ReindexCommand(int argc, char** argv) {
                          error.field.empty() ? "" : ": ", error.reason.c_str());
           },
   };
+  // In a cluster the writes made from now on are the shared log's later entries.
+  std::unique_ptr<writes::WriteLog> log;
+  if (flags->Has("nats")) {
+    absl::StatusOr<std::unique_ptr<writes::WriteLog>> opened = writes::OpenJetStreamWriteLog(
+        {.servers = writes::SplitServers(flags->Get("nats").value_or(""))});
+    if (!opened.ok()) return Fail(Annotate(opened.status(), "--nats"));
+    log = *std::move(opened);
+    options.log_last_seq = [&log]() -> absl::StatusOr<uint64_t> {
+      RETURN_IF_ERROR(log->Sync());
+      return log->last_seq();
+    };
+  }
   absl::StatusOr<indexer::ReindexSummary> summary = indexer::Reindex(options);
   if (!summary.ok()) return Fail(summary.status());
   if (printed > kPrintedRejections) {

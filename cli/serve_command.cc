@@ -12,19 +12,22 @@
 #include "indexer/generations.h"
 #include "query/search.h"
 #include "server/service.h"
+#include "writes/jetstream_write_log.h"
 
 namespace vitrine::cli {
 int ServeCommand(int argc, char** argv) {
-  absl::StatusOr<Flags> flags =
-      Flags::Parse(argc, argv, {"data-dir", "port", "address", "threads", "cache-mb", "ui-dir"},
-                   {"no-access-log", "no-ui"});
+  absl::StatusOr<Flags> flags = Flags::Parse(
+      argc, argv,
+      {"data-dir", "port", "address", "threads", "cache-mb", "ui-dir", "nats", "nats-replicas"},
+      {"no-access-log", "no-ui"});
   if (!flags.ok()) return Fail(flags.status());
   absl::StatusOr<std::string> data_dir = flags->Required("data-dir");
   absl::StatusOr<int64_t> port = flags->Int("port", 8080);
   absl::StatusOr<int64_t> threads = flags->Int("threads", 0);
   absl::StatusOr<int64_t> cache_mb = flags->Int("cache-mb", 64);
-  for (const absl::Status& status :
-       {data_dir.status(), port.status(), threads.status(), cache_mb.status()}) {
+  absl::StatusOr<int64_t> nats_replicas = flags->Int("nats-replicas", 1);
+  for (const absl::Status& status : {data_dir.status(), port.status(), threads.status(),
+                                     cache_mb.status(), nats_replicas.status()}) {
     if (!status.ok()) return Fail(status);
   }
   if (*port < 0 || *port > 65535) return Fail(absl::InvalidArgumentError("--port out of range"));
@@ -48,6 +51,15 @@ int ServeCommand(int argc, char** argv) {
   if (flags->Has("no-ui")) options.ui_dir.clear();
   if (*cache_mb < 0) return Fail(absl::InvalidArgumentError("--cache-mb must be 0 or more"));
   options.search.cache.max_bytes = static_cast<size_t>(*cache_mb) << 20;
+  // A cluster: writes go through the shared JetStream log (the stream is created
+  // with --nats-replicas copies when missing: 3 in production).
+  if (flags->Has("nats")) {
+    options.nats.servers = writes::SplitServers(flags->Get("nats").value_or(""));
+    if (*nats_replicas < 1 || *nats_replicas > 5) {
+      return Fail(InvalidParameter("nats-replicas", "--nats-replicas must be 1 to 5"));
+    }
+    options.nats.replicas = static_cast<int>(*nats_replicas);
+  }
   // Keys from the environment, so they stay out of process listings.
   for (auto [variable, key] : {std::pair{"VITRINE_ADMIN_KEY", &options.keys.admin},
                                std::pair{"VITRINE_SEARCH_KEY", &options.keys.search}}) {

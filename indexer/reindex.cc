@@ -252,7 +252,9 @@ absl::StatusOr<ReindexSummary> Build(const DataDir& dir, const Generation& gener
   ASSIGN_OR_RETURN(const analyzers::Analyzer analyzer, PrepareAnalyzer(generation, options));
   // Writes made through the API from here on are replayed onto the new
   // generation when a server opens it; the feeds are taken to hold the ones before.
-  ASSIGN_OR_RETURN(const uint64_t journal_seq, Journal::LastSeqAt(dir.journal_path()));
+  ASSIGN_OR_RETURN(const uint64_t journal_seq, options.log_last_seq
+                                                   ? options.log_last_seq()
+                                                   : Journal::LastSeqAt(dir.journal_path()));
   for (const std::string& feed : options.feeds) {
     RETURN_IF_ERROR(IndexFeed(feed, analyzer, threads, writer));
   }

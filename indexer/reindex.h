@@ -40,6 +40,10 @@ struct ReindexOptions {
   std::vector<std::string> filterable_attributes;
   // Called once per rejected record, in feed order, from the calling thread.
   std::function<void(const RecordError&)> on_error;
+  // The last entry of the write log when the build starts (the generation
+  // replays the later ones); null: the data directory's journal. A cluster's
+  // log is shared (writes/jetstream_write_log.h).
+  std::function<absl::StatusOr<uint64_t>()> log_last_seq;
 };
 
 struct ReindexSummary {

@@ -8,6 +8,7 @@ packages=(
   libxapian-dev xapian-tools libicu-dev libboost-dev libboost-system-dev
   nlohmann-json3-dev libabsl-dev librocksdb-dev zlib1g-dev
   libjemalloc-dev  # the allocator of the vitrine binary (CMakeLists.txt says why)
+  libnats-dev nats-server  # a cluster's replicated write log (NATS JetStream) and its tests
   libgtest-dev libgmock-dev libbenchmark-dev
   curl wrk
   jq python3  # the docs' examples pipe through jq; tests/docs runs them with Python

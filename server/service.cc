@@ -23,12 +23,12 @@
 
 namespace vitrine::server {
 struct Service::Impl {
-  Impl(const ServeOptions& options, indexer::DataDir dir, std::unique_ptr<indexer::Journal> journal)
+  Impl(const ServeOptions& options, indexer::DataDir dir, std::unique_ptr<writes::WriteLog> log)
       : options(options),
         dir(std::move(dir)),
         access_log(options.access_log ? STDOUT_FILENO : -1),
         searchers(nullptr, options.search),
-        writes(writes::LocalWriteLog(std::move(journal)), options.writes, &searchers.cache()),
+        writes(std::move(log), options.writes, &searchers.cache()),
         api(searchers, metrics, access_log, options.keys, &writes),
         http(options.http,
              [this](HttpRequest&& request) { return api.Handle(std::move(request)); }) {}
@@ -152,8 +152,14 @@ Service::~Service() { Stop(); }
 
 absl::StatusOr<std::unique_ptr<Service>> Service::Start(const ServeOptions& options) {
   ASSIGN_OR_RETURN(indexer::DataDir dir, indexer::DataDir::Open(options.data_dir));
-  ASSIGN_OR_RETURN(std::unique_ptr<indexer::Journal> journal,
-                   indexer::Journal::Open(dir.journal_path()));
+  std::unique_ptr<writes::WriteLog> log;
+  if (options.nats.servers.empty()) {
+    ASSIGN_OR_RETURN(std::unique_ptr<indexer::Journal> journal,
+                     indexer::Journal::Open(dir.journal_path()));
+    log = writes::LocalWriteLog(std::move(journal));
+  } else {
+    ASSIGN_OR_RETURN(log, writes::OpenJetStreamWriteLog(options.nats));
+  }
   // Builds that died (killed, out of disk) leave partial generations: removed
   // unless a reindex is running now (it holds the lock).
   if (absl::StatusOr<indexer::DataDirLock> lock = indexer::DataDirLock::Acquire(dir); lock.ok()) {
@@ -163,7 +169,7 @@ absl::StatusOr<std::unique_ptr<Service>> Service::Start(const ServeOptions& opti
                StrCat(R"("generation":")", id, "\""));
     }
   }
-  auto impl = std::make_unique<Impl>(options, std::move(dir), std::move(journal));
+  auto impl = std::make_unique<Impl>(options, std::move(dir), std::move(log));
   // Merchandising rules: searches read the live snapshot, /v1/config/ writes it.
   ASSIGN_OR_RETURN(impl->config, merch::ConfigStore::Open(impl->dir.path() + "/config"));
   impl->searchers.SetConfig([config = impl->config.get()] { return config->snapshot(); });

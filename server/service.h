@@ -14,6 +14,7 @@
 #include "query/search.h"
 #include "server/api.h"
 #include "server/http_server.h"
+#include "writes/jetstream_write_log.h"
 #include "writes/product_writes.h"
 
 namespace vitrine::server {
@@ -31,6 +32,9 @@ struct ServeOptions {
   std::chrono::milliseconds journal_retention_interval{std::chrono::minutes(10)};
   // The built storefront and console (server/static_files.h); empty: not served.
   std::string ui_dir;
+  // A cluster's shared write log (NATS JetStream); no servers: this node's own
+  // journal in the data directory.
+  writes::JetStreamOptions nats;
 };
 
 class Service {

@@ -78,8 +78,15 @@ absl::Status ProductWrites::ReplayLog() {
 absl::Status ProductWrites::CatchUp(std::span<const JournalEntry> entries) {
   const bool was_stalled = !stalled_.ok();
   if (writer_ != nullptr && stalled_.ok()) {
-    // The usual case: the entries just logged are the next ones.
-    if (entries.empty() || entries.front().seq == writer_->applied_seq() + 1) {
+    if (entries.empty() && log_->last_seq() > writer_->applied_seq()) {
+      // Entries another replica appended to a shared log: applied in log order.
+      // What they change is not known here, so every cached result goes.
+      uncommitted_scopes_ |= (1u << query::kCacheScopes) - 1;
+      absl::Status applied = ReplayLog();
+      if (applied.ok()) return applied;
+      stalled_ = applied;
+    } else if (entries.empty() || entries.front().seq == writer_->applied_seq() + 1) {
+      // The usual case: the entries just logged are the next ones.
       absl::Status applied = writer_->Apply(entries);
       if (applied.ok()) return applied;
       stalled_ = applied;
@@ -111,12 +118,17 @@ absl::Status ProductWrites::CommitNow() {
   uint32_t scopes = 0;
   std::shared_ptr<const query::Index> index;
   std::unique_lock<std::shared_mutex> revision;  // from the commit to its Refresh
+  absl::Status sync_failed;
   {
     // No write slips between the commit and taking what it changes.
     std::lock_guard lock(mutex_);
     if (index_ == nullptr) return absl::OkStatus();
     revision = index_->LockRevision();
-    RETURN_IF_ERROR(CatchUp());  // a backlog left by a failure, if any
+    // What other replicas appended (a shared log); when the log cannot be read
+    // now, what this replica applied is still committed.
+    const absl::Status synced = log_->Sync();
+    RETURN_IF_ERROR(CatchUp());  // a backlog left by a failure or by other replicas
+    if (!synced.ok()) sync_failed = synced;
     absl::StatusOr<std::vector<Xapian::docid>> committed = writer_->Commit();
     if (!committed.ok()) {
       stalled_ = committed.status();
@@ -132,7 +144,7 @@ absl::Status ProductWrites::CommitNow() {
   RETURN_IF_ERROR(index->Refresh(changed));
   revision.unlock();
   if (cache_ != nullptr && scopes != 0) cache_->Invalidate(scopes);
-  return absl::OkStatus();
+  return sync_failed;
 }
 
 void ProductWrites::CommitLoop() {

@@ -2,7 +2,11 @@
 // batches, and the idempotency records that answer retries.
 #include "writes/product_writes.h"
 
+#include <algorithm>
+#include <chrono>
 #include <nlohmann/json.hpp>
+#include <random>
+#include <thread>
 
 #include "base/json_writer.h"
 #include "base/status.h"
@@ -89,40 +93,64 @@ absl::StatusOr<WriteReceipt> ProductWrites::Run(std::string_view request,
   }
   const int64_t now = UnixSecondsNow();
   const std::string fingerprint = Fingerprint(request);
-  if (!idempotency_key.empty()) {
-    ASSIGN_OR_RETURN(std::optional<IdempotencyRecord> record,
-                     log_->FindIdempotency(std::string(idempotency_key), now));
-    if (record) {
-      if (record->request_hash != fingerprint) {
-        return WithErrorCode(
-            InvalidParameter("Idempotency-Key",
-                             "this Idempotency-Key was used with a different request"),
-            "idempotency_key_reused");
-      }
-      return WriteReceipt{.outcome = static_cast<WriteOutcome>(record->status),
-                          .json = record->body,
-                          .replayed = true};
+  // A shared log may take another replica's append between reading it and
+  // appending: the append is refused (Aborted), and the write is prepared
+  // again on top of what came, after a short random pause (so two busy
+  // replicas do not keep colliding), for up to kMaxRetrying.
+  constexpr auto kMaxRetrying = std::chrono::seconds(2);
+  const auto started = std::chrono::steady_clock::now();
+  thread_local std::minstd_rand jitter(std::random_device{}());
+  for (int attempt = 1;; ++attempt) {
+    if (attempt > 1) {
+      std::this_thread::sleep_for(
+          std::chrono::microseconds(jitter() % (500 * std::min(attempt, 8))));
     }
+    if (absl::Status synced = log_->Sync(); !synced.ok()) {
+      return absl::UnavailableError(StrCat("the write log cannot be read: ", synced.message()));
+    }
+    if (!idempotency_key.empty()) {
+      ASSIGN_OR_RETURN(std::optional<IdempotencyRecord> record,
+                       log_->FindIdempotency(std::string(idempotency_key), now));
+      if (record) {
+        if (record->request_hash != fingerprint) {
+          return WithErrorCode(
+              InvalidParameter("Idempotency-Key",
+                               "this Idempotency-Key was used with a different request"),
+              "idempotency_key_reused");
+        }
+        return WriteReceipt{.outcome = static_cast<WriteOutcome>(record->status),
+                            .json = record->body,
+                            .replayed = true};
+      }
+    }
+    // Writes that a failure left unapplied (or that other replicas logged) go
+    // first: a PATCH must merge into the product as the log has it, and no
+    // write may overtake an earlier one.
+    if (absl::Status caught_up = CatchUp(); !caught_up.ok()) {
+      return absl::UnavailableError(
+          StrCat("writes are paused until the logged ones reach the index: ", caught_up.message()));
+    }
+    ASSIGN_OR_RETURN(Prepared prepared, prepare(log_->last_seq() + 1));
+    const IdempotencyRecord record{.key = std::string(idempotency_key),
+                                   .request_hash = fingerprint,
+                                   .status = static_cast<int>(prepared.receipt.outcome),
+                                   .body = prepared.receipt.json,
+                                   .expires_at = now + options_.idempotency_ttl.count()};
+    // On error nothing was logged: the write is refused as a whole.
+    const absl::Status appended =
+        log_->Append(prepared.entries, idempotency_key.empty() ? nullptr : &record);
+    if (absl::IsAborted(appended)) {
+      if (std::chrono::steady_clock::now() - started < kMaxRetrying) continue;
+      return absl::UnavailableError(
+          StrCat("the write log kept moving on (", attempt, " attempts): ", appended.message()));
+    }
+    RETURN_IF_ERROR(appended);
+    // Logged: acknowledged. If applying fails it is replayed until it succeeds,
+    // and later writes wait for it (CatchUp).
+    uncommitted_scopes_ |= prepared.scopes;
+    (void)CatchUp(prepared.entries);
+    return std::move(prepared.receipt);
   }
-  // Writes that a failure left unapplied go first: a PATCH must merge into the
-  // product as the log has it, and no write may overtake an earlier one.
-  if (absl::Status caught_up = CatchUp(); !caught_up.ok()) {
-    return absl::UnavailableError(
-        StrCat("writes are paused until the logged ones reach the index: ", caught_up.message()));
-  }
-  ASSIGN_OR_RETURN(Prepared prepared, prepare(log_->last_seq() + 1));
-  const IdempotencyRecord record{.key = std::string(idempotency_key),
-                                 .request_hash = fingerprint,
-                                 .status = static_cast<int>(prepared.receipt.outcome),
-                                 .body = prepared.receipt.json,
-                                 .expires_at = now + options_.idempotency_ttl.count()};
-  // On error nothing was logged: the write is refused as a whole.
-  RETURN_IF_ERROR(log_->Append(prepared.entries, idempotency_key.empty() ? nullptr : &record));
-  // Logged: acknowledged. If applying fails it is replayed until it succeeds,
-  // and later writes wait for it (CatchUp).
-  uncommitted_scopes_ |= prepared.scopes;
-  (void)CatchUp(prepared.entries);
-  return std::move(prepared.receipt);
 }
 
 absl::StatusOr<WriteReceipt> ProductWrites::Write(WriteMethod method, std::string_view id,

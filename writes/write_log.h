@@ -2,7 +2,7 @@
 // once its append returns; every serving generation applies the log in sequence
 // order (writes/product_writes.h), and replays what it lacks from it. One node
 // keeps the log in its data directory (LocalWriteLog: the RocksDB journal);
-// replicas share one through a replicated log.
+// replicas share one through a replicated log (jetstream_write_log.h).
 #pragma once
 
 #include <cstdint>
@@ -27,9 +27,18 @@ class WriteLog {
   virtual ~WriteLog() = default;
 
   // Assigns the next sequence numbers to `entries` and makes them durable, with
-  // `record` (if given) in the same atomic append. On error nothing was logged.
+  // `record` (if given) in the same atomic append. On error nothing was logged,
+  // except that a shared log's Unavailable may come after the append reached
+  // it (its acknowledgement was lost): the entries then show at the next Sync,
+  // and a retry with the same idempotency key finds their record.
+  // A log shared by replicas answers Aborted when another one appended since
+  // this one last read it: Sync, apply what came, and prepare the write again.
   virtual absl::Status Append(std::vector<JournalEntry>& entries,
                               const IdempotencyRecord* record) = 0;
+
+  // Reads what other replicas appended since the last call (nothing to do for
+  // a log of one node).
+  virtual absl::Status Sync() { return absl::OkStatus(); }
 
   // Calls `visit` for every entry after `seq`, in order; stops at its first error.
   virtual absl::Status ForEachAfter(

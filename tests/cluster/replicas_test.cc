@@ -1,0 +1,211 @@
+// Replicas sharing one write log: in-process Services, each with its own data
+// directory built from the same feed, joined through a real nats-server
+// (--nats), over real loopback HTTP. A write sent to any replica is
+// acknowledged once the stream holds it and reaches every replica; a PATCH
+// merges into what the others wrote; an Idempotency-Key retried on another
+// replica answers with the first receipt; concurrent writers to both replicas
+// leave them with the same products; a replica that was down catches up.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "indexer/reindex.h"
+#include "server/service.h"
+#include "tests/testing/http_client.h"
+#include "tests/testing/nats_server.h"
+#include "tests/testing/temp_dir.h"
+
+namespace vitrine::server {
+namespace {
+
+using vitrine::testing::HttpConnection;
+using vitrine::testing::HttpResult;
+using vitrine::testing::TestData;
+using Json = nlohmann::json;
+
+constexpr char kAdminKey[] = "cluster-admin";
+const vitrine::testing::Headers kAdmin = {{"Authorization", std::string("Bearer ") + kAdminKey}};
+
+class ReplicasTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (int i = 0; i < 2; ++i) {
+      data_dirs_.push_back(dir_.Sub("replica" + std::to_string(i)));
+      absl::StatusOr<indexer::ReindexSummary> built =
+          indexer::Reindex({.feeds = {TestData("products.jsonl")}, .data_dir = data_dirs_[i]});
+      ASSERT_TRUE(built.ok()) << built.status();
+      replicas_.push_back(StartReplica(i));
+      ASSERT_NE(replicas_.back(), nullptr);
+    }
+  }
+
+  std::unique_ptr<Service> StartReplica(int i) {
+    ServeOptions options;
+    options.data_dir = data_dirs_[i];
+    options.http.port = 0;
+    options.http.threads = 2;
+    options.access_log = false;
+    options.keys.admin = kAdminKey;
+    options.nats.servers = {nats_.url()};
+    options.writes.commit_interval = std::chrono::milliseconds(50);
+    absl::StatusOr<std::unique_ptr<Service>> service = Service::Start(options);
+    EXPECT_TRUE(service.ok()) << service.status();
+    return service.ok() ? std::move(*service) : nullptr;
+  }
+
+  HttpResult Send(int replica, std::string_view method, const std::string& target,
+                  const std::string& body = "", vitrine::testing::Headers headers = kAdmin) {
+    HttpConnection connection(replicas_[replica]->port());
+    return connection.Request(method, target, body, headers);
+  }
+
+  // Polls `replica` until `done(product, or {} when there is none)` holds (up to 10 s).
+  bool Eventually(int replica, const std::string& id,
+                  const std::function<bool(const Json&)>& done) {
+    for (int i = 0; i < 200; ++i) {
+      const HttpResult result = Send(replica, "GET", "/v1/products/" + id);
+      const Json product = result.status == 200 ? Json::parse(result.body) : Json::object();
+      if (done(product)) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
+  vitrine::testing::NatsServer nats_;
+  vitrine::testing::TempDir dir_;
+  std::vector<std::string> data_dirs_;
+  std::vector<std::unique_ptr<Service>> replicas_;
+};
+
+TEST_F(ReplicasTest, AWriteToAnyReplicaReachesEveryReplica) {
+  const HttpResult put = Send(0, "PUT", "/v1/products/c1",
+                              R"({"title":"Zebra cluster tee","brand":"Nimbus","price":499})");
+  ASSERT_EQ(put.status, 201) << put.body;
+  EXPECT_EQ(Json::parse(put.body)["seq"], 1);
+  EXPECT_TRUE(Eventually(1, "c1", [](const Json& p) { return p.value("price", 0) == 499; }));
+  // Searchable there too, not only stored.
+  const Json found = Json::parse(Send(1, "GET", "/v1/search?q=zebra+cluster").body);
+  ASSERT_FALSE(found["hits"].empty());
+  EXPECT_EQ(found["hits"][0]["id"], "c1");
+
+  // A PATCH on the other replica merges into the product as the first wrote it.
+  const HttpResult patch = Send(1, "PATCH", "/v1/products/c1", R"({"price":299})");
+  ASSERT_EQ(patch.status, 200) << patch.body;
+  EXPECT_EQ(Json::parse(patch.body)["seq"], 2);
+  EXPECT_TRUE(Eventually(0, "c1", [](const Json& p) {
+    return p.value("price", 0) == 299 && p.value("brand", "") == "Nimbus";
+  }));
+
+  const HttpResult removed = Send(0, "DELETE", "/v1/products/c1");
+  ASSERT_EQ(removed.status, 200) << removed.body;
+  EXPECT_TRUE(Eventually(1, "c1", [](const Json& p) { return p.empty(); }));
+}
+
+TEST_F(ReplicasTest, AnIdempotentRetryOnAnotherReplicaAnswersTheFirstReceipt) {
+  vitrine::testing::Headers headers = kAdmin;
+  headers.emplace_back("Idempotency-Key", "order-7");
+  const std::string body = R"({"title":"Linen shirt","price":1200})";
+  const HttpResult first = Send(0, "PUT", "/v1/products/c2", body, headers);
+  ASSERT_EQ(first.status, 201) << first.body;
+  const HttpResult retried = Send(1, "PUT", "/v1/products/c2", body, headers);
+  EXPECT_EQ(retried.status, 201) << retried.body;
+  EXPECT_EQ(retried.Header("Idempotent-Replayed"), "true");
+  EXPECT_EQ(retried.body, first.body);
+  // The same key for another request is refused, on either replica.
+  const HttpResult reused = Send(1, "PUT", "/v1/products/c3", body, headers);
+  EXPECT_EQ(reused.status, 422) << reused.body;
+}
+
+TEST_F(ReplicasTest, ConcurrentWritersOnBothReplicasLeaveThemTheSame) {
+  // Four writers, two per replica: each puts its own products and patches
+  // shared ones, so appends race for the same place in the log.
+  constexpr int kWriters = 4;
+  constexpr int kWrites = 30;
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(Send(i % 2, "PUT", "/v1/products/shared" + std::to_string(i),
+                   R"({"title":"Shared","price":1})")
+                  .status,
+              201);
+  }
+  std::atomic<int> failed = 0;
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      for (int i = 0; i < kWrites; ++i) {
+        const std::string own = "w" + std::to_string(w) + "-" + std::to_string(i);
+        const HttpResult put =
+            Send(w % 2, "PUT", "/v1/products/" + own,
+                 R"({"title":"Writer product","price":)" + std::to_string(100 + i) + "}");
+        const HttpResult patch = Send(w % 2, "PATCH", "/v1/products/shared" + std::to_string(i % 3),
+                                      R"({"title":"Shared","price":)" + std::to_string(w) + "}");
+        if (put.status != 201 || patch.status != 200) {
+          ++failed;
+          ADD_FAILURE() << put.status << " " << put.body << " / " << patch.status << " "
+                        << patch.body;
+        }
+      }
+    });
+  }
+  for (std::thread& writer : writers) writer.join();
+  EXPECT_EQ(failed, 0);
+  // Both replicas end with the same products (the shared ones: the last patch
+  // in log order, whichever replica took it).
+  std::vector<std::string> ids = {"shared0", "shared1", "shared2"};
+  for (int w = 0; w < kWriters; ++w) {
+    for (int i = 0; i < kWrites; ++i)
+      ids.push_back("w" + std::to_string(w) + "-" + std::to_string(i));
+  }
+  for (const std::string& id : ids) {
+    // Each replica applies the other's writes within a commit interval: poll
+    // until they agree (a stale read on either side is not a disagreement).
+    bool same = false;
+    HttpResult on_first;
+    HttpResult on_second;
+    for (int attempt = 0; attempt < 200 && !same; ++attempt) {
+      if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      on_first = Send(0, "GET", "/v1/products/" + id);
+      on_second = Send(1, "GET", "/v1/products/" + id);
+      same = on_first.status == 200 && on_first.body == on_second.body;
+    }
+    EXPECT_TRUE(same) << id << ": " << on_first.body << " vs " << on_second.body;
+  }
+}
+
+TEST_F(ReplicasTest, AReplicaThatWasDownCatchesUp) {
+  replicas_[1].reset();  // down
+  ASSERT_EQ(Send(0, "PUT", "/v1/products/c4", R"({"title":"While away","price":5})").status, 201);
+  ASSERT_EQ(Send(0, "DELETE", "/v1/products/c4").status, 200);
+  ASSERT_EQ(Send(0, "PUT", "/v1/products/c5", R"({"title":"Also while away","price":6})").status,
+            201);
+  replicas_[1] = StartReplica(1);
+  ASSERT_NE(replicas_[1], nullptr);
+  EXPECT_TRUE(Eventually(1, "c5", [](const Json& p) { return p.value("price", 0) == 6; }));
+  EXPECT_EQ(Send(1, "GET", "/v1/products/c4").status, 404);
+}
+
+TEST_F(ReplicasTest, WithoutTheLogWritesAreRefusedAndReadsGoOn) {
+  nats_.Kill();
+  const HttpResult refused = Send(0, "PUT", "/v1/products/c6", R"({"title":"Lost","price":1})");
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  EXPECT_EQ(Json::parse(refused.body)["error"]["code"], "unavailable");
+  EXPECT_FALSE(refused.Header("Retry-After").empty());
+  EXPECT_EQ(Send(1, "GET", "/v1/search?q=shirt").status, 200);
+  ASSERT_TRUE(nats_.Start());
+  int status = 0;
+  for (int i = 0; i < 100 && status != 201; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    status = Send(0, "PUT", "/v1/products/c6", R"({"title":"Back","price":1})").status;
+  }
+  EXPECT_EQ(status, 201);
+  EXPECT_TRUE(Eventually(1, "c6", [](const Json& p) { return p.value("title", "") == "Back"; }));
+}
+
+}  // namespace
+}  // namespace vitrine::server

@@ -1,0 +1,423 @@
+#include "writes/jetstream_write_log.h"
+
+#include <nats/nats.h>
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include "absl/strings/str_join.h"
+#include "base/status.h"
+#include "base/strings.h"
+
+namespace vitrine::writes {
+namespace {
+
+using Json = nlohmann::json;
+
+// The first message of every stream: published once (its message id makes a
+// second publish a duplicate), so that every append can name the message it
+// expects to follow.
+constexpr std::string_view kGenesisId = "vitrine-write-log-genesis";
+// Decoded messages kept for replays (ForEachAfter) without asking the stream again.
+constexpr size_t kMaxCachedBytes = size_t{64} << 20;
+
+absl::Status NatsError(std::string_view what, natsStatus status, jsErrCode code = jsErrCode(0)) {
+  std::string message = StrCat(what, ": ", natsStatus_GetText(status));
+  if (code != 0) message += StrCat(" (JetStream error ", static_cast<int>(code), ")");
+  if (const char* last = nats_GetLastError(nullptr); last != nullptr && *last != '\0') {
+    message += StrCat(": ", last);
+  }
+  // Unreachable, timed out, no quorum: the caller may retry; anything else is a bug or corruption.
+  if (status == NATS_TIMEOUT || status == NATS_NO_SERVER || status == NATS_NO_RESPONDERS ||
+      status == NATS_CONNECTION_CLOSED || status == NATS_CONNECTION_DISCONNECTED ||
+      status == NATS_NOT_YET_CONNECTED || status == NATS_STALE_CONNECTION ||
+      status == NATS_INSUFFICIENT_BUFFER) {
+    return absl::UnavailableError(message);
+  }
+  return absl::InternalError(message);
+}
+
+// One message of the stream: the entries of one append and its idempotency record.
+struct Message {
+  uint64_t first_seq = 0;
+  std::vector<JournalEntry> entries;
+  std::optional<IdempotencyRecord> record;
+  bool genesis = false;
+};
+
+std::string Encode(const std::vector<JournalEntry>& entries, const IdempotencyRecord* record) {
+  Json json = {{"first_seq", entries.empty() ? 0 : entries.front().seq},
+               {"entries", Json::array()}};
+  for (const JournalEntry& entry : entries) {
+    Json item = {{"op", entry.op == JournalOp::kUpsert ? "upsert" : "delete"}, {"id", entry.id}};
+    if (entry.op == JournalOp::kUpsert) item["snapshot"] = entry.snapshot;
+    json["entries"].push_back(std::move(item));
+  }
+  if (record != nullptr) {
+    json["idempotency"] = {{"key", record->key},
+                           {"request_hash", record->request_hash},
+                           {"status", record->status},
+                           {"body", record->body},
+                           {"expires_at", record->expires_at}};
+  }
+  return json.dump();
+}
+
+absl::StatusOr<Message> Decode(uint64_t stream_seq, std::string_view data) {
+  const Json json = Json::parse(data, nullptr, false);
+  const auto corrupt = [&] {
+    return absl::DataLossError(StrCat("write log message ", stream_seq, " is corrupt"));
+  };
+  if (!json.is_object()) return corrupt();
+  Message message;
+  if (json.value("genesis", false)) {
+    message.genesis = true;
+    return message;
+  }
+  if (!json.contains("first_seq") || !json["first_seq"].is_number_unsigned() ||
+      !json.contains("entries") || !json["entries"].is_array()) {
+    return corrupt();
+  }
+  message.first_seq = json["first_seq"].get<uint64_t>();
+  uint64_t seq = message.first_seq;
+  for (const Json& item : json["entries"]) {
+    if (!item.is_object() || !item.contains("id") || !item["id"].is_string()) return corrupt();
+    JournalEntry entry{
+        .seq = seq++,
+        .op = item.value("op", "") == "delete" ? JournalOp::kDelete : JournalOp::kUpsert,
+        .id = item["id"].get<std::string>()};
+    if (entry.op == JournalOp::kUpsert) entry.snapshot = item.value("snapshot", std::string());
+    message.entries.push_back(std::move(entry));
+  }
+  if (json.contains("idempotency")) {
+    const Json& record = json["idempotency"];
+    if (!record.is_object()) return corrupt();
+    message.record = IdempotencyRecord{.key = record.value("key", ""),
+                                       .request_hash = record.value("request_hash", ""),
+                                       .status = record.value("status", 0),
+                                       .body = record.value("body", ""),
+                                       .expires_at = record.value("expires_at", int64_t{0})};
+  }
+  return message;
+}
+
+class JetStreamLog final : public WriteLog {
+ public:
+  explicit JetStreamLog(JetStreamOptions options) : options_(std::move(options)) {}
+  ~JetStreamLog() override {
+    if (js_ != nullptr) jsCtx_Destroy(js_);
+    if (connection_ != nullptr) natsConnection_Destroy(connection_);
+  }
+
+  absl::Status Connect() {
+    natsOptions* nats_options = nullptr;
+    if (natsStatus s = natsOptions_Create(&nats_options); s != NATS_OK) {
+      return NatsError("creating NATS options", s);
+    }
+    std::vector<const char*> servers;
+    for (const std::string& server : options_.servers) servers.push_back(server.c_str());
+    const int64_t timeout_ms = options_.timeout.count();
+    natsStatus s =
+        natsOptions_SetServers(nats_options, servers.data(), static_cast<int>(servers.size()));
+    if (s == NATS_OK) s = natsOptions_SetTimeout(nats_options, timeout_ms);
+    // Reconnect for ever: a replica outlives any NATS node it talks to.
+    if (s == NATS_OK) s = natsOptions_SetMaxReconnect(nats_options, -1);
+    if (s == NATS_OK) s = natsOptions_SetReconnectWait(nats_options, 250);
+    // No buffering of publishes while reconnecting: a write refused then must
+    // not reach the stream later (the caller was told it was not logged).
+    if (s == NATS_OK) s = natsOptions_SetReconnectBufSize(nats_options, 1);
+    if (s == NATS_OK) s = natsConnection_Connect(&connection_, nats_options);
+    natsOptions_Destroy(nats_options);
+    if (s != NATS_OK) {
+      return NatsError(StrCat("connecting to NATS at ", absl::StrJoin(options_.servers, ",")), s);
+    }
+    jsOptions js_options;
+    jsOptions_Init(&js_options);
+    js_options.Wait = timeout_ms;
+    if (s = natsConnection_JetStream(&js_, connection_, &js_options); s != NATS_OK) {
+      return NatsError("opening JetStream", s);
+    }
+    RETURN_IF_ERROR(EnsureStream());
+    std::lock_guard lock(mutex_);
+    return SyncLocked();
+  }
+
+  absl::Status Append(std::vector<JournalEntry>& entries,
+                      const IdempotencyRecord* record) override {
+    std::lock_guard lock(mutex_);
+    RETURN_IF_ERROR(Reachable());
+    uint64_t seq = last_entry_seq_;
+    for (JournalEntry& entry : entries) entry.seq = ++seq;
+    // ExpectLastSeq >= 1: the genesis message is first.
+    const absl::StatusOr<Published> published =
+        Publish(Encode(entries, record),
+                record != nullptr ? StrCat("idempotency:", record->key) : "", last_stream_seq_);
+    if (!published.ok()) {
+      if (absl::IsAborted(published.status())) return published.status();
+      return Trip(Annotate(published.status(), "appending to the write log"));
+    }
+    if (published->duplicate || published->stream_seq != last_stream_seq_ + 1) {
+      // Logged before (a retry of an append someone made): read it from the stream.
+      return absl::AbortedError("this write was logged already");
+    }
+    const uint64_t stream_seq = published->stream_seq;
+    Message message{.first_seq = entries.empty() ? 0 : entries.front().seq, .entries = entries};
+    if (record != nullptr) message.record = *record;
+    Register(stream_seq, std::move(message));
+    return absl::OkStatus();
+  }
+
+  absl::Status Sync() override {
+    std::lock_guard lock(mutex_);
+    RETURN_IF_ERROR(Reachable());
+    return Trip(SyncLocked());
+  }
+
+  absl::Status ForEachAfter(
+      uint64_t seq, const std::function<absl::Status(const JournalEntry&)>& visit) const override {
+    std::lock_guard lock(mutex_);
+    // The first message holding an entry after `seq`.
+    auto it = std::upper_bound(
+        positions_.begin(), positions_.end(), seq,
+        [](uint64_t value, const Position& position) { return value < position.last_entry_seq; });
+    for (; it != positions_.end(); ++it) {
+      std::vector<JournalEntry> fetched;
+      const std::vector<JournalEntry>* entries = nullptr;
+      if (const auto cached = cache_.find(it->stream_seq); cached != cache_.end()) {
+        entries = &cached->second;
+      } else {
+        ASSIGN_OR_RETURN(Message message, Fetch(it->stream_seq));
+        fetched = std::move(message.entries);
+        entries = &fetched;
+      }
+      for (const JournalEntry& entry : *entries) {
+        if (entry.seq > seq) RETURN_IF_ERROR(visit(entry));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  uint64_t last_seq() const override {
+    std::lock_guard lock(mutex_);
+    return last_entry_seq_;
+  }
+
+  absl::StatusOr<std::optional<IdempotencyRecord>> FindIdempotency(const std::string& key,
+                                                                   int64_t now) const override {
+    std::lock_guard lock(mutex_);
+    const auto found = idempotency_.find(key);
+    if (found == idempotency_.end() || found->second.expires_at <= now) return std::nullopt;
+    return found->second;
+  }
+
+  absl::StatusOr<indexer::Journal::Pruned> Prune(uint64_t /*through*/, int64_t now) override {
+    // The stream keeps every entry: a replica that starts empty replays it.
+    // Only expired idempotency records leave memory.
+    std::lock_guard lock(mutex_);
+    indexer::Journal::Pruned pruned;
+    for (auto it = idempotency_.begin(); it != idempotency_.end();) {
+      if (it->second.expires_at <= now) {
+        it = idempotency_.erase(it);
+        ++pruned.idempotency_records;
+      } else {
+        ++it;
+      }
+    }
+    return pruned;
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+
+  // A circuit breaker: while NATS is disconnected, or for one timeout after a
+  // request to it went unanswered, the log answers Unavailable at once instead
+  // of making every write wait out its own timeout.
+  absl::Status Reachable() const {
+    if (natsConnection_Status(connection_) != NATS_CONN_STATUS_CONNECTED) {
+      return absl::UnavailableError(
+          StrCat("not connected to NATS (", absl::StrJoin(options_.servers, ","), ")"));
+    }
+    if (Clock::now() < open_until_) {
+      return absl::UnavailableError(StrCat("the write log did not answer within ",
+                                           options_.timeout.count(), " ms: ", tripped_));
+    }
+    return absl::OkStatus();
+  }
+  absl::Status Trip(absl::Status status) {
+    if (absl::IsUnavailable(status)) {
+      open_until_ = Clock::now() + options_.timeout;
+      tripped_ = std::string(status.message());
+    }
+    return status;
+  }
+
+  // Where an append's entries are in the stream.
+  struct Position {
+    uint64_t last_entry_seq;
+    uint64_t stream_seq;
+  };
+
+  absl::Status EnsureStream() {
+    jsStreamInfo* info = nullptr;
+    jsErrCode code = jsErrCode(0);
+    natsStatus s = js_GetStreamInfo(&info, js_, options_.stream.c_str(), nullptr, &code);
+    if (s == NATS_NOT_FOUND || code == JSStreamNotFoundErr) {
+      jsStreamConfig config;
+      jsStreamConfig_Init(&config);
+      config.Name = options_.stream.c_str();
+      const char* subjects[] = {options_.subject.c_str()};
+      config.Subjects = subjects;
+      config.SubjectsLen = 1;
+      config.Storage = js_FileStorage;
+      config.Replicas = options_.replicas;
+      config.Duplicates =
+          std::chrono::duration_cast<std::chrono::nanoseconds>(options_.duplicate_window).count();
+      code = jsErrCode(0);
+      s = js_AddStream(&info, js_, &config, nullptr, &code);
+      // Another replica may have created it meanwhile: that is the same stream.
+      if (s != NATS_OK && code != JSStreamNameExistErr) {
+        return NatsError(StrCat("creating the stream ", options_.stream), s, code);
+      }
+    } else if (s != NATS_OK) {
+      return NatsError(StrCat("reading the stream ", options_.stream), s, code);
+    }
+    const bool empty = info == nullptr || info->State.LastSeq == 0;
+    if (info != nullptr) jsStreamInfo_Destroy(info);
+    if (!empty) return absl::OkStatus();
+    return Annotate(
+        Publish(Json({{"genesis", true}}).dump(), std::string(kGenesisId), std::nullopt).status(),
+        "starting the write log");
+  }
+
+  struct Published {
+    uint64_t stream_seq;
+    bool duplicate;  // JetStream had a message with this id: it kept that one
+  };
+  // Publishes `data` to the stream and waits for its acknowledgement. Aborted
+  // when the stream's last message is not `expect_last_seq`.
+  absl::StatusOr<Published> Publish(const std::string& data, const std::string& msg_id,
+                                    std::optional<uint64_t> expect_last_seq) {
+    natsMsg* msg = nullptr;
+    natsStatus s = natsMsg_Create(&msg, options_.subject.c_str(), nullptr, data.data(),
+                                  static_cast<int>(data.size()));
+    if (s != NATS_OK) return NatsError("creating a message", s);
+    jsPubOptions publish;
+    jsPubOptions_Init(&publish);
+    publish.ExpectStream = options_.stream.c_str();
+    if (expect_last_seq) publish.ExpectLastSeq = *expect_last_seq;
+    if (!msg_id.empty()) publish.MsgId = msg_id.c_str();
+    publish.MaxWait = options_.timeout.count();
+    jsPubAck* ack = nullptr;
+    jsErrCode code = jsErrCode(0);
+    s = js_PublishMsg(&ack, js_, msg, &publish, &code);
+    natsMsg_Destroy(msg);
+    if (s != NATS_OK) {
+      if (code == JSStreamWrongLastSequenceErr) {
+        return absl::AbortedError("another replica appended to the write log first");
+      }
+      return NatsError("publishing", s, code);
+    }
+    const Published published{.stream_seq = ack->Sequence, .duplicate = ack->Duplicate};
+    jsPubAck_Destroy(ack);
+    return published;
+  }
+
+  absl::StatusOr<Message> Fetch(uint64_t stream_seq) const {
+    natsMsg* msg = nullptr;
+    jsErrCode code = jsErrCode(0);
+    const natsStatus s = js_GetMsg(&msg, js_, options_.stream.c_str(), stream_seq, nullptr, &code);
+    if (s != NATS_OK) {
+      if (code == JSNoMessageFoundErr) {
+        return absl::DataLossError(
+            StrCat("the write log no longer holds message ", stream_seq, " of ", options_.stream));
+      }
+      return NatsError(StrCat("reading message ", stream_seq, " of the write log"), s, code);
+    }
+    absl::StatusOr<Message> message = Decode(
+        stream_seq,
+        std::string_view(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg))));
+    natsMsg_Destroy(msg);
+    return message;
+  }
+
+  absl::Status SyncLocked() {
+    jsStreamInfo* info = nullptr;
+    jsErrCode code = jsErrCode(0);
+    const natsStatus s = js_GetStreamInfo(&info, js_, options_.stream.c_str(), nullptr, &code);
+    if (s != NATS_OK) return NatsError("reading the write log's state", s, code);
+    const uint64_t last = info->State.LastSeq;
+    jsStreamInfo_Destroy(info);
+    while (last_stream_seq_ < last) {
+      const uint64_t stream_seq = last_stream_seq_ + 1;
+      ASSIGN_OR_RETURN(Message message, Fetch(stream_seq));
+      if (!message.genesis && !message.entries.empty() &&
+          message.first_seq != last_entry_seq_ + 1) {
+        return absl::DataLossError(StrCat("write log message ", stream_seq, " starts at entry ",
+                                          message.first_seq, ", expected ", last_entry_seq_ + 1));
+      }
+      Register(stream_seq, std::move(message));
+    }
+    return absl::OkStatus();
+  }
+
+  // Takes in the next message of the stream.
+  void Register(uint64_t stream_seq, Message message) {
+    last_stream_seq_ = stream_seq;
+    if (message.record) idempotency_[message.record->key] = *message.record;
+    if (message.entries.empty()) return;
+    last_entry_seq_ = message.entries.back().seq;
+    positions_.push_back({.last_entry_seq = last_entry_seq_, .stream_seq = stream_seq});
+    size_t bytes = 0;
+    for (const JournalEntry& entry : message.entries) {
+      bytes += entry.id.size() + entry.snapshot.size() + sizeof(JournalEntry);
+    }
+    cache_[stream_seq] = std::move(message.entries);
+    cached_order_.push_back({stream_seq, bytes});
+    cached_bytes_ += bytes;
+    while (cached_bytes_ > kMaxCachedBytes && cached_order_.size() > 1) {
+      cache_.erase(cached_order_.front().first);
+      cached_bytes_ -= cached_order_.front().second;
+      cached_order_.pop_front();
+    }
+  }
+
+  const JetStreamOptions options_;
+  natsConnection* connection_ = nullptr;
+  jsCtx* js_ = nullptr;
+  mutable std::mutex mutex_;
+  Clock::time_point open_until_;  // the breaker refuses until then
+  std::string tripped_;           // why
+  uint64_t last_stream_seq_ = 0;  // the last message read (or appended)
+  uint64_t last_entry_seq_ = 0;
+  std::vector<Position> positions_;  // of the messages holding entries, in order
+  std::map<uint64_t, std::vector<JournalEntry>> cache_;  // by stream sequence
+  std::deque<std::pair<uint64_t, size_t>> cached_order_;
+  size_t cached_bytes_ = 0;
+  std::unordered_map<std::string, IdempotencyRecord> idempotency_;
+};
+
+}  // namespace
+
+std::vector<std::string> SplitServers(const std::string& urls) {
+  std::vector<std::string> servers = SplitTrimmed(urls, ',');
+  std::erase(servers, std::string());
+  return servers;
+}
+
+absl::StatusOr<std::unique_ptr<WriteLog>> OpenJetStreamWriteLog(const JetStreamOptions& options) {
+  if (options.servers.empty()) {
+    return absl::InvalidArgumentError("no NATS server to connect to (--nats URL[,URL...])");
+  }
+  auto log = std::make_unique<JetStreamLog>(options);
+  RETURN_IF_ERROR(log->Connect());
+  return std::unique_ptr<WriteLog>(std::move(log));
+}
+
+}  // namespace vitrine::writes
