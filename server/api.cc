@@ -5,6 +5,7 @@
 #include <random>
 
 #include "base/strings.h"
+#include "server/admin_handlers.h"
 #include "server/algolia_handlers.h"
 #include "server/config_handlers.h"
 #include "server/errors.h"
@@ -171,7 +172,8 @@ HttpResponse Api::Route(const HttpRequest& request, std::string_view& route, std
   const bool write = request.method == "PUT" || request.method == "PATCH" ||
                      request.method == "DELETE" || request.method == "POST";
   const bool open = path == "/healthz" || path == "/readyz" || path == "/metrics";
-  const bool admin = (path.starts_with("/v1/products") && write) || IsConfigPath(path);
+  const bool admin = (path.starts_with("/v1/products") && write) || IsConfigPath(path) ||
+                     path.starts_with("/v1/admin/");
   if (IsAlgoliaPath(path)) return RouteAlgolia(request, *target, route, who);
   if (static_files_ != nullptr && get && StaticFiles::Serves(path)) {
     route = "static";
@@ -220,6 +222,10 @@ HttpResponse Api::Route(const HttpRequest& request, std::string_view& route, std
   if (path == "/v1/analyze") {
     route = "/v1/analyze";
     return get ? HandleAnalyze(*target, searchers_) : MethodNotAllowed("GET");
+  }
+  if (path == "/v1/admin/state") {
+    route = "/v1/admin/state";
+    return get ? HandleAdminState(searchers_, writes_, config_) : MethodNotAllowed("GET");
   }
   if (path == "/healthz") {
     route = "/healthz";

@@ -4,7 +4,8 @@
 // acknowledged once the stream holds it and reaches every replica; a PATCH
 // merges into what the others wrote; an Idempotency-Key retried on another
 // replica answers with the first receipt; concurrent writers to both replicas
-// leave them with the same products; a replica that was down catches up.
+// leave them with the same products (GET /v1/admin/state digests); a replica
+// that was down catches up; without NATS writes are refused and reads go on.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -76,6 +77,25 @@ class ReplicasTest : public ::testing::Test {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return false;
+  }
+
+  // Polls until every replica reports the same products digest at the same
+  // applied sequence (up to 10 s); that state.
+  Json Converged() {
+    Json first;
+    for (int attempt = 0; attempt < 200; ++attempt) {
+      if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      first = Json::parse(Send(0, "GET", "/v1/admin/state").body);
+      bool same = true;
+      for (size_t i = 1; i < replicas_.size() && same; ++i) {
+        const Json other = Json::parse(Send(static_cast<int>(i), "GET", "/v1/admin/state").body);
+        same = other["products"] == first["products"] &&
+               other["writes"]["applied_seq"] == first["writes"]["applied_seq"];
+      }
+      if (same) return first;
+    }
+    ADD_FAILURE() << "replicas did not converge: " << first.dump();
+    return first;
   }
 
   vitrine::testing::NatsServer nats_;
@@ -162,20 +182,31 @@ TEST_F(ReplicasTest, ConcurrentWritersOnBothReplicasLeaveThemTheSame) {
     for (int i = 0; i < kWrites; ++i)
       ids.push_back("w" + std::to_string(w) + "-" + std::to_string(i));
   }
+  // Same products on both (the shared ones: the last patch in log order,
+  // whichever replica took it), by digest and product by product.
+  const Json state = Converged();
+  EXPECT_EQ(state["writes"]["applied_seq"], 3 + 2 * kWriters * kWrites);
+  EXPECT_EQ(state["products"]["count"], 12 + 3 + kWriters * kWrites);
   for (const std::string& id : ids) {
-    // Each replica applies the other's writes within a commit interval: poll
-    // until they agree (a stale read on either side is not a disagreement).
-    bool same = false;
-    HttpResult on_first;
-    HttpResult on_second;
-    for (int attempt = 0; attempt < 200 && !same; ++attempt) {
-      if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      on_first = Send(0, "GET", "/v1/products/" + id);
-      on_second = Send(1, "GET", "/v1/products/" + id);
-      same = on_first.status == 200 && on_first.body == on_second.body;
-    }
-    EXPECT_TRUE(same) << id << ": " << on_first.body << " vs " << on_second.body;
+    const HttpResult on_first = Send(0, "GET", "/v1/products/" + id);
+    EXPECT_EQ(on_first.status, 200) << id;
+    EXPECT_EQ(on_first.body, Send(1, "GET", "/v1/products/" + id).body) << id;
   }
+}
+
+TEST_F(ReplicasTest, TheAdminStateNeedsTheAdminKeyAndTracksWrites) {
+  EXPECT_EQ(Send(0, "GET", "/v1/admin/state", "", {}).status, 401);
+  const Json before = Converged();
+  EXPECT_EQ(before["products"]["count"], 12);
+  EXPECT_EQ(before["writes"]["logged_seq"], 0);
+  ASSERT_EQ(Send(1, "PUT", "/v1/products/c7", R"({"title":"Digest","price":3})").status, 201);
+  const Json after = Converged();
+  EXPECT_EQ(after["writes"]["applied_seq"], 1);
+  EXPECT_EQ(after["products"]["count"], 13);
+  EXPECT_NE(after["products"]["digest"], before["products"]["digest"]);
+  // Back to the same products, back to the same digest (order-independent).
+  ASSERT_EQ(Send(0, "DELETE", "/v1/products/c7").status, 200);
+  EXPECT_EQ(Converged()["products"], before["products"]);
 }
 
 TEST_F(ReplicasTest, AReplicaThatWasDownCatchesUp) {
@@ -188,6 +219,7 @@ TEST_F(ReplicasTest, AReplicaThatWasDownCatchesUp) {
   ASSERT_NE(replicas_[1], nullptr);
   EXPECT_TRUE(Eventually(1, "c5", [](const Json& p) { return p.value("price", 0) == 6; }));
   EXPECT_EQ(Send(1, "GET", "/v1/products/c4").status, 404);
+  EXPECT_EQ(Converged()["writes"]["applied_seq"], 3);
 }
 
 TEST_F(ReplicasTest, WithoutTheLogWritesAreRefusedAndReadsGoOn) {

@@ -1,0 +1,73 @@
+#include "server/admin_handlers.h"
+
+#include <cstdint>
+#include <cstdio>
+
+#include "base/json_writer.h"
+#include "base/status.h"
+#include "base/strings.h"
+#include "server/errors.h"
+
+namespace vitrine::server {
+namespace {
+
+constexpr uint64_t kFnvOffset = 14695981039346656037ull;
+constexpr uint64_t kFnvPrime = 1099511628211ull;
+
+uint64_t Fnv1a(uint64_t hash, std::string_view bytes) {
+  for (const char c : bytes) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= kFnvPrime;
+  }
+  return hash;
+}
+
+struct ProductDigest {
+  uint64_t count = 0;
+  uint64_t sum = 0;
+};
+
+absl::StatusOr<ProductDigest> DigestProducts(const catalog::ProductStore& store) {
+  ProductDigest digest;
+  RETURN_IF_ERROR(store.ForEach([&](std::string_view id, std::string_view json) {
+    // The id and the JSON apart: ("ab", "c") and ("a", "bc") differ.
+    digest.sum += Fnv1a(Fnv1a(Fnv1a(kFnvOffset, id), std::string_view("\0", 1)), json);
+    ++digest.count;
+  }));
+  return digest;
+}
+
+}  // namespace
+
+HttpResponse HandleAdminState(query::SearcherPool& searchers, const writes::ProductWrites* writes,
+                              const merch::ConfigStore* config) {
+  const std::shared_ptr<const query::Index> index = searchers.current();
+  if (index == nullptr) return ErrorResponse(503, "unavailable", "no index is being served yet");
+  // Writes applied during the scan would make the digest a mix of two states:
+  // scanned again until the applied sequence held still across one scan.
+  writes::WriteState state;
+  absl::StatusOr<ProductDigest> digest;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    const writes::WriteState before = writes != nullptr ? writes->state() : writes::WriteState{};
+    digest = DigestProducts(index->store());
+    state = writes != nullptr ? writes->state() : writes::WriteState{};
+    if (!digest.ok() || state.applied_seq == before.applied_seq) break;
+  }
+  if (!digest.ok()) return ErrorResponse(digest.status());
+  char hex[17];
+  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(digest->sum));
+  HttpResponse response;
+  std::string& body = response.body;
+  body = R"({"generation":)";
+  AppendJsonString(body, index->generation());
+  body.append(StrCat(R"(,"documents":)", index->documents(), R"(,"writes":{"logged_seq":)",
+                     state.logged_seq, R"(,"applied_seq":)", state.applied_seq,
+                     R"(,"committed_seq":)", state.committed_seq, R"(,"paused":)"));
+  AppendJsonString(body, state.paused);
+  body.append(StrCat(R"(},"products":{"count":)", digest->count, R"(,"digest":")", hex,
+                     R"("},"config":{"version":)",
+                     config != nullptr ? config->snapshot()->version : 0, "}}"));
+  return response;
+}
+
+}  // namespace vitrine::server
