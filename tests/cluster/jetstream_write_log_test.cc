@@ -14,33 +14,13 @@
 #include <thread>
 #include <vector>
 
+#include "tests/cluster/log_testing.h"
 #include "tests/testing/nats_server.h"
 
 namespace vitrine::writes {
 namespace {
 
 using ::testing::ElementsAre;
-
-std::vector<JournalEntry> Upserts(std::vector<std::string> ids) {
-  std::vector<JournalEntry> entries;
-  for (std::string& id : ids) {
-    entries.push_back(
-        {.op = JournalOp::kUpsert, .id = id, .snapshot = R"({"id":")" + id + R"(","title":"t"})"});
-  }
-  return entries;
-}
-
-// "seq:id" for every entry after `seq`.
-std::vector<std::string> EntriesAfter(const WriteLog& log, uint64_t seq) {
-  std::vector<std::string> seen;
-  const absl::Status status = log.ForEachAfter(seq, [&](const JournalEntry& entry) {
-    seen.push_back(std::to_string(entry.seq) + ":" + entry.id +
-                   (entry.op == JournalOp::kDelete ? "-" : ""));
-    return absl::OkStatus();
-  });
-  EXPECT_TRUE(status.ok()) << status;
-  return seen;
-}
 
 class JetStreamWriteLogTest : public ::testing::Test {
  protected:
