@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <random>
 
+#include "absl/strings/numbers.h"
+#include "base/status.h"
 #include "base/strings.h"
 #include "server/admin_handlers.h"
 #include "server/algolia_handlers.h"
@@ -62,6 +65,34 @@ bool SameKey(std::string_view given, std::string_view expected) {
     difference |= static_cast<unsigned char>(given[i] ^ expected[i]);
   }
   return difference == 0;
+}
+
+// Read-your-writes: `min_seq=N` (the `seq` a write answered with) holds the
+// read until this node's searches see write N, for up to kMinSeqWait; then 503
+// with Retry-After, so a load balancer or client may try another replica. The
+// parameter is taken out of `target`. nullopt: go on with the read.
+constexpr auto kMinSeqWait = std::chrono::seconds(1);
+
+std::optional<HttpResponse> AwaitMinSeq(Target& target, writes::ProductWrites* writes) {
+  const auto param = std::find_if(target.params.begin(), target.params.end(),
+                                  [](const auto& p) { return p.first == "min_seq"; });
+  if (param == target.params.end()) return std::nullopt;
+  uint64_t seq = 0;
+  const std::string value = param->second;
+  target.params.erase(param);
+  if (!absl::SimpleAtoi(value, &seq)) {
+    return ErrorResponse(InvalidParameter(
+        "min_seq",
+        StrCat("min_seq must be the seq of a write (an integer >= 0), got '", value, "'")));
+  }
+  if (seq == 0) return std::nullopt;
+  if (writes == nullptr) {
+    return ErrorResponse(absl::UnavailableError("this server takes no writes"));
+  }
+  if (writes->AwaitVisible(seq, kMinSeqWait)) return std::nullopt;
+  return ErrorResponse(absl::UnavailableError(
+      StrCat("write ", seq, " is not visible on this replica yet (it sees up to ",
+             writes->visible_seq(), "); retry")));
 }
 
 bool IsConfigPath(std::string_view path) {
@@ -201,14 +232,20 @@ HttpResponse Api::Route(const HttpRequest& request, std::string_view& route, std
   }
   if (path == "/v1/search") {
     route = "/v1/search";
-    if (get) return HandleSearch(*target, searchers_);
+    if (get) {
+      if (std::optional<HttpResponse> early = AwaitMinSeq(*target, writes_)) return *early;
+      return HandleSearch(*target, searchers_);
+    }
     if (request.method == "POST") return HandleSearchPost(request.body, searchers_);
     return MethodNotAllowed("GET, POST");
   }
   if (path.starts_with("/v1/products/")) {
     route = "/v1/products/{id}";
     const std::string_view id = std::string_view(path).substr(13);
-    if (get) return HandleGetProduct(id, searchers_);
+    if (get) {
+      if (std::optional<HttpResponse> early = AwaitMinSeq(*target, writes_)) return *early;
+      return HandleGetProduct(id, searchers_);
+    }
     if (request.method != "PUT" && request.method != "PATCH" && request.method != "DELETE") {
       return MethodNotAllowed("GET, PUT, PATCH, DELETE");
     }

@@ -1,6 +1,8 @@
 // How logged writes reach the serving generation: applied in log order, committed
 // in batches, replayed from the last commit after any failure, and replayed onto
 // each new generation before it serves.
+#include <algorithm>
+
 #include "base/log.h"
 #include "base/status.h"
 #include "base/strings.h"
@@ -63,6 +65,7 @@ absl::Status ProductWrites::Switch(const std::shared_ptr<const query::Index>& in
   // Published before the write lock is let go: no write is acknowledged on the
   // new generation while reads still go to the old one.
   if (publish) publish();
+  MarkVisible(writer_->committed_seq());
   return absl::OkStatus();
 }
 
@@ -119,6 +122,7 @@ absl::Status ProductWrites::CommitNow() {
   std::shared_ptr<const query::Index> index;
   std::unique_lock<std::shared_mutex> revision;  // from the commit to its Refresh
   absl::Status sync_failed;
+  uint64_t visible = 0;
   {
     // No write slips between the commit and taking what it changes.
     std::lock_guard lock(mutex_);
@@ -138,13 +142,33 @@ absl::Status ProductWrites::CommitNow() {
     changed = *std::move(committed);
     scopes = std::exchange(uncommitted_scopes_, 0);
     index = index_;
+    visible = writer_->committed_seq();
   }
   // Searches see the commit once the index refreshes; cached results computed
   // before it stop being served after the invalidation.
   RETURN_IF_ERROR(index->Refresh(changed));
   revision.unlock();
   if (cache_ != nullptr && scopes != 0) cache_->Invalidate(scopes);
+  MarkVisible(visible);
   return sync_failed;
+}
+
+void ProductWrites::MarkVisible(uint64_t seq) {
+  {
+    std::lock_guard lock(visible_mutex_);
+    visible_seq_ = std::max(visible_seq_, seq);
+  }
+  visible_changed_.notify_all();
+}
+
+bool ProductWrites::AwaitVisible(uint64_t seq, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(visible_mutex_);
+  return visible_changed_.wait_for(lock, timeout, [&] { return visible_seq_ >= seq; });
+}
+
+uint64_t ProductWrites::visible_seq() const {
+  std::lock_guard lock(visible_mutex_);
+  return visible_seq_;
 }
 
 void ProductWrites::CommitLoop() {

@@ -98,6 +98,12 @@ class ProductWrites {
 
   WriteState state() const;
 
+  // Read-your-writes: waits (up to `timeout`) until searches on this node see
+  // log entry `seq` and every one before it; false if they do not by then.
+  bool AwaitVisible(uint64_t seq, std::chrono::milliseconds timeout);
+  // The last entry searches see.
+  uint64_t visible_seq() const;
+
  private:
   // What a write logs, and its receipt; `prepare` gets the sequence number its
   // first entry will take.
@@ -119,6 +125,8 @@ class ProductWrites {
   absl::Status ReplayLog();
   indexer::LiveWriterOptions WriterOptions(const query::Index& index) const;
   void CommitLoop();
+  // After a commit reached searches (the index refreshed): wakes AwaitVisible.
+  void MarkVisible(uint64_t seq);
 
   const ProductWritesOptions options_;
   std::unique_ptr<WriteLog> log_;
@@ -133,6 +141,9 @@ class ProductWrites {
   std::condition_variable commit_wakeup_;
   bool stopping_ = false;
   std::thread committer_;
+  mutable std::mutex visible_mutex_;  // after the others
+  std::condition_variable visible_changed_;
+  uint64_t visible_seq_ = 0;
 };
 
 }  // namespace vitrine::writes

@@ -1,7 +1,8 @@
 // Replicas sharing one write log: in-process Services, each with its own data
 // directory built from the same feed, joined through a real nats-server
 // (--nats), over real loopback HTTP. A write sent to any replica is
-// acknowledged once the stream holds it and reaches every replica; a PATCH
+// acknowledged once the stream holds it and reaches every replica (at once for
+// a read with min_seq); a PATCH
 // merges into what the others wrote; an Idempotency-Key retried on another
 // replica answers with the first receipt; concurrent writers to both replicas
 // leave them with the same products (GET /v1/admin/state digests); a replica
@@ -126,6 +127,30 @@ TEST_F(ReplicasTest, AWriteToAnyReplicaReachesEveryReplica) {
   const HttpResult removed = Send(0, "DELETE", "/v1/products/c1");
   ASSERT_EQ(removed.status, 200) << removed.body;
   EXPECT_TRUE(Eventually(1, "c1", [](const Json& p) { return p.empty(); }));
+}
+
+TEST_F(ReplicasTest, MinSeqReadsYourWritesOnAnotherReplica) {
+  for (int i = 0; i < 5; ++i) {
+    const std::string id = "ryw" + std::to_string(i);
+    const HttpResult put =
+        Send(i % 2, "PUT", "/v1/products/" + id,
+             R"({"title":"Read your writes","price":)" + std::to_string(10 + i) + "}");
+    ASSERT_EQ(put.status, 201) << put.body;
+    const std::string seq = std::to_string(Json::parse(put.body)["seq"].get<uint64_t>());
+    // At once on the other replica, no polling: the read waits for the write.
+    const HttpResult got = Send(1 - i % 2, "GET", "/v1/products/" + id + "?min_seq=" + seq);
+    EXPECT_EQ(got.status, 200) << got.body;
+    const Json found =
+        Json::parse(Send(1 - i % 2, "GET", "/v1/search?q=read+your+writes&min_seq=" + seq).body);
+    EXPECT_EQ(found["total"], i + 1);
+  }
+  // A write this replica will not see within the wait: 503, retry.
+  const HttpResult ahead = Send(0, "GET", "/v1/search?q=shirt&min_seq=1000000");
+  EXPECT_EQ(ahead.status, 503) << ahead.body;
+  EXPECT_EQ(ahead.Header("Retry-After"), "1");
+  const HttpResult bad = Send(0, "GET", "/v1/products/ryw0?min_seq=latest");
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(Json::parse(bad.body)["error"]["parameter"], "min_seq");
 }
 
 TEST_F(ReplicasTest, AnIdempotentRetryOnAnotherReplicaAnswersTheFirstReceipt) {
