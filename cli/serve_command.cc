@@ -16,18 +16,20 @@
 
 namespace vitrine::cli {
 int ServeCommand(int argc, char** argv) {
-  absl::StatusOr<Flags> flags = Flags::Parse(
-      argc, argv,
-      {"data-dir", "port", "address", "threads", "cache-mb", "ui-dir", "nats", "nats-replicas"},
-      {"no-access-log", "no-ui"});
+  absl::StatusOr<Flags> flags = Flags::Parse(argc, argv,
+                                             {"data-dir", "port", "address", "threads", "cache-mb",
+                                              "ui-dir", "nats", "nats-replicas", "drain-ms"},
+                                             {"no-access-log", "no-ui"});
   if (!flags.ok()) return Fail(flags.status());
   absl::StatusOr<std::string> data_dir = flags->Required("data-dir");
   absl::StatusOr<int64_t> port = flags->Int("port", 8080);
   absl::StatusOr<int64_t> threads = flags->Int("threads", 0);
   absl::StatusOr<int64_t> cache_mb = flags->Int("cache-mb", 64);
   absl::StatusOr<int64_t> nats_replicas = flags->Int("nats-replicas", 1);
-  for (const absl::Status& status : {data_dir.status(), port.status(), threads.status(),
-                                     cache_mb.status(), nats_replicas.status()}) {
+  absl::StatusOr<int64_t> drain_ms = flags->Int("drain-ms", 0);
+  for (const absl::Status& status :
+       {data_dir.status(), port.status(), threads.status(), cache_mb.status(),
+        nats_replicas.status(), drain_ms.status()}) {
     if (!status.ok()) return Fail(status);
   }
   if (*port < 0 || *port > 65535) return Fail(absl::InvalidArgumentError("--port out of range"));
@@ -50,6 +52,10 @@ int ServeCommand(int argc, char** argv) {
   }
   if (flags->Has("no-ui")) options.ui_dir.clear();
   if (*cache_mb < 0) return Fail(absl::InvalidArgumentError("--cache-mb must be 0 or more"));
+  if (*drain_ms < 0 || *drain_ms > 600'000) {
+    return Fail(InvalidParameter("drain-ms", "--drain-ms must be 0 to 600000"));
+  }
+  options.drain = std::chrono::milliseconds(*drain_ms);
   options.search.cache.max_bytes = static_cast<size_t>(*cache_mb) << 20;
   // A cluster: writes go through the shared JetStream log (the stream is created
   // with --nats-replicas copies when missing: 3 in production).

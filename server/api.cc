@@ -270,7 +270,9 @@ HttpResponse Api::Route(const HttpRequest& request, std::string_view& route, std
   }
   if (path == "/readyz") {
     route = "/readyz";
-    return get ? HandleReady(searchers_) : MethodNotAllowed("GET");
+    if (!get) return MethodNotAllowed("GET");
+    if (draining_) return ErrorResponse(503, "unavailable", "shutting down");
+    return HandleReady(searchers_);
   }
   if (path == "/metrics") {
     route = "/metrics";

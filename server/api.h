@@ -3,6 +3,7 @@
 // an access-log line. No sockets here: tests call Handle() directly.
 #pragma once
 
+#include <atomic>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,6 +67,10 @@ class Api {
   // from `files`, which must outlive the Api; without: those paths are 404s.
   void SetStaticFiles(const StaticFiles* files) { static_files_ = files; }
 
+  // Shutting down: /readyz answers 503 from now on, so load balancers stop
+  // sending requests while the ones in flight finish.
+  void StartDraining() { draining_ = true; }
+
  private:
   // `who`: the name of the request's key, once it is checked.
   HttpResponse Route(const HttpRequest& request, std::string_view& route, std::string& who);
@@ -85,6 +90,7 @@ class Api {
   std::vector<NamedKey> admin_keys_;   // ApiKeys::admin first, as "admin"
   std::vector<NamedKey> search_keys_;  // ApiKeys::search first, as "search"
   writes::ProductWrites* writes_;
+  std::atomic<bool> draining_ = false;
   merch::ConfigStore* config_ = nullptr;
   const StaticFiles* static_files_ = nullptr;
 };

@@ -188,6 +188,8 @@ absl::StatusOr<std::unique_ptr<Service>> Service::Start(const ServeOptions& opti
 
 uint16_t Service::port() const { return impl_->port; }
 
+void Service::StartDraining() { impl_->api.StartDraining(); }
+
 absl::Status Service::ReloadNow() { return impl_->Reload(); }
 
 absl::Status Service::PruneJournalNow() { return impl_->PruneJournal(); }
@@ -217,7 +219,10 @@ absl::Status Serve(const ServeOptions& options) {
            StrCat(R"("address":")", options.http.address, R"(","port":)", service->port()));
   int received = 0;
   sigwait(&signals, &received);
-  LogEvent("info", "shutting down", StrCat(R"("signal":)", received));
+  LogEvent("info", "shutting down",
+           StrCat(R"("signal":)", received, R"(,"drain_ms":)", options.drain.count()));
+  service->StartDraining();
+  std::this_thread::sleep_for(options.drain);
   service->Stop();
   return absl::OkStatus();
 }

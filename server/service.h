@@ -35,6 +35,10 @@ struct ServeOptions {
   // A cluster's shared write log (NATS JetStream); no servers: this node's own
   // journal in the data directory.
   writes::JetStreamOptions nats;
+  // On SIGTERM or SIGINT: /readyz answers 503 at once and requests are served
+  // this long more (a load balancer's health checks notice meanwhile), then
+  // the server stops taking connections, finishes those in flight and exits.
+  std::chrono::milliseconds drain{0};
 };
 
 class Service {
@@ -54,6 +58,8 @@ class Service {
 
   // Graceful: stops accepting, finishes in-flight requests, stops the watcher.
   void Stop();
+  // /readyz answers 503 from now on (Stop still to come).
+  void StartDraining();
 
  private:
   struct Impl;

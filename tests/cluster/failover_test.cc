@@ -74,7 +74,7 @@ class FailoverTest : public ::testing::Test {
         VITRINE_BINARY,
         std::vector<std::string>{"serve", "--data-dir", dir_.Sub(StrCat("data", i)), "--port",
                                  std::to_string(ports_[i]), "--threads", "2", "--no-access-log",
-                                 "--no-ui", "--nats", nats_.url()},
+                                 "--no-ui", "--nats", nats_.url(), "--drain-ms", "1000"},
         testing::ProcessOptions{.stderr_path = log,
                                 .environment = {StrCat("VITRINE_ADMIN_KEY=", kAdminKey)}});
     ASSERT_NE(testing::WaitForListeningPort(log), 0) << testing::ReadFile(log);
@@ -198,14 +198,27 @@ TEST_F(FailoverTest, KillingAReplicaFailsNoReadAndLosesNoAcknowledgedWrite) {
   }
 }
 
-// A rolling deploy: each replica in turn gets SIGTERM (it stops taking
-// connections and finishes what it serves), exits, and a new process takes its
-// place on the same data directory; haproxy sends reads elsewhere meanwhile.
+// A rolling deploy: each replica in turn gets SIGTERM (/readyz turns 503 while
+// it keeps serving for --drain-ms, then it stops taking connections and
+// finishes what it serves), exits, and a new process takes its place on the
+// same data directory; haproxy sends reads elsewhere meanwhile.
 TEST_F(FailoverTest, ARollingRestartFailsNoRead) {
   Readers readers(balancer_, 6);
   for (int i = 0; i < kReplicas; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     replicas_[i]->Kill(SIGTERM);
+    // Draining: not ready, still serving.
+    bool draining = false;
+    for (int attempt = 0; attempt < 50 && !draining; ++attempt) {
+      try {
+        draining = HttpConnection(ports_[i]).Get("/readyz").status == 503;
+      } catch (const std::exception&) {
+        break;  // already gone: the check below fails
+      }
+      if (!draining) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_TRUE(draining) << "replica " << i << " did not turn unready on SIGTERM";
+    EXPECT_EQ(Direct(i, "/v1/search?q=shirt").status, 200) << "replica " << i;
     EXPECT_EQ(replicas_[i]->Wait(), 0) << "replica " << i << " did not exit cleanly";
     Start(i);
   }
