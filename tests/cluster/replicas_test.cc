@@ -127,6 +127,19 @@ TEST_F(ReplicasTest, AWriteToAnyReplicaReachesEveryReplica) {
   const HttpResult removed = Send(0, "DELETE", "/v1/products/c1");
   ASSERT_EQ(removed.status, 200) << removed.body;
   EXPECT_TRUE(Eventually(1, "c1", [](const Json& p) { return p.empty(); }));
+
+  // A batch is one append: its lines take consecutive seqs, bad lines none.
+  const HttpResult batch =
+      Send(1, "POST", "/v1/products:batch",
+           "{\"id\":\"b1\",\"title\":\"Batch one\",\"price\":1}\n{\"id\":\"b2\"}\n"
+           "{\"id\":\"b3\",\"title\":\"Batch three\",\"price\":3}\n{\"delete\":\"b1\"}");
+  ASSERT_EQ(batch.status, 200) << batch.body;
+  const Json results = Json::parse(batch.body);
+  EXPECT_EQ(results["applied"], 3);
+  EXPECT_EQ(results["rejected"], 1);
+  EXPECT_EQ(results["results"][3]["seq"], 6);
+  EXPECT_EQ(Send(0, "GET", "/v1/products/b3?min_seq=6").status, 200);
+  EXPECT_EQ(Send(0, "GET", "/v1/products/b1?min_seq=6").status, 404);
 }
 
 TEST_F(ReplicasTest, MinSeqReadsYourWritesOnAnotherReplica) {
@@ -216,6 +229,16 @@ TEST_F(ReplicasTest, ConcurrentWritersOnBothReplicasLeaveThemTheSame) {
     const HttpResult on_first = Send(0, "GET", "/v1/products/" + id);
     EXPECT_EQ(on_first.status, 200) << id;
     EXPECT_EQ(on_first.body, Send(1, "GET", "/v1/products/" + id).body) << id;
+  }
+  // And searches answer alike: the same hits in the same order, totals and facets.
+  for (const char* query :
+       {"q=writer+product&per_page=50&facets=brand,price", "q=shared", "q=shirt&sort=price_asc",
+        "q=&per_page=100&facets=gender", "q=product&range.price=100..110"}) {
+    Json first = Json::parse(Send(0, "GET", std::string("/v1/search?") + query).body);
+    Json second = Json::parse(Send(1, "GET", std::string("/v1/search?") + query).body);
+    first.erase("took_ms");
+    second.erase("took_ms");
+    EXPECT_EQ(first, second) << query;
   }
 }
 
