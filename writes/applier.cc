@@ -15,9 +15,19 @@ ProductWrites::ProductWrites(std::unique_ptr<WriteLog> log, ProductWritesOptions
                              query::ResultCache* cache)
     : options_(std::move(options)), log_(std::move(log)), cache_(cache) {
   committer_ = std::thread([this] { CommitLoop(); });
+  // Another replica's append wakes the committer, which reads and applies it
+  // (after kMinCommitGap since the last commit) instead of at the next interval.
+  log_->Watch([this] {
+    {
+      std::lock_guard lock(commit_mutex_);
+      appended_ = true;
+    }
+    commit_wakeup_.notify_all();
+  });
 }
 
 ProductWrites::~ProductWrites() {
+  log_->Watch(nullptr);  // no call into this from the log's threads after this
   {
     std::lock_guard lock(commit_mutex_);
     stopping_ = true;
@@ -174,12 +184,17 @@ uint64_t ProductWrites::visible_seq() const {
 void ProductWrites::CommitLoop() {
   std::unique_lock lock(commit_mutex_);
   bool failing = false;  // logged once per failure, not every interval
-  while (!commit_wakeup_.wait_for(lock, options_.commit_interval, [&] { return stopping_; })) {
+  while (true) {
+    commit_wakeup_.wait_for(lock, options_.commit_interval, [&] { return stopping_ || appended_; });
+    if (stopping_) break;
+    appended_ = false;
     lock.unlock();
     const absl::Status status = CommitNow();
     if (!status.ok() && !failing) LogError("committing product writes failed", status);
     failing = !status.ok();
     lock.lock();
+    // A burst of appends elsewhere makes one commit here, not one per append.
+    commit_wakeup_.wait_for(lock, kMinCommitGap, [&] { return stopping_; });
   }
 }
 

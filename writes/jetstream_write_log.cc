@@ -1,6 +1,7 @@
 #include "writes/jetstream_write_log.h"
 
 #include <nats/nats.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <deque>
@@ -13,6 +14,7 @@
 #include <utility>
 
 #include "absl/strings/str_join.h"
+#include "base/log.h"
 #include "base/status.h"
 #include "base/strings.h"
 
@@ -25,6 +27,9 @@ using Json = nlohmann::json;
 // second publish a duplicate), so that every append can name the message it
 // expects to follow.
 constexpr std::string_view kGenesisId = "vitrine-write-log-genesis";
+// The header naming the process that published a message: its own appends
+// wake no watcher.
+constexpr char kPublisherHeader[] = "Vitrine-Publisher";
 // Decoded messages kept for replays (ForEachAfter) without asking the stream again.
 constexpr size_t kMaxCachedBytes = size_t{64} << 20;
 
@@ -108,12 +113,55 @@ absl::StatusOr<Message> Decode(uint64_t stream_seq, std::string_view data) {
   return message;
 }
 
+// What a subscription's handler calls. It outlives the log: nats.c may run
+// the handler once more after the subscription is closed, so the handler's
+// closure owns a reference, released by the subscription's completion callback.
+struct Watcher {
+  std::mutex mutex;
+  std::function<void()> appended;  // null: nobody watches
+  std::string publisher;           // this process's: its own appends are skipped
+};
+
 class JetStreamLog final : public WriteLog {
  public:
-  explicit JetStreamLog(JetStreamOptions options) : options_(std::move(options)) {}
+  explicit JetStreamLog(JetStreamOptions options)
+      : options_(std::move(options)), watcher_(std::make_shared<Watcher>()) {
+    watcher_->publisher = StrCat(getpid(), "-", reinterpret_cast<uintptr_t>(this), "-",
+                                 std::chrono::steady_clock::now().time_since_epoch().count());
+  }
   ~JetStreamLog() override {
+    Watch(nullptr);
+    if (subscription_ != nullptr) {
+      natsSubscription_Unsubscribe(subscription_);
+      natsSubscription_Destroy(subscription_);
+    }
     if (js_ != nullptr) jsCtx_Destroy(js_);
     if (connection_ != nullptr) natsConnection_Destroy(connection_);
+  }
+
+  void Watch(std::function<void()> appended) override {
+    {
+      std::lock_guard lock(watcher_->mutex);
+      watcher_->appended = std::move(appended);
+      if (!watcher_->appended || subscription_ != nullptr || connection_ == nullptr) return;
+    }
+    // Every message on the subject, as published (a core subscription; the
+    // stream itself is read by Sync). Without it the caller polls.
+    auto* closure = new std::shared_ptr<Watcher>(watcher_);
+    natsStatus s = natsConnection_Subscribe(&subscription_, connection_, options_.subject.c_str(),
+                                            &OnMessage, closure);
+    if (s == NATS_OK) s = natsSubscription_SetOnCompleteCB(subscription_, &OnComplete, closure);
+    if (s != NATS_OK) {
+      if (subscription_ != nullptr) {
+        natsSubscription_Destroy(subscription_);
+        subscription_ = nullptr;
+      } else {
+        delete closure;
+      }
+      LogError(
+          "watching the write log failed; other replicas' writes are read every commit interval",
+          NatsError("subscribing", s));
+    }
   }
 
   absl::Status Connect() {
@@ -236,6 +284,19 @@ class JetStreamLog final : public WriteLog {
  private:
   using Clock = std::chrono::steady_clock;
 
+  static void OnMessage(natsConnection* /*connection*/, natsSubscription* /*subscription*/,
+                        natsMsg* msg, void* closure) {
+    Watcher& watcher = **static_cast<std::shared_ptr<Watcher>*>(closure);
+    const char* publisher = nullptr;
+    const bool own = natsMsgHeader_Get(msg, kPublisherHeader, &publisher) == NATS_OK &&
+                     publisher != nullptr && watcher.publisher == publisher;
+    natsMsg_Destroy(msg);
+    if (own) return;
+    std::lock_guard lock(watcher.mutex);
+    if (watcher.appended) watcher.appended();
+  }
+  static void OnComplete(void* closure) { delete static_cast<std::shared_ptr<Watcher>*>(closure); }
+
   // A circuit breaker: while NATS is disconnected, or for one timeout after a
   // request to it went unanswered, the log answers Unavailable at once instead
   // of making every write wait out its own timeout.
@@ -307,7 +368,11 @@ class JetStreamLog final : public WriteLog {
     natsMsg* msg = nullptr;
     natsStatus s = natsMsg_Create(&msg, options_.subject.c_str(), nullptr, data.data(),
                                   static_cast<int>(data.size()));
-    if (s != NATS_OK) return NatsError("creating a message", s);
+    if (s == NATS_OK) s = natsMsgHeader_Set(msg, kPublisherHeader, watcher_->publisher.c_str());
+    if (s != NATS_OK) {
+      natsMsg_Destroy(msg);
+      return NatsError("creating a message", s);
+    }
     jsPubOptions publish;
     jsPubOptions_Init(&publish);
     publish.ExpectStream = options_.stream.c_str();
@@ -389,8 +454,10 @@ class JetStreamLog final : public WriteLog {
   }
 
   const JetStreamOptions options_;
+  std::shared_ptr<Watcher> watcher_;
   natsConnection* connection_ = nullptr;
   jsCtx* js_ = nullptr;
+  natsSubscription* subscription_ = nullptr;  // by the first Watch
   mutable std::mutex mutex_;
   Clock::time_point open_until_;  // the breaker refuses until then
   std::string tripped_;           // why

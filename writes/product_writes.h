@@ -140,6 +140,9 @@ class ProductWrites {
   std::mutex commit_mutex_;
   std::condition_variable commit_wakeup_;
   bool stopping_ = false;
+  bool appended_ = false;  // another replica appended (WriteLog::Watch)
+  // The least time between two commits of the committer.
+  static constexpr std::chrono::milliseconds kMinCommitGap{20};
   std::thread committer_;
   mutable std::mutex visible_mutex_;  // after the others
   std::condition_variable visible_changed_;

@@ -40,6 +40,12 @@ class WriteLog {
   // a log of one node).
   virtual absl::Status Sync() { return absl::OkStatus(); }
 
+  // Calls `appended`, from a thread of the log's own, whenever another replica
+  // appended, so that the caller can Sync at once instead of at its next poll.
+  // Null stops the calls, and Watch returns only once no call is running. A log
+  // of one node never calls it.
+  virtual void Watch(std::function<void()> /*appended*/) {}
+
   // Calls `visit` for every entry after `seq`, in order; stops at its first error.
   virtual absl::Status ForEachAfter(
       uint64_t seq, const std::function<absl::Status(const JournalEntry&)>& visit) const = 0;
