@@ -166,9 +166,12 @@ std::optional<std::string> Api::NameOf(std::string_view key, const std::vector<N
 std::optional<HttpResponse> Api::Deny(const HttpRequest& request, bool admin,
                                       std::string& who) const {
   if (admin && admin_keys_.empty()) {
+    // Names the route: a config read is refused as much as a write.
+    const std::string_view target = request.target;
     return ErrorResponse(403, "forbidden",
-                         "writes need the admin key, and the server has none configured "
-                         "(set VITRINE_ADMIN_KEY or VITRINE_ADMIN_KEYS)");
+                         StrCat(request.method, " ", target.substr(0, target.find('?')),
+                                " needs the admin key, and the server has none configured "
+                                "(set VITRINE_ADMIN_KEY or VITRINE_ADMIN_KEYS)"));
   }
   const std::string_view key = KeyOf(request);
   if (!admin && search_keys_.empty()) {

@@ -66,6 +66,26 @@ TEST_F(ConfigApiTest, ConfigRoutesNeedTheAdminKey) {
             200);
 }
 
+TEST(ConfigApiWithoutAdminKeyTest, TheRefusalNamesTheRouteAndWhatItNeeds) {
+  vitrine::testing::TempDir dir;
+  query::SearcherPool pool(BuildFixtureIndex(dir.Sub("data")));
+  Metrics metrics;
+  AccessLog log(-1);
+  Api api(pool, metrics, log, {.search = std::string(kSearchKey)});
+  for (const auto& [method, target] :
+       {std::pair{"GET", "/v1/config?x=1"}, std::pair{"POST", "/v1/config/rules"},
+        std::pair{"PUT", "/v1/products/7"}}) {
+    const HttpResponse refused = api.Handle({.method = method,
+                                             .target = target,
+                                             .headers = {{"x-api-key", std::string(kSearchKey)}},
+                                             .body = {}});
+    EXPECT_EQ(refused.status, 403) << refused.body;
+    const std::string path = std::string(target).substr(0, std::string(target).find('?'));
+    EXPECT_THAT(Json::parse(refused.body)["error"]["message"].get<std::string>(),
+                HasSubstr(std::string(method) + " " + path + " needs the admin key"));
+  }
+}
+
 TEST_F(ConfigApiTest, CreateThenSearchShowsAppliedRulesAndBanner) {
   const HttpResponse created = Call("POST", "/v1/config/rules", std::string(kPinRule));
   ASSERT_EQ(created.status, 201) << created.body;
