@@ -49,6 +49,14 @@ std::string_view Trim(std::string_view text);
 // Pieces between separators, each trimmed; "a > b" split on '>' is {"a", "b"}.
 std::vector<std::string> SplitTrimmed(std::string_view text, char separator);
 
+// 64-bit FNV-1a of `bytes`, continuing from `hash`: the same on every build and
+// machine (request fingerprints, digests that replicas compare).
+inline constexpr uint64_t kFnv1a64Offset = 14695981039346656037ull;
+inline uint64_t Fnv1a64(std::string_view bytes, uint64_t hash = kFnv1a64Offset) {
+  for (const unsigned char c : bytes) hash = (hash ^ c) * 1099511628211ull;
+  return hash;
+}
+
 // Whole-string numeric parsing; nullopt on any stray character or overflow.
 std::optional<int64_t> ParseInt64(std::string_view text);
 std::optional<double> ParseDouble(std::string_view text);  // finite values only

@@ -40,15 +40,18 @@ uint64_t SeqOf(const rocksdb::Slice& key) {
   return seq;
 }
 
-std::string EncodeEntry(const JournalEntry& entry) {
+}  // namespace
+
+std::string EncodeJournalEntry(const JournalEntry& entry) {
   Json json = {{"op", entry.op == JournalOp::kUpsert ? "upsert" : "delete"}, {"id", entry.id}};
   if (entry.op == JournalOp::kUpsert) json["snapshot"] = entry.snapshot;
   return json.dump();
 }
 
-absl::StatusOr<JournalEntry> DecodeEntry(uint64_t seq, const rocksdb::Slice& value) {
-  const Json json = Json::parse(value.data(), value.data() + value.size(), nullptr, false);
-  if (!json.is_object() || !json.contains("op") || !json.contains("id")) {
+absl::StatusOr<JournalEntry> DecodeJournalEntry(uint64_t seq, std::string_view encoded) {
+  const Json json = Json::parse(encoded, nullptr, false);
+  if (!json.is_object() || !json.contains("op") || !json.contains("id") ||
+      !json["id"].is_string()) {
     return absl::DataLossError(StrCat("journal entry ", seq, " is corrupt"));
   }
   JournalEntry entry{.seq = seq,
@@ -57,8 +60,6 @@ absl::StatusOr<JournalEntry> DecodeEntry(uint64_t seq, const rocksdb::Slice& val
   if (entry.op == JournalOp::kUpsert) entry.snapshot = json.value("snapshot", std::string());
   return entry;
 }
-
-}  // namespace
 
 struct Journal::Impl {
   std::unique_ptr<catalog::RocksDb> db;
@@ -98,7 +99,8 @@ absl::Status Journal::Append(std::vector<JournalEntry>& entries, const Idempoten
   uint64_t seq = impl_->last_seq;
   for (JournalEntry& entry : entries) {
     entry.seq = ++seq;
-    RETURN_IF_ERROR(FromRocks(batch.Put(EntryKey(entry.seq), EncodeEntry(entry)), "journal"));
+    RETURN_IF_ERROR(
+        FromRocks(batch.Put(EntryKey(entry.seq), EncodeJournalEntry(entry)), "journal"));
   }
   if (record != nullptr) {
     const Json json = {{"hash", record->request_hash},
@@ -120,7 +122,8 @@ absl::Status Journal::ForEachAfter(
   ASSIGN_OR_RETURN(const catalog::RocksDb::Handle db, impl_->db->Read());
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
   for (it->Seek(EntryKey(seq + 1)); it->Valid() && it->key()[0] == kEntryPrefix; it->Next()) {
-    ASSIGN_OR_RETURN(JournalEntry entry, DecodeEntry(SeqOf(it->key()), it->value()));
+    ASSIGN_OR_RETURN(JournalEntry entry,
+                     DecodeJournalEntry(SeqOf(it->key()), it->value().ToStringView()));
     RETURN_IF_ERROR(visit(entry));
   }
   return FromRocks(it->status(), "reading the journal");

@@ -44,6 +44,12 @@ struct IdempotencyRecord {
   int64_t expires_at = 0;  // Unix seconds
 };
 
+// An entry as the write logs store it (JSON: op, id, snapshot; the sequence
+// number is kept beside it): the journal's value, a JetStream message's items.
+std::string EncodeJournalEntry(const JournalEntry& entry);
+// DataLoss naming `seq` when `encoded` is not an entry.
+absl::StatusOr<JournalEntry> DecodeJournalEntry(uint64_t seq, std::string_view encoded);
+
 class Journal {
  public:
   // Opens (creating when missing) the journal; read-only opens see what was

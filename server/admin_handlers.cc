@@ -11,17 +11,6 @@
 namespace vitrine::server {
 namespace {
 
-constexpr uint64_t kFnvOffset = 14695981039346656037ull;
-constexpr uint64_t kFnvPrime = 1099511628211ull;
-
-uint64_t Fnv1a(uint64_t hash, std::string_view bytes) {
-  for (const char c : bytes) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= kFnvPrime;
-  }
-  return hash;
-}
-
 struct ProductDigest {
   uint64_t count = 0;
   uint64_t sum = 0;
@@ -31,7 +20,7 @@ absl::StatusOr<ProductDigest> DigestProducts(const catalog::ProductStore& store)
   ProductDigest digest;
   RETURN_IF_ERROR(store.ForEach([&](std::string_view id, std::string_view json) {
     // The id and the JSON apart: ("ab", "c") and ("a", "bc") differ.
-    digest.sum += Fnv1a(Fnv1a(Fnv1a(kFnvOffset, id), std::string_view("\0", 1)), json);
+    digest.sum += Fnv1a64(json, Fnv1a64(std::string_view("\0", 1), Fnv1a64(id)));
     ++digest.count;
   }));
   return digest;

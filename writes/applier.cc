@@ -2,6 +2,7 @@
 // in batches, replayed from the last commit after any failure, and replayed onto
 // each new generation before it serves.
 #include <algorithm>
+#include <chrono>
 
 #include "base/log.h"
 #include "base/status.h"
@@ -184,17 +185,22 @@ uint64_t ProductWrites::visible_seq() const {
 void ProductWrites::CommitLoop() {
   std::unique_lock lock(commit_mutex_);
   bool failing = false;  // logged once per failure, not every interval
+  auto last_commit = std::chrono::steady_clock::now();
   while (true) {
     commit_wakeup_.wait_for(lock, options_.commit_interval, [&] { return stopping_ || appended_; });
+    // Woken by appends elsewhere: a burst of them makes one commit here, not
+    // one per append (the interval's own commits are not held back).
+    if (appended_) {
+      commit_wakeup_.wait_until(lock, last_commit + kMinCommitGap, [&] { return stopping_; });
+    }
     if (stopping_) break;
     appended_ = false;
     lock.unlock();
     const absl::Status status = CommitNow();
+    last_commit = std::chrono::steady_clock::now();
     if (!status.ok() && !failing) LogError("committing product writes failed", status);
     failing = !status.ok();
     lock.lock();
-    // A burst of appends elsewhere makes one commit here, not one per append.
-    commit_wakeup_.wait_for(lock, kMinCommitGap, [&] { return stopping_; });
   }
 }
 

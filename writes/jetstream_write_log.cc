@@ -60,11 +60,9 @@ struct Message {
 std::string Encode(const std::vector<JournalEntry>& entries, const IdempotencyRecord* record) {
   Json json = {{"first_seq", entries.empty() ? 0 : entries.front().seq},
                {"entries", Json::array()}};
-  for (const JournalEntry& entry : entries) {
-    Json item = {{"op", entry.op == JournalOp::kUpsert ? "upsert" : "delete"}, {"id", entry.id}};
-    if (entry.op == JournalOp::kUpsert) item["snapshot"] = entry.snapshot;
-    json["entries"].push_back(std::move(item));
-  }
+  // Each entry encoded as the local journal stores it.
+  for (const JournalEntry& entry : entries)
+    json["entries"].push_back(indexer::EncodeJournalEntry(entry));
   if (record != nullptr) {
     json["idempotency"] = {{"key", record->key},
                            {"request_hash", record->request_hash},
@@ -93,12 +91,9 @@ absl::StatusOr<Message> Decode(uint64_t stream_seq, std::string_view data) {
   message.first_seq = json["first_seq"].get<uint64_t>();
   uint64_t seq = message.first_seq;
   for (const Json& item : json["entries"]) {
-    if (!item.is_object() || !item.contains("id") || !item["id"].is_string()) return corrupt();
-    JournalEntry entry{
-        .seq = seq++,
-        .op = item.value("op", "") == "delete" ? JournalOp::kDelete : JournalOp::kUpsert,
-        .id = item["id"].get<std::string>()};
-    if (entry.op == JournalOp::kUpsert) entry.snapshot = item.value("snapshot", std::string());
+    if (!item.is_string()) return corrupt();
+    ASSIGN_OR_RETURN(JournalEntry entry,
+                     indexer::DecodeJournalEntry(seq++, item.get<std::string>()));
     message.entries.push_back(std::move(entry));
   }
   if (json.contains("idempotency")) {

@@ -23,11 +23,7 @@ constexpr size_t kMaxIdempotencyKeyBytes = 255;
 constexpr size_t kMaxBatchLines = 10000;
 
 // FNV-1a: a stable fingerprint of a request, to tell a retry from a reuse of its key.
-std::string Fingerprint(std::string_view text) {
-  uint64_t hash = 14695981039346656037ull;
-  for (unsigned char c : text) hash = (hash ^ c) * 1099511628211ull;
-  return StrCat(hash);
-}
+std::string Fingerprint(std::string_view text) { return StrCat(Fnv1a64(text)); }
 
 // A product body (PUT, a batch line) as a validated product with `id` (when the
 // body has none, it takes `id`; a different one is an error).
