@@ -8,6 +8,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "base/log.h"
 #include "base/status.h"
 #include "base/strings.h"
 #include "catalog/rocks_db.h"
@@ -24,6 +25,10 @@ constexpr std::string_view kSynonymsPrefix = "synonyms/";
 constexpr std::string_view kEventPrefix = "event/";
 constexpr std::string_view kVersionKey = "meta/version";
 constexpr std::string_view kRankingId = "ranking";  // stored under "ranking"
+// The payload that marks Commit's Aborted as a race lost to another replica.
+constexpr char kLostRace[] = "vitrine.config.lost_race";
+// How often a change is prepared again after losing its version to another replica.
+constexpr int kMaxRaces = 20;
 
 std::string_view PrefixOf(ConfigKind kind) {
   switch (kind) {
@@ -147,8 +152,16 @@ std::shared_ptr<const ConfigSnapshot> MakeSnapshot(const State& state, const Clo
   for (const auto& [id, set] : state.synonyms) sets.push_back(set);
   Ranking ranking = state.ranking.value_or(DefaultRanking());
   ranking.version = version;
+  uint64_t digest = 0;
+  for (const auto& [key, json] : state.Entries()) {
+    const std::string_view separator("\0", 1);
+    digest += Fnv1a64(
+        json, Fnv1a64(separator,
+                      Fnv1a64(key.second, Fnv1a64(separator, Fnv1a64(ConfigKindName(key.first))))));
+  }
   return std::make_shared<const ConfigSnapshot>(
       ConfigSnapshot{.version = version,
+                     .digest = digest,
                      .rules = RuleSet::Build(std::move(rules), clock, version),
                      .synonyms = Thesaurus::Build(std::move(sets), version),
                      .ranking = std::make_shared<const Ranking>(std::move(ranking))});
@@ -194,7 +207,9 @@ struct ConfigStore::Impl {
 };
 
 ConfigStore::ConfigStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-ConfigStore::~ConfigStore() = default;
+ConfigStore::~ConfigStore() {
+  if (impl_->options.log != nullptr) impl_->options.log->Watch(nullptr);
+}
 
 absl::StatusOr<std::unique_ptr<ConfigStore>> ConfigStore::Open(const std::string& path,
                                                                ConfigStoreOptions options) {
@@ -209,8 +224,97 @@ absl::StatusOr<std::unique_ptr<ConfigStore>> ConfigStore::Open(const std::string
   auto store = std::unique_ptr<ConfigStore>(new ConfigStore(std::move(impl)));
   store->live_.Set(
       MakeSnapshot(store->impl_->state, store->impl_->options.clock, store->impl_->version));
+  if (ConfigLog* log = store->impl_->options.log; log != nullptr) {
+    {
+      std::lock_guard lock(store->impl_->mutex);
+      RETURN_IF_ERROR(Annotate(store->JoinLog(), "joining the cluster's config"));
+    }
+    log->Watch([raw = store.get()] {
+      if (absl::Status status = raw->CatchUp(); !status.ok()) {
+        LogError("applying another replica's config change failed; retried at the next change",
+                 status);
+      }
+    });
+  }
   return store;
 }
+
+absl::Status ConfigStore::JoinLog() {
+  Impl& impl = *impl_;
+  ConfigLog& log = *impl.options.log;
+  const auto same = [](const std::string& a, const std::string& b) {
+    return Json::parse(a, nullptr, false) == Json::parse(b, nullptr, false);
+  };
+  const auto local_event = [&](uint64_t version) -> absl::StatusOr<std::string> {
+    ASSIGN_OR_RETURN(const catalog::RocksDb::Handle db, impl.db->Read());
+    std::string json;
+    RETURN_IF_ERROR(FromRocks(db->Get(rocksdb::ReadOptions(), EventKey(version), &json),
+                              StrCat("reading config event ", version)));
+    return json;
+  };
+  const auto diverged = [&](uint64_t version) {
+    return absl::FailedPreconditionError(
+        StrCat("this replica's config and the cluster's differ at version ", version,
+               "; start it with an empty config directory to take the cluster's"));
+  };
+  if (impl.version == 0) return CatchUpLocked();
+  ASSIGN_OR_RETURN(std::string ours, local_event(impl.version));
+  ASSIGN_OR_RETURN(std::optional<std::string> theirs, log.Get(impl.version));
+  if (theirs) {
+    if (!same(ours, *theirs)) return diverged(impl.version);
+    return CatchUpLocked();
+  }
+  // The log lacks versions this replica has: it seeds the cluster with them.
+  for (uint64_t version = 1; version <= impl.version; ++version) {
+    ASSIGN_OR_RETURN(ours, local_event(version));
+    ASSIGN_OR_RETURN(theirs, log.Get(version));
+    if (!theirs) {
+      const absl::Status published = log.Publish(version, ours);
+      if (published.ok()) continue;
+      if (!absl::IsAborted(published)) return published;
+      ASSIGN_OR_RETURN(theirs, log.Get(version));  // another replica seeded it meanwhile
+      if (!theirs) return published;
+    }
+    if (!same(ours, *theirs)) return diverged(version);
+  }
+  return CatchUpLocked();
+}
+
+absl::Status ConfigStore::CatchUp() {
+  std::lock_guard lock(impl_->mutex);
+  return CatchUpLocked();
+}
+
+absl::Status ConfigStore::CatchUpLocked() {
+  Impl& impl = *impl_;
+  if (impl.options.log == nullptr) return absl::OkStatus();
+  while (true) {
+    ASSIGN_OR_RETURN(const std::optional<std::string> next,
+                     impl.options.log->Get(impl.version + 1));
+    if (!next) return absl::OkStatus();
+    ASSIGN_OR_RETURN(const ConfigEvent event, EventFromJson(*next));
+    if (event.version != impl.version + 1) {
+      return absl::DataLossError(StrCat("the cluster's config event ", impl.version + 1,
+                                        " says it is version ", event.version));
+    }
+    RETURN_IF_ERROR(Annotate(Store(event), StrCat("applying config version ", event.version)));
+  }
+}
+
+absl::StatusOr<uint64_t> ConfigStore::Change(
+    const std::function<absl::StatusOr<uint64_t>()>& change) {
+  for (int race = 1;; ++race) {
+    std::lock_guard lock(impl_->mutex);
+    RETURN_IF_ERROR(CatchUpLocked());
+    absl::StatusOr<uint64_t> version = change();
+    if (version.ok() || !absl::IsAborted(version.status()) ||
+        !version.status().GetPayload(kLostRace).has_value() || race == kMaxRaces) {
+      return version;
+    }
+  }
+}
+
+uint64_t ConfigStore::digest() const { return snapshot()->digest; }
 
 absl::Status ConfigStore::LoadState(Impl& impl) {
   ASSIGN_OR_RETURN(const catalog::RocksDb::Handle db, impl.db->Read());
@@ -262,6 +366,24 @@ absl::StatusOr<uint64_t> ConfigStore::Commit(ConfigEvent event, std::optional<ui
   }
   event.version = impl.version + 1;
   event.when = impl.options.clock();
+  if (impl.options.log != nullptr) {
+    // The cluster's log decides the order: published first, applied after.
+    const absl::Status published = impl.options.log->Publish(event.version, EventToJson(event));
+    if (absl::IsAborted(published)) {
+      RETURN_IF_ERROR(CatchUpLocked());
+      absl::Status lost = absl::AbortedError(
+          StrCat("another replica changed the config to version ", event.version, " first"));
+      lost.SetPayload(kLostRace, absl::Cord());
+      return lost;
+    }
+    RETURN_IF_ERROR(Annotate(published, "publishing the config change to the cluster"));
+  }
+  RETURN_IF_ERROR(Store(event));
+  return event.version;
+}
+
+absl::Status ConfigStore::Store(const ConfigEvent& event) {
+  Impl& impl = *impl_;
   State state = impl.state;
   rocksdb::WriteBatch batch;
   for (const ConfigChange& change : event.changes) {
@@ -281,7 +403,7 @@ absl::StatusOr<uint64_t> ConfigStore::Commit(ConfigEvent event, std::optional<ui
   impl.state = std::move(state);
   impl.version = event.version;
   live_.Set(MakeSnapshot(impl.state, impl.options.clock, event.version));
-  return event.version;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<uint64_t> ConfigStore::WriteEntry(ConfigKind kind, const std::string& id,
@@ -310,37 +432,41 @@ absl::StatusOr<uint64_t> ConfigStore::WriteEntry(ConfigKind kind, const std::str
 absl::StatusOr<uint64_t> ConfigStore::DeleteEntry(ConfigKind kind, std::string_view id,
                                                   std::string_view who,
                                                   std::optional<uint64_t> if_match) {
-  std::lock_guard lock(impl_->mutex);
-  const std::string* existing = impl_->state.Find(kind, std::string(id));
-  if (existing == nullptr) {
-    return absl::NotFoundError(
-        StrCat("no ", kind == ConfigKind::kRule ? "rule" : "synonym set", " with id '", id, "'"));
-  }
-  ConfigEvent event{.who = std::string(who), .action = "delete"};
-  event.changes.push_back({.kind = kind, .id = std::string(id), .before = *existing, .after = {}});
-  return Commit(std::move(event), if_match);
+  return Change([&]() -> absl::StatusOr<uint64_t> {
+    const std::string* existing = impl_->state.Find(kind, std::string(id));
+    if (existing == nullptr) {
+      return absl::NotFoundError(
+          StrCat("no ", kind == ConfigKind::kRule ? "rule" : "synonym set", " with id '", id, "'"));
+    }
+    ConfigEvent event{.who = std::string(who), .action = "delete"};
+    event.changes.push_back(
+        {.kind = kind, .id = std::string(id), .before = *existing, .after = {}});
+    return Commit(std::move(event), if_match);
+  });
 }
 
 absl::StatusOr<uint64_t> ConfigStore::Write(std::string_view rule_json, WriteMode mode,
                                             std::string_view who,
                                             std::optional<uint64_t> if_match) {
   ASSIGN_OR_RETURN(Rule rule, ParseRule(rule_json));
-  std::lock_guard lock(impl_->mutex);
-  return WriteEntry(ConfigKind::kRule, rule.id, rule.json, mode, who, if_match);
+  return Change([&]() -> absl::StatusOr<uint64_t> {
+    return WriteEntry(ConfigKind::kRule, rule.id, rule.json, mode, who, if_match);
+  });
 }
 
 absl::StatusOr<uint64_t> ConfigStore::SetRanking(std::string_view ranking_json,
                                                  std::string_view who,
                                                  std::optional<uint64_t> if_match) {
   ASSIGN_OR_RETURN(Ranking ranking, ParseRanking(ranking_json));
-  std::lock_guard lock(impl_->mutex);
-  const std::string* before = impl_->state.Find(ConfigKind::kRanking, std::string(kRankingId));
-  ConfigEvent event{.who = std::string(who), .action = "ranking"};
-  event.changes.push_back({.kind = ConfigKind::kRanking,
-                           .id = std::string(kRankingId),
-                           .before = before != nullptr ? *before : std::string(),
-                           .after = std::move(ranking.json)});
-  return Commit(std::move(event), if_match);
+  return Change([&]() -> absl::StatusOr<uint64_t> {
+    const std::string* before = impl_->state.Find(ConfigKind::kRanking, std::string(kRankingId));
+    ConfigEvent event{.who = std::string(who), .action = "ranking"};
+    event.changes.push_back({.kind = ConfigKind::kRanking,
+                             .id = std::string(kRankingId),
+                             .before = before != nullptr ? *before : std::string(),
+                             .after = ranking.json});
+    return Commit(std::move(event), if_match);
+  });
 }
 
 absl::StatusOr<uint64_t> ConfigStore::Delete(std::string_view id, std::string_view who,
@@ -352,8 +478,9 @@ absl::StatusOr<uint64_t> ConfigStore::WriteSynonyms(std::string_view set_json, W
                                                     std::string_view who,
                                                     std::optional<uint64_t> if_match) {
   ASSIGN_OR_RETURN(SynonymSet set, ParseSynonymSet(set_json));
-  std::lock_guard lock(impl_->mutex);
-  return WriteEntry(ConfigKind::kSynonyms, set.id, set.json, mode, who, if_match);
+  return Change([&]() -> absl::StatusOr<uint64_t> {
+    return WriteEntry(ConfigKind::kSynonyms, set.id, set.json, mode, who, if_match);
+  });
 }
 
 absl::StatusOr<uint64_t> ConfigStore::DeleteSynonyms(std::string_view id, std::string_view who,
@@ -363,48 +490,50 @@ absl::StatusOr<uint64_t> ConfigStore::DeleteSynonyms(std::string_view id, std::s
 
 absl::StatusOr<uint64_t> ConfigStore::Rollback(uint64_t version, std::string_view who,
                                                std::optional<uint64_t> if_match) {
-  std::lock_guard lock(impl_->mutex);
-  if (version > impl_->version) {
-    return absl::NotFoundError(
-        StrCat("no config version ", version, "; the latest is ", impl_->version));
-  }
-  // The config at `version`: every event up to it, replayed.
-  std::map<std::pair<ConfigKind, std::string>, std::string> target;
-  {
-    ASSIGN_OR_RETURN(const catalog::RocksDb::Handle db, impl_->db->Read());
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
-    const std::string last = EventKey(version);
-    for (it->Seek(kEventPrefix);
-         it->Valid() && it->key().starts_with(kEventPrefix) && it->key().ToStringView() <= last;
-         it->Next()) {
-      ASSIGN_OR_RETURN(ConfigEvent past, EventFromJson(it->value().ToStringView()));
-      for (ConfigChange& change : past.changes) {
-        if (change.after.empty()) {
-          target.erase({change.kind, change.id});
-        } else {
-          target[{change.kind, change.id}] = std::move(change.after);
+  return Change([&]() -> absl::StatusOr<uint64_t> {
+    if (version > impl_->version) {
+      return absl::NotFoundError(
+          StrCat("no config version ", version, "; the latest is ", impl_->version));
+    }
+    // The config at `version`: every event up to it, replayed.
+    std::map<std::pair<ConfigKind, std::string>, std::string> target;
+    {
+      ASSIGN_OR_RETURN(const catalog::RocksDb::Handle db, impl_->db->Read());
+      std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+      const std::string last = EventKey(version);
+      for (it->Seek(kEventPrefix);
+           it->Valid() && it->key().starts_with(kEventPrefix) && it->key().ToStringView() <= last;
+           it->Next()) {
+        ASSIGN_OR_RETURN(ConfigEvent past, EventFromJson(it->value().ToStringView()));
+        for (ConfigChange& change : past.changes) {
+          if (change.after.empty()) {
+            target.erase({change.kind, change.id});
+          } else {
+            target[{change.kind, change.id}] = std::move(change.after);
+          }
         }
       }
+      RETURN_IF_ERROR(FromRocks(it->status(), "reading config history"));
     }
-    RETURN_IF_ERROR(FromRocks(it->status(), "reading config history"));
-  }
-  ConfigEvent event{.who = std::string(who), .action = "rollback", .rolled_back_to = version};
-  const std::map<std::pair<ConfigKind, std::string>, std::string> current = impl_->state.Entries();
-  for (const auto& [key, json] : current) {
-    const auto then = target.find(key);
-    if (then == target.end()) {
-      event.changes.push_back({.kind = key.first, .id = key.second, .before = json, .after = {}});
-    } else if (then->second != json) {
-      event.changes.push_back(
-          {.kind = key.first, .id = key.second, .before = json, .after = then->second});
+    ConfigEvent event{.who = std::string(who), .action = "rollback", .rolled_back_to = version};
+    const std::map<std::pair<ConfigKind, std::string>, std::string> current =
+        impl_->state.Entries();
+    for (const auto& [key, json] : current) {
+      const auto then = target.find(key);
+      if (then == target.end()) {
+        event.changes.push_back({.kind = key.first, .id = key.second, .before = json, .after = {}});
+      } else if (then->second != json) {
+        event.changes.push_back(
+            {.kind = key.first, .id = key.second, .before = json, .after = then->second});
+      }
     }
-  }
-  for (const auto& [key, json] : target) {
-    if (!current.contains(key)) {
-      event.changes.push_back({.kind = key.first, .id = key.second, .before = {}, .after = json});
+    for (const auto& [key, json] : target) {
+      if (!current.contains(key)) {
+        event.changes.push_back({.kind = key.first, .id = key.second, .before = {}, .after = json});
+      }
     }
-  }
-  return Commit(std::move(event), if_match);
+    return Commit(std::move(event), if_match);
+  });
 }
 
 absl::StatusOr<std::vector<ConfigEvent>> ConfigStore::History(

@@ -8,9 +8,14 @@
 //                    config->Write(rule_json, merch::WriteMode::kUpsert, "alice", std::nullopt));
 //   std::shared_ptr<const merch::ConfigSnapshot> live = config->snapshot();
 //
+// In a cluster every replica's store follows one ConfigLog (a JetStream key-value bucket,
+// writes/jetstream_config_log.h): a change is published there as the next version first, then
+// applied; another replica's changes are applied as they arrive, in version order.
+//
 // Thread-safe: writes are serialised; snapshot(), live() and reads may run concurrently.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -27,10 +32,28 @@
 
 namespace vitrine::merch {
 
+// The config events of a cluster, shared by its replicas: event N (its JSON, EventToJson) is the
+// change that made version N. Each version is published once; the first replica to publish it wins.
+class ConfigLog {
+ public:
+  virtual ~ConfigLog() = default;
+  // Publishes `event_json` as `version`. Aborted when that version exists
+  // (another replica changed the config first); Unavailable when the log
+  // cannot be reached (the event may or may not have been published).
+  virtual absl::Status Publish(uint64_t version, const std::string& event_json) = 0;
+  // Event `version`, or nullopt when it does not exist (yet).
+  virtual absl::StatusOr<std::optional<std::string>> Get(uint64_t version) = 0;
+  // Calls `changed`, from a thread of the log, when another replica
+  // published. Null stops the calls (returning once none runs).
+  virtual void Watch(std::function<void()> changed) = 0;
+};
+
 struct ConfigStoreOptions {
   Clock clock = absl::Now;         // for event times and rule windows
   size_t max_rules = 5000;         // creating more is ResourceExhausted
   size_t max_synonym_sets = 5000;  // likewise
+  // A cluster's shared config (not owned; outlives the store); null: this node's alone.
+  ConfigLog* log = nullptr;
 };
 
 // What a config entry is. Rules and synonym sets have separate id spaces; the
@@ -49,6 +72,7 @@ struct ConfigChange {
 // The whole config at one version, as searches use it. Immutable.
 struct ConfigSnapshot {
   uint64_t version = 0;
+  uint64_t digest = 0;                        // ConfigStore::digest()
   std::shared_ptr<const RuleSet> rules;       // never null
   std::shared_ptr<const Thesaurus> synonyms;  // never null
   std::shared_ptr<const Ranking> ranking;     // never null; DefaultRanking() until set
@@ -87,6 +111,9 @@ class ConfigStore {
   // The live rules (of snapshot()). Never null.
   std::shared_ptr<const RuleSet> live() const { return snapshot()->rules; }
   uint64_t version() const { return snapshot()->version; }
+  // An order-independent hash of every entry (kind, id, JSON) of the live
+  // config: replicas at the same version have the same digest.
+  uint64_t digest() const;
   // The live ranking weights (of snapshot()). Never null.
   std::shared_ptr<const Ranking> ranking() const { return snapshot()->ranking; }
 
@@ -118,6 +145,10 @@ class ConfigStore {
   absl::StatusOr<uint64_t> Rollback(uint64_t version, std::string_view who,
                                     std::optional<uint64_t> if_match);
 
+  // With a ConfigLog: applies the versions other replicas published since the
+  // last call (Open and the log's watch call it; tests may).
+  absl::Status CatchUp();
+
   // Events newest first, at most `limit`, older than `before` when given.
   absl::StatusOr<std::vector<ConfigEvent>> History(size_t limit,
                                                    std::optional<uint64_t> before = {}) const;
@@ -127,8 +158,20 @@ class ConfigStore {
   explicit ConfigStore(std::unique_ptr<Impl> impl);
   // Reads the stored version and entries into `impl` (at open).
   static absl::Status LoadState(Impl& impl);
-  // Under the write lock: checks if_match, writes the event and changes, swaps live.
+  // Under the write lock: checks if_match, publishes the event to the log (if
+  // any) and Store()s it. Aborted with kLostRace when another replica took the
+  // version first (it has been applied: prepare the change again).
   absl::StatusOr<uint64_t> Commit(ConfigEvent event, std::optional<uint64_t> if_match);
+  // Under the write lock: writes the event and its changes, swaps live.
+  absl::Status Store(const ConfigEvent& event);
+  // Under the write lock: applies the log's versions after the local one.
+  absl::Status CatchUpLocked();
+  // At open: publishes the local versions the log lacks (the first replica of
+  // a cluster seeds it) and checks that both agree on the local last version.
+  absl::Status JoinLog();
+  // Runs `change` (which prepares an event and Commit()s it) under the write
+  // lock, caught up with the log, and again while it loses races for the version.
+  absl::StatusOr<uint64_t> Change(const std::function<absl::StatusOr<uint64_t>()>& change);
 
   // Under the write lock: a create/update event for `json` of `kind` (id `id`).
   absl::StatusOr<uint64_t> WriteEntry(ConfigKind kind, const std::string& id,

@@ -43,8 +43,13 @@ HttpResponse HandleAdminState(query::SearcherPool& searchers, const writes::Prod
     if (!digest.ok() || state.applied_seq == before.applied_seq) break;
   }
   if (!digest.ok()) return ErrorResponse(digest.status());
-  char hex[17];
-  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(digest->sum));
+  const auto hex = [](uint64_t value) {
+    char digits[17];
+    std::snprintf(digits, sizeof(digits), "%016llx", static_cast<unsigned long long>(value));
+    return std::string(digits);
+  };
+  const std::shared_ptr<const merch::ConfigSnapshot> live =
+      config != nullptr ? config->snapshot() : nullptr;
   HttpResponse response;
   std::string& body = response.body;
   body = R"({"generation":)";
@@ -53,9 +58,9 @@ HttpResponse HandleAdminState(query::SearcherPool& searchers, const writes::Prod
                      state.logged_seq, R"(,"applied_seq":)", state.applied_seq,
                      R"(,"committed_seq":)", state.committed_seq, R"(,"paused":)"));
   AppendJsonString(body, state.paused);
-  body.append(StrCat(R"(},"products":{"count":)", digest->count, R"(,"digest":")", hex,
-                     R"("},"config":{"version":)",
-                     config != nullptr ? config->snapshot()->version : 0, "}}"));
+  body.append(StrCat(R"(},"products":{"count":)", digest->count, R"(,"digest":")", hex(digest->sum),
+                     R"("},"config":{"version":)", live != nullptr ? live->version : 0,
+                     R"(,"digest":")", hex(live != nullptr ? live->digest : 0), R"("}})"));
   return response;
 }
 

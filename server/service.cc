@@ -20,6 +20,7 @@
 #include "server/api.h"
 #include "server/metrics.h"
 #include "server/static_files.h"
+#include "writes/jetstream_config_log.h"
 
 namespace vitrine::server {
 struct Service::Impl {
@@ -57,6 +58,8 @@ struct Service::Impl {
   std::condition_variable watch_wakeup;
   bool stopping = false;
   std::thread watcher;
+  // A cluster's config bucket (before `config`, which follows it, so it outlives it).
+  std::unique_ptr<merch::ConfigLog> config_log;
   std::unique_ptr<merch::ConfigStore> config;  // <data-dir>/config: merchandising rules
   std::optional<StaticFiles> ui;               // options.ui_dir, when given
 };
@@ -130,6 +133,13 @@ void Service::Impl::WatchLoop() {
   while (!watch_wakeup.wait_for(lock, options.reload_interval, [&] { return stopping; })) {
     lock.unlock();
     const std::shared_ptr<const query::Index> serving = searchers.current();
+    // Another replica's config changes wake the store; this catches one whose
+    // wake-up was lost (NATS delivers those at most once).
+    if (config_log != nullptr) {
+      if (absl::Status caught_up = config->CatchUp(); !caught_up.ok()) {
+        LogError("reading the cluster's config failed", caught_up);
+      }
+    }
     absl::Status status = Reload();
     if (!status.ok() && !absl::IsNotFound(status)) {
       // Keep serving the generation we have; a broken new one is not switched to.
@@ -171,7 +181,12 @@ absl::StatusOr<std::unique_ptr<Service>> Service::Start(const ServeOptions& opti
   }
   auto impl = std::make_unique<Impl>(options, std::move(dir), std::move(log));
   // Merchandising rules: searches read the live snapshot, /v1/config/ writes it.
-  ASSIGN_OR_RETURN(impl->config, merch::ConfigStore::Open(impl->dir.path() + "/config"));
+  // In a cluster the rules follow the shared bucket (writes/jetstream_config_log.h).
+  if (!options.nats.servers.empty()) {
+    ASSIGN_OR_RETURN(impl->config_log, writes::OpenJetStreamConfigLog(options.nats));
+  }
+  ASSIGN_OR_RETURN(impl->config, merch::ConfigStore::Open(impl->dir.path() + "/config",
+                                                          {.log = impl->config_log.get()}));
   impl->searchers.SetConfig([config = impl->config.get()] { return config->snapshot(); });
   impl->api.SetConfig(impl->config.get());
   if (!options.ui_dir.empty()) {

@@ -1,7 +1,6 @@
 #include "writes/jetstream_write_log.h"
 
 #include <nats/nats.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <deque>
@@ -13,10 +12,10 @@
 #include <unordered_map>
 #include <utility>
 
-#include "absl/strings/str_join.h"
 #include "base/log.h"
 #include "base/status.h"
 #include "base/strings.h"
+#include "writes/nats_client.h"
 
 namespace vitrine::writes {
 namespace {
@@ -27,27 +26,8 @@ using Json = nlohmann::json;
 // second publish a duplicate), so that every append can name the message it
 // expects to follow.
 constexpr std::string_view kGenesisId = "vitrine-write-log-genesis";
-// The header naming the process that published a message: its own appends
-// wake no watcher.
-constexpr char kPublisherHeader[] = "Vitrine-Publisher";
 // Decoded messages kept for replays (ForEachAfter) without asking the stream again.
 constexpr size_t kMaxCachedBytes = size_t{64} << 20;
-
-absl::Status NatsError(std::string_view what, natsStatus status, jsErrCode code = jsErrCode(0)) {
-  std::string message = StrCat(what, ": ", natsStatus_GetText(status));
-  if (code != 0) message += StrCat(" (JetStream error ", static_cast<int>(code), ")");
-  if (const char* last = nats_GetLastError(nullptr); last != nullptr && *last != '\0') {
-    message += StrCat(": ", last);
-  }
-  // Unreachable, timed out, no quorum: the caller may retry; anything else is a bug or corruption.
-  if (status == NATS_TIMEOUT || status == NATS_NO_SERVER || status == NATS_NO_RESPONDERS ||
-      status == NATS_CONNECTION_CLOSED || status == NATS_CONNECTION_DISCONNECTED ||
-      status == NATS_NOT_YET_CONNECTED || status == NATS_STALE_CONNECTION ||
-      status == NATS_INSUFFICIENT_BUFFER) {
-    return absl::UnavailableError(message);
-  }
-  return absl::InternalError(message);
-}
 
 // One message of the stream: the entries of one append and its idempotency record.
 struct Message {
@@ -108,85 +88,27 @@ absl::StatusOr<Message> Decode(uint64_t stream_seq, std::string_view data) {
   return message;
 }
 
-// What a subscription's handler calls. It outlives the log: nats.c may run
-// the handler once more after the subscription is closed, so the handler's
-// closure owns a reference, released by the subscription's completion callback.
-struct Watcher {
-  std::mutex mutex;
-  std::function<void()> appended;  // null: nobody watches
-  std::string publisher;           // this process's: its own appends are skipped
-};
-
 class JetStreamLog final : public WriteLog {
  public:
-  explicit JetStreamLog(JetStreamOptions options)
-      : options_(std::move(options)), watcher_(std::make_shared<Watcher>()) {
-    watcher_->publisher = StrCat(getpid(), "-", reinterpret_cast<uintptr_t>(this), "-",
-                                 std::chrono::steady_clock::now().time_since_epoch().count());
-  }
-  ~JetStreamLog() override {
-    Watch(nullptr);
-    if (subscription_ != nullptr) {
-      natsSubscription_Unsubscribe(subscription_);
-      natsSubscription_Destroy(subscription_);
-    }
-    if (js_ != nullptr) jsCtx_Destroy(js_);
-    if (connection_ != nullptr) natsConnection_Destroy(connection_);
-  }
+  explicit JetStreamLog(JetStreamOptions options) : options_(std::move(options)) {}
+  ~JetStreamLog() override { watch_.Stop(); }
 
   void Watch(std::function<void()> appended) override {
-    {
-      std::lock_guard lock(watcher_->mutex);
-      watcher_->appended = std::move(appended);
-      if (!watcher_->appended || subscription_ != nullptr || connection_ == nullptr) return;
-    }
-    // Every message on the subject, as published (a core subscription; the
-    // stream itself is read by Sync). Without it the caller polls.
-    auto* closure = new std::shared_ptr<Watcher>(watcher_);
-    natsStatus s = natsConnection_Subscribe(&subscription_, connection_, options_.subject.c_str(),
-                                            &OnMessage, closure);
-    if (s == NATS_OK) s = natsSubscription_SetOnCompleteCB(subscription_, &OnComplete, closure);
-    if (s != NATS_OK) {
-      if (subscription_ != nullptr) {
-        natsSubscription_Destroy(subscription_);
-        subscription_ = nullptr;
-      } else {
-        delete closure;
-      }
+    if (client_ == nullptr) return;
+    // Every message on the subject, as published (the stream itself is read
+    // by Sync). Without it the caller polls.
+    const absl::Status watching = watch_.Set(*client_, options_.subject, std::move(appended));
+    if (!watching.ok()) {
       LogError(
           "watching the write log failed; other replicas' writes are read every commit interval",
-          NatsError("subscribing", s));
+          watching);
     }
   }
 
   absl::Status Connect() {
-    natsOptions* nats_options = nullptr;
-    if (natsStatus s = natsOptions_Create(&nats_options); s != NATS_OK) {
-      return NatsError("creating NATS options", s);
-    }
-    std::vector<const char*> servers;
-    for (const std::string& server : options_.servers) servers.push_back(server.c_str());
-    const int64_t timeout_ms = options_.timeout.count();
-    natsStatus s =
-        natsOptions_SetServers(nats_options, servers.data(), static_cast<int>(servers.size()));
-    if (s == NATS_OK) s = natsOptions_SetTimeout(nats_options, timeout_ms);
-    // Reconnect for ever: a replica outlives any NATS node it talks to.
-    if (s == NATS_OK) s = natsOptions_SetMaxReconnect(nats_options, -1);
-    if (s == NATS_OK) s = natsOptions_SetReconnectWait(nats_options, 250);
-    // No buffering of publishes while reconnecting: a write refused then must
-    // not reach the stream later (the caller was told it was not logged).
-    if (s == NATS_OK) s = natsOptions_SetReconnectBufSize(nats_options, 1);
-    if (s == NATS_OK) s = natsConnection_Connect(&connection_, nats_options);
-    natsOptions_Destroy(nats_options);
-    if (s != NATS_OK) {
-      return NatsError(StrCat("connecting to NATS at ", absl::StrJoin(options_.servers, ",")), s);
-    }
-    jsOptions js_options;
-    jsOptions_Init(&js_options);
-    js_options.Wait = timeout_ms;
-    if (s = natsConnection_JetStream(&js_, connection_, &js_options); s != NATS_OK) {
-      return NatsError("opening JetStream", s);
-    }
+    ASSIGN_OR_RETURN(client_, NatsClient::Connect(options_));
+    connection_ = client_->connection();
+    js_ = client_->js();
     RETURN_IF_ERROR(EnsureStream());
     std::lock_guard lock(mutex_);
     return SyncLocked();
@@ -279,27 +201,11 @@ class JetStreamLog final : public WriteLog {
  private:
   using Clock = std::chrono::steady_clock;
 
-  static void OnMessage(natsConnection* /*connection*/, natsSubscription* /*subscription*/,
-                        natsMsg* msg, void* closure) {
-    Watcher& watcher = **static_cast<std::shared_ptr<Watcher>*>(closure);
-    const char* publisher = nullptr;
-    const bool own = natsMsgHeader_Get(msg, kPublisherHeader, &publisher) == NATS_OK &&
-                     publisher != nullptr && watcher.publisher == publisher;
-    natsMsg_Destroy(msg);
-    if (own) return;
-    std::lock_guard lock(watcher.mutex);
-    if (watcher.appended) watcher.appended();
-  }
-  static void OnComplete(void* closure) { delete static_cast<std::shared_ptr<Watcher>*>(closure); }
-
   // A circuit breaker: while NATS is disconnected, or for one timeout after a
   // request to it went unanswered, the log answers Unavailable at once instead
   // of making every write wait out its own timeout.
   absl::Status Reachable() const {
-    if (natsConnection_Status(connection_) != NATS_CONN_STATUS_CONNECTED) {
-      return absl::UnavailableError(
-          StrCat("not connected to NATS (", absl::StrJoin(options_.servers, ","), ")"));
-    }
+    RETURN_IF_ERROR(client_->Connected());
     if (Clock::now() < open_until_) {
       return absl::UnavailableError(StrCat("the write log did not answer within ",
                                            options_.timeout.count(), " ms: ", tripped_));
@@ -363,7 +269,7 @@ class JetStreamLog final : public WriteLog {
     natsMsg* msg = nullptr;
     natsStatus s = natsMsg_Create(&msg, options_.subject.c_str(), nullptr, data.data(),
                                   static_cast<int>(data.size()));
-    if (s == NATS_OK) s = natsMsgHeader_Set(msg, kPublisherHeader, watcher_->publisher.c_str());
+    if (s == NATS_OK) s = natsMsgHeader_Set(msg, kPublisherHeader, watch_.publisher().c_str());
     if (s != NATS_OK) {
       natsMsg_Destroy(msg);
       return NatsError("creating a message", s);
@@ -449,10 +355,10 @@ class JetStreamLog final : public WriteLog {
   }
 
   const JetStreamOptions options_;
-  std::shared_ptr<Watcher> watcher_;
-  natsConnection* connection_ = nullptr;
-  jsCtx* js_ = nullptr;
-  natsSubscription* subscription_ = nullptr;  // by the first Watch
+  std::unique_ptr<NatsClient> client_;
+  SubjectWatch watch_;                    // after client_: stops before it closes
+  natsConnection* connection_ = nullptr;  // client_'s
+  jsCtx* js_ = nullptr;                   // client_'s
   mutable std::mutex mutex_;
   Clock::time_point open_until_;  // the breaker refuses until then
   std::string tripped_;           // why
@@ -474,9 +380,6 @@ std::vector<std::string> SplitServers(const std::string& urls) {
 }
 
 absl::StatusOr<std::unique_ptr<WriteLog>> OpenJetStreamWriteLog(const JetStreamOptions& options) {
-  if (options.servers.empty()) {
-    return absl::InvalidArgumentError("no NATS server to connect to (--nats URL[,URL...])");
-  }
   auto log = std::make_unique<JetStreamLog>(options);
   RETURN_IF_ERROR(log->Connect());
   return std::unique_ptr<WriteLog>(std::move(log));

@@ -33,6 +33,8 @@ struct JetStreamOptions {
   std::vector<std::string> servers;  // nats://host:port, one or more of the cluster
   std::string stream = "VITRINE_WRITES";
   std::string subject = "vitrine.writes";
+  // The key-value bucket of the merchandising config (jetstream_config_log.h).
+  std::string config_bucket = "VITRINE_CONFIG";
   int replicas = 1;  // of the stream, when this creates it (3 in production)
   // How long JetStream remembers a message id (an Idempotency-Key) to drop a
   // retried publish; at least as long as idempotency records are kept.
