@@ -1,6 +1,7 @@
 #include "base/strings.h"
 
 #include <cmath>
+#include <cstdio>
 
 namespace vitrine {
 namespace {
@@ -63,6 +64,12 @@ std::string AsciiLower(std::string_view text) {
 bool EndsWithIgnoreCase(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() &&
          AsciiLower(text.substr(text.size() - suffix.size())) == AsciiLower(suffix);
+}
+
+std::string Hex64(uint64_t value) {
+  char digits[17];
+  std::snprintf(digits, sizeof(digits), "%016llx", static_cast<unsigned long long>(value));
+  return digits;
 }
 
 }  // namespace vitrine

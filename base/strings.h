@@ -56,6 +56,8 @@ inline uint64_t Fnv1a64(std::string_view bytes, uint64_t hash = kFnv1a64Offset) 
   for (const unsigned char c : bytes) hash = (hash ^ c) * 1099511628211ull;
   return hash;
 }
+// `value` as 16 lower-case hex digits (how digests are shown).
+std::string Hex64(uint64_t value);
 
 // Whole-string numeric parsing; nullopt on any stray character or overflow.
 std::optional<int64_t> ParseInt64(std::string_view text);

@@ -87,6 +87,15 @@ class ProductStore {
   absl::Status ForEach(
       const std::function<void(std::string_view id, std::string_view json)>& visit) const;
 
+  // An order-independent digest of every product: the sum, modulo 2^64, of a
+  // 64-bit FNV-1a hash of each id and stored JSON. Two stores holding the same
+  // products have the same one, whatever built them (a full scan).
+  struct Digest {
+    uint64_t count = 0;
+    uint64_t sum = 0;
+  };
+  absl::StatusOr<Digest> ComputeDigest() const;
+
  private:
   struct Impl;
   explicit ProductStore(std::unique_ptr<Impl> impl);

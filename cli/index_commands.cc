@@ -9,6 +9,7 @@
 #include "cli/flags.h"
 #include "indexer/generations.h"
 #include "indexer/reindex.h"
+#include "writes/cluster_reindex.h"
 #include "writes/jetstream_write_log.h"
 
 namespace vitrine::cli {
@@ -61,19 +62,18 @@ int ReindexCommand(int argc, char** argv) {
                          error.field.empty() ? "" : ": ", error.reason.c_str());
           },
   };
-  // In a cluster the writes made from now on are the shared log's later entries.
-  std::unique_ptr<writes::WriteLog> log;
+  // In a cluster: built here, then recorded in the shared log for every
+  // replica to build the same (writes/cluster_reindex.h).
+  absl::StatusOr<indexer::ReindexSummary> summary;
+  writes::GenerationEvent event;
   if (flags->Has("nats")) {
-    absl::StatusOr<std::unique_ptr<writes::WriteLog>> opened = writes::OpenJetStreamWriteLog(
+    absl::StatusOr<std::unique_ptr<writes::WriteLog>> log = writes::OpenJetStreamWriteLog(
         {.servers = writes::SplitServers(flags->Get("nats").value_or(""))});
-    if (!opened.ok()) return Fail(Annotate(opened.status(), "--nats"));
-    log = *std::move(opened);
-    options.log_last_seq = [&log]() -> absl::StatusOr<uint64_t> {
-      RETURN_IF_ERROR(log->Sync());
-      return log->last_seq();
-    };
+    if (!log.ok()) return Fail(Annotate(log.status(), "--nats"));
+    summary = writes::ReindexCluster(options, **log, &event);
+  } else {
+    summary = indexer::Reindex(options);
   }
-  absl::StatusOr<indexer::ReindexSummary> summary = indexer::Reindex(options);
   if (!summary.ok()) return Fail(summary.status());
   if (printed > kPrintedRejections) {
     std::fprintf(stderr, "... and %lld more rejected records\n",
@@ -85,6 +85,12 @@ int ReindexCommand(int argc, char** argv) {
       summary->generation.c_str(), static_cast<unsigned long long>(summary->accepted),
       static_cast<unsigned long long>(summary->rejected), summary->seconds,
       summary->docs_per_second);
+  if (event.id != 0) {
+    std::printf(
+        "  cluster   reindex event %llu (%llu products, digest %s): every replica builds it\n",
+        static_cast<unsigned long long>(event.id), static_cast<unsigned long long>(event.documents),
+        event.digest.c_str());
+  }
   return 0;
 }
 

@@ -74,6 +74,9 @@ class GenerationWriter {
       : options_(options), database_(std::move(database)), store_(std::move(store)) {}
 
   absl::Status Apply(const std::string& file, PreparedChunk chunk) {
+    if (options_.cancelled && options_.cancelled()) {
+      return absl::CancelledError("the reindex was cancelled");
+    }
     std::vector<catalog::Snapshot> snapshots;
     snapshots.reserve(chunk.size());
     for (Prepared& prepared : chunk) {
@@ -269,6 +272,7 @@ absl::StatusOr<ReindexSummary> Build(const DataDir& dir, const Generation& gener
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   summary.docs_per_second = summary.seconds > 0 ? summary.accepted / summary.seconds : 0;
   RETURN_IF_ERROR(WriteManifest(generation, options, summary));
+  if (options.before_activate) RETURN_IF_ERROR(options.before_activate(generation, journal_seq));
   RETURN_IF_ERROR(dir.Activate(generation));
   return summary;
 }

@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "analyzers/analyzer.h"
+#include "indexer/generations.h"
 
 namespace vitrine::indexer {
 
@@ -44,6 +45,13 @@ struct ReindexOptions {
   // replays the later ones); null: the data directory's journal. A cluster's
   // log is shared (writes/jetstream_write_log.h).
   std::function<absl::StatusOr<uint64_t>()> log_last_seq;
+  // Called with the built and verified generation before it becomes current;
+  // an error abandons it (a cluster checks a replica's build against the
+  // reindex event's, writes/cluster_reindex.h). Its `seq` is what
+  // log_last_seq returned.
+  std::function<absl::Status(const Generation& generation, uint64_t seq)> before_activate;
+  // Polled between chunks of records: true abandons the build (Cancelled).
+  std::function<bool()> cancelled;
 };
 
 struct ReindexSummary {

@@ -9,6 +9,7 @@ packages=(
   nlohmann-json3-dev libabsl-dev librocksdb-dev zlib1g-dev
   libjemalloc-dev  # the allocator of the vitrine binary (CMakeLists.txt says why)
   libnats-dev nats-server  # a cluster's replicated write log (NATS JetStream) and its tests
+  libssl-dev  # SHA-256 of the feeds a cluster reindex names (OpenSSL EVP)
   haproxy  # the load balancer of bench/cluster.sh
   libgtest-dev libgmock-dev libbenchmark-dev
   curl wrk

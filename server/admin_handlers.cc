@@ -1,7 +1,6 @@
 #include "server/admin_handlers.h"
 
 #include <cstdint>
-#include <cstdio>
 
 #include "base/json_writer.h"
 #include "base/status.h"
@@ -9,24 +8,6 @@
 #include "server/errors.h"
 
 namespace vitrine::server {
-namespace {
-
-struct ProductDigest {
-  uint64_t count = 0;
-  uint64_t sum = 0;
-};
-
-absl::StatusOr<ProductDigest> DigestProducts(const catalog::ProductStore& store) {
-  ProductDigest digest;
-  RETURN_IF_ERROR(store.ForEach([&](std::string_view id, std::string_view json) {
-    // The id and the JSON apart: ("ab", "c") and ("a", "bc") differ.
-    digest.sum += Fnv1a64(json, Fnv1a64(std::string_view("\0", 1), Fnv1a64(id)));
-    ++digest.count;
-  }));
-  return digest;
-}
-
-}  // namespace
 
 HttpResponse HandleAdminState(query::SearcherPool& searchers, const writes::ProductWrites* writes,
                               const merch::ConfigStore* config) {
@@ -35,19 +16,14 @@ HttpResponse HandleAdminState(query::SearcherPool& searchers, const writes::Prod
   // Writes applied during the scan would make the digest a mix of two states:
   // scanned again until the applied sequence held still across one scan.
   writes::WriteState state;
-  absl::StatusOr<ProductDigest> digest;
+  absl::StatusOr<catalog::ProductStore::Digest> digest;
   for (int attempt = 0; attempt < 5; ++attempt) {
     const writes::WriteState before = writes != nullptr ? writes->state() : writes::WriteState{};
-    digest = DigestProducts(index->store());
+    digest = index->store().ComputeDigest();
     state = writes != nullptr ? writes->state() : writes::WriteState{};
     if (!digest.ok() || state.applied_seq == before.applied_seq) break;
   }
   if (!digest.ok()) return ErrorResponse(digest.status());
-  const auto hex = [](uint64_t value) {
-    char digits[17];
-    std::snprintf(digits, sizeof(digits), "%016llx", static_cast<unsigned long long>(value));
-    return std::string(digits);
-  };
   const std::shared_ptr<const merch::ConfigSnapshot> live =
       config != nullptr ? config->snapshot() : nullptr;
   HttpResponse response;
@@ -58,9 +34,10 @@ HttpResponse HandleAdminState(query::SearcherPool& searchers, const writes::Prod
                      state.logged_seq, R"(,"applied_seq":)", state.applied_seq,
                      R"(,"committed_seq":)", state.committed_seq, R"(,"paused":)"));
   AppendJsonString(body, state.paused);
-  body.append(StrCat(R"(},"products":{"count":)", digest->count, R"(,"digest":")", hex(digest->sum),
-                     R"("},"config":{"version":)", live != nullptr ? live->version : 0,
-                     R"(,"digest":")", hex(live != nullptr ? live->digest : 0), R"("}})"));
+  body.append(StrCat(R"(},"products":{"count":)", digest->count, R"(,"digest":")",
+                     Hex64(digest->sum), R"("},"config":{"version":)",
+                     live != nullptr ? live->version : 0, R"(,"digest":")",
+                     Hex64(live != nullptr ? live->digest : 0), R"("}})"));
   return response;
 }
 

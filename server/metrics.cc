@@ -11,6 +11,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <tuple>
+#include <vector>
 
 #include "base/json_writer.h"
 #include "base/strings.h"
@@ -107,6 +108,14 @@ struct Metrics::Impl {
   std::string generation;
   uint64_t documents = 0;
   bool has_index = false;
+
+  struct Gauge {
+    std::string name;
+    std::string help;
+    std::function<double()> read;
+  };
+  std::mutex gauges_mutex;
+  std::vector<Gauge> gauges;
 };
 
 Metrics::Metrics() : impl_(std::make_unique<Impl>()) {}
@@ -124,6 +133,11 @@ void Metrics::SetIndex(std::string_view generation, uint64_t documents) {
   impl_->generation = std::string(generation);
   impl_->documents = documents;
   impl_->has_index = true;
+}
+
+void Metrics::AddGauge(std::string name, std::string help, std::function<double()> read) {
+  std::lock_guard lock(impl_->gauges_mutex);
+  impl_->gauges.push_back({std::move(name), std::move(help), std::move(read)});
 }
 
 void Metrics::Increment(std::string_view counter, uint64_t by) {
@@ -186,6 +200,14 @@ std::string Metrics::Render() const {
       out.append("vitrine_index_info{");
       AppendLabel(out, "generation", impl_->generation);
       out.append("} 1\n");
+    }
+  }
+
+  {
+    std::lock_guard lock(impl_->gauges_mutex);
+    for (const Impl::Gauge& gauge : impl_->gauges) {
+      out.append(StrCat("# HELP ", gauge.name, " ", gauge.help, "\n# TYPE ", gauge.name, " gauge\n",
+                        gauge.name, " ", gauge.read(), "\n"));
     }
   }
 

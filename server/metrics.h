@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -27,6 +28,10 @@ class Metrics {
   // Adds to a named counter (e.g. "vitrine_search_zero_results_total"); names are
   // fixed strings chosen by the caller.
   void Increment(std::string_view counter, uint64_t by = 1);
+
+  // One gauge, read when the metrics are rendered (the write log's position,
+  // the config version): `name` a fixed string, `help` its description.
+  void AddGauge(std::string name, std::string help, std::function<double()> read);
 
   // Everything in Prometheus text format, including
   // vitrine_http_requests_total{route,method,status}, vitrine_http_request_duration_seconds

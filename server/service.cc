@@ -20,6 +20,7 @@
 #include "server/api.h"
 #include "server/metrics.h"
 #include "server/static_files.h"
+#include "writes/cluster_reindex.h"
 #include "writes/jetstream_config_log.h"
 
 namespace vitrine::server {
@@ -41,6 +42,8 @@ struct Service::Impl {
   absl::Status Serve(const indexer::Generation& generation);
   absl::Status PruneJournal();
   void WatchLoop();
+  // The write log's and the config's gauges on /metrics.
+  void AddGauges();
 
   const ServeOptions options;
   const indexer::DataDir dir;
@@ -61,7 +64,9 @@ struct Service::Impl {
   // A cluster's config bucket (before `config`, which follows it, so it outlives it).
   std::unique_ptr<merch::ConfigLog> config_log;
   std::unique_ptr<merch::ConfigStore> config;  // <data-dir>/config: merchandising rules
-  std::optional<StaticFiles> ui;               // options.ui_dir, when given
+  // In a cluster: builds the generations of `vitrine reindex --nats`.
+  std::unique_ptr<writes::GenerationFollower> follower;
+  std::optional<StaticFiles> ui;  // options.ui_dir, when given
 };
 
 absl::Status Service::Impl::Serve(const indexer::Generation& generation) {
@@ -124,6 +129,36 @@ absl::Status Service::Impl::PruneJournal() {
                     pruned.idempotency_records));
   }
   return absl::OkStatus();
+}
+
+void Service::Impl::AddGauges() {
+  metrics.AddGauge("vitrine_writes_logged_seq",
+                   "The last write in the write log, as this replica has read it.",
+                   [this] { return static_cast<double>(writes.state().logged_seq); });
+  metrics.AddGauge("vitrine_writes_applied_seq",
+                   "The last write applied to the serving generation.",
+                   [this] { return static_cast<double>(writes.state().applied_seq); });
+  metrics.AddGauge("vitrine_writes_committed_seq", "The last write searches can see.",
+                   [this] { return static_cast<double>(writes.state().committed_seq); });
+  metrics.AddGauge("vitrine_writes_lag", "Writes in the log this replica has not applied yet.",
+                   [this] {
+                     const writes::WriteState state = writes.state();
+                     return static_cast<double>(state.logged_seq - state.applied_seq);
+                   });
+  metrics.AddGauge("vitrine_config_version", "The merchandising config version being served.",
+                   [this] { return static_cast<double>(config->version()); });
+  if (options.nats.servers.empty()) return;
+  metrics.AddGauge("vitrine_nats_connected", "1 while this replica is connected to NATS.",
+                   [this] { return writes.log().connected() ? 1.0 : 0.0; });
+  metrics.AddGauge(
+      "vitrine_cluster_reindex_built",
+      "The last cluster reindex event this replica built (0: none).",
+      [this] { return follower != nullptr ? static_cast<double>(follower->status().built) : 0.0; });
+  metrics.AddGauge("vitrine_cluster_reindex_failed",
+                   "The last cluster reindex event whose build failed here (0: none).", [this] {
+                     return follower != nullptr ? static_cast<double>(follower->status().failed)
+                                                : 0.0;
+                   });
 }
 
 void Service::Impl::WatchLoop() {
@@ -193,8 +228,19 @@ absl::StatusOr<std::unique_ptr<Service>> Service::Start(const ServeOptions& opti
     ASSIGN_OR_RETURN(impl->ui, StaticFiles::Open(options.ui_dir));
     impl->api.SetStaticFiles(&*impl->ui);
   }
+  impl->AddGauges();
   absl::Status loaded = impl->Reload();
   if (!loaded.ok() && !absl::IsNotFound(loaded)) return loaded;
+  if (!options.nats.servers.empty()) {
+    // A new replica (an empty data directory) builds the cluster's generation
+    // here and becomes ready once it serves it.
+    impl->follower = std::make_unique<writes::GenerationFollower>(
+        impl->writes.log(), options.data_dir, [raw = impl.get()] {
+          if (absl::Status status = raw->Reload(); !status.ok()) {
+            LogError("cannot serve the cluster's new generation", status);
+          }
+        });
+  }
   if (absl::IsNotFound(loaded)) LogEvent("warn", FromAbsl(loaded.message()));
   ASSIGN_OR_RETURN(impl->port, impl->http.Start());
   impl->watcher = std::thread([raw = impl.get()] { raw->WatchLoop(); });
@@ -218,6 +264,7 @@ void Service::Stop() {
   impl_->watch_wakeup.notify_all();
   impl_->http.Stop();
   if (impl_->watcher.joinable()) impl_->watcher.join();
+  impl_->follower.reset();  // cancels a build in progress
 }
 
 absl::Status Serve(const ServeOptions& options) {

@@ -35,7 +35,33 @@ struct Message {
   std::vector<JournalEntry> entries;
   std::optional<IdempotencyRecord> record;
   bool genesis = false;
+  std::optional<GenerationEvent> generation;  // a reindex event: no entries
 };
+
+Json GenerationToJson(const GenerationEvent& event) {
+  return {{"feeds", event.feeds},
+          {"feed_sha256", event.feed_sha256},
+          {"analyzer", event.analyzer},
+          {"vocabulary_dir", event.vocabulary_dir},
+          {"filterable_attributes", event.filterable_attributes},
+          {"max_errors", event.max_errors},
+          {"log_seq", event.log_seq},
+          {"documents", event.documents},
+          {"digest", event.digest}};
+}
+
+GenerationEvent GenerationFromJson(uint64_t id, const Json& json) {  // throws Json::exception
+  return {.id = id,
+          .feeds = json.at("feeds").get<std::vector<std::string>>(),
+          .feed_sha256 = json.at("feed_sha256").get<std::vector<std::string>>(),
+          .analyzer = json.at("analyzer").get<std::string>(),
+          .vocabulary_dir = json.at("vocabulary_dir").get<std::string>(),
+          .filterable_attributes = json.at("filterable_attributes").get<std::vector<std::string>>(),
+          .max_errors = json.at("max_errors").get<int64_t>(),
+          .log_seq = json.at("log_seq").get<uint64_t>(),
+          .documents = json.at("documents").get<uint64_t>(),
+          .digest = json.at("digest").get<std::string>()};
+}
 
 std::string Encode(const std::vector<JournalEntry>& entries, const IdempotencyRecord* record) {
   Json json = {{"first_seq", entries.empty() ? 0 : entries.front().seq},
@@ -62,6 +88,14 @@ absl::StatusOr<Message> Decode(uint64_t stream_seq, std::string_view data) {
   Message message;
   if (json.value("genesis", false)) {
     message.genesis = true;
+    return message;
+  }
+  if (json.contains("generation")) {
+    try {
+      message.generation = GenerationFromJson(stream_seq, json["generation"]);
+    } catch (const Json::exception&) {
+      return corrupt();
+    }
     return message;
   }
   if (!json.contains("first_seq") || !json["first_seq"].is_number_unsigned() ||
@@ -137,6 +171,24 @@ class JetStreamLog final : public WriteLog {
     if (record != nullptr) message.record = *record;
     Register(stream_seq, std::move(message));
     return absl::OkStatus();
+  }
+
+  absl::StatusOr<uint64_t> AppendGeneration(const GenerationEvent& event) override {
+    std::lock_guard lock(mutex_);
+    RETURN_IF_ERROR(Reachable());
+    // After whatever the stream holds: the event says which entries it includes.
+    const absl::StatusOr<Published> published =
+        Publish(Json({{"generation", GenerationToJson(event)}}).dump(), "", std::nullopt);
+    if (!published.ok()) return Trip(Annotate(published.status(), "recording the reindex"));
+    RETURN_IF_ERROR(Trip(SyncLocked()));
+    return published->stream_seq;
+  }
+
+  bool connected() const override { return client_->Connected().ok(); }
+
+  std::optional<GenerationEvent> generation() const override {
+    std::lock_guard lock(mutex_);
+    return generation_;
   }
 
   absl::Status Sync() override {
@@ -336,6 +388,7 @@ class JetStreamLog final : public WriteLog {
   // Takes in the next message of the stream.
   void Register(uint64_t stream_seq, Message message) {
     last_stream_seq_ = stream_seq;
+    if (message.generation) generation_ = std::move(message.generation);
     if (message.record) idempotency_[message.record->key] = *message.record;
     if (message.entries.empty()) return;
     last_entry_seq_ = message.entries.back().seq;
@@ -369,6 +422,7 @@ class JetStreamLog final : public WriteLog {
   std::deque<std::pair<uint64_t, size_t>> cached_order_;
   size_t cached_bytes_ = 0;
   std::unordered_map<std::string, IdempotencyRecord> idempotency_;
+  std::optional<GenerationEvent> generation_;  // the last reindex event read
 };
 
 }  // namespace

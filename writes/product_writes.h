@@ -97,6 +97,8 @@ class ProductWrites {
   absl::StatusOr<indexer::Journal::Pruned> PruneLog(uint64_t through);
 
   WriteState state() const;
+  // The log this writes to (thread-safe, as every WriteLog).
+  WriteLog& log() const { return *log_; }
 
   // Read-your-writes: waits (up to `timeout`) until searches on this node see
   // log entry `seq` and every one before it; false if they do not by then.

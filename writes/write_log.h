@@ -22,6 +22,25 @@ using indexer::IdempotencyRecord;
 using indexer::JournalEntry;
 using indexer::JournalOp;
 
+// A reindex of a whole cluster, as the log records it: what to build, the
+// entries it holds, and what the build must come out as. Every replica builds
+// the same generation from it (builds are deterministic), checks it against
+// `documents` and `digest`, replays the entries after `log_seq` and switches
+// (writes/cluster_reindex.h).
+struct GenerationEvent {
+  uint64_t id = 0;  // its place in the log (the stream sequence), increasing
+  // The feeds, in order, as paths every replica can read, and the SHA-256 (hex) of each.
+  std::vector<std::string> feeds;
+  std::vector<std::string> feed_sha256;
+  std::string analyzer;                            // "fashion" or "baseline"
+  std::string vocabulary_dir;                      // empty: the default
+  std::vector<std::string> filterable_attributes;  // as given to reindex
+  int64_t max_errors = -1;
+  uint64_t log_seq = 0;    // the last log entry the build includes
+  uint64_t documents = 0;  // what the build holds: count and
+  std::string digest;      // digest of its products (catalog::ProductStore::Digest, hex)
+};
+
 class WriteLog {
  public:
   virtual ~WriteLog() = default;
@@ -49,6 +68,17 @@ class WriteLog {
   // Calls `visit` for every entry after `seq`, in order; stops at its first error.
   virtual absl::Status ForEachAfter(
       uint64_t seq, const std::function<absl::Status(const JournalEntry&)>& visit) const = 0;
+
+  // Records a cluster reindex after what the log holds; returns its id. A log
+  // of one node has none (Unimplemented).
+  virtual absl::StatusOr<uint64_t> AppendGeneration(const GenerationEvent& /*event*/) {
+    return absl::UnimplementedError("a reindex event needs a cluster's log (--nats)");
+  }
+  // The last reindex event read (by Sync or at open); nullopt when none.
+  virtual std::optional<GenerationEvent> generation() const { return std::nullopt; }
+
+  // Whether the log can be reached now (a shared log's connection); a local one always can.
+  virtual bool connected() const { return true; }
 
   // The last sequence number appended; 0 when the log is empty.
   virtual uint64_t last_seq() const = 0;
