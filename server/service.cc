@@ -11,6 +11,7 @@
 
 #include "base/json_writer.h"
 #include "base/log.h"
+#include "base/retry.h"
 #include "base/status.h"
 #include "base/strings.h"
 #include "indexer/generations.h"
@@ -220,8 +221,13 @@ absl::StatusOr<std::unique_ptr<Service>> Service::Start(const ServeOptions& opti
   if (!options.nats.servers.empty()) {
     ASSIGN_OR_RETURN(impl->config_log, writes::OpenJetStreamConfigLog(options.nats));
   }
-  ASSIGN_OR_RETURN(impl->config, merch::ConfigStore::Open(impl->dir.path() + "/config",
-                                                          {.log = impl->config_log.get()}));
+  RETURN_IF_ERROR(RetryWhileUnavailable(
+      [&]() -> absl::Status {
+        ASSIGN_OR_RETURN(impl->config, merch::ConfigStore::Open(impl->dir.path() + "/config",
+                                                                {.log = impl->config_log.get()}));
+        return absl::OkStatus();
+      },
+      options.nats.start_patience, "joining the cluster's config"));
   impl->searchers.SetConfig([config = impl->config.get()] { return config->snapshot(); });
   impl->api.SetConfig(impl->config.get());
   if (!options.ui_dir.empty()) {

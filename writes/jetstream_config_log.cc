@@ -92,8 +92,13 @@ class JetStreamConfigLog final : public merch::ConfigLog {
 
 absl::StatusOr<std::unique_ptr<merch::ConfigLog>> OpenJetStreamConfigLog(
     const JetStreamOptions& options) {
-  auto log = std::make_unique<JetStreamConfigLog>(options);
-  RETURN_IF_ERROR(log->Open());
+  std::unique_ptr<JetStreamConfigLog> log;
+  RETURN_IF_ERROR(RetryWhileUnavailable(
+      [&] {
+        log = std::make_unique<JetStreamConfigLog>(options);
+        return log->Open();
+      },
+      options.start_patience, "opening the config bucket"));
   return std::unique_ptr<merch::ConfigLog>(std::move(log));
 }
 

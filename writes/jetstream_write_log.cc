@@ -434,8 +434,13 @@ std::vector<std::string> SplitServers(const std::string& urls) {
 }
 
 absl::StatusOr<std::unique_ptr<WriteLog>> OpenJetStreamWriteLog(const JetStreamOptions& options) {
-  auto log = std::make_unique<JetStreamLog>(options);
-  RETURN_IF_ERROR(log->Connect());
+  std::unique_ptr<JetStreamLog> log;
+  RETURN_IF_ERROR(RetryWhileUnavailable(
+      [&] {
+        log = std::make_unique<JetStreamLog>(options);
+        return log->Connect();
+      },
+      options.start_patience, "opening the write log"));
   return std::unique_ptr<WriteLog>(std::move(log));
 }
 

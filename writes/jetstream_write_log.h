@@ -42,6 +42,9 @@ struct JetStreamOptions {
   // A publish or a stream request that gets no answer within this fails
   // (Unavailable) instead of waiting: the log lost its quorum or is unreachable.
   std::chrono::milliseconds timeout{1000};
+  // How long opening waits for NATS to be reachable and answer (a replica
+  // started while NATS is down or busy) before it gives up.
+  std::chrono::milliseconds start_patience{30000};
 };
 
 // Connects, creates the stream when missing, and reads it to its end.

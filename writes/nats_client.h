@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "base/retry.h"
 #include "writes/jetstream_write_log.h"
 
 namespace vitrine::writes {

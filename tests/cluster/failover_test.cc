@@ -3,140 +3,25 @@
 // redispatch for reads, as docs/operations.md sets it up). Readers search and
 // a writer writes through haproxy while one replica is killed (SIGKILL) and
 // later restarted: no read fails, no acknowledged write is lost, and the
-// restarted replica catches up to the same products as the others. And a
-// rolling restart of all three under reads fails none.
+// restarted replica catches up to the same products as the others. A rolling
+// restart of all three under reads fails none. And after a cluster reindex
+// (`vitrine reindex --nats`), a replica with an empty data directory joins
+// under load, builds the cluster's generation and serves the same products.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
-#include <fstream>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "base/strings.h"
-#include "indexer/reindex.h"
-#include "tests/testing/http_client.h"
-#include "tests/testing/nats_server.h"
-#include "tests/testing/process.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/cluster/process_cluster.h"
 
 namespace vitrine {
 namespace {
 
-using testing::ChildProcess;
-using testing::HttpConnection;
-using testing::HttpResult;
-using Json = nlohmann::json;
-
-constexpr char kAdminKey[] = "failover-admin";
-constexpr int kReplicas = 3;
-
-class FailoverTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    for (int i = 0; i < kReplicas; ++i) {
-      const std::string data = dir_.Sub(StrCat("data", i));
-      absl::StatusOr<indexer::ReindexSummary> built =
-          indexer::Reindex({.feeds = {testing::TestData("products.jsonl")}, .data_dir = data});
-      ASSERT_TRUE(built.ok()) << built.status();
-      ports_.push_back(testing::FreePort());
-      replicas_.push_back(nullptr);
-      Start(i);
-    }
-    balancer_ = testing::FreePort();
-    std::ofstream config(dir_.Sub("haproxy.cfg"));
-    config << "global\n  maxconn 1024\n"
-           << "defaults\n  mode http\n  timeout connect 1s\n  timeout client 30s\n"
-           << "  timeout server 30s\n  retries 3\n  option redispatch\n"
-           << "  retry-on conn-failure empty-response response-timeout 503\n"
-           << "frontend vitrine\n  bind 127.0.0.1:" << balancer_ << "\n  default_backend replicas\n"
-           << "backend replicas\n  balance roundrobin\n  option httpchk GET /readyz\n"
-           << "  http-check expect status 200\n  default-server inter 200ms fall 2 rise 2\n";
-    for (int i = 0; i < kReplicas; ++i) {
-      config << "  server replica" << i << " 127.0.0.1:" << ports_[i] << " check\n";
-    }
-    config.close();
-    haproxy_ = std::make_unique<ChildProcess>(
-        "/usr/sbin/haproxy", std::vector<std::string>{"-f", dir_.Sub("haproxy.cfg"), "-db"},
-        testing::ProcessOptions{.stderr_path = dir_.Sub("haproxy.log")});
-    for (int attempt = 0; attempt < 100 && !Ready(); ++attempt) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    ASSERT_TRUE(Ready()) << testing::ReadFile(dir_.Sub("haproxy.log"));
-  }
-
-  void Start(int i) {
-    const std::string log = dir_.Sub(StrCat("serve", i, "-", ++starts_, ".log"));
-    replicas_[i] = std::make_unique<ChildProcess>(
-        VITRINE_BINARY,
-        std::vector<std::string>{"serve", "--data-dir", dir_.Sub(StrCat("data", i)), "--port",
-                                 std::to_string(ports_[i]), "--threads", "2", "--no-access-log",
-                                 "--no-ui", "--nats", nats_.url(), "--drain-ms", "1000"},
-        testing::ProcessOptions{.stderr_path = log,
-                                .environment = {StrCat("VITRINE_ADMIN_KEY=", kAdminKey)}});
-    ASSERT_NE(testing::WaitForListeningPort(log), 0) << testing::ReadFile(log);
-  }
-
-  bool Ready() {
-    try {
-      return HttpConnection(balancer_).Get("/readyz").status == 200;
-    } catch (const std::exception&) {
-      return false;
-    }
-  }
-
-  HttpResult Direct(int i, const std::string& target) {
-    return HttpConnection(ports_[i]).Get(target, {{"X-API-Key", kAdminKey}});
-  }
-
-  testing::NatsServer nats_;
-  testing::TempDir dir_;
-  std::vector<uint16_t> ports_;
-  std::vector<std::unique_ptr<ChildProcess>> replicas_;
-  int starts_ = 0;
-  uint16_t balancer_ = 0;
-  std::unique_ptr<ChildProcess> haproxy_;
-};
-
-// Readers searching through haproxy until stopped: counts reads and failures.
-class Readers {
- public:
-  Readers(uint16_t balancer, int count) {
-    for (int r = 0; r < count; ++r) {
-      threads_.emplace_back([this, balancer] {
-        std::unique_ptr<HttpConnection> connection;
-        while (!stop_) {
-          try {
-            if (connection == nullptr) connection = std::make_unique<HttpConnection>(balancer);
-            const HttpResult result = connection->Get("/v1/search?q=shirt&facets=brand");
-            if (result.status != 200) ++failed_;
-            ++reads_;
-          } catch (const std::exception&) {
-            ++failed_;
-            connection.reset();
-          }
-        }
-      });
-    }
-  }
-  void Stop() {
-    stop_ = true;
-    for (std::thread& thread : threads_) thread.join();
-    threads_.clear();
-  }
-  ~Readers() { Stop(); }
-  int reads() const { return reads_; }
-  int failed() const { return failed_; }
-
- private:
-  std::atomic<bool> stop_ = false;
-  std::atomic<int> reads_ = 0;
-  std::atomic<int> failed_ = 0;
-  std::vector<std::thread> threads_;
-};
+using FailoverTest = ProcessCluster;
 
 TEST_F(FailoverTest, KillingAReplicaFailsNoReadAndLosesNoAcknowledgedWrite) {
   std::atomic<bool> stop = false;
@@ -227,6 +112,51 @@ TEST_F(FailoverTest, ARollingRestartFailsNoRead) {
   RecordProperty("reads", readers.reads());
   EXPECT_GT(readers.reads(), 100);
   EXPECT_EQ(readers.failed(), 0);
+}
+
+TEST_F(FailoverTest, ANewReplicaWithAnEmptyDataDirectoryJoinsUnderLoad) {
+  // The cluster's generation, recorded by a reindex through the CLI.
+  std::string urls;
+  for (const std::string& url : nats_.urls()) urls += (urls.empty() ? "" : ",") + url;
+  ChildProcess reindex(VITRINE_BINARY,
+                       {"reindex", "--nats", urls, "--data-dir", dir_.Sub("staging"), "--feed",
+                        testing::TestData("products.jsonl"), "--quiet"},
+                       testing::ProcessOptions{.stdout_path = dir_.Sub("reindex.out"),
+                                               .stderr_path = dir_.Sub("reindex.err")});
+  ASSERT_EQ(reindex.Wait(), 0) << testing::ReadFile(dir_.Sub("reindex.err"));
+  EXPECT_THAT(testing::ReadFile(dir_.Sub("reindex.out")), ::testing::HasSubstr("reindex event"));
+
+  Readers readers(balancer_, 6);
+  std::atomic<bool> stop = false;
+  std::atomic<int> written = 0;
+  std::thread writer([&] {
+    for (int i = 0; !stop; ++i) {
+      try {
+        const HttpResult put = HttpConnection(balancer_).Request(
+            "PUT", StrCat("/v1/products/join", i), R"({"title":"Joining tee","price":7})",
+            {{"X-API-Key", kAdminKey}, {"Idempotency-Key", StrCat("join-", i)}});
+        if (put.status == 201) ++written;
+      } catch (const std::exception&) {
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+  Start(kSpare);  // an empty data directory
+  bool ready = false;
+  for (int attempt = 0; attempt < 600 && !ready; ++attempt) {
+    ready = Direct(kSpare, "/readyz").status == 200;
+    if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(ready) << "the new replica did not become ready";
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // haproxy sends it reads
+  stop = true;
+  writer.join();
+  readers.Stop();
+  RecordProperty("reads", readers.reads());
+  EXPECT_GT(written, 10);
+  EXPECT_EQ(readers.failed(), 0);
+  const Json state = Converged(kReplicas + 1);
+  EXPECT_EQ(state["products"]["count"].get<int>(), 12 + written);
 }
 
 }  // namespace
