@@ -113,6 +113,7 @@ struct Metrics::Impl {
     std::string name;
     std::string help;
     std::function<double()> read;
+    bool counter;
   };
   std::mutex gauges_mutex;
   std::vector<Gauge> gauges;
@@ -135,9 +136,10 @@ void Metrics::SetIndex(std::string_view generation, uint64_t documents) {
   impl_->has_index = true;
 }
 
-void Metrics::AddGauge(std::string name, std::string help, std::function<double()> read) {
+void Metrics::AddGauge(std::string name, std::string help, std::function<double()> read,
+                       bool counter) {
   std::lock_guard lock(impl_->gauges_mutex);
-  impl_->gauges.push_back({std::move(name), std::move(help), std::move(read)});
+  impl_->gauges.push_back({std::move(name), std::move(help), std::move(read), counter});
 }
 
 void Metrics::Increment(std::string_view counter, uint64_t by) {
@@ -206,8 +208,9 @@ std::string Metrics::Render() const {
   {
     std::lock_guard lock(impl_->gauges_mutex);
     for (const Impl::Gauge& gauge : impl_->gauges) {
-      out.append(StrCat("# HELP ", gauge.name, " ", gauge.help, "\n# TYPE ", gauge.name, " gauge\n",
-                        gauge.name, " ", gauge.read(), "\n"));
+      out.append(StrCat("# HELP ", gauge.name, " ", gauge.help, "\n# TYPE ", gauge.name,
+                        gauge.counter ? " counter\n" : " gauge\n", gauge.name, " ", gauge.read(),
+                        "\n"));
     }
   }
 

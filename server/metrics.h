@@ -29,9 +29,10 @@ class Metrics {
   // fixed strings chosen by the caller.
   void Increment(std::string_view counter, uint64_t by = 1);
 
-  // One gauge, read when the metrics are rendered (the write log's position,
-  // the config version): `name` a fixed string, `help` its description.
-  void AddGauge(std::string name, std::string help, std::function<double()> read);
+  // One gauge (or counter), read when the metrics are rendered (the write
+  // log's position, the config version): `name` a fixed string, `help` its description.
+  void AddGauge(std::string name, std::string help, std::function<double()> read,
+                bool counter = false);
 
   // Everything in Prometheus text format, including
   // vitrine_http_requests_total{route,method,status}, vitrine_http_request_duration_seconds

@@ -3,6 +3,7 @@
 #include <nats/nats.h>
 
 #include <algorithm>
+#include <atomic>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -159,11 +160,15 @@ class JetStreamLog final : public WriteLog {
         Publish(Encode(entries, record),
                 record != nullptr ? StrCat("idempotency:", record->key) : "", last_stream_seq_);
     if (!published.ok()) {
-      if (absl::IsAborted(published.status())) return published.status();
+      if (absl::IsAborted(published.status())) {
+        ++conflicts_;
+        return published.status();
+      }
       return Trip(Annotate(published.status(), "appending to the write log"));
     }
     if (published->duplicate || published->stream_seq != last_stream_seq_ + 1) {
       // Logged before (a retry of an append someone made): read it from the stream.
+      ++conflicts_;
       return absl::AbortedError("this write was logged already");
     }
     const uint64_t stream_seq = published->stream_seq;
@@ -182,6 +187,10 @@ class JetStreamLog final : public WriteLog {
     if (!published.ok()) return Trip(Annotate(published.status(), "recording the reindex"));
     RETURN_IF_ERROR(Trip(SyncLocked()));
     return published->stream_seq;
+  }
+
+  WriteLogStats stats() const override {
+    return {.conflicts = conflicts_.load(), .unavailable = unavailable_.load()};
   }
 
   bool connected() const override { return client_->Connected().ok(); }
@@ -266,6 +275,7 @@ class JetStreamLog final : public WriteLog {
   }
   absl::Status Trip(absl::Status status) {
     if (absl::IsUnavailable(status)) {
+      ++unavailable_;
       open_until_ = Clock::now() + options_.timeout;
       tripped_ = std::string(status.message());
     }
@@ -423,6 +433,8 @@ class JetStreamLog final : public WriteLog {
   size_t cached_bytes_ = 0;
   std::unordered_map<std::string, IdempotencyRecord> idempotency_;
   std::optional<GenerationEvent> generation_;  // the last reindex event read
+  std::atomic<uint64_t> conflicts_ = 0;
+  std::atomic<uint64_t> unavailable_ = 0;
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_join.h"
+#include "base/log.h"
 #include "base/status.h"
 #include "base/strings.h"
 
@@ -87,7 +88,14 @@ absl::Status SubjectWatch::Set(const NatsClient& client, const std::string& subj
   natsStatus s = natsConnection_Subscribe(&subscription_, client.connection(), subject.c_str(),
                                           &OnMessage, closure);
   if (s == NATS_OK) s = natsSubscription_SetOnCompleteCB(subscription_, &OnComplete, closure);
-  if (s == NATS_OK) return absl::OkStatus();
+  if (s == NATS_OK) {
+    // Once the server has the subscription, no later message misses it.
+    if (natsConnection_FlushTimeout(client.connection(), 1000) != NATS_OK) {
+      LogError("the server did not confirm a subscription in time",
+               absl::UnavailableError(StrCat("subscribing to ", subject)));
+    }
+    return absl::OkStatus();
+  }
   if (subscription_ != nullptr) {
     natsSubscription_Destroy(subscription_);  // the completion callback frees the closure
     subscription_ = nullptr;

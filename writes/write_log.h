@@ -41,6 +41,12 @@ struct GenerationEvent {
   std::string digest;      // digest of its products (catalog::ProductStore::Digest, hex)
 };
 
+// What went wrong with a shared log's requests, since it was opened.
+struct WriteLogStats {
+  uint64_t conflicts = 0;    // appends refused because another replica appended first
+  uint64_t unavailable = 0;  // requests that failed as unavailable (no quorum, timed out)
+};
+
 class WriteLog {
  public:
   virtual ~WriteLog() = default;
@@ -76,6 +82,8 @@ class WriteLog {
   }
   // The last reindex event read (by Sync or at open); nullopt when none.
   virtual std::optional<GenerationEvent> generation() const { return std::nullopt; }
+
+  virtual WriteLogStats stats() const { return {}; }
 
   // Whether the log can be reached now (a shared log's connection); a local one always can.
   virtual bool connected() const { return true; }

@@ -131,6 +131,15 @@ TEST_F(ConvergenceTest, ReplicasAgreeAfterConcurrentWritesAndConfigChanges) {
   EXPECT_GE(state["writes"]["applied_seq"].get<int>(), kWrites);
   EXPECT_GE(state["config"]["version"].get<int>(), config_changes.load());
 
+  for (int i = 0; i < kReplicas; ++i) {
+    const std::string metrics = Direct(i, "/metrics").body;
+    EXPECT_NE(metrics.find("vitrine_writes_lag 0\n"), std::string::npos) << "replica " << i;
+    EXPECT_NE(metrics.find("\nvitrine_write_log_conflicts_total "), std::string::npos);
+    EXPECT_NE(
+        metrics.find(StrCat("\nvitrine_config_version ", state["config"]["version"].get<int>())),
+        std::string::npos);
+  }
+
   // The same answers everywhere: ids in order and totals.
   std::istringstream paths(testing::ReadFile(testing::TestData("workload-200.paths")));
   int queries = 0;
