@@ -152,6 +152,14 @@ void Service::Impl::AddGauges() {
   metrics.AddGauge("vitrine_nats_connected", "1 while this replica is connected to NATS.",
                    [this] { return writes.log().connected() ? 1.0 : 0.0; });
   metrics.AddGauge(
+      "vitrine_write_log_conflicts_total",
+      "Appends refused because another replica appended first (prepared again).",
+      [this] { return static_cast<double>(writes.log().stats().conflicts); }, /*counter=*/true);
+  metrics.AddGauge(
+      "vitrine_write_log_unavailable_total",
+      "Write log requests that failed as unavailable (no quorum, timed out).",
+      [this] { return static_cast<double>(writes.log().stats().unavailable); }, /*counter=*/true);
+  metrics.AddGauge(
       "vitrine_cluster_reindex_built",
       "The last cluster reindex event this replica built (0: none).",
       [this] { return follower != nullptr ? static_cast<double>(follower->status().built) : 0.0; });

@@ -16,6 +16,7 @@
 #include "base/log.h"
 #include "base/status.h"
 #include "base/strings.h"
+#include "writes/log_message.h"
 #include "writes/nats_client.h"
 
 namespace vitrine::writes {
@@ -29,99 +30,9 @@ using Json = nlohmann::json;
 constexpr std::string_view kGenesisId = "vitrine-write-log-genesis";
 // Decoded messages kept for replays (ForEachAfter) without asking the stream again.
 constexpr size_t kMaxCachedBytes = size_t{64} << 20;
-
-// One message of the stream: the entries of one append and its idempotency record.
-struct Message {
-  uint64_t first_seq = 0;
-  std::vector<JournalEntry> entries;
-  std::optional<IdempotencyRecord> record;
-  bool genesis = false;
-  std::optional<GenerationEvent> generation;  // a reindex event: no entries
-};
-
-Json GenerationToJson(const GenerationEvent& event) {
-  return {{"feeds", event.feeds},
-          {"feed_sha256", event.feed_sha256},
-          {"analyzer", event.analyzer},
-          {"vocabulary_dir", event.vocabulary_dir},
-          {"filterable_attributes", event.filterable_attributes},
-          {"max_errors", event.max_errors},
-          {"log_seq", event.log_seq},
-          {"documents", event.documents},
-          {"digest", event.digest}};
-}
-
-GenerationEvent GenerationFromJson(uint64_t id, const Json& json) {  // throws Json::exception
-  return {.id = id,
-          .feeds = json.at("feeds").get<std::vector<std::string>>(),
-          .feed_sha256 = json.at("feed_sha256").get<std::vector<std::string>>(),
-          .analyzer = json.at("analyzer").get<std::string>(),
-          .vocabulary_dir = json.at("vocabulary_dir").get<std::string>(),
-          .filterable_attributes = json.at("filterable_attributes").get<std::vector<std::string>>(),
-          .max_errors = json.at("max_errors").get<int64_t>(),
-          .log_seq = json.at("log_seq").get<uint64_t>(),
-          .documents = json.at("documents").get<uint64_t>(),
-          .digest = json.at("digest").get<std::string>()};
-}
-
-std::string Encode(const std::vector<JournalEntry>& entries, const IdempotencyRecord* record) {
-  Json json = {{"first_seq", entries.empty() ? 0 : entries.front().seq},
-               {"entries", Json::array()}};
-  // Each entry encoded as the local journal stores it.
-  for (const JournalEntry& entry : entries)
-    json["entries"].push_back(indexer::EncodeJournalEntry(entry));
-  if (record != nullptr) {
-    json["idempotency"] = {{"key", record->key},
-                           {"request_hash", record->request_hash},
-                           {"status", record->status},
-                           {"body", record->body},
-                           {"expires_at", record->expires_at}};
-  }
-  return json.dump();
-}
-
-absl::StatusOr<Message> Decode(uint64_t stream_seq, std::string_view data) {
-  const Json json = Json::parse(data, nullptr, false);
-  const auto corrupt = [&] {
-    return absl::DataLossError(StrCat("write log message ", stream_seq, " is corrupt"));
-  };
-  if (!json.is_object()) return corrupt();
-  Message message;
-  if (json.value("genesis", false)) {
-    message.genesis = true;
-    return message;
-  }
-  if (json.contains("generation")) {
-    try {
-      message.generation = GenerationFromJson(stream_seq, json["generation"]);
-    } catch (const Json::exception&) {
-      return corrupt();
-    }
-    return message;
-  }
-  if (!json.contains("first_seq") || !json["first_seq"].is_number_unsigned() ||
-      !json.contains("entries") || !json["entries"].is_array()) {
-    return corrupt();
-  }
-  message.first_seq = json["first_seq"].get<uint64_t>();
-  uint64_t seq = message.first_seq;
-  for (const Json& item : json["entries"]) {
-    if (!item.is_string()) return corrupt();
-    ASSIGN_OR_RETURN(JournalEntry entry,
-                     indexer::DecodeJournalEntry(seq++, item.get<std::string>()));
-    message.entries.push_back(std::move(entry));
-  }
-  if (json.contains("idempotency")) {
-    const Json& record = json["idempotency"];
-    if (!record.is_object()) return corrupt();
-    message.record = IdempotencyRecord{.key = record.value("key", ""),
-                                       .request_hash = record.value("request_hash", ""),
-                                       .status = record.value("status", 0),
-                                       .body = record.value("body", ""),
-                                       .expires_at = record.value("expires_at", int64_t{0})};
-  }
-  return message;
-}
+// Behind by more messages than this, a Sync streams them through a consumer
+// instead of asking for each.
+constexpr uint64_t kStreamedReplay = 64;
 
 class JetStreamLog final : public WriteLog {
  public:
@@ -157,7 +68,7 @@ class JetStreamLog final : public WriteLog {
     for (JournalEntry& entry : entries) entry.seq = ++seq;
     // ExpectLastSeq >= 1: the genesis message is first.
     const absl::StatusOr<Published> published =
-        Publish(Encode(entries, record),
+        Publish(EncodeAppend(entries, record),
                 record != nullptr ? StrCat("idempotency:", record->key) : "", last_stream_seq_);
     if (!published.ok()) {
       if (absl::IsAborted(published.status())) {
@@ -182,8 +93,7 @@ class JetStreamLog final : public WriteLog {
     std::lock_guard lock(mutex_);
     RETURN_IF_ERROR(Reachable());
     // After whatever the stream holds: the event says which entries it includes.
-    const absl::StatusOr<Published> published =
-        Publish(Json({{"generation", GenerationToJson(event)}}).dump(), "", std::nullopt);
+    const absl::StatusOr<Published> published = Publish(EncodeGeneration(event), "", std::nullopt);
     if (!published.ok()) return Trip(Annotate(published.status(), "recording the reindex"));
     RETURN_IF_ERROR(Trip(SyncLocked()));
     return published->stream_seq;
@@ -368,7 +278,7 @@ class JetStreamLog final : public WriteLog {
       }
       return NatsError(StrCat("reading message ", stream_seq, " of the write log"), s, code);
     }
-    absl::StatusOr<Message> message = Decode(
+    absl::StatusOr<Message> message = DecodeMessage(
         stream_seq,
         std::string_view(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg))));
     natsMsg_Destroy(msg);
@@ -382,16 +292,73 @@ class JetStreamLog final : public WriteLog {
     if (s != NATS_OK) return NatsError("reading the write log's state", s, code);
     const uint64_t last = info->State.LastSeq;
     jsStreamInfo_Destroy(info);
+    // Far behind (a replica that starts): streamed in order by a consumer;
+    // a few messages: asked for one by one.
+    if (last - last_stream_seq_ > kStreamedReplay) RETURN_IF_ERROR(StreamUpTo(last));
     while (last_stream_seq_ < last) {
       const uint64_t stream_seq = last_stream_seq_ + 1;
       ASSIGN_OR_RETURN(Message message, Fetch(stream_seq));
-      if (!message.genesis && !message.entries.empty() &&
-          message.first_seq != last_entry_seq_ + 1) {
-        return absl::DataLossError(StrCat("write log message ", stream_seq, " starts at entry ",
-                                          message.first_seq, ", expected ", last_entry_seq_ + 1));
-      }
-      Register(stream_seq, std::move(message));
+      RETURN_IF_ERROR(TakeIn(stream_seq, std::move(message)));
     }
+    return absl::OkStatus();
+  }
+
+  // Reads the stream's messages after the last one read, through `last`, with
+  // an ordered consumer (ephemeral, no acks: JetStream pushes them in order,
+  // with flow control, and recreates it after a gap).
+  absl::Status StreamUpTo(uint64_t last) {
+    jsSubOptions subscribe;
+    jsSubOptions_Init(&subscribe);
+    subscribe.Stream = options_.stream.c_str();
+    subscribe.Ordered = true;
+    subscribe.Config.DeliverPolicy = js_DeliverByStartSequence;
+    subscribe.Config.OptStartSeq = last_stream_seq_ + 1;
+    natsSubscription* subscription = nullptr;
+    jsErrCode code = jsErrCode(0);
+    natsStatus s =
+        js_SubscribeSync(&subscription, js_, options_.subject.c_str(), nullptr, &subscribe, &code);
+    if (s != NATS_OK) return NatsError("replaying the write log", s, code);
+    absl::Status status;
+    while (status.ok() && last_stream_seq_ < last) {
+      natsMsg* msg = nullptr;
+      s = natsSubscription_NextMsg(&msg, subscription, options_.timeout.count());
+      if (s != NATS_OK) {
+        status = NatsError("replaying the write log", s);
+        break;
+      }
+      jsMsgMetaData* meta = nullptr;
+      if (s = natsMsg_GetMetaData(&meta, msg); s != NATS_OK) {
+        natsMsg_Destroy(msg);
+        status = NatsError("reading a replayed message's sequence", s);
+        break;
+      }
+      const uint64_t stream_seq = meta->Sequence.Stream;
+      jsMsgMetaData_Destroy(meta);
+      absl::StatusOr<Message> message = DecodeMessage(
+          stream_seq,
+          std::string_view(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg))));
+      natsMsg_Destroy(msg);
+      if (!message.ok()) {
+        status = message.status();
+      } else if (stream_seq != last_stream_seq_ + 1) {
+        status = absl::DataLossError(
+            StrCat("the write log lacks message ", last_stream_seq_ + 1, " of ", options_.stream));
+      } else {
+        status = TakeIn(stream_seq, *std::move(message));
+      }
+    }
+    natsSubscription_Unsubscribe(subscription);
+    natsSubscription_Destroy(subscription);
+    return status;
+  }
+
+  // Registers the next message read, after checking that it continues the entries.
+  absl::Status TakeIn(uint64_t stream_seq, Message message) {
+    if (!message.genesis && !message.entries.empty() && message.first_seq != last_entry_seq_ + 1) {
+      return absl::DataLossError(StrCat("write log message ", stream_seq, " starts at entry ",
+                                        message.first_seq, ", expected ", last_entry_seq_ + 1));
+    }
+    Register(stream_seq, std::move(message));
     return absl::OkStatus();
   }
 

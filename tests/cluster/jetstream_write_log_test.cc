@@ -106,6 +106,40 @@ TEST_F(JetStreamWriteLogTest, AReopenedLogReadsTheStream) {
   EXPECT_TRUE(reopened->FindIdempotency("k-b", 1)->has_value());
 }
 
+TEST_F(JetStreamWriteLogTest, ALongLogIsStreamedInOrderWithItsReindexEvent) {
+  constexpr int kAppends = 500;  // far more than a Sync asks for one by one
+  {
+    std::unique_ptr<WriteLog> log = Open();
+    ASSERT_NE(log, nullptr);
+    for (int i = 0; i < kAppends; ++i) {
+      std::vector<JournalEntry> entries = Upserts({"p" + std::to_string(i)});
+      ASSERT_TRUE(log->Append(entries, nullptr).ok());
+      if (i == 100) {
+        ASSERT_TRUE(log->AppendGeneration({.feeds = {"/shared/feed.jsonl"},
+                                           .feed_sha256 = {"ab"},
+                                           .analyzer = "fashion",
+                                           .log_seq = 101,
+                                           .documents = 7,
+                                           .digest = "00ff"})
+                        .ok());
+      }
+    }
+  }
+  std::unique_ptr<WriteLog> reopened = Open();
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(reopened->last_seq(), static_cast<uint64_t>(kAppends));
+  const std::vector<std::string> entries = EntriesAfter(*reopened, 0);
+  ASSERT_EQ(entries.size(), static_cast<size_t>(kAppends));
+  EXPECT_EQ(entries[0], "1:p0");
+  EXPECT_EQ(entries[kAppends - 1], "500:p499");
+  const std::optional<GenerationEvent> event = reopened->generation();
+  ASSERT_TRUE(event.has_value());
+  EXPECT_EQ(event->id, 103u);  // genesis, 101 appends, then the event
+  EXPECT_EQ(event->log_seq, 101u);
+  EXPECT_EQ(event->feeds, std::vector<std::string>{"/shared/feed.jsonl"});
+  EXPECT_EQ(event->digest, "00ff");
+}
+
 TEST_F(JetStreamWriteLogTest, WithoutNatsAppendsFailAsUnavailableAndResumeAfter) {
   std::unique_ptr<WriteLog> log = Open();
   ASSERT_NE(log, nullptr);
