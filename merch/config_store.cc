@@ -297,7 +297,12 @@ absl::Status ConfigStore::CatchUpLocked() {
       return absl::DataLossError(StrCat("the cluster's config event ", impl.version + 1,
                                         " says it is version ", event.version));
     }
-    RETURN_IF_ERROR(Annotate(Store(event), StrCat("applying config version ", event.version)));
+    // Not the caller's fault (a 400 to whoever made the next change): this
+    // replica cannot apply what another published, e.g. an older binary.
+    if (const absl::Status applied = Store(event); !applied.ok()) {
+      return absl::InternalError(StrCat("cannot apply the cluster's config version ", event.version,
+                                        ": ", applied.message()));
+    }
   }
 }
 

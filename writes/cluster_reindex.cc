@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -89,15 +90,17 @@ absl::StatusOr<indexer::ReindexSummary> ReindexCluster(indexer::ReindexOptions o
     RETURN_IF_ERROR(log.Sync());
     return log.last_seq();
   };
-  options.before_activate = [&event](const indexer::Generation& generation, uint64_t seq) {
+  // Recorded before the build becomes current here: a reindex the cluster
+  // did not hear of is abandoned, not left serving on this node alone.
+  options.before_activate = [&](const indexer::Generation& generation, uint64_t seq) {
     ASSIGN_OR_RETURN(const catalog::ProductStore::Digest digest, BuildDigest(generation));
     event.log_seq = seq;
     event.documents = digest.count;
     event.digest = Hex64(digest.sum);
+    ASSIGN_OR_RETURN(event.id, log.AppendGeneration(event));
     return absl::OkStatus();
   };
   ASSIGN_OR_RETURN(indexer::ReindexSummary summary, indexer::Reindex(options));
-  ASSIGN_OR_RETURN(event.id, log.AppendGeneration(event));
   // When this directory is a replica's, it has the event's generation already.
   RETURN_IF_ERROR(WriteMarker(options.data_dir, event.id));
   if (recorded != nullptr) *recorded = event;
@@ -180,11 +183,18 @@ void GenerationFollower::Run() {
 }
 
 void GenerationFollower::Step() {
-  if (!log_.Sync().ok()) return;  // unreachable now: the next look tries again
+  // The log is read by the write path (every commit interval, and at once when
+  // another process appends): no request of its own, so a slow poll here never
+  // trips the write path's breaker.
   const std::optional<GenerationEvent> event = log_.generation();
   {
     std::lock_guard lock(mutex_);
-    if (!event || event->id <= status_.built || event->id == status_.failed) return;
+    // The CLI may have built this event into this very directory.
+    status_.built = std::max(status_.built, ReadMarker(data_dir_));
+    if (!event || event->id <= status_.built) return;
+    if (event->id == status_.failed && (refused_ || std::chrono::steady_clock::now() < retry_at_)) {
+      return;
+    }
     status_.building = true;
   }
   LogEvent("info", "building the cluster's reindex", StrCat(R"("event":)", event->id));
@@ -193,18 +203,29 @@ void GenerationFollower::Step() {
         std::lock_guard lock(mutex_);
         return stopping_;
       });
+  const bool cancelled = absl::IsCancelled(summary.status());
   {
     std::lock_guard lock(mutex_);
     status_.building = false;
     if (summary.ok()) {
       status_.built = event->id;
-    } else if (!absl::IsCancelled(summary.status())) {
+    } else if (!cancelled) {
+      // A feed or build that does not match the event stays refused; anything
+      // else (the shared volume not mounted, a full disk) is tried again, at
+      // growing intervals.
+      const bool again = event->id == status_.failed;
       status_.failed = event->id;
+      refused_ =
+          absl::IsFailedPrecondition(summary.status()) || absl::IsInvalidArgument(summary.status());
+      retry_pause_ = again ? std::min(retry_pause_ * 2, kMaxRetryPause) : kFirstRetryPause;
+      retry_at_ = std::chrono::steady_clock::now() + retry_pause_;
     }
   }
   if (!summary.ok()) {
-    if (!absl::IsCancelled(summary.status())) {
-      LogError(StrCat("cannot build the cluster's reindex event ", event->id), summary.status());
+    if (!cancelled) {
+      LogError(StrCat("cannot build the cluster's reindex event ", event->id,
+                      refused_ ? "; refused until a new event" : "; trying again later"),
+               summary.status());
     }
     return;
   }

@@ -48,8 +48,10 @@ absl::StatusOr<std::string> FileSha256(const std::string& path);
 // Follows the log's reindex events for one replica, from a thread of its own:
 // every `interval` it reads the log and, when the last event is newer than the
 // one this data directory last built (<data-dir>/CLUSTER_GENERATION), builds
-// it (BuildGeneration) and calls `built`. An event whose build failed is not
-// tried again until the process restarts (the error is logged).
+// it (BuildGeneration) and calls `built`. An event refused for a mismatch
+// (a feed or the build differs from the event) is not tried again; one whose
+// build failed otherwise (a volume not mounted, a full disk) is, after 5 s,
+// doubling to 5 min. Failures are logged and shown on /metrics.
 class GenerationFollower {
  public:
   struct Status {
@@ -75,10 +77,17 @@ class GenerationFollower {
   const std::string data_dir_;
   const std::function<void()> built_callback_;
   const std::chrono::milliseconds interval_;
+  static constexpr std::chrono::seconds kFirstRetryPause{5};
+  static constexpr std::chrono::seconds kMaxRetryPause{300};
+
   mutable std::mutex mutex_;
   std::condition_variable wakeup_;
   bool stopping_ = false;  // under mutex_
   Status status_;          // under mutex_
+  // Of status_.failed, under mutex_: refused for good (a mismatch), or tried again at retry_at_.
+  bool refused_ = false;
+  std::chrono::seconds retry_pause_ = kFirstRetryPause;
+  std::chrono::steady_clock::time_point retry_at_;
   std::thread thread_;
 };
 

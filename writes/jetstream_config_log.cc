@@ -45,6 +45,15 @@ class JetStreamConfigLog final : public merch::ConfigLog {
 
   absl::Status Publish(uint64_t version, const std::string& event_json) override {
     RETURN_IF_ERROR(client_->Connected());
+    // A message cannot exceed the server's max_payload (1 MiB by default): a
+    // change that large (a rollback across thousands of rules) is refused as such.
+    if (const int64_t limit = natsConnection_GetMaxPayload(client_->connection());
+        static_cast<int64_t>(event_json.size()) > limit - 1024) {
+      return absl::FailedPreconditionError(
+          StrCat("config version ", version, " is ", event_json.size(),
+                 " bytes, over what one NATS message carries (max_payload ", limit,
+                 "); make the change in smaller steps"));
+    }
     const std::string key = EventKey(version);
     const natsStatus s = kvStore_Create(nullptr, kv_, key.c_str(), event_json.data(),
                                         static_cast<int>(event_json.size()));

@@ -92,10 +92,17 @@ class JetStreamLog final : public WriteLog {
   absl::StatusOr<uint64_t> AppendGeneration(const GenerationEvent& event) override {
     std::lock_guard lock(mutex_);
     RETURN_IF_ERROR(Reachable());
-    // After whatever the stream holds: the event says which entries it includes.
-    const absl::StatusOr<Published> published = Publish(EncodeGeneration(event), "", std::nullopt);
+    // After whatever the stream holds: the event says which entries it
+    // includes. Its message id lets JetStream drop the same reindex recorded
+    // twice (a retried command) within the duplicate window.
+    std::string id = StrCat("generation:", event.log_seq, ":", event.digest);
+    for (const std::string& hash : event.feed_sha256) id += StrCat(":", hash.substr(0, 16));
+    const absl::StatusOr<Published> published = Publish(EncodeGeneration(event), id, std::nullopt);
     if (!published.ok()) return Trip(Annotate(published.status(), "recording the reindex"));
-    RETURN_IF_ERROR(Trip(SyncLocked()));
+    // Recorded: its id stands even if reading it back fails now.
+    if (absl::Status read = Trip(SyncLocked()); !read.ok()) {
+      LogError("reading the write log after recording a reindex", read);
+    }
     return published->stream_seq;
   }
 
@@ -294,6 +301,11 @@ class JetStreamLog final : public WriteLog {
     jsStreamInfo_Destroy(info);
     // Far behind (a replica that starts): streamed in order by a consumer;
     // a few messages: asked for one by one.
+    if (last < last_stream_seq_) {
+      return absl::DataLossError(StrCat("the stream ", options_.stream, " ends at message ", last,
+                                        " but this replica has read ", last_stream_seq_,
+                                        ": it was purged or recreated"));
+    }
     if (last - last_stream_seq_ > kStreamedReplay) RETURN_IF_ERROR(StreamUpTo(last));
     while (last_stream_seq_ < last) {
       const uint64_t stream_seq = last_stream_seq_ + 1;

@@ -22,7 +22,7 @@ absl::Status NatsError(std::string_view what, natsStatus status, jsErrCode code)
   if (status == NATS_TIMEOUT || status == NATS_NO_SERVER || status == NATS_NO_RESPONDERS ||
       status == NATS_CONNECTION_CLOSED || status == NATS_CONNECTION_DISCONNECTED ||
       status == NATS_NOT_YET_CONNECTED || status == NATS_STALE_CONNECTION ||
-      status == NATS_INSUFFICIENT_BUFFER) {
+      status == NATS_INSUFFICIENT_BUFFER || code == JSClusterNotAvailErr) {
     return absl::UnavailableError(message);
   }
   return absl::InternalError(message);
@@ -97,7 +97,10 @@ absl::Status SubjectWatch::Set(const NatsClient& client, const std::string& subj
     return absl::OkStatus();
   }
   if (subscription_ != nullptr) {
-    natsSubscription_Destroy(subscription_);  // the completion callback frees the closure
+    // Without its completion callback nothing says when no handler runs any
+    // more: the closure (a few bytes) is left rather than freed under one.
+    natsSubscription_Unsubscribe(subscription_);
+    natsSubscription_Destroy(subscription_);
     subscription_ = nullptr;
   } else {
     delete closure;

@@ -156,7 +156,8 @@ TEST_F(FailoverTest, ANewReplicaWithAnEmptyDataDirectoryJoinsUnderLoad) {
   EXPECT_GT(written, 10);
   EXPECT_EQ(readers.failed(), 0);
   const Json state = Converged(kReplicas + 1);
-  EXPECT_EQ(state["products"]["count"].get<int>(), 12 + written);
+  // At least every acknowledged write (one whose answer was lost may be there too).
+  EXPECT_GE(state["products"]["count"].get<int>(), 12 + written);
 }
 
 }  // namespace
