@@ -293,7 +293,9 @@ bool ParseProfile(std::string_view name, Profile& profile) {
 }
 
 Analyzer::Analyzer(AnalyzerOptions options, std::shared_ptr<const Vocabulary> vocabulary)
-    : options_(options), vocabulary_(std::move(vocabulary)) {}
+    : options_(options), vocabulary_(std::move(vocabulary)) {
+  internal::LoadNormalizers();
+}
 
 std::vector<std::string> Analyzer::Words(std::string_view text) const {
   return NormalizedWords(text, nullptr);

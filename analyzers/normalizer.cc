@@ -57,6 +57,12 @@ icu::BreakIterator& ThreadWordBreaker() {
 
 }  // namespace
 
+void LoadNormalizers() {
+  CasefoldNormalizer();
+  Decomposer();
+  Composer();
+}
+
 icu::UnicodeString NormalizeUnicode(std::string_view text) {
   icu::UnicodeString input = icu::UnicodeString::fromUTF8(
       icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));

@@ -8,6 +8,11 @@
 
 namespace vitrine::analyzers::internal {
 
+// Loads ICU's normalizers now, on this thread: the analysis threads an
+// Analyzer is handed to then find them built (ICU builds them on first use,
+// behind synchronisation of its own that ThreadSanitizer cannot see).
+void LoadNormalizers();
+
 // NFKC case folded, accents removed, typographic apostrophes made ASCII.
 icu::UnicodeString NormalizeUnicode(std::string_view text);
 
