@@ -7,7 +7,10 @@
 # reports search throughput and latency through haproxy (wrk -t2 -c16 over the
 # storefront workload's paths, result cache on as in production), acknowledged
 # writes/s with their latency (4 clients through haproxy), and how long a write
-# on one replica takes to be visible on every other (bench/cluster_writes.py).
+# on one replica takes to be visible on every other, and a config change
+# (bench/cluster_writes.py); then a cluster reindex (`vitrine reindex --nats`:
+# until every replica serves the new generation) and a replica's restart
+# (until /readyz says ready again).
 # Every process runs on this machine: with 2 cores, replicas share them, so
 # more replicas add availability here, not throughput.
 # Environment: SECONDS_PER_RUN (default 10).
@@ -43,6 +46,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+elapsed() { python3 -c 'import sys; print("%.2f" % (float(sys.argv[2]) - float(sys.argv[1])))' "$1" "$2"; }
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_port() { # wait_port PORT: until something accepts on it (30 s)
   for _ in $(seq 300); do
@@ -56,6 +60,8 @@ wait_port() { # wait_port PORT: until something accepts on it (30 s)
 "$build_dir/bench/search_latency" --workload "$workload" --emit-paths "$tmp/paths.txt" >/dev/null
 
 rows=()
+reindex_rows=()
+restart_rows=()
 for count in "${counts[@]}"; do
   echo "== $count replica(s)"
   run=$tmp/run$count
@@ -70,6 +76,7 @@ for count in "${counts[@]}"; do
     --feed data/catalog/fashion-styles.jsonl.gz --feed data/catalog/myntra-products.jsonl.gz \
     --filterable-attributes usage,year >/dev/null
   ports=()
+  replica_pids=()
   servers=""
   for i in $(seq 0 $((count - 1))); do
     [ "$i" -gt 0 ] && cp -a "$run/data0" "$run/data$i"
@@ -77,6 +84,7 @@ for count in "${counts[@]}"; do
     VITRINE_ADMIN_KEY=$key VITRINE_SEARCH_KEY="" "$vitrine" serve --data-dir "$run/data$i" \
       --port "$port" --nats "$nats" --no-access-log --no-ui 2>"$run/serve$i.log" &
     pids+=($!)
+    replica_pids+=($!)
     ports+=("$port")
     servers+="  server replica$i 127.0.0.1:$port check"$'\n'
   done
@@ -120,7 +128,36 @@ CFG
   read -r rps p50 p99 <<<"$(sed -E 's/.*throughput=([0-9.]+).*p50=([0-9.]+).*p99=([0-9.]+).*/\1 \2 \3/' "$run/wrk.txt")"
   read -r wps wp50 wp99 <<<"$(sed -nE 's/^writes:.*throughput=([0-9.]+).*p50=([0-9.]+) p99=([0-9.]+)/\1 \2 \3/p' "$run/writes.txt")"
   lag=$(sed -nE 's/^lag:.*p50=([0-9.]+) p99=([0-9.]+).*/\1 \/ \2/p' "$run/writes.txt")
-  rows+=("| $count | $rps | $p50 / $p99 | $wps | $wp50 / $wp99 | ${lag:-n/a} |")
+  config_lag=$(sed -nE 's/^config lag:.*p50=([0-9.]+) p99=([0-9.]+).*/\1 \/ \2/p' "$run/writes.txt")
+  rows+=("| $count | $rps | $p50 / $p99 | $wps | $wp50 / $wp99 | ${lag:-n/a} | ${config_lag:-n/a} |")
+
+  # A cluster reindex: the command builds and records the event, then every
+  # replica builds the same generation and switches (all on these 2 cores).
+  generation() { curl -s -H "X-API-Key: $key" "http://127.0.0.1:$1/v1/admin/state" | jq -r .generation; }
+  before=$(generation "${ports[0]}")
+  started=$(date +%s.%N)
+  "$vitrine" reindex --data-dir "$run/staging" --nats "$nats" --quiet \
+    --feed data/catalog/fashion-styles.jsonl.gz --feed data/catalog/myntra-products.jsonl.gz \
+    --filterable-attributes usage,year >/dev/null
+  recorded=$(date +%s.%N)
+  for port in "${ports[@]}"; do
+    until [ "$(generation "$port")" != "$before" ]; do sleep 0.1; done
+  done
+  switched=$(date +%s.%N)
+  reindex_rows+=("| $count | $(elapsed "$started" "$recorded") | $(elapsed "$recorded" "$switched") |")
+
+  # A replica restarted on its data directory: how long until it is ready
+  # again (it reads the whole stream, replays what its generation lacks).
+  last=$((count - 1))
+  kill "${replica_pids[$last]}"
+  wait "${replica_pids[$last]}" 2>/dev/null || true
+  logged=$(curl -s -H "X-API-Key: $key" "http://127.0.0.1:${ports[0]}/v1/admin/state" | jq .writes.logged_seq)
+  started=$(date +%s.%N)
+  VITRINE_ADMIN_KEY=$key VITRINE_SEARCH_KEY="" "$vitrine" serve --data-dir "$run/data$last" \
+    --port "${ports[$last]}" --nats "$nats" --no-access-log --no-ui 2>"$run/serve$last-again.log" &
+  pids+=($!)
+  until curl -sf "http://127.0.0.1:${ports[$last]}/readyz" >/dev/null; do sleep 0.05; done
+  restart_rows+=("| $count | $logged | $(elapsed "$started" "$(date +%s.%N)") |")
   stop_all
 done
 
@@ -129,6 +166,16 @@ echo "search: wrk -t2 -c16, ${seconds} s through haproxy, storefront workload pa
 echo "writes: 4 clients PUT through haproxy for ${seconds} s; lag: a PUT on one replica until every other serves it"
 echo "NATS: one nats-server node (stream R1) on the same machine; 2 cores shared by everything"
 echo
-echo "| replicas | search req/s | search p50 / p99 ms | acked writes/s | write p50 / p99 ms | visibility lag p50 / p99 ms |"
-echo "|---|---|---|---|---|---|"
+echo "| replicas | search req/s | search p50 / p99 ms | acked writes/s | write p50 / p99 ms | visibility lag p50 / p99 ms | config lag p50 / p99 ms |"
+echo "|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
+echo
+echo "cluster reindex of the bundled catalog: the command (build + event), then until every replica serves it"
+echo "| replicas | command s | replicas switched after s |"
+echo "|---|---|---|"
+printf '%s\n' "${reindex_rows[@]}"
+echo
+echo "a replica restarted (SIGTERM, start): until /readyz answers 200"
+echo "| replicas | writes in the log | ready after s |"
+echo "|---|---|---|"
+printf '%s\n' "${restart_rows[@]}"

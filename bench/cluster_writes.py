@@ -7,6 +7,10 @@ replica, then GETs of that product on every other until each answers 200;
 
   writes: clients=4 acked=... errors=... throughput=... writes/s latency_ms p50=... p99=...
   lag: samples=200 latency_ms p50=... p99=... max=...
+  config lag: samples=50 latency_ms p50=... p99=... max=...
+
+The config lag is a ranking change on one replica (PUT /v1/config/ranking)
+until every other serves its version (GET /v1/config).
 
   cluster_writes.py --balancer PORT --replicas PORT,PORT[,...] --key ADMIN_KEY
 """
@@ -90,6 +94,37 @@ def lag(ports, key, samples):
              max(lags) * 1000), flush=True)
 
 
+def config_lag(ports, key, samples):
+    lags = []
+    headers = {"X-API-Key": key, "Content-Type": "application/json"}
+    writer = http.client.HTTPConnection("127.0.0.1", ports[0], timeout=10)
+    readers = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for port in ports[1:]]
+    for i in range(samples):
+        time.sleep(random.uniform(0, 0.2))
+        body = json.dumps({"signals": {"popularity": (i % 5) / 10}})
+        writer.request("PUT", "/v1/config/ranking", body, headers)
+        response = writer.getresponse()
+        answer = response.read()
+        if response.status != 200:
+            continue
+        version = json.loads(answer)["version"]
+        written = time.monotonic()
+        for reader in readers:
+            while True:
+                reader.request("GET", "/v1/config", headers={"X-API-Key": key})
+                response = reader.getresponse()
+                seen = json.loads(response.read()).get("version", 0)
+                if seen >= version:
+                    break
+                if time.monotonic() - written > 10:
+                    raise SystemExit("config version %d not live after 10 s" % version)
+                time.sleep(0.001)
+        lags.append(time.monotonic() - written)
+    print("config lag: samples=%d latency_ms p50=%.1f p99=%.1f max=%.1f"
+          % (len(lags), percentile(lags, 0.5) * 1000, percentile(lags, 0.99) * 1000,
+             max(lags) * 1000), flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--balancer", type=int, required=True)
@@ -103,6 +138,7 @@ def main():
     ports = [int(port) for port in args.replicas.split(",")]
     if len(ports) > 1:
         lag(ports, args.key, args.lag_samples)
+        config_lag(ports, args.key, 50)
 
 
 if __name__ == "__main__":
