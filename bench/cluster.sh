@@ -149,9 +149,10 @@ CFG
   # A replica restarted on its data directory: how long until it is ready
   # again (it reads the whole stream, replays what its generation lacks).
   last=$((count - 1))
+  logged=$(curl -s -H "X-API-Key: $key" "http://127.0.0.1:${ports[$last]}/v1/admin/state" |
+    jq .writes.logged_seq)
   kill "${replica_pids[$last]}"
   wait "${replica_pids[$last]}" 2>/dev/null || true
-  logged=$(curl -s -H "X-API-Key: $key" "http://127.0.0.1:${ports[0]}/v1/admin/state" | jq .writes.logged_seq)
   started=$(date +%s.%N)
   VITRINE_ADMIN_KEY=$key VITRINE_SEARCH_KEY="" "$vitrine" serve --data-dir "$run/data$last" \
     --port "${ports[$last]}" --nats "$nats" --no-access-log --no-ui 2>"$run/serve$last-again.log" &
