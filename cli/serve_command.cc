@@ -16,10 +16,11 @@
 
 namespace vitrine::cli {
 int ServeCommand(int argc, char** argv) {
-  absl::StatusOr<Flags> flags = Flags::Parse(argc, argv,
-                                             {"data-dir", "port", "address", "threads", "cache-mb",
-                                              "ui-dir", "nats", "nats-replicas", "drain-ms"},
-                                             {"no-access-log", "no-ui"});
+  absl::StatusOr<Flags> flags =
+      Flags::Parse(argc, argv,
+                   {"data-dir", "port", "address", "threads", "cache-mb", "ui-dir", "nats",
+                    "nats-replicas", "drain-ms", "idempotency-hours"},
+                   {"no-access-log", "no-ui"});
   if (!flags.ok()) return Fail(flags.status());
   absl::StatusOr<std::string> data_dir = flags->Required("data-dir");
   absl::StatusOr<int64_t> port = flags->Int("port", 8080);
@@ -27,9 +28,10 @@ int ServeCommand(int argc, char** argv) {
   absl::StatusOr<int64_t> cache_mb = flags->Int("cache-mb", 64);
   absl::StatusOr<int64_t> nats_replicas = flags->Int("nats-replicas", 1);
   absl::StatusOr<int64_t> drain_ms = flags->Int("drain-ms", 0);
+  absl::StatusOr<int64_t> idempotency_hours = flags->Int("idempotency-hours", 24);
   for (const absl::Status& status :
        {data_dir.status(), port.status(), threads.status(), cache_mb.status(),
-        nats_replicas.status(), drain_ms.status()}) {
+        nats_replicas.status(), drain_ms.status(), idempotency_hours.status()}) {
     if (!status.ok()) return Fail(status);
   }
   if (*port < 0 || *port > 65535) return Fail(absl::InvalidArgumentError("--port out of range"));
@@ -56,6 +58,13 @@ int ServeCommand(int argc, char** argv) {
     return Fail(InvalidParameter("drain-ms", "--drain-ms must be 0 to 600000"));
   }
   options.drain = std::chrono::milliseconds(*drain_ms);
+  // How long an Idempotency-Key answers a retry with its first receipt; in a
+  // cluster also JetStream's duplicate window (set when the stream is created).
+  if (*idempotency_hours < 1 || *idempotency_hours > 24 * 30) {
+    return Fail(InvalidParameter("idempotency-hours", "--idempotency-hours must be 1 to 720"));
+  }
+  options.writes.idempotency_ttl = std::chrono::hours(*idempotency_hours);
+  options.nats.duplicate_window = std::chrono::hours(*idempotency_hours);
   options.search.cache.max_bytes = static_cast<size_t>(*cache_mb) << 20;
   // A cluster: writes go through the shared JetStream log (the stream is created
   // with --nats-replicas copies when missing: 3 in production).

@@ -111,6 +111,9 @@ TEST(Cli, UsageErrorsExitWith2AndSayWhatIsWrong) {
   run = Vitrine({"frobnicate"});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_THAT(run.err, HasSubstr("unknown command 'frobnicate'"));
+  run = Vitrine({"serve", "--data-dir", "unused", "--idempotency-hours", "0"});
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_THAT(run.err, HasSubstr("--idempotency-hours must be 1 to 720"));
 }
 
 TEST(Cli, MissingFeedFailsWithoutTouchingTheDataDir) {
