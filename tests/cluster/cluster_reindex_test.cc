@@ -3,7 +3,8 @@
 // the same generation in the background, checks it against the event, replays
 // the writes made since and switches, so replicas end with the same products.
 // A replica that starts with an empty data directory builds the cluster's
-// generation and becomes ready with the others' products. A feed that changed
+// generation and becomes ready with the others' products, trying again when
+// its build failed for a passing cause (the feed's volume away). A feed that changed
 // since the event, or a build that does not match it, is refused before it
 // becomes current.
 #include "writes/cluster_reindex.h"
@@ -11,9 +12,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 
+#include "base/strings.h"
 #include "indexer/generations.h"
 #include "tests/cluster/replica_testing.h"
 #include "writes/jetstream_write_log.h"
@@ -107,6 +110,29 @@ TEST_F(ClusterReindexTest, AReplicaWithAnEmptyDataDirectoryBuildsTheClustersGene
   EXPECT_THAT(metrics.body,
               HasSubstr("vitrine_cluster_reindex_built " + std::to_string(event->id)));
   EXPECT_THAT(metrics.body, HasSubstr("vitrine_nats_connected 1"));
+}
+
+TEST_F(ClusterReindexTest, ABuildThatFailedForAPassingCauseIsTriedAgain) {
+  const std::string feed = Feed("feed.jsonl", 2);
+  absl::StatusOr<writes::GenerationEvent> event = Reindex(feed);
+  ASSERT_TRUE(event.ok()) << event.status();
+  // The shared volume is not there when a new replica starts...
+  std::filesystem::rename(feed, feed + ".away");
+  data_dirs_.push_back(dir_.Sub("new-replica"));
+  replicas_.push_back(StartReplica(2));
+  ASSERT_NE(replicas_[2], nullptr);
+  StateWhen(2, [&](const Json&) {
+    return Send(2, "GET", "/metrics")
+               .body.find(StrCat("vitrine_cluster_reindex_failed ", event->id)) !=
+           std::string::npos;
+  });
+  EXPECT_EQ(Send(2, "GET", "/readyz").status, 503);
+  // ...and comes back: the next try (5 s later) builds it.
+  std::filesystem::rename(feed + ".away", feed);
+  StateWhen(2, [](const Json& state) {
+    return state.contains("products") && state["products"]["count"] == 14;
+  });
+  EXPECT_EQ(Send(2, "GET", "/readyz").status, 200);
 }
 
 TEST_F(ClusterReindexTest, AFeedChangedSinceTheEventOrAMismatchedBuildIsRefused) {
