@@ -10,7 +10,8 @@ packages=(
   libjemalloc-dev  # the allocator of the vitrine binary (CMakeLists.txt says why)
   libnats-dev nats-server  # a cluster's replicated write log (NATS JetStream) and its tests
   libssl-dev  # SHA-256 of the feeds a cluster reindex names (OpenSSL EVP)
-  haproxy  # the load balancer of bench/cluster.sh
+  haproxy  # the load balancer of bench/cluster.sh and the cluster tests
+  prometheus  # promtool: the cluster tests lint a replica's /metrics exposition
   libgtest-dev libgmock-dev libbenchmark-dev
   curl wrk
   jq python3  # the docs' examples pipe through jq; tests/docs runs them with Python

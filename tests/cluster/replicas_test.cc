@@ -12,6 +12,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -205,6 +207,26 @@ TEST_F(ReplicasTest, WithoutTheLogWritesAreRefusedAndReadsGoOn) {
   }
   EXPECT_EQ(status, 201);
   EXPECT_TRUE(Eventually(1, "c6", [](const Json& p) { return p.value("title", "") == "Back"; }));
+}
+
+// A replica's /metrics, with the cluster's gauges and counters, is an
+// exposition Prometheus accepts: promtool (Debian prometheus) parses and lints it.
+TEST_F(ReplicasTest, TheMetricsExpositionPassesPromtool) {
+  ASSERT_EQ(Send(0, "PUT", "/v1/products/m1", R"({"title":"Metric tee","price":1})").status, 201);
+  ASSERT_EQ(Send(1, "GET", "/v1/search?q=tee").status, 200);
+  const HttpResult metrics = Send(1, "GET", "/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  for (const char* series :
+       {"vitrine_writes_applied_seq ", "vitrine_writes_lag ", "vitrine_nats_connected 1",
+        "vitrine_config_version ", "vitrine_write_log_conflicts_total ",
+        "vitrine_cluster_reindex_failed ", "vitrine_http_request_duration_seconds_bucket{"}) {
+    EXPECT_THAT(metrics.body, ::testing::HasSubstr(series));
+  }
+  const std::string path = dir_.Sub("metrics.txt");
+  std::ofstream(path) << metrics.body;
+  const int status = std::system(
+      ("/usr/bin/promtool check metrics < " + path + " > " + path + ".out 2>&1").c_str());
+  EXPECT_EQ(status, 0) << vitrine::testing::ReadFile(path + ".out");
 }
 
 }  // namespace
