@@ -2,6 +2,7 @@
 // searchers out and switches generations without blocking searches.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -89,6 +90,15 @@ class SearcherPool {
   // Shared by the pool's searchers; product writes invalidate it.
   ResultCache& cache() { return *cache_; }
 
+  // Counts a search a shopper made (not the sub-queries a request fans out
+  // into) and whether it matched nothing: the zero-result rate on /metrics.
+  void CountSearch(uint64_t total) {
+    searches_.fetch_add(1, std::memory_order_relaxed);
+    if (total == 0) zero_results_.fetch_add(1, std::memory_order_relaxed);
+  }
+  uint64_t searches() const { return searches_.load(std::memory_order_relaxed); }
+  uint64_t zero_results() const { return zero_results_.load(std::memory_order_relaxed); }
+
   // Where the live merchandising config (rules and synonyms of one version)
   // comes from: a config store's snapshot; set once, before the pool serves.
   // config() is null without a source.
@@ -108,6 +118,8 @@ class SearcherPool {
   std::shared_ptr<const Index> current_;
   std::vector<std::unique_ptr<Searcher>> idle_;
   std::function<std::shared_ptr<const merch::ConfigSnapshot>()> config_;
+  std::atomic<uint64_t> searches_ = 0;
+  std::atomic<uint64_t> zero_results_ = 0;
 };
 
 }  // namespace vitrine::query

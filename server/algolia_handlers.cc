@@ -48,6 +48,7 @@ class Execution {
       } else if (plan[i].how == PlannedQuery::How::kSearch) {
         ASSIGN_OR_RETURN(responses_[i], searcher->Search(Request(queries_[i].search, i)));
         totals_[i] = responses_[i]->total;
+        searchers_.CountSearch(totals_[i]);
         took_ms_[i] = MillisecondsSince(start);
       }
     }

@@ -290,6 +290,7 @@ absl::StatusOr<std::string> SearchBody(const query::SearchRequest& request,
   const auto start = std::chrono::steady_clock::now();
   ASSIGN_OR_RETURN(query::SearcherPool::Lease searcher, searchers.Acquire());
   ASSIGN_OR_RETURN(query::SearchResponse result, searcher->Search(request));
+  searchers.CountSearch(result.total);
   const double took_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return SearchJson(request, result, took_ms);

@@ -146,6 +146,18 @@ void Service::Impl::AddGauges() {
                      const writes::WriteState state = writes.state();
                      return static_cast<double>(state.logged_seq - state.applied_seq);
                    });
+  metrics.AddGauge(
+      "vitrine_searches_total", "Searches answered (not counting the sub-queries of one request).",
+      [this] { return static_cast<double>(searchers.searches()); }, /*counter=*/true);
+  metrics.AddGauge(
+      "vitrine_search_zero_results_total", "Searches that matched no product.",
+      [this] { return static_cast<double>(searchers.zero_results()); }, /*counter=*/true);
+  metrics.AddGauge(
+      "vitrine_search_cache_hits_total", "Searches answered from the result cache.",
+      [this] { return static_cast<double>(searchers.cache().stats().hits); }, /*counter=*/true);
+  metrics.AddGauge(
+      "vitrine_search_cache_misses_total", "Searches the result cache did not hold.",
+      [this] { return static_cast<double>(searchers.cache().stats().misses); }, /*counter=*/true);
   metrics.AddGauge("vitrine_config_version", "The merchandising config version being served.",
                    [this] { return static_cast<double>(config->version()); });
   if (options.nats.servers.empty()) return;

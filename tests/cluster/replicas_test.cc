@@ -214,12 +214,15 @@ TEST_F(ReplicasTest, WithoutTheLogWritesAreRefusedAndReadsGoOn) {
 TEST_F(ReplicasTest, TheMetricsExpositionPassesPromtool) {
   ASSERT_EQ(Send(0, "PUT", "/v1/products/m1", R"({"title":"Metric tee","price":1})").status, 201);
   ASSERT_EQ(Send(1, "GET", "/v1/search?q=tee").status, 200);
+  ASSERT_EQ(Send(1, "GET", "/v1/search?q=zzqxv").status, 200);  // finds nothing
   const HttpResult metrics = Send(1, "GET", "/metrics");
   ASSERT_EQ(metrics.status, 200);
   for (const char* series :
        {"vitrine_writes_applied_seq ", "vitrine_writes_lag ", "vitrine_nats_connected 1",
         "vitrine_config_version ", "vitrine_write_log_conflicts_total ",
-        "vitrine_cluster_reindex_failed ", "vitrine_http_request_duration_seconds_bucket{"}) {
+        "vitrine_cluster_reindex_failed ", "vitrine_http_request_duration_seconds_bucket{",
+        "vitrine_searches_total 2", "vitrine_search_zero_results_total 1",
+        "vitrine_search_cache_misses_total "}) {
     EXPECT_THAT(metrics.body, ::testing::HasSubstr(series));
   }
   const std::string path = dir_.Sub("metrics.txt");
