@@ -2,7 +2,8 @@
 # One command that installs dependencies and runs the whole suite (CI runs it):
 #   1. formatting: clang-format --dry-run --Werror over every C++ file;
 #   2. AddressSanitizer + UndefinedBehaviorSanitizer, warnings as errors: every
-#      test through ctest (unit, end to end, faults, stress, docs, storefront);
+#      test through ctest (unit, end to end, faults, stress, docs, storefront,
+#      cluster, deploy: the alert rules through promtool);
 #   3. ThreadSanitizer: the server, writes, cluster, end-to-end and concurrency
 #      stress suites (tests/tsan.supp holds the third-party false positives);
 #   4. the libFuzzer targets, briefly (tests/fuzz/run.sh).
