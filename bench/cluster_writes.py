@@ -66,6 +66,24 @@ def writes(port, key, clients, seconds):
              percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000), flush=True)
 
 
+def wait_for(reader, path, headers, seen, since, what):
+    """GETs `path` until seen(status, body) holds; more than 10 s after `since` is an error."""
+    while True:
+        reader.request("GET", path, headers=headers)
+        response = reader.getresponse()
+        if seen(response.status, response.read()):
+            return
+        if time.monotonic() - since > 10:
+            raise SystemExit("%s not visible after 10 s" % what)
+        time.sleep(0.001)
+
+
+def report(name, lags):
+    print("%s: samples=%d latency_ms p50=%.1f p99=%.1f max=%.1f"
+          % (name, len(lags), percentile(lags, 0.5) * 1000, percentile(lags, 0.99) * 1000,
+             max(lags) * 1000), flush=True)
+
+
 def lag(ports, key, samples):
     lags = []
     writer = http.client.HTTPConnection("127.0.0.1", ports[0], timeout=10)
@@ -79,19 +97,10 @@ def lag(ports, key, samples):
             continue
         written = time.monotonic()
         for reader in readers:  # seen on every other replica
-            while True:
-                reader.request("GET", "/v1/products/" + product_id)
-                response = reader.getresponse()
-                response.read()
-                if response.status == 200:
-                    break
-                if time.monotonic() - written > 10:
-                    raise SystemExit("write %s not visible after 10 s" % product_id)
-                time.sleep(0.001)
+            wait_for(reader, "/v1/products/" + product_id, {}, lambda status, _: status == 200,
+                     written, "write %s" % product_id)
         lags.append(time.monotonic() - written)
-    print("lag: samples=%d latency_ms p50=%.1f p99=%.1f max=%.1f"
-          % (len(lags), percentile(lags, 0.5) * 1000, percentile(lags, 0.99) * 1000,
-             max(lags) * 1000), flush=True)
+    report("lag", lags)
 
 
 def config_lag(ports, key, samples):
@@ -110,19 +119,11 @@ def config_lag(ports, key, samples):
         version = json.loads(answer)["version"]
         written = time.monotonic()
         for reader in readers:
-            while True:
-                reader.request("GET", "/v1/config", headers={"X-API-Key": key})
-                response = reader.getresponse()
-                seen = json.loads(response.read()).get("version", 0)
-                if seen >= version:
-                    break
-                if time.monotonic() - written > 10:
-                    raise SystemExit("config version %d not live after 10 s" % version)
-                time.sleep(0.001)
+            wait_for(reader, "/v1/config", {"X-API-Key": key},
+                     lambda _, body: json.loads(body).get("version", 0) >= version,
+                     written, "config version %d" % version)
         lags.append(time.monotonic() - written)
-    print("config lag: samples=%d latency_ms p50=%.1f p99=%.1f max=%.1f"
-          % (len(lags), percentile(lags, 0.5) * 1000, percentile(lags, 0.99) * 1000,
-             max(lags) * 1000), flush=True)
+    report("config lag", lags)
 
 
 def main():
