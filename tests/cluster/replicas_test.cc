@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -20,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/strings.h"
 #include "tests/cluster/replica_testing.h"
 
 namespace vitrine::server {
@@ -210,7 +212,8 @@ TEST_F(ReplicasTest, WithoutTheLogWritesAreRefusedAndReadsGoOn) {
 }
 
 // A replica's /metrics, with the cluster's gauges and counters, is an
-// exposition Prometheus accepts: promtool (Debian prometheus) parses and lints it.
+// exposition Prometheus accepts: promtool (Debian prometheus) parses and lints
+// it; and it has every series deploy/'s alert rules and dashboard use.
 TEST_F(ReplicasTest, TheMetricsExpositionPassesPromtool) {
   ASSERT_EQ(Send(0, "PUT", "/v1/products/m1", R"({"title":"Metric tee","price":1})").status, 201);
   ASSERT_EQ(Send(1, "GET", "/v1/search?q=tee").status, 200);
@@ -230,6 +233,33 @@ TEST_F(ReplicasTest, TheMetricsExpositionPassesPromtool) {
   const int status = std::system(
       ("/usr/bin/promtool check metrics < " + path + " > " + path + ".out 2>&1").c_str());
   EXPECT_EQ(status, 0) << vitrine::testing::ReadFile(path + ".out");
+
+  // Every series the alert rules and the Grafana dashboard name is one a
+  // replica exposes (a renamed metric would silence its alert).
+  for (const char* file : {"deploy/prometheus/alerts.yaml", "deploy/grafana/vitrine.json"}) {
+    const std::string text = vitrine::testing::ReadFile(TestData(StrCat("../../", file)));
+    int named = 0;
+    for (size_t at = 0; at < text.size(); ++at) {
+      const bool starts =
+          text.compare(at, 8, "vitrine_") == 0 || text.compare(at, 8, "process_") == 0;
+      if (!starts || (at > 0 && (std::isalnum(static_cast<unsigned char>(text[at - 1])) ||
+                                 text[at - 1] == '_'))) {
+        continue;
+      }
+      size_t end = at;
+      while (end < text.size() &&
+             (std::islower(static_cast<unsigned char>(text[end])) || text[end] == '_')) {
+        ++end;
+      }
+      const std::string name = text.substr(at, end - at);
+      at = end;
+      ++named;
+      EXPECT_TRUE(metrics.body.find("\n" + name + " ") != std::string::npos ||
+                  metrics.body.find("\n" + name + "{") != std::string::npos)
+          << file << " names " << name << ", which /metrics lacks";
+    }
+    EXPECT_GT(named, 5) << file;
+  }
 }
 
 }  // namespace
