@@ -189,13 +189,13 @@ void GenerationFollower::Step() {
   const std::optional<GenerationEvent> event = log_.generation();
   {
     std::lock_guard lock(mutex_);
-    // The CLI may have built this event into this very directory.
-    status_.built = std::max(status_.built, ReadMarker(data_dir_));
     if (!event || event->id <= status_.built) return;
+    // A new event: the CLI may have built it into this very directory.
+    status_.built = std::max(status_.built, ReadMarker(data_dir_));
+    if (event->id <= status_.built) return;
     if (event->id == status_.failed && (refused_ || std::chrono::steady_clock::now() < retry_at_)) {
       return;
     }
-    status_.building = true;
   }
   LogEvent("info", "building the cluster's reindex", StrCat(R"("event":)", event->id));
   const absl::StatusOr<indexer::ReindexSummary> summary =
@@ -206,7 +206,6 @@ void GenerationFollower::Step() {
   const bool cancelled = absl::IsCancelled(summary.status());
   {
     std::lock_guard lock(mutex_);
-    status_.building = false;
     if (summary.ok()) {
       status_.built = event->id;
     } else if (!cancelled) {

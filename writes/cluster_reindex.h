@@ -57,7 +57,6 @@ class GenerationFollower {
   struct Status {
     uint64_t built = 0;   // the last event built here (0: none)
     uint64_t failed = 0;  // the last event whose build failed (0: none)
-    bool building = false;
   };
 
   GenerationFollower(WriteLog& log, std::string data_dir, std::function<void()> built,
