@@ -15,6 +15,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   curl wrk
   jq python3  # the docs' examples pipe through jq; tests/docs runs them with Python
+  python3-yaml  # tests/deploy reads the compose, Kubernetes and Grafana files
   clang libclang-rt-14-dev  # tests/fuzz: libFuzzer and the sanitizer runtimes for clang
 )
 # The storefront and console (-DVITRINE_BUILD_UI=ON, as scripts/quickstart.sh
@@ -23,6 +24,10 @@ packages=(
 # browser tests drive Debian's Chromium, installed when missing.
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+# tests/deploy renders deploy/k8s with `kubectl kustomize`: Debian's kubectl
+# (kubernetes-client) when none is installed (another kubectl package would
+# conflict with it over /usr/bin/kubectl).
+command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
 
 missing=()
 for package in "${packages[@]}"; do
