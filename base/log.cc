@@ -35,6 +35,17 @@ void WriteLogLine(int fd, std::string_view line) {
   }
 }
 
+namespace {
+thread_local const ScopedLogContext* current_context = nullptr;
+}  // namespace
+
+ScopedLogContext::ScopedLogContext(std::string_view request_id, std::string_view trace_id)
+    : outer_(current_context), request_id_(request_id), trace_id_(trace_id) {
+  current_context = this;
+}
+
+ScopedLogContext::~ScopedLogContext() { current_context = outer_; }
+
 void LogEvent(std::string_view level, std::string_view message, std::string_view json_fields) {
   std::string line = R"({"time":")";
   AppendRfc3339Now(line);
@@ -42,6 +53,12 @@ void LogEvent(std::string_view level, std::string_view message, std::string_view
   AppendJsonString(line, level);
   line.append(R"(,"msg":)");
   AppendJsonString(line, message);
+  if (const ScopedLogContext* context = current_context) {
+    line.append(R"(,"request_id":)");
+    AppendJsonString(line, context->request_id_);
+    line.append(R"(,"trace_id":)");
+    AppendJsonString(line, context->trace_id_);
+  }
   if (!json_fields.empty()) line.append(",").append(json_fields);
   line.append("}\n");
   WriteLogLine(STDERR_FILENO, line);

@@ -24,4 +24,22 @@ void AppendRfc3339Now(std::string& out);
 // error (logging never fails a request).
 void WriteLogLine(int fd, std::string_view line);
 
+// The request this thread is handling: while one is alive, every LogEvent on
+// the thread carries its "request_id" and "trace_id", so a warning logged deep
+// in a search can be found from the access log line or the trace. The strings
+// must outlive it. Nests (the inner one wins until it ends).
+class ScopedLogContext {
+ public:
+  ScopedLogContext(std::string_view request_id, std::string_view trace_id);
+  ~ScopedLogContext();
+  ScopedLogContext(const ScopedLogContext&) = delete;
+  ScopedLogContext& operator=(const ScopedLogContext&) = delete;
+
+ private:
+  const ScopedLogContext* outer_;
+  std::string_view request_id_;
+  std::string_view trace_id_;
+  friend void LogEvent(std::string_view, std::string_view, std::string_view);
+};
+
 }  // namespace vitrine

@@ -6,6 +6,7 @@ namespace vitrine::cli {
 
 int ReindexCommand(int argc, char** argv);
 int ServeCommand(int argc, char** argv);
+int ScopedKeyCommand(int argc, char** argv);
 int GenerationsCommand(int argc, char** argv);
 int SearchCommand(int argc, char** argv);
 int AnalyzeCommand(int argc, char** argv);

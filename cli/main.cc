@@ -19,6 +19,9 @@ commands:
                filters and facets (filter.KEY=..., facets=KEY).
   serve        --data-dir DIR [--port 8080] [--address 127.0.0.1] [--threads N]
                [--cache-mb 64] [--no-access-log] [--ui-dir DIR | --no-ui]
+               [--workers N] [--max-in-flight 512] [--queue-target-ms 5]
+               [--search-timeout-ms 1000] [--rate-limits NAME=RATE[:BURST],...]
+               [--drain-ms N] [--nats URLS [--nats-replicas N]] [--otlp-endpoint URL]
                Serve the HTTP API (and the Algolia-compatible /1/ endpoint);
                picks up new generations without a restart. The storefront (/)
                and console (/console/) come from --ui-dir, else from the
@@ -26,6 +29,11 @@ commands:
                Product writes and config need VITRINE_ADMIN_KEY or named keys
                in VITRINE_ADMIN_KEYS="alice:KEY1,bob:KEY2" (the audit log's
                "who"); VITRINE_SEARCH_KEY(S) close reads.
+  scoped-key   [--parent search] [--filter FIELD=VALUE ...] [--in-stock true|false]
+               [--expires-in 3600] [--rate N [--burst N]] [--print]
+               Derive a scoped search key for a browser from a search key in
+               VITRINE_SEARCH_KEY / VITRINE_SEARCH_KEYS: its searches are held to
+               the filters, it expires, and it has its own rate limit.
   search       --data-dir DIR [--page N] [--per-page N] QUERY
                Run one search against the current generation and print the JSON.
   generations  list --data-dir DIR
@@ -53,6 +61,7 @@ int main(int argc, char** argv) {
   const std::string_view command = argv[1];
   if (command == "reindex") return vitrine::cli::ReindexCommand(argc - 2, argv + 2);
   if (command == "serve") return vitrine::cli::ServeCommand(argc - 2, argv + 2);
+  if (command == "scoped-key") return vitrine::cli::ScopedKeyCommand(argc - 2, argv + 2);
   if (command == "search") return vitrine::cli::SearchCommand(argc - 2, argv + 2);
   if (command == "analyze") return vitrine::cli::AnalyzeCommand(argc - 2, argv + 2);
   if (command == "eval") return vitrine::cli::EvalCommand(argc - 2, argv + 2);

@@ -16,11 +16,12 @@
 
 namespace vitrine::cli {
 int ServeCommand(int argc, char** argv) {
-  absl::StatusOr<Flags> flags =
-      Flags::Parse(argc, argv,
-                   {"data-dir", "port", "address", "threads", "cache-mb", "ui-dir", "nats",
-                    "nats-replicas", "drain-ms", "idempotency-hours"},
-                   {"no-access-log", "no-ui"});
+  absl::StatusOr<Flags> flags = Flags::Parse(
+      argc, argv,
+      {"data-dir", "port", "address", "threads", "cache-mb", "ui-dir", "nats", "nats-replicas",
+       "drain-ms", "idempotency-hours", "workers", "max-in-flight", "queue-target-ms",
+       "search-timeout-ms", "rate-limits", "otlp-endpoint", "otlp-sample-ratio"},
+      {"no-access-log", "no-ui"});
   if (!flags.ok()) return Fail(flags.status());
   absl::StatusOr<std::string> data_dir = flags->Required("data-dir");
   absl::StatusOr<int64_t> port = flags->Int("port", 8080);
@@ -29,9 +30,14 @@ int ServeCommand(int argc, char** argv) {
   absl::StatusOr<int64_t> nats_replicas = flags->Int("nats-replicas", 1);
   absl::StatusOr<int64_t> drain_ms = flags->Int("drain-ms", 0);
   absl::StatusOr<int64_t> idempotency_hours = flags->Int("idempotency-hours", 24);
+  absl::StatusOr<int64_t> workers = flags->Int("workers", 0);
+  absl::StatusOr<int64_t> max_in_flight = flags->Int("max-in-flight", 512);
+  absl::StatusOr<int64_t> queue_target_ms = flags->Int("queue-target-ms", 5);
+  absl::StatusOr<int64_t> search_timeout_ms = flags->Int("search-timeout-ms", 1000);
   for (const absl::Status& status :
        {data_dir.status(), port.status(), threads.status(), cache_mb.status(),
-        nats_replicas.status(), drain_ms.status(), idempotency_hours.status()}) {
+        nats_replicas.status(), drain_ms.status(), idempotency_hours.status(), workers.status(),
+        max_in_flight.status(), queue_target_ms.status(), search_timeout_ms.status()}) {
     if (!status.ok()) return Fail(status);
   }
   if (*port < 0 || *port > 65535) return Fail(absl::InvalidArgumentError("--port out of range"));
@@ -58,6 +64,55 @@ int ServeCommand(int argc, char** argv) {
     return Fail(InvalidParameter("drain-ms", "--drain-ms must be 0 to 600000"));
   }
   options.drain = std::chrono::milliseconds(*drain_ms);
+  // Protection (docs/operations.md): handler threads behind an admission bound,
+  // a time budget per search, rate limits per key.
+  if (*workers < 0 || *workers > 256) {
+    return Fail(InvalidParameter("workers", "--workers must be 0 (one per core) to 256"));
+  }
+  if (*max_in_flight < 1 || *max_in_flight > 100'000) {
+    return Fail(InvalidParameter("max-in-flight", "--max-in-flight must be 1 to 100000"));
+  }
+  if (*queue_target_ms < 1 || *queue_target_ms > 10'000) {
+    return Fail(InvalidParameter("queue-target-ms", "--queue-target-ms must be 1 to 10000"));
+  }
+  if (*search_timeout_ms < 1 || *search_timeout_ms > query::kMaxTimeoutMs) {
+    return Fail(InvalidParameter(
+        "search-timeout-ms", StrCat("--search-timeout-ms must be 1 to ", query::kMaxTimeoutMs)));
+  }
+  options.http.work.workers = static_cast<int>(*workers);
+  options.http.work.max_in_flight = static_cast<size_t>(*max_in_flight);
+  options.http.work.target = std::chrono::milliseconds(*queue_target_ms);
+  options.limits.search_budget = std::chrono::milliseconds(*search_timeout_ms);
+  // OpenTelemetry traces: --otlp-endpoint, else VITRINE_OTLP_ENDPOINT (or the
+  // standard OTEL_EXPORTER_OTLP_ENDPOINT).
+  if (flags->Has("otlp-endpoint")) {
+    options.otlp_endpoint = flags->Get("otlp-endpoint").value_or("");
+  } else {
+    for (const char* variable : {"VITRINE_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"}) {
+      if (const char* value = std::getenv(variable); value != nullptr && *value != 0) {
+        options.otlp_endpoint = value;
+        break;
+      }
+    }
+  }
+  if (const std::optional<std::string> ratio = flags->Get("otlp-sample-ratio")) {
+    const std::optional<double> parsed = ParseDouble(*ratio);
+    if (!parsed || *parsed < 0 || *parsed > 1) {
+      return Fail(InvalidParameter("otlp-sample-ratio", "--otlp-sample-ratio must be 0 to 1"));
+    }
+    options.otlp_sample_ratio = *parsed;
+  }
+  // "storefront=50,partner=5:20": per key name, requests per second[:burst].
+  const std::optional<std::string> rate_limits = flags->Has("rate-limits")
+                                                     ? flags->Get("rate-limits")
+                                                     : std::optional<std::string>(std::nullopt);
+  const char* rate_limits_env = std::getenv("VITRINE_RATE_LIMITS");
+  if (rate_limits || rate_limits_env != nullptr) {
+    absl::StatusOr<std::map<std::string, server::RateLimit>> parsed =
+        server::ParseRateLimits(rate_limits ? *rate_limits : rate_limits_env);
+    if (!parsed.ok()) return Fail(Annotate(parsed.status(), "rate-limits"));
+    options.limits.rate_limits = *std::move(parsed);
+  }
   // How long an Idempotency-Key answers a retry with its first receipt; in a
   // cluster also JetStream's duplicate window (set when the stream is created).
   if (*idempotency_hours < 1 || *idempotency_hours > 24 * 30) {

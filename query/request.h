@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -45,6 +46,41 @@ struct SearchLimits {
 struct Range {
   std::optional<double> gte;
   std::optional<double> lte;
+};
+
+// One stage of a search and when it ran (the server turns them into trace spans).
+struct StageTiming {
+  std::string_view name;  // "parse", "match", "facets", "rank", "hydrate", "highlight"
+  std::chrono::steady_clock::time_point start;
+  std::chrono::steady_clock::time_point end;
+};
+
+// Notes stages in a log (if there is one): Begin(name) ends the stage under way
+// and starts the next; the last ends with the recorder.
+class StageRecorder {
+ public:
+  using Clock = std::chrono::steady_clock;
+  explicit StageRecorder(std::vector<StageTiming>* out, Clock::time_point (*clock)() = &Clock::now)
+      : out_(out), clock_(clock) {}
+  ~StageRecorder() { End(); }
+  StageRecorder(const StageRecorder&) = delete;
+  StageRecorder& operator=(const StageRecorder&) = delete;
+
+  void Begin(std::string_view name) {
+    End();
+    if (out_ == nullptr) return;
+    out_->push_back({.name = name, .start = clock_(), .end = {}});
+    open_ = true;
+  }
+  void End() {
+    if (open_) out_->back().end = clock_();
+    open_ = false;
+  }
+
+ private:
+  std::vector<StageTiming>* const out_;
+  Clock::time_point (*const clock_)();
+  bool open_ = false;
 };
 
 struct SearchRequest {
@@ -89,7 +125,19 @@ struct SearchRequest {
   // False: never answered from nor kept in the result cache (previews of a
   // draft config, whose version says nothing).
   bool cacheable = true;
+  // The time budget the caller asks for (timeout_ms), 0: the server's. The
+  // server turns it into `deadline`, capped by its own budget.
+  int timeout_ms = 0;
+  // Past this the search does no more optional work and answers with what it
+  // has, flagged SearchResponse::timed_out: facets are left out if the match
+  // ended late, highlights if the page did. A search that reaches it before it
+  // has matched anything answers DeadlineExceeded. max(): none.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  // When set, each stage's start and end are appended here. Not part of the request's identity.
+  std::vector<StageTiming>* stages = nullptr;
 };
+// timeout_ms at most (a larger one is a 400).
+inline constexpr int kMaxTimeoutMs = 60'000;
 
 // Fields a search may count values of, as named in facets= (besides declared
 // attributes and the range fields).
@@ -157,6 +205,9 @@ struct SearchResponse {
   // banner of the first of them that has one (empty: none).
   std::vector<std::string> applied_rules;
   std::string banner_json;
+  // The deadline passed before every stage was done (SearchRequest::deadline):
+  // facets or highlights are missing. Never cached.
+  bool timed_out = false;
 };
 
 // Checks a request against the limits; errors name the parameter.

@@ -42,6 +42,20 @@ namespace schema = catalog::schema;
 
 constexpr size_t kMaxCorrections = 4096;  // remembered per searcher, then start over
 
+// A search's stages on its clock: records when each ran (SearchRequest::stages)
+// and tells when the deadline has passed.
+class Stages : public StageRecorder {
+ public:
+  Stages(const SearchRequest& request, Clock::time_point (*clock)())
+      : StageRecorder(request.stages, clock), deadline_(request.deadline), clock_(clock) {}
+
+  bool Late() const { return deadline_ != Clock::time_point::max() && clock_() >= deadline_; }
+
+ private:
+  const Clock::time_point deadline_;
+  Clock::time_point (*const clock_)();
+};
+
 }  // namespace
 
 absl::Status ValidateSearchRequest(const SearchRequest& request, const SearchLimits& limits,
@@ -58,6 +72,10 @@ absl::Status ValidateSearchRequest(const SearchRequest& request, const SearchLim
   if (static_cast<int64_t>(request.page) * request.per_page > limits.max_result_window) {
     return InvalidParameter("page", StrCat("page * per_page may not exceed ",
                                            limits.max_result_window, "; narrow the search"));
+  }
+  if (request.timeout_ms < 0 || request.timeout_ms > kMaxTimeoutMs) {
+    return InvalidParameter("timeout_ms",
+                            StrCat("timeout_ms must be between 1 and ", kMaxTimeoutMs));
   }
   RETURN_IF_ERROR(internal::ValidateFilters(request, limits, attributes));
   return internal::ValidateSortAndFacets(request, attributes);
@@ -132,6 +150,11 @@ void Searcher::Impl::Highlight(const internal::TextPlan& text, const analyzers::
 absl::StatusOr<SearchResponse> Searcher::Impl::Run(
     const SearchRequest& request, const Index& index, const internal::RulePlan& rules,
     const std::shared_ptr<const internal::FacetColumns>& columns) {
+  Stages stages(request, options.clock);
+  if (stages.Late()) {
+    return absl::DeadlineExceededError("the search's time budget ran out before it began");
+  }
+  stages.Begin("parse");
   const analyzers::Analyzer& analyzer = index.analyzer();
   // Managed synonyms, as this generation's analyzer reads them (query/synonyms.h).
   const std::shared_ptr<const merch::Thesaurus::Analysed> synonyms =
@@ -171,11 +194,19 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
                                   return Corrected(q, analyzer, synonyms.get(), synonyms_version);
                                 }};
   const size_t first = static_cast<size_t>(request.page - 1) * request.per_page;
+  if (stages.Late()) {
+    return absl::DeadlineExceededError("the search's time budget ran out before it matched");
+  }
+  stages.Begin("match");
   ASSIGN_OR_RETURN(internal::TextPlan text,
                    internal::PlanText(parsed, by_relevance, first, request.per_page, context));
   response.relaxed = text.relaxed;
   response.corrected_query = text.corrected_query;
-  if (!request.facets.empty()) {
+  // Late: the page still comes (it is the answer), the facets do not.
+  if (!request.facets.empty() && stages.Late()) {
+    response.timed_out = true;
+  } else if (!request.facets.empty()) {
+    stages.Begin("facets");
     internal::FacetCounter facets(index, *columns, request);
     response.facets = facets.Count(sets, text.text_set, text.matched, rules.restriction);
   }
@@ -185,6 +216,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
   // Merchandising pins take their positions over the whole list; the page's
   // organic hits shift around them (rules.h), listed without the pinned
   // products shown.
+  stages.Begin("rank");
   const Xapian::Query hits_query =
       filter ? Xapian::Query(Xapian::Query::OP_FILTER, text.hits_text, *filter) : text.hits_text;
   const internal::PinLayout pins =
@@ -213,8 +245,14 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
     ListVariants(database, sets, *columns, sets.Of(hits_query), page.collapsed, response.hits);
   }
   internal::PlacePins(pins, request, response);  // rules
+  stages.Begin("hydrate");
   RETURN_IF_ERROR(Hydrate(index.store(), response.hits));
-  Highlight(text, analyzer, synonyms.get(), request, response);
+  if (request.highlight && stages.Late()) {
+    response.timed_out = true;
+  } else {
+    stages.Begin("highlight");
+    Highlight(text, analyzer, synonyms.get(), request, response);
+  }
   return response;
 }
 
@@ -268,7 +306,7 @@ absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
     return response;
   }
   ASSIGN_OR_RETURN(SearchResponse response, Run(request, rules));
-  cache_->Insert(key, scopes, epochs, response);
+  if (!response.timed_out) cache_->Insert(key, scopes, epochs, response);
   return response;
 }
 

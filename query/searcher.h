@@ -29,6 +29,8 @@ struct ResultCacheOptions {
 struct SearchOptions {
   SearchLimits limits;
   ResultCacheOptions cache;  // SearcherPool's result cache
+  // The clock deadlines are read on (SearchRequest::deadline); tests step it.
+  std::chrono::steady_clock::time_point (*clock)() = &std::chrono::steady_clock::now;
 };
 
 class Searcher {

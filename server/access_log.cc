@@ -14,6 +14,12 @@ void AccessLog::Write(const AccessLogEntry& entry) const {
   AppendRfc3339Now(line);
   line.append(R"(","level":"info","msg":"request","request_id":)");
   AppendJsonString(line, entry.request_id);
+  if (!entry.trace_id.empty()) {
+    line.append(R"(,"trace_id":)");
+    AppendJsonString(line, entry.trace_id);
+    line.append(R"(,"span_id":)");
+    AppendJsonString(line, entry.span_id);
+  }
   line.append(R"(,"method":)");
   AppendJsonString(line, entry.method);
   line.append(R"(,"path":)");

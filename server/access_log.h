@@ -13,6 +13,8 @@ struct AccessLogEntry {
   std::string_view target;
   std::string_view remote_address;
   std::string_view key_name;  // the API key's name (never the key); empty: none
+  std::string_view trace_id;  // W3C trace id (the caller's traceparent, or a new one)
+  std::string_view span_id;   // the request's server span
   int status = 0;
   double duration_ms = 0;
   size_t response_bytes = 0;

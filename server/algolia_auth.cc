@@ -2,6 +2,7 @@
 // endpoint is for browsers, so it takes search keys only: an admin key sent
 // here is refused even where search is open, before it can sit in a page.
 #include "absl/status/status.h"
+#include "base/strings.h"
 #include "server/algolia_handlers.h"
 #include "server/algolia_response.h"
 #include "server/api.h"
@@ -10,11 +11,30 @@
 namespace vitrine::server {
 
 HttpResponse Api::RouteAlgolia(const HttpRequest& request, const Target& target,
-                               std::string_view& route, std::string& who) {
+                               std::string_view& route, std::string& who, RequestContext& context) {
   HttpResponse response;
   const std::string key = AlgoliaKeyOf(request, target);
+  // Searches once the key is known; a key over its rate limit is refused.
+  const auto search = [&]() -> HttpResponse {
+    if (absl::Status limited = Limit(request, who, context); !limited.ok()) {
+      route = "rate_limited";
+      return algolia::AlgoliaError(limited);
+    }
+    return HandleAlgolia(request, target, searchers_, route, context);
+  };
+  absl::StatusOr<KeyScope> scope = absl::UnauthenticatedError("");
+  if (IsScopedKey(key)) scope = VerifyScope(key);
   if (request.method == "OPTIONS") {
-    response = HandleAlgolia(request, target, searchers_, route);  // preflights carry no key
+    response = HandleAlgolia(request, target, searchers_, route, context);  // no key in preflights
+  } else if (IsScopedKey(key)) {
+    if (scope.ok()) {
+      who = StrCat("scoped:", scope->parent);
+      context.scope = *std::move(scope);
+      response = search();
+    } else {
+      route = "denied";
+      response = algolia::AlgoliaError(scope.status());
+    }
   } else if (!key.empty() && NameOf(key, admin_keys_)) {
     route = "denied";
     response = algolia::AlgoliaError(absl::PermissionDeniedError(
@@ -28,7 +48,7 @@ HttpResponse Api::RouteAlgolia(const HttpRequest& request, const Target& target,
     response = algolia::AlgoliaError(absl::PermissionDeniedError("the API key is not valid"));
   } else {
     if (!key.empty()) who = NameOf(key, search_keys_).value_or("");
-    response = HandleAlgolia(request, target, searchers_, route);
+    response = search();
   }
   AddAlgoliaCors(response);
   return response;

@@ -26,8 +26,10 @@ double MillisecondsSince(Clock::time_point start) {
 // queries answered from them (and their counts).
 class Execution {
  public:
-  Execution(query::SearcherPool& searchers, std::vector<AlgoliaQuery> queries)
+  Execution(query::SearcherPool& searchers, std::vector<AlgoliaQuery> queries,
+            const RequestContext& context)
       : searchers_(searchers),
+        context_(context),
         queries_(std::move(queries)),
         config_(searchers.config()),
         responses_(queries_.size()),
@@ -95,6 +97,7 @@ class Execution {
       search.synonyms = config_->synonyms;
       search.ranking = config_->ranking;
     }
+    context_.Apply(search);  // the deadline and a scoped key's filters
     return search;
   }
 
@@ -109,6 +112,7 @@ class Execution {
   }
 
   query::SearcherPool& searchers_;
+  const RequestContext& context_;
   const std::vector<AlgoliaQuery> queries_;
   const std::shared_ptr<const merch::ConfigSnapshot> config_;
   std::vector<std::optional<query::SearchResponse>> responses_;
@@ -127,12 +131,13 @@ HttpResponse Json(std::string body) {
   return response;
 }
 
-HttpResponse MultiQuery(std::string_view body, query::SearcherPool& searchers) {
+HttpResponse MultiQuery(std::string_view body, query::SearcherPool& searchers,
+                        const RequestContext& context) {
   absl::StatusOr<std::vector<AlgoliaQuery>> queries =
       algolia::ParseMultiQuery(body, AttributesOf(searchers));
   if (!queries.ok()) return algolia::AlgoliaError(queries.status());
   absl::StatusOr<std::vector<std::string>> results =
-      Execution(searchers, *std::move(queries)).Run();
+      Execution(searchers, *std::move(queries), context).Run();
   if (!results.ok()) return algolia::AlgoliaError(results.status());
   std::string out = R"({"results":[)";
   for (size_t i = 0; i < results->size(); ++i) {
@@ -144,12 +149,12 @@ HttpResponse MultiQuery(std::string_view body, query::SearcherPool& searchers) {
 }
 
 HttpResponse SingleQuery(std::string_view index_name, std::string_view body,
-                         query::SearcherPool& searchers) {
+                         query::SearcherPool& searchers, const RequestContext& context) {
   absl::StatusOr<AlgoliaQuery> query =
       algolia::ParseSingleQuery(index_name, body, AttributesOf(searchers));
   if (!query.ok()) return algolia::AlgoliaError(query.status());
   absl::StatusOr<std::vector<std::string>> results =
-      Execution(searchers, {*std::move(query)}).Run();
+      Execution(searchers, {*std::move(query)}, context).Run();
   if (!results.ok()) return algolia::AlgoliaError(results.status());
   return Json(std::move(results->front()));
 }
@@ -181,7 +186,8 @@ void AddAlgoliaCors(HttpResponse& response) {
 }
 
 HttpResponse HandleAlgolia(const HttpRequest& request, const Target& target,
-                           query::SearcherPool& searchers, std::string_view& route) {
+                           query::SearcherPool& searchers, std::string_view& route,
+                           const RequestContext& context) {
   const std::string& path = target.path;
   constexpr std::string_view kIndexes = "/1/indexes/";
   if (request.method == "OPTIONS") {
@@ -197,7 +203,8 @@ HttpResponse HandleAlgolia(const HttpRequest& request, const Target& target,
   }
   if (path == "/1/indexes/*/queries") {
     route = "/1/indexes/*/queries";
-    return request.method == "POST" ? MultiQuery(request.body, searchers) : MethodNotAllowed();
+    return request.method == "POST" ? MultiQuery(request.body, searchers, context)
+                                    : MethodNotAllowed();
   }
   if (path.starts_with(kIndexes) && path.ends_with("/query")) {
     route = "/1/indexes/{index}/query";
@@ -207,7 +214,7 @@ HttpResponse HandleAlgolia(const HttpRequest& request, const Target& target,
       return algolia::AlgoliaError(absl::InvalidArgumentError(
           "searchForFacetValues (/1/indexes/{index}/facets/{facet}/query) is not supported"));
     }
-    return request.method == "POST" ? SingleQuery(index, request.body, searchers)
+    return request.method == "POST" ? SingleQuery(index, request.body, searchers, context)
                                     : MethodNotAllowed();
   }
   route = "unmatched";

@@ -8,6 +8,7 @@
 
 #include "query/search.h"
 #include "server/http.h"
+#include "server/request_context.h"
 #include "server/url.h"
 
 namespace vitrine::server {
@@ -23,8 +24,10 @@ std::string AlgoliaKeyOf(const HttpRequest& request, const Target& target);
 // POST /1/indexes/*/queries, POST /1/indexes/{index}/query, and OPTIONS for
 // CORS preflights. Errors come as Algolia's clients read them ({"message",
 // "status"}). Every response allows any origin: the endpoint only searches.
+// `context`: the deadline and a scoped key's filters, applied to every query.
 HttpResponse HandleAlgolia(const HttpRequest& request, const Target& target,
-                           query::SearcherPool& searchers, std::string_view& route);
+                           query::SearcherPool& searchers, std::string_view& route,
+                           const RequestContext& context);
 
 // Adds the CORS headers every /1/ response carries (errors included).
 void AddAlgoliaCors(HttpResponse& response);

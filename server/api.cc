@@ -6,6 +6,7 @@
 #include <random>
 
 #include "absl/strings/numbers.h"
+#include "base/log.h"
 #include "base/status.h"
 #include "base/strings.h"
 #include "server/admin_handlers.h"
@@ -43,28 +44,6 @@ std::string RequestIdFor(const HttpRequest& request) {
     if (c < 0x21 || c > 0x7E || c == '"' || c == '\\') return NewRequestId();
   }
   return std::string(given);
-}
-
-// The key a request carries: X-API-Key, else an Authorization bearer token.
-std::string_view KeyOf(const HttpRequest& request) {
-  if (std::string_view key = request.Header("x-api-key"); !key.empty()) return key;
-  std::string_view authorization = request.Header("authorization");
-  constexpr std::string_view kBearer = "Bearer ";
-  if (authorization.size() > kBearer.size() &&
-      AsciiLower(authorization.substr(0, kBearer.size())) == "bearer ") {
-    return authorization.substr(kBearer.size());
-  }
-  return {};
-}
-
-// Compares in time independent of where the strings differ.
-bool SameKey(std::string_view given, std::string_view expected) {
-  if (given.size() != expected.size()) return false;
-  unsigned char difference = 0;
-  for (size_t i = 0; i < given.size(); ++i) {
-    difference |= static_cast<unsigned char>(given[i] ^ expected[i]);
-  }
-  return difference == 0;
 }
 
 // Read-your-writes: `min_seq=N` (the `seq` a write answered with) holds the
@@ -144,8 +123,13 @@ absl::StatusOr<std::vector<NamedKey>> ParseNamedKeys(std::string_view text) {
 }
 
 Api::Api(query::SearcherPool& searchers, Metrics& metrics, const AccessLog& access_log,
-         ApiKeys keys, writes::ProductWrites* writes)
-    : searchers_(searchers), metrics_(metrics), access_log_(access_log), writes_(writes) {
+         ApiKeys keys, writes::ProductWrites* writes, ApiLimits limits)
+    : searchers_(searchers),
+      metrics_(metrics),
+      access_log_(access_log),
+      writes_(writes),
+      search_budget_(limits.search_budget),
+      rate_limiter_(std::move(limits.rate_limits)) {
   if (!keys.admin.empty()) admin_keys_.push_back({.name = "admin", .key = std::move(keys.admin)});
   for (NamedKey& key : keys.admin_keys) admin_keys_.push_back(std::move(key));
   if (!keys.search.empty()) {
@@ -154,48 +138,8 @@ Api::Api(query::SearcherPool& searchers, Metrics& metrics, const AccessLog& acce
   for (NamedKey& key : keys.search_keys) search_keys_.push_back(std::move(key));
 }
 
-std::optional<std::string> Api::NameOf(std::string_view key, const std::vector<NamedKey>& keys) {
-  // Every key is compared, whichever matches, so timing says nothing of which.
-  std::optional<std::string> name;
-  for (const NamedKey& named : keys) {
-    if (SameKey(key, named.key) && !name) name = named.name;
-  }
-  return name;
-}
-
-std::optional<HttpResponse> Api::Deny(const HttpRequest& request, bool admin,
-                                      std::string& who) const {
-  if (admin && admin_keys_.empty()) {
-    // Names the route: a config read is refused as much as a write.
-    const std::string_view target = request.target;
-    return ErrorResponse(403, "forbidden",
-                         StrCat(request.method, " ", target.substr(0, target.find('?')),
-                                " needs the admin key, and the server has none configured "
-                                "(set VITRINE_ADMIN_KEY or VITRINE_ADMIN_KEYS)"));
-  }
-  const std::string_view key = KeyOf(request);
-  if (!admin && search_keys_.empty()) {
-    // Open; a known key still names the caller in the access log.
-    if (!key.empty()) who = NameOf(key, admin_keys_).value_or("");
-    return std::nullopt;
-  }
-  if (key.empty()) {
-    HttpResponse response = ErrorResponse(401, "unauthenticated",
-                                          "send the API key as X-API-Key or Authorization: Bearer");
-    response.headers.emplace_back("WWW-Authenticate", "Bearer");
-    return response;
-  }
-  std::optional<std::string> name = NameOf(key, admin_keys_);
-  if (!name && !admin) name = NameOf(key, search_keys_);
-  if (name) {
-    who = *std::move(name);
-    return std::nullopt;
-  }
-  return ErrorResponse(403, "forbidden",
-                       admin ? "this route needs the admin key" : "the API key is not valid");
-}
-
-HttpResponse Api::Route(const HttpRequest& request, std::string_view& route, std::string& who) {
+HttpResponse Api::Route(const HttpRequest& request, std::string_view& route, std::string& who,
+                        RequestContext& context) {
   absl::StatusOr<Target> target = ParseTarget(request.target);
   if (!target.ok()) {
     route = "unmatched";
@@ -208,15 +152,22 @@ HttpResponse Api::Route(const HttpRequest& request, std::string_view& route, std
   const bool open = path == "/healthz" || path == "/readyz" || path == "/metrics";
   const bool admin = (path.starts_with("/v1/products") && write) || IsConfigPath(path) ||
                      path.starts_with("/v1/admin/");
-  if (IsAlgoliaPath(path)) return RouteAlgolia(request, *target, route, who);
+  const Access access = admin                                           ? Access::kAdmin
+                        : path == "/v1/search" || path == "/v1/suggest" ? Access::kSearch
+                                                                        : Access::kRead;
+  if (IsAlgoliaPath(path)) return RouteAlgolia(request, *target, route, who, context);
   if (static_files_ != nullptr && get && StaticFiles::Serves(path)) {
     route = "static";
     return static_files_->Serve(path, request);
   }
   if (!open) {
-    if (std::optional<HttpResponse> denied = Deny(request, admin, who)) {
+    if (std::optional<HttpResponse> denied = Deny(request, access, who, context)) {
       route = "denied";
       return *std::move(denied);
+    }
+    if (absl::Status limited = Limit(request, who, context); !limited.ok()) {
+      route = "rate_limited";
+      return ErrorResponse(limited);
     }
   }
   // Merchandising config: admin routes (config_handlers.cc).
@@ -231,15 +182,15 @@ HttpResponse Api::Route(const HttpRequest& request, std::string_view& route, std
     route = "/v1/products:batch";
     if (request.method != "POST") return MethodNotAllowed("POST");
     if (writes_ == nullptr) return ErrorResponse(503, "unavailable", "writes are not enabled");
-    return HandleProductBatch(request, *writes_);
+    return HandleProductBatch(request, *writes_, context);
   }
   if (path == "/v1/search") {
     route = "/v1/search";
     if (get) {
       if (std::optional<HttpResponse> early = AwaitMinSeq(*target, writes_)) return *early;
-      return HandleSearch(*target, searchers_);
+      return HandleSearch(*target, searchers_, context);
     }
-    if (request.method == "POST") return HandleSearchPost(request.body, searchers_);
+    if (request.method == "POST") return HandleSearchPost(request.body, searchers_, context);
     return MethodNotAllowed("GET, POST");
   }
   if (path.starts_with("/v1/products/")) {
@@ -253,7 +204,7 @@ HttpResponse Api::Route(const HttpRequest& request, std::string_view& route, std
       return MethodNotAllowed("GET, PUT, PATCH, DELETE");
     }
     if (writes_ == nullptr) return ErrorResponse(503, "unavailable", "writes are not enabled");
-    return HandleProductWrite(request, id, *writes_);
+    return HandleProductWrite(request, id, *writes_, context);
   }
   if (path == "/v1/suggest") {
     route = "/v1/suggest";
@@ -290,16 +241,24 @@ HttpResponse Api::Handle(HttpRequest&& request) {
   const std::string request_id = RequestIdFor(request);
   std::string_view route;
   std::string who;  // the key's name
-  HttpResponse response = Route(request, route, who);
+  RequestTrace trace(request, tracing_);
+  const ScopedLogContext log_context(request_id, trace.trace_id());
+  RequestContext context{
+      .received = request.received, .search_budget = search_budget_, .stages = trace.stages()};
+  HttpResponse response = Route(request, route, who, context);
+  AddRateLimitHeaders(context, response);
   response.headers.emplace_back("X-Request-Id", request_id);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   metrics_.RecordRequest(route, request.method, response.status, seconds);
+  trace.Finish(request.method, route, response.status, request_id);
   access_log_.Write({.request_id = request_id,
                      .method = request.method,
                      .target = request.target,
                      .remote_address = request.remote_address,
                      .key_name = who,
+                     .trace_id = trace.trace_id(),
+                     .span_id = trace.span_id(),
                      .status = response.status,
                      .duration_ms = seconds * 1000,
                      .response_bytes = response.body.size()});

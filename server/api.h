@@ -4,6 +4,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +15,9 @@
 #include "server/access_log.h"
 #include "server/http.h"
 #include "server/metrics.h"
+#include "server/rate_limiter.h"
+#include "server/request_context.h"
+#include "server/tracing.h"
 
 namespace vitrine::merch {
 class ConfigStore;  // merch/config_store.h
@@ -51,17 +56,30 @@ struct ApiKeys {
 // name the entry, never the key.
 absl::StatusOr<std::vector<NamedKey>> ParseNamedKeys(std::string_view text);
 
+// What protects the server and its shoppers from a client (docs/operations.md).
+struct ApiLimits {
+  // A search's time budget; a request's timeout_ms may ask for less. Past it a
+  // search answers with what it has ("timed_out": true) or 503.
+  std::chrono::milliseconds search_budget{1000};
+  // Token buckets per key name (server/rate_limiter.h); keys not named: unlimited.
+  std::map<std::string, RateLimit> rate_limits;
+};
+
 class Api {
  public:
   // All references must outlive the Api; `writes` may be null (no write routes).
   Api(query::SearcherPool& searchers, Metrics& metrics, const AccessLog& access_log,
-      ApiKeys keys = {}, writes::ProductWrites* writes = nullptr);
+      ApiKeys keys = {}, writes::ProductWrites* writes = nullptr, ApiLimits limits = {});
 
   HttpResponse Handle(HttpRequest&& request);
 
   // Serves the merchandising config routes (/v1/config/...) from `config`, which
   // must outlive the Api; set before serving. Without one they answer 503.
   void SetConfig(merch::ConfigStore* config) { config_ = config; }
+
+  // Traces requests (server/tracing.h): ids for the logs always, spans to
+  // `options.exporter` when set. Set before serving.
+  void SetTracing(TraceOptions options) { tracing_ = options; }
 
   // Serves the built storefront and console (GET of any path outside the API)
   // from `files`, which must outlive the Api; without: those paths are 404s.
@@ -71,16 +89,32 @@ class Api {
   // sending requests while the ones in flight finish.
   void StartDraining() { draining_ = true; }
 
+  // Requests refused by a rate limit so far.
+  uint64_t rate_limited() const { return rate_limiter_.refused(); }
+
  private:
+  // What a route needs of the key: an admin key; a search key (searches and
+  // suggestions: scoped keys too); a search key (other reads).
+  enum class Access { kAdmin, kSearch, kRead };
+
   // `who`: the name of the request's key, once it is checked.
-  HttpResponse Route(const HttpRequest& request, std::string_view& route, std::string& who);
+  HttpResponse Route(const HttpRequest& request, std::string_view& route, std::string& who,
+                     RequestContext& context);
   // An error response when the request's key may not use the route, else
-  // nullopt and `who` set to the key's name ("" on open routes without a key).
-  std::optional<HttpResponse> Deny(const HttpRequest& request, bool admin, std::string& who) const;
+  // nullopt, `who` set to the key's name ("" on open routes without a key) and
+  // a scoped key's scope in `context` (api_auth.cc).
+  std::optional<HttpResponse> Deny(const HttpRequest& request, Access access, std::string& who,
+                                   RequestContext& context) const;
+  // ResourceExhausted (429) when the key named `who` (or the scoped key in
+  // `context`) is over its rate limit; the limit's state goes in `context` for
+  // the response's headers (AddRateLimitHeaders).
+  absl::Status Limit(const HttpRequest& request, const std::string& who, RequestContext& context);
+  // The scope of a scoped key derived from one of the search keys.
+  absl::StatusOr<KeyScope> VerifyScope(std::string_view key) const;
   // The Algolia-compatible endpoint (/1/...) behind its own key check: search
   // keys only, the admin key never (algolia_auth.cc).
   HttpResponse RouteAlgolia(const HttpRequest& request, const Target& target,
-                            std::string_view& route, std::string& who);
+                            std::string_view& route, std::string& who, RequestContext& context);
   // The name of the key in `keys` that `key` is, or nullopt.
   static std::optional<std::string> NameOf(std::string_view key, const std::vector<NamedKey>& keys);
 
@@ -91,8 +125,15 @@ class Api {
   std::vector<NamedKey> search_keys_;  // ApiKeys::search first, as "search"
   writes::ProductWrites* writes_;
   std::atomic<bool> draining_ = false;
+  const std::chrono::milliseconds search_budget_;
+  RateLimiter rate_limiter_;
   merch::ConfigStore* config_ = nullptr;
   const StaticFiles* static_files_ = nullptr;
+  TraceOptions tracing_;
 };
+
+// X-RateLimit-Limit, -Remaining and -Reset of the request's key, if it has a
+// limit, and Retry-After when it was refused.
+void AddRateLimitHeaders(const RequestContext& context, HttpResponse& response);
 
 }  // namespace vitrine::server

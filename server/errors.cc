@@ -37,8 +37,8 @@ Mapped Map(const absl::Status& status) {
       return {429, "resource_exhausted"};
     case absl::StatusCode::kUnavailable:
       return {503, "unavailable"};
-    case absl::StatusCode::kDeadlineExceeded:
-      return {504, "deadline_exceeded"};
+    case absl::StatusCode::kDeadlineExceeded:  // a search's time budget (query/request.h)
+      return {503, "timed_out"};
     default:
       return {500, "internal"};
   }

@@ -1,7 +1,7 @@
 // absl::Status -> HTTP error responses. The only place canonical codes become
 // HTTP statuses: InvalidArgument 400, Unauthenticated 401, PermissionDenied 403,
 // NotFound 404, AlreadyExists/Aborted 409, ResourceExhausted 429, Unavailable 503,
-// DeadlineExceeded 504, anything else 500; error codes attached with
+// DeadlineExceeded 503 (timed_out), anything else 500; error codes attached with
 // WithErrorCode: insufficient_storage 507, idempotency_key_reused 422. 503 and 507
 // carry Retry-After.
 #pragma once

@@ -118,7 +118,8 @@ std::string SearchJson(const query::SearchRequest& request, const query::SearchR
   } else {
     AppendJsonString(out, result.corrected_query);
   }
-  out.append(StrCat(R"(,"relaxed":)", result.relaxed, R"(,"hits":[)"));
+  out.append(StrCat(R"(,"relaxed":)", result.relaxed, R"(,"timed_out":)", result.timed_out,
+                    R"(,"hits":[)"));
   for (size_t i = 0; i < result.hits.size(); ++i) {
     const query::SearchHit& hit = result.hits[i];
     if (i > 0) out.push_back(',');
@@ -246,6 +247,8 @@ absl::StatusOr<query::SearchRequest> SearchRequestFromParams(const Target& targe
       request.highlight_tag = value;
     } else if (name == "facet_size") {
       ASSIGN_OR_RETURN(request.facet_size, PositiveInt(name, value));
+    } else if (name == "timeout_ms") {
+      ASSIGN_OR_RETURN(request.timeout_ms, PositiveInt(name, value));
     } else if (name == "q") {
       request.q = value;
     } else if (name == "page") {
@@ -265,8 +268,9 @@ namespace {
 enum class Naming { kQueryString, kJsonBody };
 
 HttpResponse RunSearch(absl::StatusOr<query::SearchRequest> request, query::SearcherPool& searchers,
-                       Naming naming) {
+                       Naming naming, const RequestContext& context) {
   if (!request.ok()) return ErrorResponse(request.status());
+  context.Apply(*request);
   // The live merchandising config: rules, synonyms and ranking of one version.
   if (const std::shared_ptr<const merch::ConfigSnapshot> config = searchers.config()) {
     request->rules = config->rules;
@@ -296,12 +300,14 @@ absl::StatusOr<std::string> SearchBody(const query::SearchRequest& request,
   return SearchJson(request, result, took_ms);
 }
 
-HttpResponse HandleSearch(const Target& target, query::SearcherPool& searchers) {
-  return RunSearch(SearchRequestFromParams(target), searchers, Naming::kQueryString);
+HttpResponse HandleSearch(const Target& target, query::SearcherPool& searchers,
+                          const RequestContext& context) {
+  return RunSearch(SearchRequestFromParams(target), searchers, Naming::kQueryString, context);
 }
 
-HttpResponse HandleSearchPost(std::string_view body, query::SearcherPool& searchers) {
-  return RunSearch(SearchRequestFromJson(body), searchers, Naming::kJsonBody);
+HttpResponse HandleSearchPost(std::string_view body, query::SearcherPool& searchers,
+                              const RequestContext& context) {
+  return RunSearch(SearchRequestFromJson(body), searchers, Naming::kJsonBody, context);
 }
 
 HttpResponse HandleGetProduct(std::string_view id, query::SearcherPool& searchers) {

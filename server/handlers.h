@@ -6,13 +6,17 @@
 #include "query/suggest.h"
 #include "server/http.h"
 #include "server/metrics.h"
+#include "server/request_context.h"
 #include "server/url.h"
 
 namespace vitrine::server {
 
 // GET /v1/search?... and POST /v1/search with a JSON body of the same meaning.
-HttpResponse HandleSearch(const Target& target, query::SearcherPool& searchers);
-HttpResponse HandleSearchPost(std::string_view body, query::SearcherPool& searchers);
+// `context`: the deadline, a scoped key's filters and the trace's stage log.
+HttpResponse HandleSearch(const Target& target, query::SearcherPool& searchers,
+                          const RequestContext& context);
+HttpResponse HandleSearchPost(std::string_view body, query::SearcherPool& searchers,
+                              const RequestContext& context);
 // Runs `request` (rules and synonyms as it gives them) on a searcher of the pool
 // and serialises the response as /v1/search answers it; errors name the parameter.
 absl::StatusOr<std::string> SearchBody(const query::SearchRequest& request,

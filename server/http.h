@@ -3,6 +3,7 @@
 // without a socket and Beast stays out of every other file.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,6 +17,9 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
   std::string remote_address;
+  // When the transport had read all of it: a search's deadline counts from here,
+  // so time spent waiting for a handler thread is part of its budget.
+  std::chrono::steady_clock::time_point received = std::chrono::steady_clock::now();
 
   // First value of a header (name in lower case), or empty.
   std::string_view Header(std::string_view lower_name) const {

@@ -1,7 +1,7 @@
 // The Beast transport. Each connection is a Session on its own strand: wait for a
 // request to begin (idle timeout), read all of it (size limits and a request
-// timeout), call the handler synchronously on the I/O thread (searches are short
-// and CPU-bound, so a hand-off to another pool would only add latency), write the
+// timeout), hand it to a handler thread (server/work_queue.h: admission control,
+// so an overloaded server refuses at once instead of queueing), write the
 // response (write timeout), and read the next one while keep-alive holds. No
 // client can hold a thread: all I/O is asynchronous and every wait has a
 // deadline. At the connection limit a new connection closes the one that has
@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/bind_executor.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
@@ -53,6 +54,7 @@ enum class Phase : int { kIdle, kReadingRequest, kHandling, kWriting, kEvicted }
 struct Shared {
   HttpServerOptions options;
   HttpHandler handler;
+  std::unique_ptr<WorkQueue> work;  // null: handlers run on the I/O threads
   std::atomic<bool> stopping{false};
   size_t max_connections = 0;  // options.max_connections, capped by the fd limit
 
@@ -166,18 +168,59 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     RequestMessage message = parser_->release();
     HttpRequest request = ToHttpRequest(message, remote_address_);
-    const bool head = message.method() == http::verb::head;
-    HttpResponse response;
+    const Reply reply = {.keep_alive = message.keep_alive(),
+                         .head = message.method() == http::verb::head,
+                         .version = message.version()};
+    WorkQueue* work = shared_->work.get();
+    if (work == nullptr || RunsInline(request.target)) {
+      return Finish(Handle(std::move(request)), reply);
+    }
+    const bool admitted = work->TrySubmit([self = shared_from_this(), request = std::move(request),
+                                           reply](WorkQueue::Admission admission) mutable {
+      HttpResponse response = admission.shed ? Overloaded() : self->Handle(std::move(request));
+      asio::post(self->stream_.get_executor(),
+                 [self, reply, response = std::move(response)]() mutable {
+                   self->Finish(std::move(response), reply);
+                 });
+    });
+    if (!admitted) Finish(Overloaded(), reply);
+  }
+
+  // What a response needs of its request once the request itself is gone.
+  struct Reply {
+    bool keep_alive;
+    bool head;
+    unsigned version;
+  };
+
+  HttpResponse Handle(HttpRequest&& request) {
     try {
-      response = shared_->handler(std::move(request));
+      return shared_->handler(std::move(request));
     } catch (const std::exception&) {
       // Handlers report errors as responses; this is the last line of defence
       // (bad_alloc and the like), so one broken request never takes the server down.
-      response = ErrorResponse(500, "internal", "internal error");
+      return ErrorResponse(500, "internal", "internal error");
     }
-    // Decided after the handler: a response finished during Stop() says "close".
-    const bool keep_alive = message.keep_alive() && !shared_->stopping;
-    Write(std::move(response), keep_alive, head, message.version());
+  }
+
+  // Health checks and metrics answer on the I/O thread, never shed: a load
+  // balancer must not take an overloaded replica for a dead one.
+  bool RunsInline(std::string_view target) const {
+    const std::string_view path = target.substr(0, target.find('?'));
+    const std::vector<std::string>& paths = shared_->options.inline_paths;
+    return std::find(paths.begin(), paths.end(), path) != paths.end();
+  }
+
+  static HttpResponse Overloaded() {
+    HttpResponse response =
+        ErrorResponse(503, "unavailable", "the server is overloaded; retry after a second");
+    response.headers.emplace_back("Retry-After", "1");
+    return response;
+  }
+
+  // Decided after the handler: a response finished during Stop() says "close".
+  void Finish(HttpResponse response, const Reply& reply) {
+    Write(std::move(response), reply.keep_alive && !shared_->stopping, reply.head, reply.version);
   }
 
   void Write(HttpResponse response, bool keep_alive, bool head, unsigned version) {
@@ -274,6 +317,9 @@ struct HttpServer::Impl {
         shared(std::make_shared<Shared>()) {
     shared->options = std::move(options);
     shared->handler = std::move(handler);
+    if (shared->options.work.workers >= 0) {
+      shared->work = std::make_unique<WorkQueue>(shared->options.work);
+    }
     // Room for the index, the stores and the listener besides the connections.
     const size_t files = RaiseFileLimit();
     shared->max_connections =
@@ -317,6 +363,11 @@ struct HttpServer::Impl {
 
   const int threads;
   asio::io_context io;
+  // Keeps the I/O threads running while no socket operation is pending: a
+  // request on a handler thread (its response still to be posted back), or
+  // after Stop() has closed the acceptor. Released only when Stop() stops io.
+  asio::executor_work_guard<asio::io_context::executor_type> keep_running =
+      asio::make_work_guard(io);
   tcp::acceptor acceptor;
   std::shared_ptr<Shared> shared;
   std::vector<std::thread> workers;
@@ -385,13 +436,22 @@ void HttpServer::Stop() {
     shared.all_closed.wait_for(lock, shared.options.shutdown_grace,
                                [&] { return shared.sessions.empty(); });
   }
+  impl_->keep_running.reset();
   impl_->io.stop();
   for (std::thread& worker : impl_->workers) {
     if (worker.joinable()) worker.join();
   }
+  // After the I/O threads: a request still queued (past the grace) runs, and its
+  // response is dropped with the stopped io_context.
+  if (shared.work != nullptr) shared.work->Stop();
   std::lock_guard lock(impl_->state_mutex);
   impl_->joined = true;
   impl_->state_changed.notify_all();
+}
+
+std::optional<WorkQueue::Stats> HttpServer::work_stats() const {
+  if (impl_->shared->work == nullptr) return std::nullopt;
+  return impl_->shared->work->stats();
 }
 
 void HttpServer::Wait() {

@@ -12,10 +12,13 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "server/http.h"
+#include "server/work_queue.h"
 
 namespace vitrine::server {
 
@@ -37,6 +40,13 @@ struct HttpServerOptions {
   // Also capped below the process's file descriptor limit.
   size_t max_connections = 10000;
   std::chrono::milliseconds shutdown_grace{5000};  // in-flight requests get this long on Stop()
+  // The handler threads and their admission control (server/work_queue.h): a
+  // request refused there is answered 503 with Retry-After at once. workers < 0:
+  // handlers run on the I/O threads, with no admission control.
+  WorkQueueOptions work;
+  // Paths answered on the I/O thread and never refused: a load balancer's health
+  // checks and Prometheus's scrapes must be answered under overload too.
+  std::vector<std::string> inline_paths = {"/healthz", "/readyz", "/metrics"};
 };
 
 // Called on an I/O thread for each complete request. Must not throw.
@@ -55,6 +65,9 @@ class HttpServer {
   // Stops accepting, lets in-flight requests finish (up to shutdown_grace),
   // closes idle connections and joins the threads. Idempotent.
   void Stop();
+
+  // The handler threads' admission counters; nullopt without handler threads.
+  std::optional<WorkQueue::Stats> work_stats() const;
 
   // Blocks until Stop() has completed (from another thread or a signal handler thread).
   void Wait();

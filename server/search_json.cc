@@ -92,6 +92,8 @@ absl::StatusOr<query::SearchRequest> SearchRequestFromJson(std::string_view body
       ASSIGN_OR_RETURN(request.facets, Strings(key, value));
     } else if (key == "facet_size") {
       ASSIGN_OR_RETURN(request.facet_size, Int(key, value));
+    } else if (key == "timeout_ms") {
+      ASSIGN_OR_RETURN(request.timeout_ms, Int(key, value));
     } else if (key == "highlight") {
       if (!value.is_boolean()) return WrongType(key, "true or false");
       request.highlight = value.get<bool>();

@@ -32,7 +32,7 @@ struct Service::Impl {
         access_log(options.access_log ? STDOUT_FILENO : -1),
         searchers(nullptr, options.search),
         writes(std::move(log), options.writes, &searchers.cache()),
-        api(searchers, metrics, access_log, options.keys, &writes),
+        api(searchers, metrics, access_log, options.keys, &writes, options.limits),
         http(options.http,
              [this](HttpRequest&& request) { return api.Handle(std::move(request)); }) {}
 
@@ -45,10 +45,14 @@ struct Service::Impl {
   void WatchLoop();
   // The write log's and the config's gauges on /metrics.
   void AddGauges();
+  // The handler threads' admission counters (server/work_queue.h).
+  void AddWorkGauges();
 
   const ServeOptions options;
   const indexer::DataDir dir;
   Metrics metrics;
+  // Before the API: the exporter outlives every request that hands it spans.
+  std::unique_ptr<telemetry::SpanExporter> exporter;
   AccessLog access_log;
   query::SearcherPool searchers;
   writes::ProductWrites writes;
@@ -160,6 +164,25 @@ void Service::Impl::AddGauges() {
       [this] { return static_cast<double>(searchers.cache().stats().misses); }, /*counter=*/true);
   metrics.AddGauge("vitrine_config_version", "The merchandising config version being served.",
                    [this] { return static_cast<double>(config->version()); });
+  metrics.AddGauge(
+      "vitrine_rate_limited_total", "Requests refused (429) because their key was over its limit.",
+      [this] { return static_cast<double>(api.rate_limited()); }, /*counter=*/true);
+  AddWorkGauges();
+  // Always on /metrics (0 without --otlp-endpoint), so dashboards and alerts
+  // find the series whether or not this replica exports.
+  const auto spans = [this](uint64_t telemetry::ExporterStats::*field) {
+    return [this, field] {
+      return exporter != nullptr ? static_cast<double>(exporter->stats().*field) : 0.0;
+    };
+  };
+  metrics.AddGauge("vitrine_trace_spans_exported_total", "Spans the OTLP collector accepted.",
+                   spans(&telemetry::ExporterStats::exported_spans), /*counter=*/true);
+  metrics.AddGauge("vitrine_trace_spans_dropped_total",
+                   "Spans dropped because the export queue was full (requests are never slowed).",
+                   spans(&telemetry::ExporterStats::dropped_spans), /*counter=*/true);
+  metrics.AddGauge("vitrine_trace_spans_failed_total",
+                   "Spans in batches the collector did not accept.",
+                   spans(&telemetry::ExporterStats::failed_spans), /*counter=*/true);
   if (options.nats.servers.empty()) return;
   metrics.AddGauge("vitrine_nats_connected", "1 while this replica is connected to NATS.",
                    [this] { return writes.log().connected() ? 1.0 : 0.0; });
@@ -180,6 +203,34 @@ void Service::Impl::AddGauges() {
                      return follower != nullptr ? static_cast<double>(follower->status().failed)
                                                 : 0.0;
                    });
+}
+
+void Service::Impl::AddWorkGauges() {
+  if (!http.work_stats()) return;
+  using Stats = WorkQueue::Stats;
+  const auto gauge = [this](std::string name, std::string help, auto read, bool counter) {
+    metrics.AddGauge(
+        std::move(name), std::move(help),
+        [this, read] { return static_cast<double>(read(*http.work_stats())); }, counter);
+  };
+  gauge(
+      "vitrine_http_in_flight", "Requests queued for or running on a handler thread.",
+      [](const Stats& s) { return s.in_flight; }, false);
+  gauge(
+      "vitrine_http_queued", "Requests waiting for a handler thread.",
+      [](const Stats& s) { return s.queued; }, false);
+  gauge(
+      "vitrine_http_shed_in_flight_total",
+      "Requests refused (503) at once: as many as --max-in-flight were under way.",
+      [](const Stats& s) { return s.shed_in_flight; }, true);
+  gauge(
+      "vitrine_http_shed_standing_total",
+      "Requests refused (503) at once: the handler queue had stood above its target delay.",
+      [](const Stats& s) { return s.shed_standing; }, true);
+  gauge(
+      "vitrine_http_shed_waited_total",
+      "Requests answered 503 without work: they had waited in a standing queue too long.",
+      [](const Stats& s) { return s.shed_waited; }, true);
 }
 
 void Service::Impl::WatchLoop() {
@@ -250,6 +301,16 @@ absl::StatusOr<std::unique_ptr<Service>> Service::Start(const ServeOptions& opti
       options.nats.start_patience, "joining the cluster's config"));
   impl->searchers.SetConfig([config = impl->config.get()] { return config->snapshot(); });
   impl->api.SetConfig(impl->config.get());
+  if (!options.otlp_endpoint.empty()) {
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    ASSIGN_OR_RETURN(
+        impl->exporter,
+        telemetry::SpanExporter::Start({.endpoint = options.otlp_endpoint,
+                                        .resource = {{"service.instance.id", std::string(host)}}}));
+  }
+  impl->api.SetTracing(
+      {.exporter = impl->exporter.get(), .sample_ratio = options.otlp_sample_ratio});
   if (!options.ui_dir.empty()) {
     ASSIGN_OR_RETURN(impl->ui, StaticFiles::Open(options.ui_dir));
     impl->api.SetStaticFiles(&*impl->ui);

@@ -26,6 +26,7 @@ struct ServeOptions {
   std::chrono::milliseconds reload_interval{1000};  // how often CURRENT is checked
   bool access_log = true;                           // one JSON line per request on stdout
   ApiKeys keys;                                     // admin and search API keys
+  ApiLimits limits;                                 // search budget, rate limits per key
   writes::ProductWritesOptions writes;              // commit interval, idempotency TTL
   // How often the journal drops what every kept generation holds, and expired
   // idempotency records (also after each generation switch).
@@ -39,6 +40,11 @@ struct ServeOptions {
   // this long more (a load balancer's health checks notice meanwhile), then
   // the server stops taking connections, finishes those in flight and exits.
   std::chrono::milliseconds drain{0};
+  // OpenTelemetry: spans of requests (and their stages) sent over OTLP/HTTP JSON
+  // to this collector endpoint ("http://127.0.0.1:4318"); empty: none. Log lines
+  // carry trace ids either way.
+  std::string otlp_endpoint;
+  double otlp_sample_ratio = 1.0;  // of new traces; a caller's traceparent decides for its own
 };
 
 class Service {

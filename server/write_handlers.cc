@@ -16,15 +16,18 @@ HttpResponse ReceiptResponse(const absl::StatusOr<writes::WriteReceipt>& receipt
 }  // namespace
 
 HttpResponse HandleProductWrite(const HttpRequest& request, std::string_view id,
-                                writes::ProductWrites& writes) {
+                                writes::ProductWrites& writes, const RequestContext& context) {
   const writes::WriteMethod method = request.method == "PUT"     ? writes::WriteMethod::kPut
                                      : request.method == "PATCH" ? writes::WriteMethod::kPatch
                                                                  : writes::WriteMethod::kDelete;
-  return ReceiptResponse(writes.Write(method, id, request.body, request.Header("idempotency-key")));
+  return ReceiptResponse(
+      writes.Write(method, id, request.body, request.Header("idempotency-key"), context.stages));
 }
 
-HttpResponse HandleProductBatch(const HttpRequest& request, writes::ProductWrites& writes) {
-  return ReceiptResponse(writes.Batch(request.body, request.Header("idempotency-key")));
+HttpResponse HandleProductBatch(const HttpRequest& request, writes::ProductWrites& writes,
+                                const RequestContext& context) {
+  return ReceiptResponse(
+      writes.Batch(request.body, request.Header("idempotency-key"), context.stages));
 }
 
 }  // namespace vitrine::server

@@ -6,13 +6,16 @@
 #include <string_view>
 
 #include "server/http.h"
+#include "server/request_context.h"
 #include "writes/product_writes.h"
 
 namespace vitrine::server {
 
-// `method` is the request's (PUT, PATCH or DELETE).
+// `method` is the request's (PUT, PATCH or DELETE). `context.stages`, when set,
+// gets the write's stages (trace spans).
 HttpResponse HandleProductWrite(const HttpRequest& request, std::string_view id,
-                                writes::ProductWrites& writes);
-HttpResponse HandleProductBatch(const HttpRequest& request, writes::ProductWrites& writes);
+                                writes::ProductWrites& writes, const RequestContext& context);
+HttpResponse HandleProductBatch(const HttpRequest& request, writes::ProductWrites& writes,
+                                const RequestContext& context);
 
 }  // namespace vitrine::server

@@ -80,7 +80,10 @@ void AppendLineError(std::string& results, const absl::Status& error) {
 
 absl::StatusOr<WriteReceipt> ProductWrites::Run(std::string_view request,
                                                 std::string_view idempotency_key,
-                                                const Prepare& prepare) {
+                                                const Prepare& prepare,
+                                                std::vector<query::StageTiming>* stages) {
+  query::StageRecorder stage(stages);
+  stage.Begin("lock");
   std::lock_guard lock(mutex_);
   if (index_ == nullptr) return absl::UnavailableError("no index is being served yet");
   if (idempotency_key.size() > kMaxIdempotencyKeyBytes) {
@@ -101,6 +104,7 @@ absl::StatusOr<WriteReceipt> ProductWrites::Run(std::string_view request,
       std::this_thread::sleep_for(
           std::chrono::microseconds(jitter() % (500 * std::min(attempt, 8))));
     }
+    stage.Begin("sync");
     if (absl::Status synced = log_->Sync(); !synced.ok()) {
       return absl::UnavailableError(StrCat("the write log cannot be read: ", synced.message()));
     }
@@ -126,6 +130,7 @@ absl::StatusOr<WriteReceipt> ProductWrites::Run(std::string_view request,
       return absl::UnavailableError(
           StrCat("writes are paused until the logged ones reach the index: ", caught_up.message()));
     }
+    stage.Begin("validate");
     ASSIGN_OR_RETURN(Prepared prepared, prepare(log_->last_seq() + 1));
     const IdempotencyRecord record{.key = std::string(idempotency_key),
                                    .request_hash = fingerprint,
@@ -133,6 +138,7 @@ absl::StatusOr<WriteReceipt> ProductWrites::Run(std::string_view request,
                                    .body = prepared.receipt.json,
                                    .expires_at = now + options_.idempotency_ttl.count()};
     // On error nothing was logged: the write is refused as a whole.
+    stage.Begin("journal");
     const absl::Status appended =
         log_->Append(prepared.entries, idempotency_key.empty() ? nullptr : &record);
     if (absl::IsAborted(appended)) {
@@ -144,6 +150,7 @@ absl::StatusOr<WriteReceipt> ProductWrites::Run(std::string_view request,
     // Logged: acknowledged. If applying fails it is replayed until it succeeds,
     // and later writes wait for it (CatchUp).
     uncommitted_scopes_ |= prepared.scopes;
+    stage.Begin("apply");
     (void)CatchUp(prepared.entries);
     return std::move(prepared.receipt);
   }
@@ -151,81 +158,93 @@ absl::StatusOr<WriteReceipt> ProductWrites::Run(std::string_view request,
 
 absl::StatusOr<WriteReceipt> ProductWrites::Write(WriteMethod method, std::string_view id,
                                                   std::string_view body,
-                                                  std::string_view idempotency_key) {
+                                                  std::string_view idempotency_key,
+                                                  std::vector<query::StageTiming>* stages) {
   static constexpr std::string_view kNames[] = {"PUT", "PATCH", "DELETE"};
   const std::string request = StrCat(kNames[static_cast<int>(method)], " ", id, "\n", body);
-  return Run(request, idempotency_key, [&](uint64_t seq) -> absl::StatusOr<Prepared> {
-    absl::StatusOr<std::string> stored = index_->store().Get(id);
-    if (!stored.ok() && !absl::IsNotFound(stored.status())) return stored.status();
-    if (method == WriteMethod::kDelete) {
-      if (!stored.ok()) return stored.status();  // not found
-      return Prepared{{{.op = JournalOp::kDelete, .id = std::string(id)}},
-                      {.outcome = WriteOutcome::kDeleted, .json = ReceiptJson(id, seq, {})},
-                      query::kScopeEverything};
-    }
-    absl::StatusOr<catalog::Product> product;
-    if (method == WriteMethod::kPatch) {
-      if (!stored.ok()) return stored.status();  // not found
-      Json patch = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-      if (patch.is_discarded() || !patch.is_object()) {
-        return InvalidParameter("body", "the body must be a JSON object of fields to change");
-      }
-      Json merged = Json::parse(*stored);
-      merged.merge_patch(patch);  // RFC 7386: null removes a field
-      product = ProductFromBody(merged.dump(), id);
-    } else {
-      product = ProductFromBody(body, id);
-    }
-    if (!product.ok()) return product.status();
-    std::string snapshot = catalog::ProductToJson(*product);
-    WriteReceipt receipt{.outcome = stored.ok() ? WriteOutcome::kReplaced : WriteOutcome::kCreated,
-                         .json = ReceiptJson(id, seq, snapshot)};
-    const uint32_t scopes = query::ScopesChanged(stored.ok() ? *stored : "", snapshot);
-    return Prepared{
-        {{.op = JournalOp::kUpsert, .id = product->id, .snapshot = std::move(snapshot)}},
-        std::move(receipt),
-        scopes};
-  });
+  return Run(
+      request, idempotency_key,
+      [&](uint64_t seq) -> absl::StatusOr<Prepared> {
+        absl::StatusOr<std::string> stored = index_->store().Get(id);
+        if (!stored.ok() && !absl::IsNotFound(stored.status())) return stored.status();
+        if (method == WriteMethod::kDelete) {
+          if (!stored.ok()) return stored.status();  // not found
+          return Prepared{{{.op = JournalOp::kDelete, .id = std::string(id)}},
+                          {.outcome = WriteOutcome::kDeleted, .json = ReceiptJson(id, seq, {})},
+                          query::kScopeEverything};
+        }
+        absl::StatusOr<catalog::Product> product;
+        if (method == WriteMethod::kPatch) {
+          if (!stored.ok()) return stored.status();  // not found
+          Json patch = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+          if (patch.is_discarded() || !patch.is_object()) {
+            return InvalidParameter("body", "the body must be a JSON object of fields to change");
+          }
+          Json merged = Json::parse(*stored);
+          merged.merge_patch(patch);  // RFC 7386: null removes a field
+          product = ProductFromBody(merged.dump(), id);
+        } else {
+          product = ProductFromBody(body, id);
+        }
+        if (!product.ok()) return product.status();
+        std::string snapshot = catalog::ProductToJson(*product);
+        WriteReceipt receipt{
+            .outcome = stored.ok() ? WriteOutcome::kReplaced : WriteOutcome::kCreated,
+            .json = ReceiptJson(id, seq, snapshot)};
+        const uint32_t scopes = query::ScopesChanged(stored.ok() ? *stored : "", snapshot);
+        return Prepared{
+            {{.op = JournalOp::kUpsert, .id = product->id, .snapshot = std::move(snapshot)}},
+            std::move(receipt),
+            scopes};
+      },
+      stages);
 }
 
 absl::StatusOr<WriteReceipt> ProductWrites::Batch(std::string_view body,
-                                                  std::string_view idempotency_key) {
+                                                  std::string_view idempotency_key,
+                                                  std::vector<query::StageTiming>* stages) {
   const std::string request = StrCat("BATCH\n", body);
-  return Run(request, idempotency_key, [&](uint64_t seq) -> absl::StatusOr<Prepared> {
-    Prepared prepared;
-    std::string results;
-    size_t line_number = 0, rejected = 0;
-    for (std::string_view rest = body; !rest.empty();) {
-      const size_t end = std::min(rest.find('\n'), rest.size());
-      const std::string_view line = Trim(rest.substr(0, end));
-      rest.remove_prefix(std::min(end + 1, rest.size()));
-      ++line_number;
-      if (line.empty()) continue;
-      if (line_number > kMaxBatchLines) {
-        return InvalidParameter("body", StrCat("a batch holds at most ", kMaxBatchLines, " lines"));
-      }
-      if (!results.empty()) results.push_back(',');
-      results.append(StrCat(R"({"line":)", line_number));
-      absl::StatusOr<JournalEntry> entry = EntryOfLine(line);
-      if (!entry.ok()) {
-        ++rejected;
-        AppendLineError(results, entry.status());
-        continue;
-      }
-      absl::StatusOr<std::string> stored = index_->store().Get(entry->id);
-      if (!stored.ok() && !absl::IsNotFound(stored.status())) return stored.status();
-      prepared.scopes |= query::ScopesChanged(stored.ok() ? *stored : "", entry->snapshot);
-      results.append(R"(,"id":)");
-      AppendJsonString(results, entry->id);
-      results.append(StrCat(R"(,"seq":)", seq++, R"(,"status":)",
-                            entry->op == JournalOp::kDelete ? R"("deleted"})" : R"("upserted"})"));
-      prepared.entries.push_back(*std::move(entry));
-    }
-    prepared.receipt = {.outcome = WriteOutcome::kBatch,
-                        .json = StrCat(R"({"applied":)", prepared.entries.size(), R"(,"rejected":)",
-                                       rejected, R"(,"results":[)", results, "]}")};
-    return prepared;
-  });
+  return Run(
+      request, idempotency_key,
+      [&](uint64_t seq) -> absl::StatusOr<Prepared> {
+        Prepared prepared;
+        std::string results;
+        size_t line_number = 0, rejected = 0;
+        for (std::string_view rest = body; !rest.empty();) {
+          const size_t end = std::min(rest.find('\n'), rest.size());
+          const std::string_view line = Trim(rest.substr(0, end));
+          rest.remove_prefix(std::min(end + 1, rest.size()));
+          ++line_number;
+          if (line.empty()) continue;
+          if (line_number > kMaxBatchLines) {
+            return InvalidParameter("body",
+                                    StrCat("a batch holds at most ", kMaxBatchLines, " lines"));
+          }
+          if (!results.empty()) results.push_back(',');
+          results.append(StrCat(R"({"line":)", line_number));
+          absl::StatusOr<JournalEntry> entry = EntryOfLine(line);
+          if (!entry.ok()) {
+            ++rejected;
+            AppendLineError(results, entry.status());
+            continue;
+          }
+          absl::StatusOr<std::string> stored = index_->store().Get(entry->id);
+          if (!stored.ok() && !absl::IsNotFound(stored.status())) return stored.status();
+          prepared.scopes |= query::ScopesChanged(stored.ok() ? *stored : "", entry->snapshot);
+          results.append(R"(,"id":)");
+          AppendJsonString(results, entry->id);
+          results.append(
+              StrCat(R"(,"seq":)", seq++, R"(,"status":)",
+                     entry->op == JournalOp::kDelete ? R"("deleted"})" : R"("upserted"})"));
+          prepared.entries.push_back(*std::move(entry));
+        }
+        prepared.receipt = {
+            .outcome = WriteOutcome::kBatch,
+            .json = StrCat(R"({"applied":)", prepared.entries.size(), R"(,"rejected":)", rejected,
+                           R"(,"results":[)", results, "]}")};
+        return prepared;
+      },
+      stages);
 }
 
 }  // namespace vitrine::writes

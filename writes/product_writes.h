@@ -81,11 +81,15 @@ class ProductWrites {
                       const std::function<void()>& publish = {});
 
   // PUT, PATCH or DELETE of one product; `idempotency_key` may be empty.
+  // `stages`, when set, gets the write's stages with their times ("sync",
+  // "validate", "journal", "apply"; the server's trace spans).
   absl::StatusOr<WriteReceipt> Write(WriteMethod method, std::string_view id, std::string_view body,
-                                     std::string_view idempotency_key);
+                                     std::string_view idempotency_key,
+                                     std::vector<query::StageTiming>* stages = nullptr);
   // One product per line (upsert) or {"delete": "<id>"}: good lines are logged in
   // one atomic append, bad ones reported by line number.
-  absl::StatusOr<WriteReceipt> Batch(std::string_view body, std::string_view idempotency_key);
+  absl::StatusOr<WriteReceipt> Batch(std::string_view body, std::string_view idempotency_key,
+                                     std::vector<query::StageTiming>* stages = nullptr);
 
   // Applies what the log holds beyond the serving generation (after a failure),
   // commits and refreshes the index; the committer thread calls it every
@@ -119,7 +123,7 @@ class ProductWrites {
   // Under the write lock: answers a retry of `request` (by idempotency key)
   // with its first receipt, else prepares, logs and applies the write.
   absl::StatusOr<WriteReceipt> Run(std::string_view request, std::string_view idempotency_key,
-                                   const Prepare& prepare);
+                                   const Prepare& prepare, std::vector<query::StageTiming>* stages);
   // Under the write lock: applies `entries` (just logged) or, when the writer is
   // behind them, replays the log up to its end; on failure drops the writer
   // and replays once more from the last commit (applier.cc).

@@ -13,12 +13,15 @@ expectation (`# 400 {"error": ...}`), states the HTTP status; otherwise a 2xx is
 A block holds examples when it has `$ ` lines or a `curl` command. A block of JSON with
 no command reads as a response the runner cannot check, so it is an error unless marked.
 `<!-- doc-test: skip REASON -->` before a block exempts it; the reason is required and
-shown in every run. How a response is compared with the one shown: expectations.py.
+shown in every run. `<!-- doc-test: server-env NAME=VALUE ... -->` anywhere in a file
+starts that file's server with those environment variables (and gives them to its
+examples): a page about search keys needs a server that has some. How a response is
+compared with the one shown: expectations.py.
 """
 
 import dataclasses
 import re
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 
 class DocError(Exception):
@@ -76,6 +79,8 @@ def _blocks(path: str, text: str) -> List[_Block]:
         match = FENCE.match(line)
         if fence is None:
             found = DIRECTIVE.search(line)
+            if found and found.group(1).startswith("server-env"):
+                continue  # for the whole file: server_env()
             if found:
                 if directive is not None:
                     raise DocError(path, directive[0], "doc-test directive without a code block")
@@ -93,6 +98,21 @@ def _blocks(path: str, text: str) -> List[_Block]:
     if directive is not None:
         raise DocError(path, directive[0], "doc-test directive without a code block")
     return blocks
+
+
+def server_env(text: str) -> Dict[str, str]:
+    """The variables of the file's `<!-- doc-test: server-env NAME=VALUE ... -->`."""
+    env: Dict[str, str] = {}
+    for found in DIRECTIVE.finditer(text):
+        verb, _, rest = found.group(1).partition(" ")
+        if verb != "server-env":
+            continue
+        for pair in rest.split():
+            name, equals, value = pair.partition("=")
+            if not equals or not re.fullmatch(r"[A-Z_][A-Z0-9_]*", name):
+                raise ValueError(f"doc-test: server-env takes NAME=VALUE pairs, got '{pair}'")
+            env[name] = value
+    return env
 
 
 def split_comment(command: str) -> Tuple[bool, Optional[str]]:

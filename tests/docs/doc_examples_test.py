@@ -8,7 +8,7 @@ import unittest
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from doc_examples import DocErrors, extract, split_comment  # noqa: E402
+from doc_examples import DocErrors, extract, server_env, split_comment  # noqa: E402
 from expectations import compare, shows_error  # noqa: E402
 
 FENCE = "```"
@@ -87,6 +87,22 @@ class ExtractTest(unittest.TestCase):
             "a.md", doc("<!-- doc-test: skip the shape of any response -->", FENCE, "{}", FENCE)
         )
         self.assertEqual(skipped[0].reason, "the shape of any response")
+
+    def test_server_env_is_for_the_whole_file(self):
+        text = doc(
+            "<!-- doc-test: server-env VITRINE_SEARCH_KEYS=shop:k-123456 VITRINE_X=1 -->",
+            FENCE + "sh",
+            "$ curl -s x",
+            "{}",
+            FENCE,
+        )
+        examples, skipped = extract("a.md", text)
+        self.assertEqual(len(examples), 1)
+        self.assertEqual(skipped, [])
+        self.assertEqual(server_env(text), {"VITRINE_SEARCH_KEYS": "shop:k-123456", "VITRINE_X": "1"})
+        self.assertEqual(server_env(doc("no directive")), {})
+        with self.assertRaises(ValueError):
+            server_env("<!-- doc-test: server-env lower=case -->")
 
     def test_an_unfinished_command_is_an_error(self):
         with self.assertRaises(DocErrors):

@@ -221,7 +221,10 @@ def run_file(
     shutil.copytree(template, data_dir, symlinks=True)
     admin_key, alice_key = secrets.token_hex(16), secrets.token_hex(16)
     env = {k: v for k, v in os.environ.items() if not k.startswith("VITRINE")}
-    server_env = dict(env, VITRINE_ADMIN_KEY=admin_key, VITRINE_ADMIN_KEYS=f"alice:{alice_key}")
+    file_env = doc_examples.server_env(open(os.path.join(args.repo, path), encoding="utf-8").read())
+    server_env = dict(
+        env, VITRINE_ADMIN_KEY=admin_key, VITRINE_ADMIN_KEYS=f"alice:{alice_key}", **file_env
+    )
     server = Server(args.vitrine, data_dir, root, server_env)
     bin_dir = os.path.join(work, "bin")
     env.update(
@@ -230,6 +233,7 @@ def run_file(
         VITRINE_ADMIN_KEY=admin_key,
         DOC_TEST_HEADERS=os.path.join(root, "headers"),
         PATH=bin_dir + os.pathsep + env.get("PATH", ""),
+        **file_env,
     )
     failed = 0
     try:

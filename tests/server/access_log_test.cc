@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/log.h"
+#include "server/api.h"
 #include "tests/testing/temp_dir.h"
 
 namespace vitrine::server {
@@ -57,6 +59,63 @@ TEST(AccessLog, NegativeDescriptorDisablesLogging) {
   AccessLog log(-1);
   EXPECT_FALSE(log.enabled());
   log.Write({.request_id = "x", .method = "GET", .target = "/", .status = 200});  // no crash
+}
+
+// Every log line of a request carries its trace id: the access log's, and any
+// event logged on the thread while the request is handled.
+TEST(AccessLog, LinesCarryTheTraceIdOfTheCallersTraceparent) {
+  vitrine::testing::TempDir dir;
+  const std::string path = dir.Sub("access.log");
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  ASSERT_GE(fd, 0);
+  AccessLog log(fd);
+  query::SearcherPool pool(nullptr, {});  // no index: the search answers 503
+  Metrics metrics;
+  Api api(pool, metrics, log);
+  const HttpResponse response = api.Handle(
+      {.method = "GET",
+       .target = "/v1/search?q=tee",
+       .headers = {{"traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},
+                   {"x-request-id", "req-1"}}});
+  EXPECT_EQ(response.status, 503);
+  api.Handle({.method = "GET", .target = "/healthz", .headers = {{"traceparent", "garbage"}}});
+  ::close(fd);
+
+  const std::string text = vitrine::testing::ReadFile(path);
+  const size_t newline = text.find('\n');
+  const nlohmann::json first = nlohmann::json::parse(text.substr(0, newline));
+  EXPECT_EQ(first["request_id"], "req-1");
+  EXPECT_EQ(first["trace_id"], "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(first["span_id"].get<std::string>().size(), 16u);
+  // A bad traceparent starts a new trace.
+  const nlohmann::json second = nlohmann::json::parse(text.substr(newline + 1));
+  EXPECT_EQ(second["trace_id"].get<std::string>().size(), 32u);
+  EXPECT_NE(second["trace_id"], first["trace_id"]);
+}
+
+TEST(LogContext, EventsLoggedDuringARequestCarryItsIds) {
+  vitrine::testing::TempDir dir;
+  const std::string path = dir.Sub("stderr.log");
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  ASSERT_GE(fd, 0);
+  const int saved = ::dup(STDERR_FILENO);
+  ::dup2(fd, STDERR_FILENO);
+  {
+    const ScopedLogContext context("req-7", "4bf92f3577b34da6a3ce929d0e0e4736");
+    LogEvent("warn", "inside");
+  }
+  LogEvent("info", "outside");
+  ::dup2(saved, STDERR_FILENO);
+  ::close(saved);
+  ::close(fd);
+  const std::string text = vitrine::testing::ReadFile(path);
+  const size_t newline = text.find('\n');
+  const nlohmann::json inside = nlohmann::json::parse(text.substr(0, newline));
+  EXPECT_EQ(inside["msg"], "inside");
+  EXPECT_EQ(inside["request_id"], "req-7");
+  EXPECT_EQ(inside["trace_id"], "4bf92f3577b34da6a3ce929d0e0e4736");
+  const nlohmann::json outside = nlohmann::json::parse(text.substr(newline + 1));
+  EXPECT_FALSE(outside.contains("trace_id"));
 }
 
 }  // namespace

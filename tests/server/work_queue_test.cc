@@ -1,0 +1,133 @@
+// WorkQueue's admission control on its own, and the transport refusing an
+// overloaded request at once while health checks still answer.
+#include "server/work_queue.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <thread>
+
+#include "server/http_server.h"
+#include "tests/testing/http_client.h"
+
+namespace vitrine::server {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+
+// Holds the tasks that wait on it until Open().
+class Gate {
+ public:
+  void Wait() { opened_.wait(); }
+  void Open() { promise_.set_value(); }
+
+ private:
+  std::promise<void> promise_;
+  std::shared_future<void> opened_ = promise_.get_future().share();
+};
+
+TEST(WorkQueue, RunsWhatItAdmitsAndRefusesPastTheInFlightBound) {
+  Gate gate;
+  std::atomic<int> ran = 0;
+  WorkQueue queue({.workers = 1, .max_in_flight = 3});
+  const auto task = [&](WorkQueue::Admission admission) {
+    EXPECT_FALSE(admission.shed);
+    gate.Wait();
+    ++ran;
+  };
+  EXPECT_TRUE(queue.TrySubmit(task));  // running
+  EXPECT_TRUE(queue.TrySubmit(task));  // queued
+  EXPECT_TRUE(queue.TrySubmit(task));  // queued
+  EXPECT_FALSE(queue.TrySubmit(task));
+  EXPECT_EQ(queue.stats().shed_in_flight, 1u);
+  EXPECT_EQ(queue.stats().in_flight, 3u);
+  gate.Open();
+  queue.Stop();
+  EXPECT_EQ(ran, 3);
+  EXPECT_EQ(queue.stats().admitted, 3u);
+  EXPECT_FALSE(queue.TrySubmit(task)) << "refused once stopped";
+}
+
+TEST(WorkQueue, AStandingQueueShedsNewAndLongWaitingRequests) {
+  // A target of 1 ms over 5 ms intervals; every task holds the one worker 6 ms,
+  // so requests queued behind it wait far longer than the target.
+  WorkQueue queue({.workers = 1, .max_in_flight = 1000, .target = 1ms, .interval = 5ms});
+  std::atomic<int> ran = 0;
+  std::atomic<int> shed = 0;
+  const auto task = [&](WorkQueue::Admission admission) {
+    if (admission.shed) {
+      ++shed;
+      return;
+    }
+    std::this_thread::sleep_for(6ms);
+    ++ran;
+  };
+  for (int i = 0; i < 8; ++i) ASSERT_TRUE(queue.TrySubmit(task));
+  // The first intervals see waits of 6 ms and more: the queue stands, so what
+  // waited over twice the target is answered without work.
+  for (int i = 0; i < 2000 && queue.stats().shed_waited == 0; ++i) {
+    std::this_thread::sleep_for(1ms);
+  }
+  EXPECT_GT(queue.stats().shed_waited, 0u);
+  // While it stands, a new request beyond one per worker is refused at once.
+  for (int i = 0; i < 8; ++i) queue.TrySubmit(task);
+  queue.Stop();
+  EXPECT_GT(queue.stats().shed_standing, 0u);
+  EXPECT_GT(ran, 0);
+  EXPECT_EQ(static_cast<uint64_t>(shed.load()), queue.stats().shed_waited);
+}
+
+TEST(WorkQueue, ABurstThatDrainsIsNotShed) {
+  WorkQueue queue({.workers = 2, .max_in_flight = 1000, .target = 50ms, .interval = 100ms});
+  std::atomic<int> ran = 0;
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_TRUE(queue.TrySubmit([&](WorkQueue::Admission admission) {
+      EXPECT_FALSE(admission.shed);
+      ++ran;
+    }));
+  }
+  queue.Stop();
+  EXPECT_EQ(ran, 200);
+}
+
+TEST(HttpServerAdmission, RefusesAtOnceWhenFullAndStillAnswersHealthChecks) {
+  Gate gate;
+  std::atomic<int> entered = 0;
+  HttpServerOptions options;
+  options.port = 0;
+  options.threads = 2;
+  options.work = {.workers = 1, .max_in_flight = 1};
+  HttpServer server(options, [&](HttpRequest&& request) {
+    HttpResponse response;
+    if (request.target == "/slow") {
+      ++entered;
+      gate.Wait();
+    }
+    response.body = "ok";
+    return response;
+  });
+  const uint16_t port = server.Start().value();
+  std::future<vitrine::testing::HttpResult> slow =
+      std::async(std::launch::async, [&] { return vitrine::testing::HttpGet(port, "/slow"); });
+  while (entered == 0) std::this_thread::sleep_for(1ms);
+
+  const vitrine::testing::HttpResult refused = vitrine::testing::HttpGet(port, "/v1/search?q=x");
+  EXPECT_EQ(refused.status, 503);
+  EXPECT_EQ(refused.Header("retry-after"), "1");
+  EXPECT_THAT(refused.body, HasSubstr("overloaded"));
+  // Health checks and scrapes run on the I/O threads, never refused.
+  EXPECT_EQ(vitrine::testing::HttpGet(port, "/healthz").status, 200);
+  EXPECT_EQ(vitrine::testing::HttpGet(port, "/metrics").status, 200);
+
+  gate.Open();
+  EXPECT_EQ(slow.get().status, 200);
+  EXPECT_EQ(vitrine::testing::HttpGet(port, "/v1/search?q=x").status, 200);
+  EXPECT_EQ(server.work_stats()->shed_in_flight, 1u);
+  server.Stop();
+}
+
+}  // namespace
+}  // namespace vitrine::server
