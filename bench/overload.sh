@@ -59,7 +59,7 @@ stop() {
 }
 open_loop() {
   "$build_dir/bench/overload" --port "$port" --workload "$workload" --rate "$1" \
-    --seconds "$seconds"
+    --seconds "$seconds" --connections 2000
 }
 
 serve

@@ -19,7 +19,7 @@ commands:
                filters and facets (filter.KEY=..., facets=KEY).
   serve        --data-dir DIR [--port 8080] [--address 127.0.0.1] [--threads N]
                [--cache-mb 64] [--no-access-log] [--ui-dir DIR | --no-ui]
-               [--workers N] [--max-in-flight 512] [--queue-target-ms 5]
+               [--workers N] [--max-in-flight 512] [--queue-target-ms 20]
                [--search-timeout-ms 1000] [--rate-limits NAME=RATE[:BURST],...]
                [--drain-ms N] [--nats URLS [--nats-replicas N]] [--otlp-endpoint URL]
                Serve the HTTP API (and the Algolia-compatible /1/ endpoint);

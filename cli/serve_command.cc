@@ -32,7 +32,7 @@ int ServeCommand(int argc, char** argv) {
   absl::StatusOr<int64_t> idempotency_hours = flags->Int("idempotency-hours", 24);
   absl::StatusOr<int64_t> workers = flags->Int("workers", 0);
   absl::StatusOr<int64_t> max_in_flight = flags->Int("max-in-flight", 512);
-  absl::StatusOr<int64_t> queue_target_ms = flags->Int("queue-target-ms", 5);
+  absl::StatusOr<int64_t> queue_target_ms = flags->Int("queue-target-ms", 20);
   absl::StatusOr<int64_t> search_timeout_ms = flags->Int("search-timeout-ms", 1000);
   for (const absl::Status& status :
        {data_dir.status(), port.status(), threads.status(), cache_mb.status(),
@@ -66,8 +66,10 @@ int ServeCommand(int argc, char** argv) {
   options.drain = std::chrono::milliseconds(*drain_ms);
   // Protection (docs/operations.md): handler threads behind an admission bound,
   // a time budget per search, rate limits per key.
-  if (*workers < 0 || *workers > 256) {
-    return Fail(InvalidParameter("workers", "--workers must be 0 (one per core) to 256"));
+  if (*workers < -1 || *workers > 256) {
+    return Fail(InvalidParameter("workers",
+                                 "--workers must be -1 (no handler threads: no admission control), "
+                                 "0 (one per core) or up to 256"));
   }
   if (*max_in_flight < 1 || *max_in_flight > 100'000) {
     return Fail(InvalidParameter("max-in-flight", "--max-in-flight must be 1 to 100000"));
@@ -83,6 +85,8 @@ int ServeCommand(int argc, char** argv) {
   options.http.work.max_in_flight = static_cast<size_t>(*max_in_flight);
   options.http.work.target = std::chrono::milliseconds(*queue_target_ms);
   options.limits.search_budget = std::chrono::milliseconds(*search_timeout_ms);
+  // A request that waited the whole budget in line cannot be answered in time.
+  options.http.work.max_wait = options.limits.search_budget;
   // OpenTelemetry traces: --otlp-endpoint, else VITRINE_OTLP_ENDPOINT (or the
   // standard OTEL_EXPORTER_OTLP_ENDPOINT).
   if (flags->Has("otlp-endpoint")) {

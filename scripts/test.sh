@@ -3,9 +3,10 @@
 #   1. formatting: clang-format --dry-run --Werror over every C++ file;
 #   2. AddressSanitizer + UndefinedBehaviorSanitizer, warnings as errors: every
 #      test through ctest (unit, end to end, faults, stress, docs, storefront,
-#      cluster, deploy: the alert rules through promtool);
-#   3. ThreadSanitizer: the server, writes, cluster, end-to-end and concurrency
-#      stress suites (tests/tsan.supp holds the third-party false positives);
+#      cluster, deploy: the alert rules through promtool, the Dockerfile, compose,
+#      Kubernetes and Grafana files, a real Prometheus scraping a real server);
+#   3. ThreadSanitizer: the server, writes, cluster, end-to-end, telemetry and
+#      concurrency stress suites (tests/tsan.supp holds the third-party false positives);
 #   4. the libFuzzer targets, briefly (tests/fuzz/run.sh).
 # Builds are Debug at -O1 with line tables (-g1), one unity translation unit per few files, cached by
 # ccache. VITRINE_STRESS_SECONDS and VITRINE_FUZZ_SECONDS bound the long runs.
@@ -39,14 +40,14 @@ VITRINE_STRESS_SECONDS=${VITRINE_STRESS_SECONDS:-15} \
   ctest --test-dir build/test --output-on-failure -j "$jobs" --timeout 600
 
 step "ThreadSanitizer build"
-VITRINE_TARGETS="server_test writes_test cluster_test e2e_test stress_test vitrine" \
+VITRINE_TARGETS="server_test writes_test cluster_test e2e_test stress_test telemetry_test vitrine" \
   scripts/build.sh build/tsan "${common[@]}" -DVITRINE_SANITIZE=thread -DVITRINE_BUILD_BENCH=OFF
 step "ThreadSanitizer tests"
 # Reports fail the test (exit code 66); crash-and-restart fault tests stay with ASan.
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$root/tests/tsan.supp"
 VITRINE_STRESS_SECONDS=${VITRINE_STRESS_SECONDS:-20} \
   ctest --test-dir build/tsan --output-on-failure -j "$jobs" --timeout 900 \
-  -L '^(server|writes|cluster|e2e|stress)$' -E '^(FaultsTest|Cli)\.'
+  -L '^(server|writes|cluster|e2e|stress|telemetry)$' -E '^(FaultsTest|Cli)\.'
 
 step "fuzzers"
 VITRINE_FUZZ_LANES=$jobs tests/fuzz/run.sh "${VITRINE_FUZZ_SECONDS:-15}"

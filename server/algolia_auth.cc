@@ -16,7 +16,7 @@ HttpResponse Api::RouteAlgolia(const HttpRequest& request, const Target& target,
   const std::string key = AlgoliaKeyOf(request, target);
   // Searches once the key is known; a key over its rate limit is refused.
   const auto search = [&]() -> HttpResponse {
-    if (absl::Status limited = Limit(request, who, context); !limited.ok()) {
+    if (absl::Status limited = Limit(who, context); !limited.ok()) {
       route = "rate_limited";
       return algolia::AlgoliaError(limited);
     }

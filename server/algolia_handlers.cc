@@ -46,6 +46,11 @@ class Execution {
     for (size_t i = 0; i < queries_.size(); ++i) {
       const auto start = Clock::now();
       if (plan[i].how == PlannedQuery::How::kSuggest) {
+        // Suggestions come from the whole catalog, not a scoped key's share.
+        if (context_.scope) {
+          return absl::PermissionDeniedError(
+              "a scoped key may only search; the suggestions index is not scoped");
+        }
         ASSIGN_OR_RETURN(results[i], Suggest(*index, queries_[i], start));
       } else if (plan[i].how == PlannedQuery::How::kSearch) {
         ASSIGN_OR_RETURN(responses_[i], searcher->Search(Request(queries_[i].search, i)));

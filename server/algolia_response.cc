@@ -160,9 +160,12 @@ std::string ResultJson(const ResultParts& parts) {
   out["nbPages"] = query.hits_per_page == 0 ? 0 : (reachable + per_page - 1) / per_page;
   out["hitsPerPage"] = query.hits_per_page;
   if (parts.facets_from != nullptr) AddFacets(out, *parts.facets_from, query);
+  // A search past its time budget left its facets out (query/request.h).
+  const bool facets_counted = parts.facets_from == nullptr || !parts.facets_from->timed_out;
   out["exhaustiveNbHits"] = true;
-  out["exhaustiveFacetsCount"] = true;
-  out["exhaustive"] = {{"nbHits", true}, {"facetsCount", true}, {"facetValues", true}};
+  out["exhaustiveFacetsCount"] = facets_counted;
+  out["exhaustive"] = {
+      {"nbHits", true}, {"facetsCount", facets_counted}, {"facetValues", facets_counted}};
   out["processingTimeMS"] = static_cast<int64_t>(std::lround(parts.took_ms));
   out["query"] = query.search.q;
   out["params"] = query.params;

@@ -102,6 +102,10 @@ absl::StatusOr<std::vector<NamedKey>> ParseNamedKeys(std::string_view text) {
                  "'-', '_' or '.'"));
     }
     const std::string key = part.substr(colon + 1);
+    if (IsScopedKey(key)) {
+      return absl::InvalidArgumentError(StrCat("the key of '", name, "' starts with ",
+                                               kScopedKeyPrefix, ", which marks scoped keys"));
+    }
     if (key.size() < 8 || key.size() > 256 ||
         !std::all_of(key.begin(), key.end(), [](char c) { return c > 0x20 && c < 0x7F; })) {
       return absl::InvalidArgumentError(StrCat("the key of '", name,
@@ -152,9 +156,9 @@ HttpResponse Api::Route(const HttpRequest& request, std::string_view& route, std
   const bool open = path == "/healthz" || path == "/readyz" || path == "/metrics";
   const bool admin = (path.starts_with("/v1/products") && write) || IsConfigPath(path) ||
                      path.starts_with("/v1/admin/");
-  const Access access = admin                                           ? Access::kAdmin
-                        : path == "/v1/search" || path == "/v1/suggest" ? Access::kSearch
-                                                                        : Access::kRead;
+  const Access access = admin                  ? Access::kAdmin
+                        : path == "/v1/search" ? Access::kSearch
+                                               : Access::kRead;
   if (IsAlgoliaPath(path)) return RouteAlgolia(request, *target, route, who, context);
   if (static_files_ != nullptr && get && StaticFiles::Serves(path)) {
     route = "static";
@@ -165,7 +169,7 @@ HttpResponse Api::Route(const HttpRequest& request, std::string_view& route, std
       route = "denied";
       return *std::move(denied);
     }
-    if (absl::Status limited = Limit(request, who, context); !limited.ok()) {
+    if (absl::Status limited = Limit(who, context); !limited.ok()) {
       route = "rate_limited";
       return ErrorResponse(limited);
     }
@@ -187,7 +191,10 @@ HttpResponse Api::Route(const HttpRequest& request, std::string_view& route, std
   if (path == "/v1/search") {
     route = "/v1/search";
     if (get) {
+      const auto before = std::chrono::steady_clock::now();
       if (std::optional<HttpResponse> early = AwaitMinSeq(*target, writes_)) return *early;
+      // Waiting for a write to be visible is not the search's time.
+      context.received += std::chrono::steady_clock::now() - before;
       return HandleSearch(*target, searchers_, context);
     }
     if (request.method == "POST") return HandleSearchPost(request.body, searchers_, context);
@@ -208,6 +215,7 @@ HttpResponse Api::Route(const HttpRequest& request, std::string_view& route, std
   }
   if (path == "/v1/suggest") {
     route = "/v1/suggest";
+    // Suggestions come from the whole catalog, not a scoped key's share.
     return get ? HandleSuggest(*target, searchers_) : MethodNotAllowed("GET");
   }
   if (path == "/v1/analyze") {

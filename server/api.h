@@ -93,8 +93,8 @@ class Api {
   uint64_t rate_limited() const { return rate_limiter_.refused(); }
 
  private:
-  // What a route needs of the key: an admin key; a search key (searches and
-  // suggestions: scoped keys too); a search key (other reads).
+  // What a route needs of the key: an admin key; a search key (searches: scoped
+  // keys too); a search key (other reads: suggestions, products, analysis).
   enum class Access { kAdmin, kSearch, kRead };
 
   // `who`: the name of the request's key, once it is checked.
@@ -108,7 +108,7 @@ class Api {
   // ResourceExhausted (429) when the key named `who` (or the scoped key in
   // `context`) is over its rate limit; the limit's state goes in `context` for
   // the response's headers (AddRateLimitHeaders).
-  absl::Status Limit(const HttpRequest& request, const std::string& who, RequestContext& context);
+  absl::Status Limit(const std::string& who, RequestContext& context);
   // The scope of a scoped key derived from one of the search keys.
   absl::StatusOr<KeyScope> VerifyScope(std::string_view key) const;
   // The Algolia-compatible endpoint (/1/...) behind its own key check: search

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "absl/time/clock.h"
+#include "base/status.h"
 #include "base/strings.h"
 #include "server/api.h"
 #include "server/errors.h"
@@ -23,16 +24,6 @@ std::string_view KeyOf(const HttpRequest& request) {
   return {};
 }
 
-// Compares in time independent of where the strings differ.
-bool SameKey(std::string_view given, std::string_view expected) {
-  if (given.size() != expected.size()) return false;
-  unsigned char difference = 0;
-  for (size_t i = 0; i < given.size(); ++i) {
-    difference |= static_cast<unsigned char>(given[i] ^ expected[i]);
-  }
-  return difference == 0;
-}
-
 std::string WholeSeconds(double seconds) {
   return StrCat(static_cast<int64_t>(std::max(1.0, std::ceil(seconds))));
 }
@@ -43,7 +34,7 @@ std::optional<std::string> Api::NameOf(std::string_view key, const std::vector<N
   // Every key is compared, whichever matches, so timing says nothing of which.
   std::optional<std::string> name;
   for (const NamedKey& named : keys) {
-    if (SameKey(key, named.key) && !name) name = named.name;
+    if (ConstantTimeEquals(key, named.key) && !name) name = named.name;
   }
   return name;
 }
@@ -76,7 +67,7 @@ std::optional<HttpResponse> Api::Deny(const HttpRequest& request, Access access,
     if (access != Access::kSearch) {
       return ErrorResponse(403, "forbidden",
                            admin ? "this route needs the admin key; a scoped key only searches"
-                                 : "a scoped key may only search and suggest");
+                                 : "a scoped key may only search");
     }
     absl::StatusOr<KeyScope> scope = VerifyScope(key);
     if (!scope.ok()) return ErrorResponse(scope.status());
@@ -105,24 +96,30 @@ std::optional<HttpResponse> Api::Deny(const HttpRequest& request, Access access,
                        admin ? "this route needs the admin key" : "the API key is not valid");
 }
 
-absl::Status Api::Limit(const HttpRequest& request, const std::string& who,
-                        RequestContext& context) {
-  std::optional<RateLimit> own;
-  std::string bucket = who;
+absl::Status Api::Limit(const std::string& who, RequestContext& context) {
+  const RateLimiter::Clock::time_point now = RateLimiter::Clock::now();
+  // Takes a token from `bucket`; the headers show the tighter of the buckets.
+  const auto charge = [&](const std::string& bucket, std::optional<RateLimit> own) {
+    const std::optional<RateLimiter::Decision> decision = rate_limiter_.Take(bucket, own, now);
+    if (!decision) return absl::OkStatus();
+    if (!context.rate || decision->remaining < context.rate->remaining || !decision->allowed) {
+      context.rate = decision;
+    }
+    if (decision->allowed) return absl::OkStatus();
+    return absl::ResourceExhaustedError(
+        StrCat("the key '", who, "' is over its rate limit (a burst of ",
+               static_cast<int64_t>(decision->limit), " requests); retry after ",
+               WholeSeconds(decision->retry_after_seconds), " s"));
+  };
+  // A scoped key's own limit, in a bucket of its own (named by its signature),
+  // and its parent's, shared with every key derived from it.
   if (context.scope && context.scope->rate > 0) {
-    own = RateLimit{.rate = context.scope->rate, .burst = context.scope->burst};
-    // Each scoped key has its own bucket: named by its signature.
-    const std::string_view key = KeyOf(request);
-    bucket = StrCat("scoped:", key.substr(key.rfind('.') + 1));
-  } else if (who.empty()) {
-    return absl::OkStatus();  // open routes without a key: no one to count against
+    RETURN_IF_ERROR(charge(StrCat("scoped:", context.scope->signature),
+                           RateLimit{.rate = context.scope->rate, .burst = context.scope->burst}));
   }
-  context.rate = rate_limiter_.Take(bucket, own, RateLimiter::Clock::now());
-  if (!context.rate || context.rate->allowed) return absl::OkStatus();
-  return absl::ResourceExhaustedError(
-      StrCat("the key '", who, "' is over its rate limit (a burst of ",
-             static_cast<int64_t>(context.rate->limit), " requests); retry after ",
-             WholeSeconds(context.rate->retry_after_seconds), " s"));
+  const std::string& name = context.scope ? context.scope->parent : who;
+  if (name.empty()) return absl::OkStatus();  // an open route without a key
+  return charge(name, std::nullopt);
 }
 
 void AddRateLimitHeaders(const RequestContext& context, HttpResponse& response) {

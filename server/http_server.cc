@@ -175,15 +175,18 @@ class Session : public std::enable_shared_from_this<Session> {
     if (work == nullptr || RunsInline(request.target)) {
       return Finish(Handle(std::move(request)), reply);
     }
-    const bool admitted = work->TrySubmit([self = shared_from_this(), request = std::move(request),
-                                           reply](WorkQueue::Admission admission) mutable {
-      HttpResponse response = admission.shed ? Overloaded() : self->Handle(std::move(request));
-      asio::post(self->stream_.get_executor(),
-                 [self, reply, response = std::move(response)]() mutable {
-                   self->Finish(std::move(response), reply);
-                 });
-    });
-    if (!admitted) Finish(Overloaded(), reply);
+    const bool browser_api = request.target.starts_with("/1/");  // Algolia's clients: CORS
+    const bool admitted =
+        work->TrySubmit([self = shared_from_this(), request = std::move(request), reply,
+                         browser_api](WorkQueue::Admission admission) mutable {
+          HttpResponse response =
+              admission.shed ? Overloaded(browser_api) : self->Handle(std::move(request));
+          asio::post(self->stream_.get_executor(),
+                     [self, reply, response = std::move(response)]() mutable {
+                       self->Finish(std::move(response), reply);
+                     });
+        });
+    if (!admitted) Finish(Overloaded(browser_api), reply);
   }
 
   // What a response needs of its request once the request itself is gone.
@@ -211,10 +214,12 @@ class Session : public std::enable_shared_from_this<Session> {
     return std::find(paths.begin(), paths.end(), path) != paths.end();
   }
 
-  static HttpResponse Overloaded() {
+  // `browser_api`: readable by a browser on another origin (the Algolia endpoint).
+  static HttpResponse Overloaded(bool browser_api) {
     HttpResponse response =
         ErrorResponse(503, "unavailable", "the server is overloaded; retry after a second");
     response.headers.emplace_back("Retry-After", "1");
+    if (browser_api) response.headers.emplace_back("Access-Control-Allow-Origin", "*");
     return response;
   }
 

@@ -8,15 +8,19 @@
 namespace vitrine::server {
 namespace {
 
-// Buckets kept at most; past it the full ones (idle keys) are forgotten, which
-// changes nothing, since a forgotten bucket comes back full.
-constexpr size_t kMaxBuckets = 100'000;
+// Past this many buckets the full ones (idle keys) are forgotten, which changes
+// nothing: a forgotten bucket comes back full. If most are not full, the next
+// sweep waits until there are twice as many, so a sweep costs O(1) per request.
+constexpr size_t kSweepBuckets = 100'000;
 
 double BurstOf(const RateLimit& limit) {
   return limit.burst > 0 ? limit.burst : std::max(1.0, limit.rate);
 }
 
 }  // namespace
+
+RateLimiter::RateLimiter(std::map<std::string, RateLimit> limits)
+    : limits_(std::move(limits)), sweep_at_(kSweepBuckets) {}
 
 absl::StatusOr<std::map<std::string, RateLimit>> ParseRateLimits(std::string_view text) {
   std::map<std::string, RateLimit> limits;
@@ -56,18 +60,24 @@ std::optional<RateLimiter::Decision> RateLimiter::Take(const std::string& name,
   const double rate = own->rate;
   const double burst = BurstOf(*own);
   std::lock_guard lock(mutex_);
-  if (buckets_.size() >= kMaxBuckets) {
+  if (buckets_.size() >= sweep_at_) {
     std::erase_if(buckets_, [&](const auto& entry) {
-      const double idle = std::chrono::duration<double>(now - entry.second.updated).count();
-      return idle > 60;  // full again for any rate of 1 per minute or more
+      const Bucket& b = entry.second;
+      const double idle = std::chrono::duration<double>(now - b.updated).count();
+      return b.tokens + idle * b.rate >= b.burst;
     });
+    sweep_at_ = std::max(kSweepBuckets, 2 * buckets_.size());
   }
-  auto [bucket, fresh] = buckets_.try_emplace(name, Bucket{.tokens = burst, .updated = now});
+  auto [bucket, fresh] = buckets_.try_emplace(
+      name, Bucket{.tokens = burst, .updated = now, .rate = rate, .burst = burst});
   Bucket& b = bucket->second;
   if (!fresh) {
+    // Clocks read before the lock may arrive out of order: time never runs back.
     const double elapsed = std::max(0.0, std::chrono::duration<double>(now - b.updated).count());
     b.tokens = std::min(burst, b.tokens + elapsed * rate);
-    b.updated = now;
+    b.updated = std::max(b.updated, now);
+    b.rate = rate;
+    b.burst = burst;
   }
   Decision decision{.limit = burst};
   if (b.tokens >= 1) {

@@ -42,7 +42,7 @@ class RateLimiter {
     double reset_seconds = 0;        // until the bucket is full again
   };
 
-  explicit RateLimiter(std::map<std::string, RateLimit> limits = {}) : limits_(std::move(limits)) {}
+  explicit RateLimiter(std::map<std::string, RateLimit> limits = {});
 
   // A request by the key named `name`; `own`: a limit of its own (a scoped key's,
   // with `name` its signature), else the configured one for `name`. nullopt:
@@ -56,10 +56,13 @@ class RateLimiter {
   struct Bucket {
     double tokens;
     Clock::time_point updated;
+    double rate;
+    double burst;
   };
   const std::map<std::string, RateLimit> limits_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Bucket> buckets_;
+  size_t sweep_at_;  // the bucket count that triggers forgetting the full ones
   uint64_t refused_ = 0;
 };
 

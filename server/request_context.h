@@ -38,9 +38,13 @@ struct RequestContext {
     if (scope) {
       for (const auto& [field, values] : scope->filters) {
         request.filters[field] = values;
-        // A field's facet ignores the field's own filter (disjunctive), so it
-        // would count products outside the scope: left out.
-        std::erase(request.facets, field);
+        // A field's facets ignore the field's own filter (disjunctive), so
+        // they would count products outside the scope: left out (the field's
+        // and its levels', category.lvl0 for category).
+        std::erase_if(request.facets, [&field](const std::string& facet) {
+          return facet == field || (facet.starts_with(field) && facet.size() > field.size() &&
+                                    facet[field.size()] == '.');
+        });
       }
       if (scope->in_stock) request.in_stock = scope->in_stock;
     }

@@ -26,16 +26,6 @@ std::string Signature(std::string_view signed_part, std::string_view parent_key)
       absl::string_view(reinterpret_cast<const char*>(digest), static_cast<size_t>(size)));
 }
 
-// Compares in time independent of where the strings differ.
-bool SameBytes(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned char difference = 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    difference |= static_cast<unsigned char>(a[i] ^ b[i]);
-  }
-  return difference == 0;
-}
-
 absl::Status Malformed(std::string_view what) {
   return absl::UnauthenticatedError(StrCat("the scoped key is malformed: ", what));
 }
@@ -72,6 +62,15 @@ absl::StatusOr<KeyScope> ParseScope(const Json& json) {
 
 }  // namespace
 
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char difference = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    difference |= static_cast<unsigned char>(a[i] ^ b[i]);
+  }
+  return difference == 0;
+}
+
 std::string ScopeJson(const KeyScope& scope) {
   Json json = {{"parent", scope.parent}, {"expires", scope.expires}};
   if (!scope.filters.empty()) json["filters"] = scope.filters;
@@ -105,14 +104,18 @@ absl::StatusOr<KeyScope> VerifyScopedKey(
   absl::StatusOr<KeyScope> scope = ParseScope(json);
   if (!scope.ok()) return scope.status();
   const std::optional<std::string> parent_key = parent_key_of(scope->parent);
+  // Base64url with or without padding (some encoders pad by default).
+  std::string_view signature = key.substr(dot + 1);
+  while (signature.ends_with('=')) signature.remove_suffix(1);
   // One answer for an unknown parent and a wrong signature: a guess learns nothing.
-  if (!parent_key || !SameBytes(key.substr(dot + 1), Signature(signed_part, *parent_key))) {
+  if (!parent_key || !ConstantTimeEquals(signature, Signature(signed_part, *parent_key))) {
     return absl::UnauthenticatedError("the scoped key's signature is not valid");
   }
   if (scope->expires <= now) {
     return absl::PermissionDeniedError(
         StrCat("the scoped key expired at ", scope->expires, " (Unix seconds); get a new one"));
   }
+  scope->signature = std::string(signature);
   return scope;
 }
 

@@ -30,9 +30,10 @@ struct KeyScope {
   std::string parent;  // the name of the search key it was derived from
   std::map<std::string, std::vector<std::string>> filters;
   std::optional<bool> in_stock;
-  int64_t expires = 0;  // Unix seconds
-  double rate = 0;      // requests per second; 0: only the parent's limit
-  double burst = 0;     // 0: the rate's, at least 1
+  int64_t expires = 0;    // Unix seconds
+  double rate = 0;        // requests per second; 0: only the parent's limit
+  double burst = 0;       // 0: the rate's, at least 1
+  std::string signature;  // as the key carries it (set by VerifyScopedKey; not signed)
 };
 
 inline constexpr std::string_view kScopedKeyPrefix = "vs1.";
@@ -53,5 +54,9 @@ absl::StatusOr<KeyScope> VerifyScopedKey(
 
 // The scope's JSON, as signed (tests, `vitrine scoped-key --print`).
 std::string ScopeJson(const KeyScope& scope);
+
+// Equal bytes, compared in time independent of where they differ (API keys,
+// signatures); a length mismatch returns at once.
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
 }  // namespace vitrine::server

@@ -94,6 +94,10 @@ absl::StatusOr<query::SearchRequest> SearchRequestFromJson(std::string_view body
       ASSIGN_OR_RETURN(request.facet_size, Int(key, value));
     } else if (key == "timeout_ms") {
       ASSIGN_OR_RETURN(request.timeout_ms, Int(key, value));
+      if (request.timeout_ms < 1) {
+        return InvalidParameter(key,
+                                StrCat("timeout_ms must be between 1 and ", query::kMaxTimeoutMs));
+      }
     } else if (key == "highlight") {
       if (!value.is_boolean()) return WrongType(key, "true or false");
       request.highlight = value.get<bool>();

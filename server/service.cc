@@ -224,12 +224,12 @@ void Service::Impl::AddWorkGauges() {
       "Requests refused (503) at once: as many as --max-in-flight were under way.",
       [](const Stats& s) { return s.shed_in_flight; }, true);
   gauge(
-      "vitrine_http_shed_standing_total",
-      "Requests refused (503) at once: the handler queue had stood above its target delay.",
-      [](const Stats& s) { return s.shed_standing; }, true);
+      "vitrine_http_shed_queue_full_total",
+      "Requests refused (503) at once: the queue held what the workers start within the target.",
+      [](const Stats& s) { return s.shed_queue_full; }, true);
   gauge(
       "vitrine_http_shed_waited_total",
-      "Requests answered 503 without work: they had waited in a standing queue too long.",
+      "Requests answered 503 without work: they had waited a whole search budget in line.",
       [](const Stats& s) { return s.shed_waited; }, true);
 }
 

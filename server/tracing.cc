@@ -39,7 +39,8 @@ uint64_t RequestTrace::UnixNanos(std::chrono::steady_clock::time_point time) con
 
 void RequestTrace::Finish(std::string_view method, std::string_view route, int status,
                           std::string_view request_id) {
-  if (!exported_) return;
+  // Probes and scrapes would be most of the spans and say nothing.
+  if (!exported_ || route == "/healthz" || route == "/readyz" || route == "/metrics") return;
   span_.end_unix_nano = UnixNanos(std::chrono::steady_clock::now());
   span_.name = StrCat(method, " ", route);
   span_.attributes = {{"http.request.method", std::string(method)},
@@ -50,8 +51,11 @@ void RequestTrace::Finish(std::string_view method, std::string_view route, int s
     span_.error = true;
     span_.status_message = StrCat("HTTP ", status);
   }
+  // The server span first: a queue that is nearly full keeps it rather than
+  // its children. Copied: the ids stay for the access log.
   std::vector<telemetry::Span> spans;
   spans.reserve(1 + stages_.size());
+  spans.push_back(span_);
   for (const query::StageTiming& stage : stages_) {
     spans.push_back({.trace_id = span_.trace_id,
                      .span_id = telemetry::NewSpanId(),
@@ -61,7 +65,6 @@ void RequestTrace::Finish(std::string_view method, std::string_view route, int s
                      .start_unix_nano = UnixNanos(stage.start),
                      .end_unix_nano = UnixNanos(stage.end)});
   }
-  spans.push_back(std::move(span_));
   exporter_->Export(std::move(spans));
 }
 

@@ -1,12 +1,15 @@
 #include "server/work_queue.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <utility>
 
 namespace vitrine::server {
 
-WorkQueue::WorkQueue(WorkQueueOptions options)
-    : options_(std::move(options)), interval_start_(Clock::now()) {
+WorkQueue::WorkQueue(WorkQueueOptions options) : options_(std::move(options)) {
   const int workers = options_.workers > 0
                           ? options_.workers
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -24,9 +27,8 @@ bool WorkQueue::TrySubmit(Task task) {
       ++stats_.shed_in_flight;
       return false;
     }
-    // A standing queue: only as many wait as there are workers to take them next.
-    if (standing_ && queue_.size() >= threads_.size()) {
-      ++stats_.shed_standing;
+    if (queue_.size() >= QueueBoundLocked()) {
+      ++stats_.shed_queue_full;
       return false;
     }
     ++stats_.admitted;
@@ -36,34 +38,47 @@ bool WorkQueue::TrySubmit(Task task) {
   return true;
 }
 
-bool WorkQueue::OnDequeueLocked(Clock::time_point now, Clock::duration waited) {
-  if (now - interval_start_ >= options_.interval) {
-    standing_ = least_wait_ != Clock::duration::max() && least_wait_ > options_.target;
-    interval_start_ = now;
-    least_wait_ = waited;
-  } else {
-    least_wait_ = std::min(least_wait_, waited);
-  }
-  return standing_ && waited > 2 * options_.target;
+size_t WorkQueue::QueueBoundLocked() const {
+  const size_t workers = threads_.size();
+  if (service_seconds_ <= 0) return options_.max_in_flight;  // nothing measured yet
+  const double startable = std::chrono::duration<double>(options_.target).count() /
+                           service_seconds_ * static_cast<double>(workers);
+  // Besides: two per worker, those a worker is about to take (a response can
+  // reach its client, and the client's next request the queue, before the
+  // worker that answered has taken the next one).
+  return 2 * workers + static_cast<size_t>(std::min(startable, 1e9));
 }
 
 void WorkQueue::Work() {
+  if (options_.nice != 0) {
+    // Per thread on Linux (a thread is a process to setpriority); best effort.
+    (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), options_.nice);
+  }
   std::unique_lock lock(mutex_);
   for (;;) {
     ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping, and nothing left to run
     Item item = std::move(queue_.front());
     queue_.pop_front();
-    const Clock::time_point now = Clock::now();
-    const Clock::duration waited = now - item.queued_at;
-    const bool shed = OnDequeueLocked(now, waited);
+    const Clock::time_point started = Clock::now();
+    const Clock::duration waited = started - item.queued_at;
+    const bool shed = waited > options_.max_wait;
     if (shed) ++stats_.shed_waited;
     ++running_;
     lock.unlock();
-    item.task({.waited = waited, .shed = shed});
+    try {
+      item.task({.waited = waited, .shed = shed});
+    } catch (...) {
+      // A task answers its request itself; nothing it throws may end the worker.
+    }
     item.task = nullptr;  // what it holds goes before the lock is taken again
+    const double ran = std::chrono::duration<double>(Clock::now() - started).count();
     lock.lock();
     --running_;
+    // Shed answers cost nothing and say nothing of the work.
+    if (!shed)
+      service_seconds_ =
+          service_seconds_ <= 0 ? ran : service_seconds_ + (ran - service_seconds_) / 16;
   }
 }
 

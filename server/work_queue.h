@@ -4,16 +4,22 @@
 // The I/O threads read and parse requests and hand each to this queue; a worker
 // runs the handler and hands the response back. Because the I/O threads never
 // run a search, they can always read the next request and refuse it at once
-// when the queue is overloaded, instead of letting it wait in the socket behind
-// searches that are already late. A request is refused (shed) when:
+// when the queue is full, instead of letting it wait in the socket behind
+// searches that are already late. The queue is bounded by time, not only by
+// count: it holds at most what the workers can start within `target`, reckoned
+// from how long recent requests took to run (a moving average), so the bound
+// follows the work (a few hundred quick searches, a handful of slow ones). A
+// request is refused (shed) when:
 //   - the work admitted (queued plus running) is at `max_in_flight`; or
-//   - the queue has stood: every request that left it during the last
-//     `interval` had waited longer than `target` (CoDel's test for a standing
-//     queue rather than a burst, as in Nichols & Jacobson, "Controlling Queue
-//     Delay", 2012, and folly's Codel for request queues). While it stands, new
-//     requests beyond one per worker are refused at once, and a queued request
-//     that has waited more than twice the target is answered without running.
-// The caller answers a shed request with 503 and Retry-After.
+//   - the queue already holds what the workers can start within `target`
+//     (two requests per worker may always wait); or
+//   - it waited more than `max_wait` when a worker takes it (a stall, a wrong
+//     estimate): its answer would come too late, so it gets one without being
+//     run. Not sooner: a generation switch or a page fault may hold the workers
+//     for tens of milliseconds, and that is a burst to absorb, not overload.
+// The caller answers a shed request with 503 and Retry-After. A closed-loop
+// client with a few requests under way never fills such a queue; an arrival
+// rate above what the cores serve does, and the excess is refused at once.
 //
 //   WorkQueue queue({.workers = 2});
 //   if (!queue.TrySubmit([](WorkQueue::Admission a) { ... })) Answer503();
@@ -34,9 +40,16 @@ struct WorkQueueOptions {
   int workers = 0;  // handler threads; 0: one per core
   // Queued plus running requests at most; past it new ones are refused.
   size_t max_in_flight = 512;
-  // CoDel: the queueing delay the queue may keep for longer than `interval`.
-  std::chrono::microseconds target{std::chrono::milliseconds(5)};
-  std::chrono::microseconds interval{std::chrono::milliseconds(100)};
+  // The longest a request should wait for a worker.
+  std::chrono::microseconds target{std::chrono::milliseconds(20)};
+  // A request that waited longer is answered 503 without being run (the
+  // server's search budget: it could not be answered in time anyway).
+  std::chrono::microseconds max_wait{std::chrono::seconds(1)};
+  // The handler threads' nice value (Linux: per thread), above the I/O
+  // threads' so that, with every core busy with searches, the I/O threads still
+  // get a core at once to read requests and refuse the ones past the bounds.
+  // Raising it needs no privilege. 0: as the process.
+  int nice = 5;
 };
 
 class WorkQueue {
@@ -46,16 +59,16 @@ class WorkQueue {
   // What a task learns when a worker takes it.
   struct Admission {
     Clock::duration waited;  // time in the queue
-    bool shed;  // true: the queue stood and this request waited too long; answer 503, do no work
+    bool shed;               // true: it waited over max_wait; answer 503, do no work
   };
   using Task = std::function<void(Admission)>;
 
   struct Stats {
     uint64_t admitted = 0;
-    uint64_t shed_in_flight = 0;  // refused at the in-flight bound
-    uint64_t shed_standing = 0;   // refused at once while the queue stood
-    uint64_t shed_waited = 0;     // taken from the queue too late and answered without work
-    size_t in_flight = 0;         // queued plus running now
+    uint64_t shed_in_flight = 0;   // refused at the in-flight bound
+    uint64_t shed_queue_full = 0;  // refused at once: the queue held `target` of work
+    uint64_t shed_waited = 0;      // taken from the queue too late and answered without work
+    size_t in_flight = 0;          // queued plus running now
     size_t queued = 0;
   };
 
@@ -79,9 +92,8 @@ class WorkQueue {
     Clock::time_point queued_at;
   };
   void Work();
-  // CoDel's state after a request that waited `waited` left the queue at `now`;
-  // true when this one should be shed. Under mutex_.
-  bool OnDequeueLocked(Clock::time_point now, Clock::duration waited);
+  // How many may wait: what the workers start within the target. Under mutex_.
+  size_t QueueBoundLocked() const;
 
   const WorkQueueOptions options_;
   mutable std::mutex mutex_;
@@ -89,12 +101,8 @@ class WorkQueue {
   std::deque<Item> queue_;
   size_t running_ = 0;
   bool stopping_ = false;
-  // CoDel: the least wait of the requests that left the queue since
-  // `interval_start_`, and whether the last full interval's least wait was over
-  // the target.
-  Clock::time_point interval_start_;
-  Clock::duration least_wait_ = Clock::duration::max();
-  bool standing_ = false;
+  // A moving average of how long a task runs (seconds), 0 before the first.
+  double service_seconds_ = 0;
   Stats stats_;
   std::vector<std::thread> threads_;
 };

@@ -90,7 +90,10 @@ class ProcessCluster : public ::testing::Test {
         std::vector<std::string>{"serve", "--data-dir", DataDir(i), "--port",
                                  std::to_string(ports_[i]), "--threads", "2", "--no-access-log",
                                  "--no-ui", "--nats", urls, "--nats-replicas", "3", "--drain-ms",
-                                 "1000"},
+                                 "1000",
+                                 // Sanitizer builds search 10-50x slower: a production
+                                 // queue target would refuse the tests' own load.
+                                 "--queue-target-ms", "1000"},
         testing::ProcessOptions{.stderr_path = log,
                                 .environment = {StrCat("VITRINE_ADMIN_KEY=", kAdminKey)}});
     ASSERT_NE(testing::WaitForListeningPort(log), 0) << testing::ReadFile(log);

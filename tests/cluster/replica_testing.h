@@ -48,6 +48,7 @@ class ReplicaFixture : public ::testing::Test {
     options.data_dir = data_dirs_[i];
     options.http.port = 0;
     options.http.threads = 2;
+    options.http.work.target = std::chrono::seconds(1);  // sanitizer builds: 10-50x slower
     options.access_log = false;
     options.keys.admin = kAdminKey;
     options.nats.servers = {nats_.url()};

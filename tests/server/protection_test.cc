@@ -24,6 +24,7 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 
 constexpr char kSearchKey[] = "search-secret-1";
 constexpr char kOtherSearchKey[] = "search-secret-2";
+constexpr char kTightKey[] = "tight-secret-3";  // a search key named "tight", 3 requests
 
 int64_t Now() { return absl::ToUnixSeconds(absl::Now()); }
 
@@ -128,8 +129,12 @@ class ProtectionTest : public ::testing::Test {
   ProtectionTest()
       : pool_(BuildFixtureIndex(dir_.Sub("data"))),
         api_(pool_, metrics_, log_,
-             {.admin = kAdminKey, .search_keys = {{.name = "search", .key = kSearchKey}}}, nullptr,
-             {.rate_limits = {{"search", {.rate = 0.001, .burst = 3}}}}) {}
+             {.admin = kAdminKey,
+              .search_keys = {{.name = "search", .key = kSearchKey},
+                              {.name = "tight", .key = kTightKey}}},
+             nullptr,
+             {.rate_limits = {{"search", {.rate = 1000, .burst = 1000}},
+                              {"tight", {.rate = 0.001, .burst = 3}}}}) {}
 
   HttpResponse Get(std::string target, Headers headers = {}) {
     return api_.Handle(
@@ -186,16 +191,25 @@ TEST_F(ProtectionTest, AScopedKeyHoldsEverySearchToItsFiltersAndCannotWidenThem)
   const Json faceted = Json::parse(Get("/v1/search?facets=gender,brand", Key(key)).body)["facets"];
   EXPECT_TRUE(faceted.contains("brand")) << faceted;
   EXPECT_FALSE(faceted.contains("gender")) << faceted;
+  // So are a hierarchy's levels: category.lvl0 counts past a category filter too.
+  const std::string shirts = MintScopedKey(
+      {.parent = "search", .filters = {{"category", {"Shirts"}}}, .expires = Now() + 60},
+      kSearchKey);
+  const Json levels = Json::parse(
+      Get("/v1/search?facets=category,category.lvl0,category.lvl2,brand", Key(shirts)).body);
+  EXPECT_TRUE(levels["facets"].contains("brand")) << levels["facets"];
+  EXPECT_EQ(levels["facets"].size(), 1u) << levels["facets"];
   // The plain search key sees everyone.
   EXPECT_GT(Json::parse(Get("/v1/search?per_page=50", Key(kSearchKey)).body)["total"], men);
 }
 
-TEST_F(ProtectionTest, AScopedKeyOnlySearchesAndSuggests) {
+TEST_F(ProtectionTest, AScopedKeyOnlySearches) {
   const std::string key = MintScopedKey(MenOnly(), kSearchKey);
-  EXPECT_EQ(Get("/v1/suggest?q=sh", Key(key)).status, 200);
+  // Suggestions, product reads and analysis come from the whole catalog.
   for (const auto& [method, target] :
-       {std::pair{"GET", "/v1/products/1001"}, std::pair{"GET", "/v1/analyze?text=tee"},
-        std::pair{"GET", "/v1/config"}, std::pair{"DELETE", "/v1/products/1001"}}) {
+       {std::pair{"GET", "/v1/suggest?q=sh"}, std::pair{"GET", "/v1/products/1001"},
+        std::pair{"GET", "/v1/analyze?text=tee"}, std::pair{"GET", "/v1/config"},
+        std::pair{"DELETE", "/v1/products/1001"}}) {
     const HttpResponse response =
         api_.Handle({.method = method, .target = target, .headers = Key(key)});
     EXPECT_EQ(response.status, 403) << target << response.body;
@@ -231,17 +245,17 @@ TEST_F(ProtectionTest, TheAlgoliaEndpointHoldsAScopedKeyToItsFiltersToo) {
 }
 
 TEST_F(ProtectionTest, AKeyOverItsRateLimitGets429WithRetryAfter) {
-  // "search" may burst 3 and refills one token in ~17 minutes.
+  // "tight" may burst 3 and refills one token in ~17 minutes.
   for (int i = 0; i < 3; ++i) {
-    const HttpResponse response = Get("/v1/search?q=shirt", Key(kSearchKey));
+    const HttpResponse response = Get("/v1/search?q=shirt", Key(kTightKey));
     ASSERT_EQ(response.status, 200) << response.body;
     EXPECT_EQ(HeaderOf(response, "X-RateLimit-Limit"), "3");
     EXPECT_EQ(HeaderOf(response, "X-RateLimit-Remaining"), std::to_string(2 - i));
     EXPECT_FALSE(HeaderOf(response, "X-RateLimit-Reset").empty());
   }
-  const HttpResponse limited = Get("/v1/search?q=shirt", Key(kSearchKey));
+  const HttpResponse limited = Get("/v1/search?q=shirt", Key(kTightKey));
   EXPECT_EQ(limited.status, 429);
-  EXPECT_THAT(limited.body, HasSubstr("'search' is over its rate limit"));
+  EXPECT_THAT(limited.body, HasSubstr("'tight' is over its rate limit"));
   EXPECT_EQ(HeaderOf(limited, "X-RateLimit-Remaining"), "0");
   EXPECT_GE(std::stol(HeaderOf(limited, "Retry-After")), 900);
   EXPECT_EQ(api_.rate_limited(), 1u);
@@ -257,6 +271,17 @@ TEST_F(ProtectionTest, AKeyOverItsRateLimitGets429WithRetryAfter) {
   EXPECT_EQ(Get("/v1/search", Key(scoped)).status, 429);
   scope.filters["gender"] = {"Women"};
   EXPECT_EQ(Get("/v1/search", Key(MintScopedKey(scope, kSearchKey))).status, 200);
+  // Every key derived from "tight" counts against its limit too, with or
+  // without a rate of its own, on either endpoint.
+  const std::string from_tight =
+      MintScopedKey({.parent = "tight", .expires = Now() + 60}, kTightKey);
+  const HttpResponse scoped_limited = Get("/v1/search", Key(from_tight));
+  EXPECT_EQ(scoped_limited.status, 429) << scoped_limited.body;
+  EXPECT_THAT(scoped_limited.body, HasSubstr("'scoped:tight' is over its rate limit"));
+  EXPECT_EQ(
+      Post("/1/indexes/products/query", R"({"query": ""})", {{"x-algolia-api-key", from_tight}})
+          .status,
+      429);
 }
 
 TEST_F(ProtectionTest, ASearchPastItsBudgetIs503AndTimeoutMsIsChecked) {
