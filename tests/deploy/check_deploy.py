@@ -103,7 +103,8 @@ def serve_flags() -> Tuple[Set[str], Set[str], int]:
     """`vitrine serve`'s flags and switches, and --drain-ms's default, from cli/."""
     source = read(os.path.join(REPO, "cli", "serve_command.cc"))
     body = source[source.index("int ServeCommand"):]
-    parse = re.search(r"Flags::Parse\(argc, argv,\s*\{([^}]*)\},\s*\{([^}]*)\}\)", body)
+    # However clang-format lays the call out.
+    parse = re.search(r"Flags::Parse\(\s*argc,\s*argv,\s*\{([^}]*)\},\s*\{([^}]*)\}\)", body)
     drain = re.search(r'flags->Int\("drain-ms",\s*(\d+)\)', body)
     if not parse or not drain:
         raise SystemExit("FAIL cannot read serve's flags from cli/serve_command.cc")

@@ -21,7 +21,11 @@ export function searchBoxWithSuggestions({ container, searchClient }) {
   const form = el('form', { class: 'searchbox__form', role: 'search' }, input, list);
   root.append(form);
 
+  // Also drops the answer to a keystroke still on its way: once the shopper has
+  // searched (Enter), chosen or escaped, a late answer must not reopen the list
+  // over the results.
   function close() {
+    pending++;
     list.hidden = true;
     input.setAttribute('aria-expanded', 'false');
     input.removeAttribute('aria-activedescendant');
