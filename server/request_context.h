@@ -36,8 +36,9 @@ struct RequestContext {
     request.deadline = received + budget;
     request.stages = stages;
     if (scope) {
-      for (const auto& [field, values] : scope->filters) {
-        request.filters[field] = values;
+      for (const auto& forced : scope->filters) {
+        const std::string& field = forced.first;  // (a lambda cannot capture a binding in C++20)
+        request.filters[field] = forced.second;
         // A field's facets ignore the field's own filter (disjunctive), so
         // they would count products outside the scope: left out (the field's
         // and its levels', category.lvl0 for category).

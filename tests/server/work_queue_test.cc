@@ -52,10 +52,16 @@ TEST(WorkQueue, RunsWhatItAdmitsAndRefusesPastTheInFlightBound) {
 }
 
 TEST(WorkQueue, TheQueueHoldsWhatTheWorkersStartWithinTheTarget) {
-  // Every task holds the one worker 6 ms against a target of 1 ms: once one has
-  // run, only two may wait (two per worker); before, nothing is known and the
-  // queue takes up to the in-flight bound. What waited over 2 ms is shed.
+  // One worker, a target of 1 ms, and what waited over 2 ms is shed. Before any
+  // run is measured the queue takes up to the in-flight bound.
   WorkQueue queue({.workers = 1, .max_in_flight = 1000, .target = 1ms, .max_wait = 2ms});
+  Gate gate;
+  std::atomic<bool> holding = false;
+  ASSERT_TRUE(queue.TrySubmit([&](WorkQueue::Admission) {
+    holding = true;
+    gate.Wait();
+  }));
+  while (!holding) std::this_thread::sleep_for(1ms);
   std::atomic<int> ran = 0;
   std::atomic<int> shed = 0;
   const auto task = [&](WorkQueue::Admission admission) {
@@ -66,15 +72,17 @@ TEST(WorkQueue, TheQueueHoldsWhatTheWorkersStartWithinTheTarget) {
     std::this_thread::sleep_for(6ms);
     ++ran;
   };
-  for (int i = 0; i < 8; ++i) ASSERT_TRUE(queue.TrySubmit(task));
-  // The first runs 6 ms; the seven behind it waited longer than 2 ms and are
-  // answered without work.
+  for (int i = 0; i < 7; ++i) ASSERT_TRUE(queue.TrySubmit(task));
+  // The seven wait behind the held worker longer than 2 ms: each is answered
+  // without work, and the held run (5 ms or more) is what was measured.
+  std::this_thread::sleep_for(5ms);
+  gate.Open();
   for (int i = 0; i < 2000 && queue.stats().in_flight > 0; ++i) std::this_thread::sleep_for(1ms);
-  EXPECT_EQ(ran, 1);
+  EXPECT_EQ(ran, 0);
   EXPECT_EQ(shed, 7);
   EXPECT_EQ(queue.stats().shed_waited, 7u);
-  // Now that a run was measured, two may wait (two per worker, and none more
-  // within the target); the rest are refused at once.
+  // Now two may wait (two per worker, and none more within the 1 ms target);
+  // the rest are refused at once.
   int admitted = 0;
   for (int i = 0; i < 8; ++i) admitted += queue.TrySubmit(task) ? 1 : 0;
   queue.Stop();
