@@ -75,10 +75,15 @@ void WorkQueue::Work() {
     const double ran = std::chrono::duration<double>(Clock::now() - started).count();
     lock.lock();
     --running_;
-    // Shed answers cost nothing and say nothing of the work.
-    if (!shed)
+    // Shed answers cost nothing and say nothing of the work. One slow request
+    // (a page fault, a generation switch) moves the average by at most 3/16 of
+    // itself, so it does not shrink the queue under ordinary load; a lasting
+    // slowdown still raises it within a few dozen requests.
+    if (!shed) {
+      const double sample = service_seconds_ <= 0 ? ran : std::min(ran, 4 * service_seconds_);
       service_seconds_ =
-          service_seconds_ <= 0 ? ran : service_seconds_ + (ran - service_seconds_) / 16;
+          service_seconds_ <= 0 ? sample : service_seconds_ + (sample - service_seconds_) / 16;
+    }
   }
 }
 
