@@ -77,6 +77,9 @@ class StageRecorder {
     open_ = false;
   }
 
+ protected:
+  Clock::time_point Now() const { return clock_(); }
+
  private:
   std::vector<StageTiming>* const out_;
   Clock::time_point (*const clock_)();

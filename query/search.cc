@@ -47,13 +47,12 @@ constexpr size_t kMaxCorrections = 4096;  // remembered per searcher, then start
 class Stages : public StageRecorder {
  public:
   Stages(const SearchRequest& request, Clock::time_point (*clock)())
-      : StageRecorder(request.stages, clock), deadline_(request.deadline), clock_(clock) {}
+      : StageRecorder(request.stages, clock), deadline_(request.deadline) {}
 
-  bool Late() const { return deadline_ != Clock::time_point::max() && clock_() >= deadline_; }
+  bool Late() const { return deadline_ != Clock::time_point::max() && Now() >= deadline_; }
 
  private:
   const Clock::time_point deadline_;
-  Clock::time_point (*const clock_)();
 };
 
 }  // namespace
