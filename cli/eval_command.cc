@@ -45,9 +45,10 @@ struct EvalFlags {
 
 // Every error here is a usage error (exit 2).
 absl::StatusOr<EvalFlags> ParseEvalFlags(int argc, char** argv) {
-  ASSIGN_OR_RETURN(const Flags flags, Flags::Parse(argc, argv,
-                                                   {"products", "queries", "qrels", "k", "analyzer",
-                                                    "data-dir", "worst", "threads", "run"}));
+  ASSIGN_OR_RETURN(const Flags flags,
+                   Flags::Parse(argc, argv,
+                                {"products", "queries", "qrels", "k", "analyzer", "data-dir",
+                                 "worst", "threads", "run", "understand"}));
   if (!flags.positional().empty()) {
     return absl::InvalidArgumentError(StrCat("unexpected argument '", flags.positional()[0], "'"));
   }
@@ -60,6 +61,12 @@ absl::StatusOr<EvalFlags> ParseEvalFlags(int argc, char** argv) {
   ASSIGN_OR_RETURN(const int64_t k, flags.Int("k", 10));
   ASSIGN_OR_RETURN(out.worst, flags.Int("worst", 20));
   ASSIGN_OR_RETURN(const int64_t threads, flags.Int("threads", 0));
+  if (const std::optional<std::string> understand = flags.Get("understand")) {
+    if (*understand != "true" && *understand != "false") {
+      return absl::InvalidArgumentError("--understand must be true or false");
+    }
+    out.eval.understand = *understand == "true";
+  }
   if (out.index.products.empty() && out.index.data_dir.empty()) {
     return absl::InvalidArgumentError("give --products to index, or --data-dir of an index");
   }

@@ -44,6 +44,7 @@ commands:
                Show the terms the analyzer makes of TEXT, per token and per field.
   eval         --products FILE --queries FILE --qrels FILE [--k 10]
                [--analyzer fashion|baseline] [--data-dir DIR] [--worst 20] [--threads N]
+               [--understand true|false]
                Index FILE (or use --data-dir's index) and report nDCG@k, recall@100,
                MRR and the worst queries of a judged query set.
 )";

@@ -48,8 +48,8 @@ absl::Status RunQuery(query::Searcher& searcher, const EvalQuery& query, const Q
   const Judgments& judgments = found == qrels.end() ? kNoJudgments : found->second;
   result.qid = query.id;
   result.query = query.text;
-  absl::StatusOr<query::SearchResponse> response =
-      searcher.Search({.q = query.text, .page = 1, .per_page = options.depth});
+  absl::StatusOr<query::SearchResponse> response = searcher.Search(
+      {.q = query.text, .page = 1, .per_page = options.depth, .understand = options.understand});
   if (absl::IsInvalidArgument(response.status())) {
     result.error = std::string(response.status().message());
   } else if (!response.ok()) {

@@ -63,11 +63,12 @@ class EvalIndex {
 };
 
 struct EvalOptions {
-  int k = 10;          // cutoff of nDCG@k
-  int depth = 100;     // results fetched per query (page 1; the search API's largest per_page);
-                       // recall and MRR are computed over all of them
-  int threads = 1;     // queries searched in parallel, one Searcher per thread
-  int top_titles = 3;  // titles kept per query for reports
+  int k = 10;              // cutoff of nDCG@k
+  int depth = 100;         // results fetched per query (page 1; the search API's largest per_page);
+                           // recall and MRR are computed over all of them
+  int threads = 1;         // queries searched in parallel, one Searcher per thread
+  int top_titles = 3;      // titles kept per query for reports
+  bool understand = true;  // query understanding (SearchRequest::understand)
 };
 
 // How one query fared. The metrics are nullopt when the query has no relevant

@@ -1,8 +1,10 @@
 #include "merch/ranking.h"
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/str_join.h"
 #include "base/status.h"
 #include "base/strings.h"
 #include "catalog/index_schema.h"
@@ -106,9 +108,37 @@ absl::Status ParseSignals(const Json& json, RankingSignals& signals) {
   return absl::OkStatus();
 }
 
+absl::Status ParseUnderstand(const Json& json, Ranking& ranking) {
+  if (!json.is_object()) {
+    return InvalidParameter("understand", "understand must be an object of true or false by field");
+  }
+  for (const auto& [field, on] : json.items()) {
+    const std::string name = StrCat("understand.", field);
+    if (std::find(kUnderstoodFields.begin(), kUnderstoodFields.end(), field) ==
+        kUnderstoodFields.end()) {
+      return InvalidParameter(
+          name, StrCat("unknown field '", field, "' (fields: ",
+                       absl::StrJoin(std::vector<std::string>(kUnderstoodFields.begin(),
+                                                              kUnderstoodFields.end()),
+                                     ", "),
+                       ")"));
+    }
+    if (!on.is_boolean()) return InvalidParameter(name, StrCat(name, " must be true or false"));
+    std::erase(ranking.understand_off, field);
+    if (!on.get<bool>()) ranking.understand_off.push_back(field);
+  }
+  return absl::OkStatus();
+}
+
 std::string ToJson(const Ranking& ranking) {
   Json fields = Json::object();
   for (const FieldWeight& field : ranking.fields) fields[field.name] = field.weight;
+  Json understand = Json::object();
+  for (std::string_view field : kUnderstoodFields) {
+    understand[std::string(field)] =
+        std::find(ranking.understand_off.begin(), ranking.understand_off.end(), field) ==
+        ranking.understand_off.end();
+  }
   const RankingSignals& s = ranking.signals;
   Json attribute =
       s.attribute.empty() ? Json() : Json({{"name", s.attribute}, {"weight", s.attribute_weight}});
@@ -118,7 +148,8 @@ std::string ToJson(const Ranking& ranking) {
                  {"in_stock", s.in_stock},
                  {"recency", s.recency},
                  {"rating", s.rating},
-                 {"attribute", std::move(attribute)}}}})
+                 {"attribute", std::move(attribute)}}},
+               {"understand", std::move(understand)}})
       .dump();
 }
 
@@ -154,8 +185,11 @@ absl::StatusOr<Ranking> ParseRanking(std::string_view text) {
       RETURN_IF_ERROR(ParseFields(value, ranking));
     } else if (key == "signals") {
       RETURN_IF_ERROR(ParseSignals(value, ranking.signals));
+    } else if (key == "understand") {
+      RETURN_IF_ERROR(ParseUnderstand(value, ranking));
     } else if (key != "version") {  // GET's answer may be sent back as it is
-      return InvalidParameter(key, StrCat("unknown key '", key, "' (keys: fields, signals)"));
+      return InvalidParameter(
+          key, StrCat("unknown key '", key, "' (keys: fields, signals, understand)"));
     }
   }
   ranking.json = ToJson(ranking);

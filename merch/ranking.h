@@ -9,6 +9,7 @@
 //   ranking.json;               // every field and signal, defaults filled in
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -45,10 +46,17 @@ struct FieldWeight {
   double weight = 0;
 };
 
+// Fields query understanding reads in q (query/understand/understand.h).
+inline constexpr std::array<std::string_view, 8> kUnderstoodFields = {
+    "price", "size", "brand", "category", "color", "gender", "season", "material"};
+
 struct Ranking {
   // Every text field, in catalog::schema::kTextFields order.
   std::vector<FieldWeight> fields;
   RankingSignals signals;
+  // Fields query understanding leaves as text (kUnderstoodFields), as the
+  // config's "understand": {"brand": false} turns them off.
+  std::vector<std::string> understand_off;
   // Canonical JSON with every field and signal: {"fields": {...}, "signals":
   // {..., "attribute": null or {"name", "weight"}}}.
   std::string json;

@@ -146,6 +146,20 @@ FacetColumns FacetColumns::Updated(const Xapian::Database& database,
     }
   }
   columns.signals = BuildSignalColumns(columns);
+  // New values (a brand, a size) need a new lexicon; counts alone do not.
+  // (Single-valued columns only ever add values; sizes are read afresh.)
+  for (const Xapian::valueno slot : Lexicon::Slots()) {
+    const auto before = slots.find(slot);
+    const auto after = columns.slots.find(slot);
+    if (before == slots.end() || after == columns.slots.end()) continue;
+    const bool changed = after->second.multi_valued()
+                             ? before->second.values != after->second.values
+                             : before->second.values.size() != after->second.values.size();
+    if (changed) {
+      columns.lexicon = std::make_shared<LexiconOnce>();
+      break;
+    }
+  }
   return columns;
 }
 

@@ -18,6 +18,7 @@
 #include "query/posting_store.h"
 #include "query/search.h"
 #include "query/signals.h"
+#include "query/understand/lexicon.h"
 
 namespace vitrine::query::internal {
 
@@ -50,6 +51,9 @@ struct FacetColumns {
   // The revision's posting lists, read as searches need them (a new revision
   // starts with an empty store). Thread-safe, so shared though the columns are const.
   std::shared_ptr<PostingStore> postings = std::make_shared<PostingStore>();
+  // The values queries can name (query understanding), built on first use. A
+  // revision whose live updates brought no new value shares its predecessor's.
+  std::shared_ptr<LexiconOnce> lexicon = std::make_shared<LexiconOnce>();
 
   // A document's product id: from `ids`, or from `database` (of the same
   // revision) for one the columns do not know.

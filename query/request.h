@@ -86,6 +86,23 @@ class StageRecorder {
   bool open_ = false;
 };
 
+// A part of q read as a product attribute (SearchRequest::understand).
+struct UnderstoodPart {
+  enum class Applied { kFilter, kBoost, kNone };
+
+  std::string text;   // its words, normalised: "under 1000", "navy"
+  std::string field;  // price, size, brand, category, color, gender, season or material
+  std::string op;     // "eq"; a price's "lte", "gte" or "between"
+  std::string value;  // eq: the catalog's value the words name ("Navy Blue", "Handbags")
+  std::vector<std::string> matches;  // eq: every value it accepts (a colour's family, unisex)
+  std::vector<std::string> exact;    // of those, the ones named exactly (ranked first)
+  std::optional<double> gte;         // a price's bounds
+  std::optional<double> lte;
+  Applied applied = Applied::kNone;
+  std::string note;  // why it is not a filter, when it is not
+};
+std::string_view AppliedName(UnderstoodPart::Applied applied);  // "filter", "boost", "none"
+
 struct SearchRequest {
   std::string q;  // empty: browse the whole catalog
   int page = 1;   // 1-based
@@ -112,6 +129,10 @@ struct SearchRequest {
   // Variants (products sharing a parent_id) collapse into their best-ranked one,
   // which lists the matching variants.
   bool collapse = true;
+  // Read prices, sizes, brands, product types, colours, genders, seasons and
+  // materials named in q as filters or boosts (query/understand/understand.h),
+  // reported in SearchResponse::understood.
+  bool understand = true;
   // Mark the matched words of each hit's title and description (HTML-escaped)
   // with <highlight_tag>...</highlight_tag>.
   bool highlight = true;
@@ -211,6 +232,8 @@ struct SearchResponse {
   // The deadline passed before every stage was done (SearchRequest::deadline):
   // facets or highlights are missing. Never cached.
   bool timed_out = false;
+  // What q was read to say (SearchRequest::understand), in the order of its words.
+  std::vector<UnderstoodPart> understood;
 };
 
 // Checks a request against the limits; errors name the parameter.

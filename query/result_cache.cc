@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/strings.h"
+#include "query/understand/phrases.h"
 
 namespace vitrine::query {
 namespace {
@@ -41,7 +42,10 @@ uint32_t ScopesOf(const SearchRequest& request) {
            std::find(request.facets.begin(), request.facets.end(), field) != request.facets.end();
   };
   const SortOrder sort = request.sort;
-  if (uses("price") || sort == SortOrder::kPriceAsc || sort == SortOrder::kPriceDesc) {
+  // A price named in q ("under 1000") filters on prices too.
+  const bool price_in_q = request.understand && !internal::FindPhrases(request.q).prices.empty();
+  if (uses("price") || price_in_q || sort == SortOrder::kPriceAsc ||
+      sort == SortOrder::kPriceDesc) {
     scopes |= kScopePrice;
   }
   if (uses("rating") || sort == SortOrder::kRating) scopes |= kScopeRating;
@@ -116,6 +120,7 @@ std::string CacheKey(const SearchRequest& request, std::string_view generation) 
   }
   AppendField(key, "h", request.highlight ? request.highlight_tag : "");
   AppendField(key, "c", request.collapse ? "1" : "0");
+  AppendField(key, "u", request.understand ? "1" : "0");
   return key;
 }
 

@@ -29,6 +29,7 @@
 #include "query/synonyms.h"
 #include "query/text_plan.h"
 #include "query/text_query.h"
+#include "query/understand/understand.h"
 
 namespace vitrine::query {
 namespace {
@@ -105,9 +106,9 @@ struct Searcher::Impl {
   absl::StatusOr<SearchResponse> Run(const SearchRequest& request, const Index& index,
                                      const internal::RulePlan& rules,
                                      const std::shared_ptr<const internal::FacetColumns>& columns);
-  void Highlight(const internal::TextPlan& text, const analyzers::Analyzer& analyzer,
-                 const merch::Thesaurus::Analysed* synonyms, const SearchRequest& request,
-                 SearchResponse& response);
+  void Highlight(const internal::TextPlan& text, std::string_view filter_words,
+                 const analyzers::Analyzer& analyzer, const merch::Thesaurus::Analysed* synonyms,
+                 const SearchRequest& request, SearchResponse& response);
 };
 
 std::string Searcher::Impl::Corrected(std::string_view q, const analyzers::Analyzer& analyzer,
@@ -124,11 +125,17 @@ std::string Searcher::Impl::Corrected(std::string_view q, const analyzers::Analy
       .first->second;
 }
 
-// Marks the words of the query searched in each hit's title and description.
-void Searcher::Impl::Highlight(const internal::TextPlan& text, const analyzers::Analyzer& analyzer,
+// Marks the words of the query searched, and those q's filters were read
+// from, in each hit's title and description.
+void Searcher::Impl::Highlight(const internal::TextPlan& text, std::string_view filter_words,
+                               const analyzers::Analyzer& analyzer,
                                const merch::Thesaurus::Analysed* synonyms,
                                const SearchRequest& request, SearchResponse& response) {
-  const std::vector<analyzers::Token>& tokens = text.searched.tokens;
+  std::vector<analyzers::Token> tokens = text.searched.tokens;
+  if (!filter_words.empty()) {
+    for (analyzers::Token& token : analyzer.Analyze(filter_words))
+      tokens.push_back(std::move(token));
+  }
   if (!request.highlight || tokens.empty()) return;
   internal::HighlightTerms terms;
   for (const analyzers::Token& token : tokens) {
@@ -158,18 +165,22 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
   // Managed synonyms, as this generation's analyzer reads them (query/synonyms.h).
   const std::shared_ptr<const merch::Thesaurus::Analysed> synonyms =
       request.synonyms ? request.synonyms->For(index.shared_analyzer()) : nullptr;
-  ASSIGN_OR_RETURN(const internal::ParsedQuery parsed,
-                   internal::ParseQuery(request.q, analyzer, database, options.limits));
-  // Filters restrict every query below (strict, corrected, relaxed) and never score.
-  // (Merchandising rules add forced filters and hidden products.)
-  const std::optional<Xapian::Query> filter =
-      internal::WithRestriction(rules, internal::FilterQuery(request));
   const merch::Ranking& ranking = request.ranking ? *request.ranking : merch::DefaultRanking();
+  // What q names besides text (a price, a size, a brand, ...): filters and
+  // boosts on a copy of the request, and the text left to search.
+  internal::Understanding understanding{.q = request.q};
+  SearchRequest understood_request;
+  if (request.understand && !request.q.empty()) {
+    const internal::Lexicon& lexicon = columns->lexicon->Get(*columns, analyzer);
+    understanding = internal::Understand(request.q, {.analyzer = analyzer,
+                                                     .lexicon = lexicon,
+                                                     .database = database,
+                                                     .request = request,
+                                                     .off = ranking.understand_off});
+  }
+  const bool understood = !understanding.parts.empty();
   const internal::FieldWeights weights = internal::FieldWeightsOf(ranking);
   const bool by_relevance = request.sort == SortOrder::kRelevance;
-  // Rules' boosts and buries and the ranking's signals re-order a relevance
-  // match: a text match's top candidates after it, a browse within it.
-  const internal::Rescorer rescorer(rules, ranking, *columns, index.filterable_attributes());
   SearchResponse response;
   // Which products match is worked out in memory (match_sets.h): the exact
   // total, the facet counts and whether to correct or relax the query come from
@@ -177,28 +188,96 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
   sets.NewSearch();
   sets.UseNumbers(&columns->numbers);      // value ranges (price, rating, ...) from the columns
   sets.UseStore(columns->postings.get());  // the revision's posting lists, shared
-  const internal::DocSet filter_set = filter ? sets.Of(*filter) : sets.All();
   // Collapsed styles count once.
   const internal::FacetColumn* parents =
       request.collapse && index.has_variants() ? &columns->slots.at(schema::kSlotParent) : nullptr;
   const uint64_t synonyms_version = request.synonyms ? request.synonyms->version() : 0;
-  internal::TextContext context{.analyzer = analyzer,
-                                .database = database,
-                                .sets = sets,
-                                .weights = weights,
-                                .synonyms = synonyms.get(),
-                                .filter_set = filter_set,
-                                .parents = parents,
-                                .correct = [&](std::string_view q) {
-                                  return Corrected(q, analyzer, synonyms.get(), synonyms_version);
-                                }};
   const size_t first = static_cast<size_t>(request.page - 1) * request.per_page;
+  if (understood) {
+    // A filter only where the catalog states the field for the products that
+    // say the words (understand.h).
+    internal::Confirm(understanding, [&](const UnderstoodPart& part) -> internal::Statement {
+      // (A gender word alone matches everything as text: it only re-orders.)
+      if (part.field == "gender") return {};
+      absl::StatusOr<internal::ParsedQuery> words =
+          internal::ParseQuery(part.text, analyzer, database, options.limits, /*typed=*/false);
+      if (!words.ok() || words->browse()) return {};
+      // The colour as a word: its family's products do not say it.
+      for (analyzers::Token& token : words->tokens) {
+        if (token.kind == analyzers::TokenKind::kColor) token.kind = analyzers::TokenKind::kWord;
+      }
+      internal::DocSet missing = sets.Of(internal::TextQuery(
+          words->tokens, analyzer, /*any=*/false, "", words->forms, weights, synonyms.get()));
+      const uint64_t said = missing.Count();
+      SearchRequest only;
+      only.filters[part.field] = part.matches;
+      if (const std::optional<Xapian::Query> has = internal::FilterQuery(only)) {
+        missing.Subtract(sets.Of(*has));
+      }
+      return {.said = said, .missing = missing.Count()};
+    });
+    understood_request = request;
+    internal::AddFilters(understanding, understood_request);
+  }
+  // The request the search runs: the one sent, or with what q says.
+  const SearchRequest& searched = understood ? understood_request : request;
+  // Filters restrict every query below (strict, corrected, relaxed) and never score.
+  // (Merchandising rules add forced filters and hidden products.)
+  std::optional<Xapian::Query> filter;
+  std::optional<internal::DocSet> filter_set;
+  // The text plan of `text` under `with`'s filters.
+  const auto plan = [&](const SearchRequest& with,
+                        std::string_view text) -> absl::StatusOr<internal::TextPlan> {
+    ASSIGN_OR_RETURN(const internal::ParsedQuery parsed,
+                     internal::ParseQuery(text, analyzer, database, options.limits));
+    filter = internal::WithRestriction(rules, internal::FilterQuery(with));
+    filter_set = filter ? sets.Of(*filter) : sets.All();
+    internal::TextContext context{.analyzer = analyzer,
+                                  .database = database,
+                                  .sets = sets,
+                                  .weights = weights,
+                                  .synonyms = synonyms.get(),
+                                  .filter_set = *filter_set,
+                                  .parents = parents,
+                                  .correct = [&](std::string_view q) {
+                                    return Corrected(q, analyzer, synonyms.get(), synonyms_version);
+                                  }};
+    return internal::PlanText(parsed, by_relevance, first, request.per_page, context);
+  };
   if (stages.Late()) {
     return absl::DeadlineExceededError("the search's time budget ran out before it matched");
   }
   stages.Begin("match");
-  ASSIGN_OR_RETURN(internal::TextPlan text,
-                   internal::PlanText(parsed, by_relevance, first, request.per_page, context));
+  ASSIGN_OR_RETURN(internal::TextPlan text, plan(searched, understanding.Text()));
+  // Never worse than not understanding: filters that leave less than a page
+  // become boosts, and their words text again.
+  while (text.total < static_cast<uint64_t>(request.per_page) &&
+         internal::Demote(understanding, text.total, request.per_page)) {
+    understood_request = request;
+    internal::AddFilters(understanding, understood_request);
+    ASSIGN_OR_RETURN(text, plan(understood_request, understanding.Text()));
+  }
+  const SearchRequest& effective = understanding.filters() ? understood_request : request;
+  // Rules' boosts and buries, the understood parts' boosts, and the ranking's
+  // signals re-order a relevance match: a text match's top candidates after it,
+  // a browse within it.
+  internal::RulePlan boosted;
+  if (understood) {
+    boosted = rules;
+    for (internal::Boost& boost : internal::Boosts(understanding)) {
+      boosted.weights.push_back({.filter = std::move(boost.filter), .factor = boost.factor});
+    }
+  }
+  const internal::RulePlan& ranked_rules = understood ? boosted : rules;
+  const internal::Rescorer rescorer(ranked_rules, ranking, *columns, index.filterable_attributes());
+  // What the shopper typed is marked in the hits, filters' words included.
+  std::string filter_words;
+  for (size_t i = 0; i < understanding.parts.size(); ++i) {
+    if (understanding.parts[i].applied != UnderstoodPart::Applied::kFilter) continue;
+    if (understanding.spans[i].second == 0) continue;  // a price or a size
+    filter_words.append(" ").append(understanding.parts[i].text);
+  }
+  response.understood = std::move(understanding.parts);
   response.relaxed = text.relaxed;
   response.corrected_query = text.corrected_query;
   // Late: the page still comes (it is the answer), the facets do not.
@@ -206,7 +285,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
     response.timed_out = true;
   } else if (!request.facets.empty()) {
     stages.Begin("facets");
-    internal::FacetCounter facets(index, *columns, request);
+    internal::FacetCounter facets(index, *columns, effective);
     response.facets = facets.Count(sets, text.text_set, text.matched, rules.restriction);
   }
   response.total = text.total;
@@ -218,8 +297,13 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
   stages.Begin("rank");
   const Xapian::Query hits_query =
       filter ? Xapian::Query(Xapian::Query::OP_FILTER, text.hits_text, *filter) : text.hits_text;
+  // A merchandiser's pin shows under the shopper's filters, not what q was read
+  // to say: a product pinned for "jeans" is meant to show though it is no jeans.
+  const std::optional<Xapian::Query> eligible =
+      &effective == &request ? filter
+                             : internal::WithRestriction(rules, internal::FilterQuery(request));
   const internal::PinLayout pins =
-      internal::LayOutPins(rules, database, filter, hits_query, request, text.total);
+      internal::LayOutPins(rules, database, eligible, hits_query, effective, text.total);
   response.total += pins.unmatched;
   if (pins.leave_out) text.listed.Subtract(sets.Of(*pins.leave_out));
   internal::PageContext page_context{.database = database,
@@ -250,7 +334,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
     response.timed_out = true;
   } else {
     stages.Begin("highlight");
-    Highlight(text, analyzer, synonyms.get(), request, response);
+    Highlight(text, filter_words, analyzer, synonyms.get(), request, response);
   }
   return response;
 }

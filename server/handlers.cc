@@ -100,6 +100,49 @@ void AppendVariants(std::string& out, const std::vector<query::SearchHit::Varian
   out.append("]}");
 }
 
+// ,"understood":[{"text", "field", "op", "value", "matches"?, "applied", "note"?}]
+void AppendUnderstood(std::string& out, const std::vector<query::UnderstoodPart>& parts) {
+  out.append(R"(,"understood":[)");
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const query::UnderstoodPart& part = parts[i];
+    if (i > 0) out.push_back(',');
+    out.append(R"({"text":)");
+    AppendJsonString(out, part.text);
+    out.append(R"(,"field":)");
+    AppendJsonString(out, part.field);
+    out.append(R"(,"op":)");
+    AppendJsonString(out, part.op);
+    out.append(R"(,"value":)");
+    if (part.op == "between") {
+      out.push_back('[');
+      AppendJsonNumber(out, *part.gte);
+      out.push_back(',');
+      AppendJsonNumber(out, *part.lte);
+      out.push_back(']');
+    } else if (part.op == "lte" || part.op == "gte") {
+      AppendJsonNumber(out, part.op == "lte" ? *part.lte : *part.gte);
+    } else {
+      AppendJsonString(out, part.value);
+    }
+    if (part.matches.size() > 1) {
+      out.append(R"(,"matches":[)");
+      for (size_t j = 0; j < part.matches.size(); ++j) {
+        if (j > 0) out.push_back(',');
+        AppendJsonString(out, part.matches[j]);
+      }
+      out.push_back(']');
+    }
+    out.append(R"(,"applied":)");
+    AppendJsonString(out, query::AppliedName(part.applied));
+    if (!part.note.empty()) {
+      out.append(R"(,"note":)");
+      AppendJsonString(out, part.note);
+    }
+    out.push_back('}');
+  }
+  out.push_back(']');
+}
+
 std::string SearchJson(const query::SearchRequest& request, const query::SearchResponse& result,
                        double took_ms) {
   std::string out;
@@ -118,8 +161,9 @@ std::string SearchJson(const query::SearchRequest& request, const query::SearchR
   } else {
     AppendJsonString(out, result.corrected_query);
   }
-  out.append(StrCat(R"(,"relaxed":)", result.relaxed, R"(,"timed_out":)", result.timed_out,
-                    R"(,"hits":[)"));
+  out.append(StrCat(R"(,"relaxed":)", result.relaxed, R"(,"timed_out":)", result.timed_out));
+  AppendUnderstood(out, result.understood);
+  out.append(R"(,"hits":[)");
   for (size_t i = 0; i < result.hits.size(); ++i) {
     const query::SearchHit& hit = result.hits[i];
     if (i > 0) out.push_back(',');
@@ -232,6 +276,9 @@ absl::StatusOr<query::SearchRequest> SearchRequestFromParams(const Target& targe
     } else if (name == "collapse") {
       ASSIGN_OR_RETURN(const bool collapse, TrueOrFalse(name, value));
       request.collapse = collapse;
+    } else if (name == "understand") {
+      ASSIGN_OR_RETURN(const bool understand, TrueOrFalse(name, value));
+      request.understand = understand;
     } else if (name == "in_stock") {
       ASSIGN_OR_RETURN(const bool in_stock, TrueOrFalse(name, value));
       request.in_stock = in_stock;

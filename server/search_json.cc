@@ -116,6 +116,9 @@ absl::StatusOr<query::SearchRequest> SearchRequestFromJson(std::string_view body
     } else if (key == "collapse") {
       if (!value.is_boolean()) return WrongType(key, "true or false");
       request.collapse = value.get<bool>();
+    } else if (key == "understand") {
+      if (!value.is_boolean()) return WrongType(key, "true or false");
+      request.understand = value.get<bool>();
     } else if (key == "sort") {
       ASSIGN_OR_RETURN(const std::string sort, String(key, value));
       ASSIGN_OR_RETURN(request.sort, SortOrderParameter(key, sort));

@@ -23,6 +23,7 @@ class RescoreTest : public FixtureCatalogTest {
     std::vector<merch::Rule> parsed;
     for (std::string_view json : rules) parsed.push_back(merch::ParseRule(json).value());
     request.rules = merch::RuleSet::Build(std::move(parsed));
+    request.understand = false;  // the rules' and the ranking's order alone
     if (!ranking.empty()) {
       request.ranking =
           std::make_shared<const merch::Ranking>(merch::ParseRanking(ranking).value());
