@@ -7,8 +7,8 @@
 // applied as a JSON merge patch (catalog::MergePatch: fields replace the
 // primary's, `attributes` merge key by key, null removes). Records for one id
 // from several supplemental feeds apply in the order the feeds are given; the
-// same id twice in one feed is an error. All records are held in memory (about
-// 300 bytes each; a 57k-product overlay takes some 20 MB).
+// same id twice in one feed is an error. All records are held in memory (a few
+// hundred bytes each: the 57k-record demo overlay takes some 20 MB).
 //
 //   ASSIGN_OR_RETURN(SupplementalFeeds supplements, SupplementalFeeds::Read(paths, reject));
 //   FeedLocation blame;

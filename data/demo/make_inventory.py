@@ -231,7 +231,7 @@ def main() -> None:
     write_overlay(records, args.out)
     if not args.quiet:
         print_shape(shape(records), sys.stdout)
-        print(f"  written to         {args.out}", file=sys.stdout)
+        print(f"  written to          {args.out}", file=sys.stdout)
 
 
 if __name__ == "__main__":
