@@ -55,6 +55,12 @@ absl::Status ValidateProduct(const Product& product);
 // it. Unknown fields, wrong types and invalid UTF-8 are errors naming the field.
 absl::StatusOr<Product> ProductFromJson(std::string_view json);
 
+// Applies a JSON merge patch (RFC 7386, as PATCH /v1/products/{id} does) to a
+// product and validates the result: the patch's members replace the product's,
+// `attributes` merge key by key, and null removes a field or an attribute. The
+// patch may repeat the product's id but not change it. Errors name the field.
+absl::StatusOr<Product> MergePatch(const Product& product, std::string_view patch_json);
+
 // Sets one field from its text form, as in a CSV cell: numbers as decimals,
 // booleans as true/false/1/0/yes/no, category as "A > B > C", sizes as "S|M|L",
 // attributes as "attributes.<key>". Empty text leaves the field unset.

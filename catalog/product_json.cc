@@ -182,6 +182,26 @@ absl::StatusOr<Product> ProductFromJson(std::string_view json) {
   return product;
 }
 
+absl::StatusOr<Product> MergePatch(const Product& product, std::string_view patch_json) {
+  Json patch;
+  try {
+    patch = Json::parse(patch_json);
+  } catch (const Json::exception& e) {
+    return InvalidParameter("", StrCat("malformed JSON: ", e.what()));
+  }
+  if (!patch.is_object()) {
+    return InvalidParameter("", StrCat("a patch must be a JSON object, got ", TypeName(patch)));
+  }
+  if (const auto id = patch.find("id"); id != patch.end()) {
+    const bool same = (id->is_string() && id->get<std::string>() == product.id) ||
+                      (id->is_number_unsigned() && id->dump() == product.id);
+    if (!same) return InvalidParameter("id", "a patch cannot change the product's id");
+  }
+  Json merged = Json::parse(ProductToJson(product));
+  merged.merge_patch(patch);
+  return ProductFromJson(merged.dump());
+}
+
 std::string ProductToJson(const Product& p) {
   nlohmann::ordered_json out;
   out["id"] = p.id;

@@ -22,8 +22,8 @@ constexpr int64_t kPrintedRejections = 100;
 int ReindexCommand(int argc, char** argv) {
   absl::StatusOr<Flags> flags =
       Flags::Parse(argc, argv,
-                   {"feed", "data-dir", "max-errors", "threads", "keep", "analyzer", "vocabulary",
-                    "filterable-attributes", "nats"},
+                   {"feed", "supplemental-feed", "data-dir", "max-errors", "threads", "keep",
+                    "analyzer", "vocabulary", "filterable-attributes", "nats"},
                    {"quiet"});
   if (!flags.ok()) return Fail(flags.status());
   absl::StatusOr<std::string> data_dir = flags->Required("data-dir");
@@ -47,6 +47,7 @@ int ReindexCommand(int argc, char** argv) {
   int64_t printed = 0;
   indexer::ReindexOptions options{
       .feeds = flags->GetAll("feed"),
+      .supplemental_feeds = flags->GetAll("supplemental-feed"),
       .data_dir = *data_dir,
       .max_errors = *max_errors,
       .threads = static_cast<int>(*threads),
@@ -85,6 +86,9 @@ int ReindexCommand(int argc, char** argv) {
       summary->generation.c_str(), static_cast<unsigned long long>(summary->accepted),
       static_cast<unsigned long long>(summary->rejected), summary->seconds,
       summary->docs_per_second);
+  if (!options.supplemental_feeds.empty()) {
+    std::printf("  supplemented %llu\n", static_cast<unsigned long long>(summary->supplemented));
+  }
   if (event.id != 0) {
     std::printf(
         "  cluster   reindex event %llu (%llu products, digest %s): every replica builds it\n",

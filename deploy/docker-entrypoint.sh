@@ -26,6 +26,11 @@
 #                                  data directory: the bundled catalog by default;
 #                                  empty: never index here (a new replica then waits
 #                                  for its cluster's last reindex event)
+#   VITRINE_INDEX_SUPPLEMENTAL_FEEDS
+#                                  supplemental feeds (space-separated) merged into
+#                                  those feeds' products by id: the synthetic demo
+#                                  inventory overlay of the bundled catalog by default
+#                                  (data/README.md); set it to "" with feeds of your own
 #   VITRINE_INDEX_FLAGS            more `vitrine reindex` flags for that build (default,
 #                                  as scripts/quickstart.sh: --filterable-attributes
 #                                  usage,year)
@@ -57,6 +62,7 @@ index_if_empty() {
   fi
   set --
   for feed in $VITRINE_INDEX_FEEDS; do set -- "$@" --feed "$feed"; done
+  for feed in ${VITRINE_INDEX_SUPPLEMENTAL_FEEDS:-}; do set -- "$@" --supplemental-feed "$feed"; done
   log "indexing into empty $data_dir: $VITRINE_INDEX_FEEDS"
   # VITRINE_INDEX_FLAGS is split into words on purpose.
   # shellcheck disable=SC2086

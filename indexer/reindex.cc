@@ -20,6 +20,7 @@
 #include "indexer/feed_reader.h"
 #include "indexer/generations.h"
 #include "indexer/journal.h"
+#include "indexer/supplemental_feed.h"
 
 namespace vitrine::indexer {
 namespace {
@@ -35,6 +36,8 @@ constexpr Xapian::termcount kMinSpellingCount = 2;
 struct Prepared {
   uint64_t line = 0;
   absl::Status status;
+  FeedLocation blame;         // set when a supplemental record made the product invalid
+  bool supplemented = false;  // a supplemental record changed it
   std::string id;
   std::string snapshot;
   Xapian::Document document;
@@ -45,7 +48,8 @@ using Chunk = std::vector<FeedRecord>;
 using PreparedChunk = std::vector<Prepared>;
 
 PreparedChunk Prepare(const FeedReader& reader, const analyzers::Analyzer& analyzer,
-                      const std::vector<std::string>& filterable_attributes, Chunk chunk) {
+                      const std::vector<std::string>& filterable_attributes,
+                      const SupplementalFeeds& supplements, Chunk chunk) {
   PreparedChunk out(chunk.size());
   for (size_t i = 0; i < chunk.size(); ++i) {
     out[i].line = chunk[i].line;
@@ -55,6 +59,14 @@ PreparedChunk Prepare(const FeedReader& reader, const analyzers::Analyzer& analy
       continue;
     }
     out[i].id = product->id;
+    if (supplements.Has(product->id)) {
+      product = supplements.Apply(*std::move(product), out[i].blame);
+      if (!product.ok()) {
+        out[i].status = product.status();
+        continue;
+      }
+      out[i].supplemented = true;
+    }
     out[i].snapshot = catalog::ProductToJson(*product);
     out[i].document = BuildDocument(*product, analyzer, filterable_attributes);
     // The words shoppers type, unstemmed, for spelling correction at query time.
@@ -80,18 +92,23 @@ class GenerationWriter {
     std::vector<catalog::Snapshot> snapshots;
     snapshots.reserve(chunk.size());
     for (Prepared& prepared : chunk) {
-      if (prepared.status.ok()) {
+      // Every id a feed holds, even of a record a supplemental one made invalid,
+      // so that the supplemental record is not also reported as matching nothing.
+      if (!prepared.id.empty()) {
         auto [it, inserted] = first_line_.try_emplace(prepared.id, file, prepared.line);
-        if (!inserted) {
+        if (!inserted && prepared.status.ok()) {
           prepared.status =
               InvalidParameter("id", StrCat("duplicate id '", prepared.id, "' (first seen at ",
                                             it->second.first, " line ", it->second.second, ")"));
         }
       }
       if (!prepared.status.ok()) {
-        RETURN_IF_ERROR(Reject(file, prepared));
+        RETURN_IF_ERROR(
+            Reject(prepared.blame.file.empty() ? FeedLocation{file, prepared.line} : prepared.blame,
+                   prepared.status));
         continue;
       }
+      if (prepared.supplemented) ++supplemented_;
       database_.add_document(prepared.document);
       for (std::string& word : prepared.spelling) {
         if (word.size() >= kMinSpellingBytes && word.size() <= 64) ++spelling_[std::move(word)];
@@ -102,13 +119,13 @@ class GenerationWriter {
     return store_->Write(snapshots, catalog::Durability::kBulk);
   }
 
-  absl::Status Reject(const std::string& file, const Prepared& prepared) {
+  absl::Status Reject(const FeedLocation& where, const absl::Status& status) {
     ++rejected_;
     if (options_.on_error) {
-      options_.on_error(RecordError{.file = file,
-                                    .line = prepared.line,
-                                    .field = ParameterOf(prepared.status).value_or(""),
-                                    .reason = std::string(prepared.status.message())});
+      options_.on_error(RecordError{.file = where.file,
+                                    .line = where.line,
+                                    .field = ParameterOf(status).value_or(""),
+                                    .reason = std::string(status.message())});
     }
     if (options_.max_errors >= 0 && rejected_ > static_cast<uint64_t>(options_.max_errors)) {
       return absl::AbortedError(StrCat("more than ", options_.max_errors,
@@ -136,8 +153,11 @@ class GenerationWriter {
     return absl::OkStatus();
   }
 
+  // True when a feed held a record with this id.
+  bool Seen(std::string_view id) const { return first_line_.contains(ToAbsl(id)); }
   uint64_t accepted() const { return accepted_; }
   uint64_t rejected() const { return rejected_; }
+  uint64_t supplemented() const { return supplemented_; }
   const ReindexOptions& options() const { return options_; }
 
  private:
@@ -148,11 +168,13 @@ class GenerationWriter {
   absl::flat_hash_map<std::string, Xapian::termcount> spelling_;
   uint64_t accepted_ = 0;
   uint64_t rejected_ = 0;
+  uint64_t supplemented_ = 0;
 };
 
 // Reads one feed in chunks, analyses up to `threads` chunks concurrently and hands
 // them to the writer in order.
-absl::Status IndexFeed(const std::string& file, const analyzers::Analyzer& analyzer, int threads,
+absl::Status IndexFeed(const std::string& file, const analyzers::Analyzer& analyzer,
+                       const SupplementalFeeds& supplements, int threads,
                        GenerationWriter& writer) {
   ASSIGN_OR_RETURN(std::unique_ptr<FeedReader> reader, FeedReader::Open(file));
   std::deque<std::future<PreparedChunk>> in_flight;
@@ -167,9 +189,10 @@ absl::Status IndexFeed(const std::string& file, const analyzers::Analyzer& analy
     const bool more = reader->Next(record);
     if (more) chunk.push_back(std::move(record));
     if (chunk.size() == kChunkRecords || (!more && !chunk.empty())) {
-      in_flight.push_back(
-          std::async(std::launch::async, Prepare, std::cref(*reader), std::cref(analyzer),
-                     std::cref(writer.options().filterable_attributes), std::move(chunk)));
+      in_flight.push_back(std::async(std::launch::async, Prepare, std::cref(*reader),
+                                     std::cref(analyzer),
+                                     std::cref(writer.options().filterable_attributes),
+                                     std::cref(supplements), std::move(chunk)));
       chunk = Chunk();
       if (static_cast<int>(in_flight.size()) > threads) RETURN_IF_ERROR(drain_one());
     }
@@ -202,6 +225,7 @@ absl::Status WriteManifest(const Generation& generation, const ReindexOptions& o
                          std::chrono::system_clock::now().time_since_epoch())
                          .count()},
       {"feeds", options.feeds},
+      {"supplemental_feeds", options.supplemental_feeds},
       {"documents", summary.accepted},
       {"rejected", summary.rejected},
       {"build_seconds", summary.seconds},
@@ -258,9 +282,19 @@ absl::StatusOr<ReindexSummary> Build(const DataDir& dir, const Generation& gener
   ASSIGN_OR_RETURN(const uint64_t journal_seq, options.log_last_seq
                                                    ? options.log_last_seq()
                                                    : Journal::LastSeqAt(dir.journal_path()));
+  // Supplemental records are read first (malformed ones are the first reported)
+  // and checked last: those whose id no feed held.
+  const SupplementalFeeds::RejectFn reject = [&writer](const FeedLocation& where,
+                                                       const absl::Status& why) {
+    return writer.Reject(where, why);
+  };
+  ASSIGN_OR_RETURN(const SupplementalFeeds supplements,
+                   SupplementalFeeds::Read(options.supplemental_feeds, reject));
   for (const std::string& feed : options.feeds) {
-    RETURN_IF_ERROR(IndexFeed(feed, analyzer, threads, writer));
+    RETURN_IF_ERROR(IndexFeed(feed, analyzer, supplements, threads, writer));
   }
+  RETURN_IF_ERROR(supplements.RejectUnmatched(
+      [&writer](std::string_view id) { return writer.Seen(id); }, reject));
   RETURN_IF_ERROR(writer.Finish(journal_seq));
   RETURN_IF_ERROR(SyncTree(generation.path));
   RETURN_IF_ERROR(Verify(generation, writer.accepted()));
@@ -269,6 +303,7 @@ absl::StatusOr<ReindexSummary> Build(const DataDir& dir, const Generation& gener
   summary.generation = generation.id;
   summary.accepted = writer.accepted();
   summary.rejected = writer.rejected();
+  summary.supplemented = writer.supplemented();
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   summary.docs_per_second = summary.seconds > 0 ? summary.accepted / summary.seconds : 0;
   RETURN_IF_ERROR(WriteManifest(generation, options, summary));

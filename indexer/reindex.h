@@ -28,6 +28,10 @@ struct RecordError {
 
 struct ReindexOptions {
   std::vector<std::string> feeds;  // JSON Lines or CSV, plain or gzip; read in order
+  // Partial records (JSON Lines, plain or gzip) merged by id into the feeds'
+  // products, in this order; held in memory (indexer/supplemental_feed.h). A
+  // record whose id no feed has is rejected, never a new product.
+  std::vector<std::string> supplemental_feeds;
   std::string data_dir;
   int64_t max_errors = -1;   // abort when more records than this are rejected; -1: no limit
   int threads = 0;           // analysis threads besides the writer; 0: one per core
@@ -57,7 +61,8 @@ struct ReindexOptions {
 struct ReindexSummary {
   std::string generation;  // id of the new current generation
   uint64_t accepted = 0;
-  uint64_t rejected = 0;
+  uint64_t rejected = 0;      // records of the feeds and of the supplemental feeds
+  uint64_t supplemented = 0;  // accepted products a supplemental record changed
   double seconds = 0;
   double docs_per_second = 0;
 };

@@ -71,6 +71,12 @@ absl::StatusOr<std::string> FileSha256(const std::string& path) {
 
 absl::StatusOr<indexer::ReindexSummary> ReindexCluster(indexer::ReindexOptions options,
                                                        WriteLog& log, GenerationEvent* recorded) {
+  // The event names no supplemental feeds, so replicas would build without
+  // them and refuse the digest: refused here, before anything is built.
+  if (!options.supplemental_feeds.empty()) {
+    return InvalidParameter("supplemental-feed",
+                            "a cluster reindex (--nats) cannot take supplemental feeds yet");
+  }
   // Every replica reads the same files: named absolutely.
   for (std::string& feed : options.feeds) feed = std::filesystem::absolute(feed).string();
   if (!options.vocabulary_dir.empty()) {

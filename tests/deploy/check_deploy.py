@@ -113,13 +113,18 @@ def serve_flags() -> Tuple[Set[str], Set[str], int]:
 
 
 def quickstart() -> Dict[str, object]:
-    """The commands scripts/quickstart.sh runs: the dependency install, the build (with
-    $build_dir substituted) and the reindex's flags (without --data-dir and --feed)."""
+    """The commands scripts/quickstart.sh runs: the dependency install, the build and the
+    demo inventory overlay (with $build_dir and $overlay substituted), and the reindex's
+    flags (without --data-dir, --feed and --supplemental-feed) and feeds."""
     script = read(os.path.join(REPO, "scripts", "quickstart.sh"))
     build_dir = re.search(r"^build_dir=(\S+)$", script, re.M)
     if not build_dir:
         raise SystemExit("FAIL no build_dir= in scripts/quickstart.sh")
     found: Dict[str, object] = {"build_dir": build_dir.group(1)}
+    overlay = re.search(r"^overlay=(\S+)$", script, re.M)
+    variables = {"$build_dir": build_dir.group(1)}
+    if overlay:
+        variables["$overlay"] = overlay.group(1).replace("$build_dir", build_dir.group(1))
     for line in script.replace("\\\n", " ").split("\n"):
         try:
             words = shlex.split(line, comments=True)
@@ -127,23 +132,29 @@ def quickstart() -> Dict[str, object]:
             continue
         if not words:
             continue
-        words = [w.replace("$build_dir", found["build_dir"]) for w in words]
+        for name in sorted(variables, key=len, reverse=True):
+            words = [w.replace(name, variables[name]) for w in words]
         if words[0] == "scripts/install-deps.sh":
             found["install"] = words
         elif words[0] == "scripts/build.sh":
             found["build"] = words
+        elif words[0] == "python3" and words[1:2] == ["data/demo/make_inventory.py"]:
+            found["overlay"] = words
         elif words[0].endswith("/cli/vitrine") and words[1:2] == ["reindex"]:
-            flags, feeds, i = [], [], 2
+            flags, feeds, supplemental, i = [], [], [], 2
             while i < len(words):
-                if words[i] in ("--data-dir", "--feed"):
+                if words[i] in ("--data-dir", "--feed", "--supplemental-feed"):
                     if words[i] == "--feed":
                         feeds.append(words[i + 1])
+                    elif words[i] == "--supplemental-feed":
+                        supplemental.append(words[i + 1])
                     i += 2
                 else:
                     flags.append(words[i])
                     i += 1
             found["reindex_flags"], found["feeds"] = flags, feeds
-    for key in ("install", "build", "reindex_flags"):
+            found["supplemental_feeds"] = supplemental
+    for key in ("install", "build", "overlay", "reindex_flags"):
         if key not in found:
             raise SystemExit(f"FAIL scripts/quickstart.sh: no {key} command found")
     return found
@@ -327,16 +338,22 @@ def check_entrypoint(report: Report, env: Dict[str, str], qs: Dict[str, object])
                      f"{recorded} {output}")
         if len(recorded) == 2:
             reindex, serve = recorded
+            valued = ("--data-dir", "--feed", "--supplemental-feed")
             flags = [w for i, w in enumerate(reindex)
-                     if w not in ("--data-dir", "--feed")
-                     and reindex[i - 1] not in ("--data-dir", "--feed") and i > 0]
+                     if w not in valued and reindex[i - 1] not in valued and i > 0]
             feeds = [reindex[i + 1] for i, w in enumerate(reindex) if w == "--feed"]
+            supplemental = [reindex[i + 1] for i, w in enumerate(reindex)
+                            if w == "--supplemental-feed"]
             report.check(flags == qs["reindex_flags"],
                          "the first-start reindex uses scripts/quickstart.sh's flags",
                          f"{flags} != {qs['reindex_flags']}")
             report.check([os.path.basename(f) for f in feeds]
                          == [os.path.basename(f) for f in qs["feeds"]],
                          "the first-start reindex indexes quickstart's feeds", str(feeds))
+            report.check([os.path.basename(f) for f in supplemental]
+                         == [os.path.basename(f) for f in qs["supplemental_feeds"]],
+                         "the first-start reindex merges quickstart's supplemental feeds",
+                         str(supplemental))
             report.check(serve[0] == "serve"
                          and serve[-4:] == ["--port", "9000", "--cache-mb", "0"],
                          "flags after `serve` come last (and so win)", str(serve))
@@ -389,7 +406,7 @@ def check_dockerfile(report: Report, vitrine: Optional[str]) -> None:
 
     # The build stage runs the quickstart's own commands, word for word.
     runs = [i.json_or_words() for i in build if i.keyword == "RUN"]
-    for key in ("install", "build"):
+    for key in ("install", "build", "overlay"):
         report.check(qs[key] in runs, f"the build stage runs `{' '.join(qs[key])}` as "
                      "scripts/quickstart.sh does", f"RUN commands: {runs}")
     workdir = next((i.args for i in build if i.keyword == "WORKDIR"), "/")
@@ -422,6 +439,12 @@ def check_dockerfile(report: Report, vitrine: Optional[str]) -> None:
         os.path.dirname(f) == catalog_target
         and os.path.exists(os.path.join(REPO, "data", "catalog", os.path.basename(f)))
         for f in feeds), "VITRINE_INDEX_FEEDS names feeds of the copied data/catalog", str(feeds))
+    supplemental = env.get("VITRINE_INDEX_SUPPLEMENTAL_FEEDS", "").split()
+    made = [os.path.join(workdir, str(f)) for f in qs["supplemental_feeds"]]
+    report.check(sorted(copies.get(f, (None, ""))[1] for f in supplemental)
+                 == sorted(made) and all(copies[f][0] == "build" for f in supplemental),
+                 "VITRINE_INDEX_SUPPLEMENTAL_FEEDS are the quickstart's overlay, made in "
+                 "the build stage", str(supplemental))
     report.check(env.get("VITRINE_INDEX_FLAGS", "").split() == qs["reindex_flags"],
                  "VITRINE_INDEX_FLAGS are scripts/quickstart.sh's reindex flags",
                  env.get("VITRINE_INDEX_FLAGS", ""))

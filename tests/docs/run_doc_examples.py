@@ -3,14 +3,14 @@
 the bundled catalog and checks each response against the one the doc shows.
 
 The catalog is indexed once per run, exactly as scripts/quickstart.sh indexes it (its
-reindex command is read from the script). Each markdown file then gets a fresh copy of
-that data directory and its own server on a free loopback port, so a walkthrough's
-writes (rules, versions, product changes) carry from one example to the next within its
-file and never into another file. Examples run one at a time, in document order, through
-bash as a reader would paste them; `127.0.0.1:8080` and `localhost:8080` are pointed at
-the test server, `$VITRINE` is its address, `$ADMIN` the key of an admin named "alice"
-and `$VITRINE_ADMIN_KEY` the plain admin key. How examples are written: doc_examples.py;
-how their output is matched: expectations.py.
+demo inventory and reindex commands are read from the script). Each markdown file then
+gets a fresh copy of that data directory and its own server on a free loopback port, so
+a walkthrough's writes (rules, versions, product changes) carry from one example to the
+next within its file and never into another file. Examples run one at a time, in
+document order, through bash as a reader would paste them; `127.0.0.1:8080` and
+`localhost:8080` are pointed at the test server, `$VITRINE` is its address, `$ADMIN` the
+key of an admin named "alice" and `$VITRINE_ADMIN_KEY` the plain admin key. How
+examples are written: doc_examples.py; how their output is matched: expectations.py.
 
   run_doc_examples.py --vitrine build/test/cli/vitrine [--repo .] [--data-dir DIR]
                       [--verbose] [--keep] [FILE.md ...]
@@ -55,36 +55,46 @@ def log(message: str) -> None:
     print(message, flush=True)
 
 
-def quickstart_reindex(repo: str, vitrine: str, data_dir: str) -> List[str]:
-    """The reindex command of scripts/quickstart.sh, for this binary and data dir."""
+def quickstart_indexing(repo: str, vitrine: str, data_dir: str, work: str) -> List[List[str]]:
+    """The commands of scripts/quickstart.sh that make the index, in order: the demo
+    inventory overlay (written into `work`), then the reindex with this binary."""
     script = open(os.path.join(repo, "scripts", "quickstart.sh"), encoding="utf-8").read()
+    substitutions = {"$data_dir": data_dir,
+                     "$overlay": os.path.join(work, "demo-inventory.jsonl.gz")}
+    commands = []
     for command in script.replace("\\\n", " ").split("\n"):
         try:
             words = shlex.split(command, comments=True)
-        except ValueError:  # prose in a heredoc, say
+        except ValueError:  # prose in a heredoc
             continue
-        if len(words) > 1 and words[0].endswith("/cli/vitrine") and words[1] == "reindex":
-            substitutions = {"$data_dir": data_dir}
-            argv = [vitrine] + [substitutions.get(word, word) for word in words[1:]]
-            unknown = [word for word in argv[1:] if "$" in word]
-            if unknown:
-                raise SystemExit(f"quickstart.sh's reindex uses unknown variables: {unknown}")
-            return argv
+        if len(words) > 1 and words[0] == "python3" and words[1] == "data/demo/make_inventory.py":
+            argv = [sys.executable] + words[1:]
+        elif len(words) > 1 and words[0].endswith("/cli/vitrine") and words[1] == "reindex":
+            argv = [vitrine] + words[1:]
+        else:
+            continue
+        argv = [argv[0]] + [substitutions.get(word, word) for word in argv[1:]]
+        unknown = [word for word in argv[1:] if "$" in word]
+        if unknown:
+            raise SystemExit(f"quickstart.sh's indexing uses unknown variables: {unknown}")
+        commands.append(argv)
+        if argv[0] == vitrine:
+            return commands
     raise SystemExit("no `vitrine reindex` command found in scripts/quickstart.sh")
 
 
 def index_catalog(repo: str, vitrine: str, work: str, data_dir: str = "") -> str:
     data_dir = data_dir or os.path.join(work, "catalog")
-    argv = quickstart_reindex(repo, vitrine, data_dir)
-    log("indexing the bundled catalog: " + " ".join(shlex.quote(a) for a in argv[1:]))
     started = time.monotonic()
     report_path = os.path.join(work, "reindex.log")
-    with open(report_path, "w") as output:
-        code = subprocess.call(argv, cwd=repo, stdout=output, stderr=subprocess.STDOUT)
-    report = open(report_path, encoding="utf-8").read()
-    if code != 0 or SANITIZER_REPORT.search(report):
-        sys.stdout.write(report[-4000:])
-        raise SystemExit(f"reindex failed (exit {code})")
+    for argv in quickstart_indexing(repo, vitrine, data_dir, work):
+        log("indexing the bundled catalog: " + " ".join(shlex.quote(a) for a in argv))
+        with open(report_path, "w") as output:
+            code = subprocess.call(argv, cwd=repo, stdout=output, stderr=subprocess.STDOUT)
+        report = open(report_path, encoding="utf-8").read()
+        if code != 0 or SANITIZER_REPORT.search(report):
+            sys.stdout.write(report[-4000:])
+            raise SystemExit(f"{os.path.basename(argv[0])} failed (exit {code})")
     log(f"indexed in {time.monotonic() - started:.1f} s")
     return data_dir
 
