@@ -7,6 +7,7 @@
 #include <string_view>
 #include <utility>
 
+#include "absl/algorithm/container.h"
 #include "analyzers/internal/baseline.h"
 #include "analyzers/internal/unicode.h"
 
@@ -206,6 +207,22 @@ struct Word {
   bool hyphenated = false;  // joined to the word before by a hyphen
 };
 
+// True when the word at `i` has one of `stems` beside it: the word either side,
+// or the nearest one that is no stop word ("tie and dye").
+bool Beside(const std::vector<Word>& words, size_t i, const std::vector<std::string>& stems) {
+  if (stems.empty()) return false;
+  const auto listed = [&](const Word& word) { return absl::c_linear_search(stems, word.stem); };
+  for (size_t k = i; k-- > 0;) {
+    if (listed(words[k])) return true;
+    if (!words[k].stop) break;
+  }
+  for (size_t k = i + 1; k < words.size(); ++k) {
+    if (listed(words[k])) return true;
+    if (!words[k].stop) break;
+  }
+  return false;
+}
+
 // Letters only: no digits, no punctuation ("oleum", "crème"); a word that can be
 // written joined to its neighbour.
 bool IsLetters(std::string_view word) {
@@ -353,6 +370,13 @@ std::vector<Token> Analyzer::Analyze(std::string_view text) const {
 
   std::vector<Token> tokens;
   tokens.reserve(words.size());
+  // Tokens of scoped members, checked against the whole text at the end.
+  struct Scoped {
+    size_t index;
+    const Vocabulary::Entry* entry;
+    std::string stem;
+  };
+  std::vector<Scoped> scoped;
   std::string phrase;
   bool next_is_size = false;
   // Every token pushed below (bar stop words) passes through here.
@@ -421,6 +445,10 @@ std::vector<Token> Analyzer::Analyze(std::string_view text) const {
       }
     }
     if (entry == nullptr) entry = vocabulary_->Find(words[i].stem);
+    if (entry != nullptr && Beside(words, i, entry->not_next_to)) entry = nullptr;
+    if (entry != nullptr && !entry->not_with.empty()) {
+      scoped.push_back({.index = tokens.size(), .entry = entry, .stem = words[i].stem});
+    }
     if (entry != nullptr) {
       token.term = entry->term;
       token.kind = entry->kind;
@@ -429,6 +457,19 @@ std::vector<Token> Analyzer::Analyze(std::string_view text) const {
     }
     push(std::move(token));
     i += length - 1;
+  }
+  // A scoped member in a text with a word it must not be with is its own word.
+  for (Scoped& member : scoped) {
+    Token& token = tokens[member.index];
+    const auto with = [&](const Token& other) {
+      if (&other == &token) return false;
+      return absl::c_any_of(member.entry->not_with, [&](const std::string& word) {
+        return other.term == word || absl::c_linear_search(other.also, word);
+      });
+    };
+    if (absl::c_any_of(tokens, with)) {
+      token = Token{.term = std::move(member.stem), .position = token.position};
+    }
   }
   if (vocabulary_ != nullptr) AddHyphenJoins(*this, words, tokens);
   return tokens;

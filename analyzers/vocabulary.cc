@@ -51,15 +51,18 @@ class VocabularyBuilder {
   absl::StatusOr<std::shared_ptr<const Vocabulary>> Finish() {
     // Broader terms name phrases ("t-shirt"): use their group's term when they
     // have one, so "also" points at the same term a query for them produces.
-    for (auto& [phrase, entry] : vocabulary_->entries_) {
-      for (std::string& also : entry.also) {
-        const Vocabulary::Entry* target = vocabulary_->Find(also);
-        if (target != nullptr) {
-          also = target->term;
-        } else {
-          std::erase(also, ' ');
-        }
+    // So do the words a scoped member must not appear with.
+    const auto resolve = [&](std::string& phrase) {
+      const Vocabulary::Entry* target = vocabulary_->Find(phrase);
+      if (target != nullptr) {
+        phrase = target->term;
+      } else {
+        std::erase(phrase, ' ');
       }
+    };
+    for (auto& [phrase, entry] : vocabulary_->entries_) {
+      for (std::string& also : entry.also) resolve(also);
+      for (std::string& word : entry.not_with) resolve(word);
     }
     for (auto& [term, matches] : pending_matches_) {
       std::vector<std::string>& resolved = vocabulary_->gender_matches_[term];
@@ -117,6 +120,8 @@ class VocabularyBuilder {
             }
           } else if (key == "matches" && kind == TokenKind::kGender && value.is_array()) {
             // Resolved in Finish(), once every gender is known.
+          } else if (key == "scope" && value.is_object()) {
+            // Read below, once the members are known.
           } else {
             return Error(file, StrCat(where, ".", key), "unknown or malformed key");
           }
@@ -134,8 +139,13 @@ class VocabularyBuilder {
       entry.term = phrases.front();
       std::erase(entry.term, ' ');
       if (kind == TokenKind::kColor && entry.family.empty()) entry.family = entry.term;
+      absl::flat_hash_map<std::string, Vocabulary::Entry> scoped;
+      if (group.is_object() && group.contains("scope")) {
+        ASSIGN_OR_RETURN(scoped, Scoped(file, where, group["scope"], phrases, entry));
+      }
       for (const std::string& phrase : phrases) {
-        RETURN_IF_ERROR(AddPhrase(file, where, phrase, entry));
+        const auto it = scoped.find(phrase);
+        RETURN_IF_ERROR(AddPhrase(file, where, phrase, it == scoped.end() ? entry : it->second));
       }
       if (group.is_object() && group.contains("matches")) {
         for (const Json& match : group["matches"]) {
@@ -145,6 +155,48 @@ class VocabularyBuilder {
       }
     }
     return absl::OkStatus();
+  }
+
+  // A group's "scope": {"member": {"not_with": [words], "not_next_to": [words]}}.
+  // Members are one word of the group; the entries of those members.
+  absl::StatusOr<absl::flat_hash_map<std::string, Vocabulary::Entry>> Scoped(
+      const std::string& file, const std::string& where, const Json& scope,
+      const std::vector<std::string>& phrases, const Vocabulary::Entry& entry) const {
+    absl::flat_hash_map<std::string, Vocabulary::Entry> scoped;
+    for (const auto& [member, rules] : scope.items()) {
+      const std::string here = StrCat(where, ".scope.", member);
+      const std::string stem = Stems(member);
+      if (std::find(phrases.begin(), phrases.end(), stem) == phrases.end()) {
+        return Error(file, here, "is not a member of the group");
+      }
+      if (stem.find(' ') != std::string::npos) {
+        return Error(file, here, "a scoped member must be one word");
+      }
+      if (stem == entry.term) {
+        return Error(file, here,
+                     "is the group's own term, so it cannot stay its own word: list another "
+                     "member first");
+      }
+      if (!rules.is_object() || rules.empty()) {
+        return Error(file, here, "needs not_with or not_next_to");
+      }
+      Vocabulary::Entry& narrowed = scoped.try_emplace(stem, entry).first->second;
+      for (const auto& [key, words] : rules.items()) {
+        std::vector<std::string>* into = key == "not_with"      ? &narrowed.not_with
+                                         : key == "not_next_to" ? &narrowed.not_next_to
+                                                                : nullptr;
+        if (into == nullptr || !words.is_array() || words.empty()) {
+          return Error(file, StrCat(here, ".", key), "unknown key or not a non-empty array");
+        }
+        for (const Json& word : words) {
+          if (!word.is_string() || Stems(word.get<std::string>()).empty()) {
+            return Error(file, StrCat(here, ".", key), "must hold words");
+          }
+          into->push_back(Stems(word.get<std::string>()));
+        }
+      }
+    }
+    return scoped;
   }
 
   absl::Status AddPhrase(const std::string& file, const std::string& where,

@@ -29,6 +29,12 @@ class Vocabulary {
     TokenKind kind = TokenKind::kWord;
     std::string family;             // colours
     std::vector<std::string> also;  // broader terms
+    // Where a one-word member means something else, it stays its own word:
+    // "runners" is no shoe in a text with "table" (not_with: terms of the
+    // same text) and "cap" no hat beside "sleeve" (not_next_to: the stems of
+    // the words either side, stop words skipped too).
+    std::vector<std::string> not_with;
+    std::vector<std::string> not_next_to;
   };
 
   // Parses vocabulary files. Members are analysed the way text is (normalised,

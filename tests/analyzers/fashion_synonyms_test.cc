@@ -1,6 +1,7 @@
 // Specification of the fashion analyzer: words a shopper and a retailer use for
 // the same product type meet on one term; neighbouring product types stay apart;
 // specific types also index their broader type ("casual shoes" is also "shoe").
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -144,6 +145,66 @@ TEST(FashionSynonyms, SpecificTypesAlsoIndexTheirBroaderType) {
     EXPECT_EQ(tokens[0].also, row.also);
     EXPECT_EQ(tokens[0].kind, TokenKind::kWord);
   }
+}
+
+// A group applies where its words mean the same thing: one test per group whose
+// word the catalog also uses for something else.
+TEST(FashionSynonymScope, ATableRunnerIsNoShoe) {
+  ExpectContentTerms({
+      {"table runner", {"tabl", "runner"}},
+      {"Printed Table Runner", {"print", "tabl", "runner"}},
+      {"Saral Home Green Striped Runner", {"saral", "home", "green", "stripe", "runner"}},
+      {"runners", {"sportshoe"}},
+      {"ADIDAS Men FL Runner Black Sports Shoes",
+       {"adida", "men", "fl", "sportshoe", "black", "sportshoe"}},
+  });
+}
+
+TEST(FashionSynonymScope, JoggerShoesAreNoTrackPants) {
+  ExpectContentTerms({
+      {"adidas neo men jogger plus white shoes",
+       {"adida", "neo", "men", "jogger", "plus", "white", "shoe"}},
+      {"men blue slim fit joggers", {"men", "blue", "slimfit", "trackpant"}},
+  });
+}
+
+TEST(FashionSynonymScope, TheBrandUSPoloAssnIsNoPolo) {
+  const std::vector<std::string> brand = ContentTerms("U.S. Polo Assn. Men White Shirt");
+  EXPECT_THAT(brand, testing::Contains("polo"));
+  EXPECT_THAT(brand, testing::Not(testing::Contains(ContentTerms("polo").at(0))));
+  // Their polo T-shirts still are.
+  EXPECT_THAT(ContentTerms("U.S. Polo Assn. Men Black Polo T-shirt"),
+              testing::Contains(ContentTerms("polo").at(0)));
+}
+
+TEST(FashionSynonymScope, EyeshadowShadesAreNoSunglasses) {
+  ExpectContentTerms({
+      {"9 shades eyeshadow palette", {"9", "shade", "eyeshadow", "palett"}},
+      {"black shades", {"black", "sunglass"}},
+  });
+}
+
+TEST(FashionSynonymScope, ACapSleeveIsNoCap) {
+  ExpectContentTerms({
+      {"women cap sleeve top", {"women", "cap", "sleev", "top"}},
+      {"cap sleeves dress", {"cap", "sleev", "dress"}},
+  });
+  EXPECT_EQ(ContentTerms("men black cap"), ContentTerms("men black hat"));
+  EXPECT_NE(ContentTerms("cap sleeve").at(0), ContentTerms("baseball cap").at(0));
+}
+
+TEST(FashionSynonymScope, TieAndDyeIsNoTie) {
+  ExpectContentTerms({
+      {"grey tie & dye saree", {"grey", "tie", "dye", "sare"}},
+      {"tie dye t-shirt", {"tie", "dye", "tshirt"}},
+      {"dress with tie-up", {"dress", "tie", "up"}},
+  });
+  EXPECT_EQ(ContentTerms("silk tie"), ContentTerms("silk necktie"));
+}
+
+TEST(FashionSynonymScope, ADeodorantIsNoPerfume) {
+  EXPECT_NE(ContentTerms("deo"), ContentTerms("perfume"));
+  EXPECT_EQ(ContentTerms("deo"), ContentTerms("deodorant"));
 }
 
 }  // namespace
