@@ -257,6 +257,19 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
     internal::AddFilters(understanding, understood_request);
     ASSIGN_OR_RETURN(text, plan(understood_request, understanding.Text()));
   }
+  // Before settling for some of the words, leave out the season's and the
+  // material's: kept only if the rest then all match.
+  if (text.relaxed) {
+    internal::Understanding tight = understanding;
+    if (internal::Loosen(understanding)) {
+      internal::TextPlan all_words = std::move(text);
+      ASSIGN_OR_RETURN(text, plan(searched, understanding.Text()));
+      if (text.relaxed) {
+        understanding = std::move(tight);
+        text = std::move(all_words);
+      }
+    }
+  }
   const SearchRequest& effective = understanding.filters() ? understood_request : request;
   // Rules' boosts and buries, the understood parts' boosts, and the ranking's
   // signals re-order a relevance match: a text match's top candidates after it,

@@ -72,6 +72,49 @@ size_t EditDistance(std::string_view a, std::string_view b, size_t limit) {
   return previous[b.size()];
 }
 
+bool IsSizeSystem(std::string_view word) { return word == "uk" || word == "eu" || word == "us"; }
+
+// Other ways shoppers write a brand's name (`words`, normalised, of `value`):
+// "&" as "and" ("jack and jones"), initials run together ("us polo assn" for
+// "U.S. Polo Assn.") and then without a trailing "assn", "inc" or "co", and the
+// name before " by " ("hrx" for "HRX by Hrithik Roshan").
+std::vector<std::string> BrandAliases(std::string_view value, const std::vector<std::string>& words,
+                                      const analyzers::Analyzer& analyzer) {
+  std::vector<std::string> aliases;
+  if (value.find('&') != std::string_view::npos) {
+    std::string spelt(value);
+    for (size_t at = spelt.find('&'); at != std::string::npos; at = spelt.find('&', at + 5)) {
+      spelt.replace(at, 1, " and ");
+    }
+    aliases.push_back(JoinWords(analyzer.Words(spelt)));
+  }
+  std::vector<std::string> joined;
+  bool initials = false;  // the last word is single letters run together
+  for (const std::string& word : words) {
+    if (word.size() == 1 && initials) {
+      joined.back().append(word);
+    } else {
+      joined.push_back(word);
+      initials = word.size() == 1;
+    }
+  }
+  if (joined != words) aliases.push_back(JoinWords(joined));
+  const std::string& last = joined.back();
+  if (joined.size() > 2 && (last == "assn" || last == "inc" || last == "co")) {
+    aliases.push_back(JoinWords(std::vector<std::string>(joined.begin(), joined.end() - 1)));
+  }
+  // "levi" for "Levis": a possessive the shopper wrote ("levi's") is dropped.
+  if (words.size() == 1 && words[0].size() >= 5 && words[0].back() == 's') {
+    aliases.push_back(words[0].substr(0, words[0].size() - 1));
+  }
+  if (const auto by = std::find(words.begin(), words.end(), "by");
+      by != words.begin() && by != words.end() && by + 1 != words.end()) {
+    const std::string before = JoinWords(std::vector<std::string>(words.begin(), by));
+    if (before.size() >= 3) aliases.push_back(before);
+  }
+  return aliases;
+}
+
 size_t AllowedEdits(std::string_view words) { return words.size() >= 9 ? 2 : 1; }
 
 }  // namespace
@@ -143,6 +186,13 @@ Lexicon Lexicon::Build(const FacetColumns& columns, const analyzers::Analyzer& a
         lexicon.brands_.emplace_back(key, entry);
       }
       add(lexicon.by_words_, key, entry);
+      if (field == QueryField::kBrand) {
+        for (const std::string& alias : BrandAliases(value, words, analyzer)) {
+          add(lexicon.by_words_, alias, entry);
+          lexicon.brands_.emplace_back(alias, entry);
+        }
+      }
+      if (field == QueryField::kSeason && key == "fall") add(lexicon.by_words_, "autumn", entry);
       if (by_terms) add(lexicon.by_terms_, JoinTerms(analyzer.Analyze(value)), entry);
     }
   };
@@ -201,18 +251,36 @@ Lexicon Lexicon::Build(const FacetColumns& columns, const analyzers::Analyzer& a
     for (size_t id = 1; id < genders.column->values.size(); ++id) {
       if (genders.products[id] == 0) continue;
       const std::string& value = genders.column->values[id];
-      std::pair<std::string, uint64_t>& known = lexicon.genders_[analyzers::NormalizeText(value)];
+      // Keyed as the gender field's terms are (and GenderMatches answers): "Girls" is "girl".
+      std::pair<std::string, uint64_t>& known =
+          lexicon.genders_[analyzer.TermFor(analyzers::NormalizeText(value))];
       if (genders.products[id] > known.second) known.first = value;
       known.second += genders.products[id];
     }
   }
 
   // Sizes by their canonical form ("Extra Large" and "XL" are both "xl").
+  std::map<std::string, uint64_t> size_products;
   if (const Counted sizes = Count(columns, schema::kSlotSizes); sizes.column != nullptr) {
     for (size_t id = 1; id < sizes.column->values.size(); ++id) {
       if (sizes.products[id] == 0) continue;
       const std::string& value = sizes.column->values[id];
+      size_products[value] += sizes.products[id];
       lexicon.sizes_[analyzer.SizeTerm(value)].push_back(value);
+      // "UK 10" is also what "size 10" asks for, when the catalog writes one system.
+      const std::vector<std::string> words = analyzer.Words(value);
+      if (words.size() == 2 && IsSizeSystem(words[0])) {
+        lexicon.bare_sizes_[analyzer.SizeTerm(words[1])].push_back(value);
+      }
+    }
+  }
+  // The size most products come in first: it is the one reported.
+  for (auto* sizes : {&lexicon.sizes_, &lexicon.bare_sizes_}) {
+    for (auto& [term, values] : *sizes) {
+      std::stable_sort(values.begin(), values.end(),
+                       [&](const std::string& a, const std::string& b) {
+                         return size_products[a] > size_products[b];
+                       });
     }
   }
   std::sort(lexicon.brands_.begin(), lexicon.brands_.end(),
@@ -268,6 +336,15 @@ std::optional<LexiconEntry> Lexicon::Gender(const analyzers::Token& token,
 const std::vector<std::string>* Lexicon::Sizes(std::string_view size_term) const {
   const auto found = sizes_.find(absl::string_view(size_term.data(), size_term.size()));
   return found == sizes_.end() ? nullptr : &found->second;
+}
+
+}  // namespace vitrine::query::internal
+
+namespace vitrine::query::internal {
+
+const std::vector<std::string>* Lexicon::SizesInAnySystem(std::string_view size_term) const {
+  const auto found = bare_sizes_.find(absl::string_view(size_term.data(), size_term.size()));
+  return found == bare_sizes_.end() ? nullptr : &found->second;
 }
 
 }  // namespace vitrine::query::internal

@@ -55,6 +55,8 @@ class Lexicon {
                                      const analyzers::Vocabulary& vocabulary) const;
   // Catalog sizes whose canonical form (Analyzer::SizeTerm) is `size_term`.
   const std::vector<std::string>* Sizes(std::string_view size_term) const;
+  // Catalog sizes written with a system ("UK 10") whose number is `size_term`.
+  const std::vector<std::string>* SizesInAnySystem(std::string_view size_term) const;
 
   size_t max_words() const { return max_words_; }
   // The facet slots a lexicon reads.
@@ -64,6 +66,7 @@ class Lexicon {
   absl::flat_hash_map<std::string, std::vector<LexiconEntry>> by_words_;
   absl::flat_hash_map<std::string, std::vector<LexiconEntry>> by_terms_;
   absl::flat_hash_map<std::string, std::vector<std::string>> sizes_;
+  absl::flat_hash_map<std::string, std::vector<std::string>> bare_sizes_;
   // normalised gender -> the catalog's value and its products
   absl::flat_hash_map<std::string, std::pair<std::string, uint64_t>> genders_;
   std::vector<std::pair<std::string, LexiconEntry>> brands_;  // normalised name, entry

@@ -384,6 +384,18 @@ std::optional<std::pair<SizePhrase, size_t>> SizeAt(const Matcher& m, size_t at)
   if (at >= m.size()) return std::nullopt;
   const Lexeme& value = m[at];
   if (value.kind == Lexeme::Kind::kNumber) {
+    // "8 uk", "42 eu"
+    if (!named && system.empty() && at + 1 < m.size() &&
+        (m[at + 1].text == "uk" || m[at + 1].text == "eu" || m[at + 1].text == "us") &&
+        value.number >= 1 && value.number <= 50 &&
+        value.number * 2 == std::floor(value.number * 2)) {
+      return phrase(at + 2, NumberText(value.number), m[at + 1].text);
+    }
+    // "32 waist"
+    if (!named && system.empty() && at + 1 < m.size() && m[at + 1].text == "waist" &&
+        value.number >= 20 && value.number <= 60 && value.number == std::floor(value.number)) {
+      return phrase(at + 2, NumberText(value.number), "");
+    }
     // A shoe, waist or dress size: "size 10", "uk 8", "eu 42", "waist 32".
     const bool plausible =
         value.number >= 1 && value.number <= 60 && value.number * 2 == std::floor(value.number * 2);
@@ -401,6 +413,14 @@ std::optional<std::pair<SizePhrase, size_t>> SizeAt(const Matcher& m, size_t at)
         value.text != "free" && value.text != "one") {
       return phrase(at + 1, std::string(1, value.text[0]), "");
     }
+  }
+  // "w32" alone: a waist
+  if (value.text.size() == 3 && value.text[0] == 'w' && IsDigit(value.text[1]) &&
+      IsDigit(value.text[2]) &&
+      !(at + 1 < m.size() && m[at + 1].text.size() == 3 && m[at + 1].text[0] == 'l')) {
+    const int waist = std::stoi(value.text.substr(1));
+    if (waist >= 20 && waist <= 60) return phrase(at + 1, value.text.substr(1), "");
+    return std::nullopt;
   }
   // "w32 l34"
   if (value.text.size() == 3 && value.text[0] == 'w' && at + 1 < m.size() &&

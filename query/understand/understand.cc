@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_join.h"
 #include "base/strings.h"
 #include "catalog/index_schema.h"
@@ -76,13 +77,21 @@ UnderstoodPart SizePart(const SizePhrase& phrase, std::string_view q,
   if (values == nullptr && !phrase.system.empty()) {
     values = context.lexicon.Sizes(context.analyzer.SizeTerm(phrase.size));
   }
+  // "size 10" is the catalog's "UK 10" when it writes a system.
+  if (values == nullptr && phrase.system.empty()) {
+    values = context.lexicon.SizesInAnySystem(context.analyzer.SizeTerm(phrase.size));
+  }
   if (values == nullptr) {
     part.value = typed;
     part.applied = UnderstoodPart::Applied::kNone;
     part.note = StrCat("no product comes in size ", typed);
     return part;
   }
+  // Reported as the shopper wrote it when the catalog has that spelling too.
   part.value = values->front();
+  for (const std::string& value : *values) {
+    if (absl::StrJoin(context.analyzer.Words(value), " ") == phrase.size) part.value = value;
+  }
   part.matches = *values;
   part.exact = *values;
   return part;
@@ -170,6 +179,13 @@ Understanding Understand(std::string_view q, const UnderstandContext& context) {
   understanding.words = context.analyzer.Words(rest);
   const std::vector<std::string>& words = understanding.words;
   const analyzers::Vocabulary* vocabulary = context.analyzer.vocabulary();
+  // The terms q's words make together: a run read alone must read the same in
+  // q ("runner" is a sports shoe, but not in "table runner": the vocabulary's scope).
+  absl::flat_hash_set<std::string> in_context;
+  for (const analyzers::Token& token : context.analyzer.Analyze(rest)) {
+    in_context.insert(token.term);
+    in_context.insert(token.also.begin(), token.also.end());
+  }
   for (size_t i = 0; i < words.size();) {
     const LexiconEntry* entry = nullptr;
     std::optional<LexiconEntry> gender_entry;
@@ -180,23 +196,30 @@ Understanding Understand(std::string_view q, const UnderstandContext& context) {
       std::string key = words[i];
       for (size_t k = 1; k < n; ++k) key.append(" ").append(words[i + k]);
       entry = Pick(context.lexicon.ByWords(key), context);
-      // Analysed, up to three words: "t shirts", "tee", "navy" (a colour term).
-      if (entry == nullptr && n <= 3) {
+      // Analysed, up to three words: "t shirts", "tee", "navy" (a colour term);
+      // a type so read comes before a brand of the same words ("Kurti's by Menka").
+      if ((entry == nullptr || entry->field != QueryField::kCategory) && n <= 3) {
+        const LexiconEntry* by_words = entry;
         std::string terms;
         const analyzers::Token* gender = nullptr;
         size_t searched = 0;
+        bool read_otherwise = false;  // some word means something else in q
         const std::vector<analyzers::Token> tokens = context.analyzer.Analyze(key);
         for (const analyzers::Token& token : tokens) {
           if (token.kind == analyzers::TokenKind::kStop) continue;
           ++searched;
+          read_otherwise |= !in_context.contains(token.term);
           if (token.kind == analyzers::TokenKind::kGender) gender = &token;
           if (!terms.empty()) terms.push_back(' ');
           terms.append(token.term);
         }
-        entry = Pick(context.lexicon.ByTerms(terms), context);
+        entry = read_otherwise ? nullptr : Pick(context.lexicon.ByTerms(terms), context);
+        if (entry == nullptr || (by_words != nullptr && by_words->field < entry->field)) {
+          entry = by_words;
+        }
         // A gender word: "mens", "ladies", "kids".
-        if (entry == nullptr && gender != nullptr && searched == 1 && vocabulary != nullptr &&
-            !IsOff(context, "gender")) {
+        if (entry == nullptr && gender != nullptr && searched == 1 && !read_otherwise &&
+            vocabulary != nullptr && !IsOff(context, "gender")) {
           gender_entry = context.lexicon.Gender(*gender, *vocabulary);
           if (gender_entry) entry = &*gender_entry;
         }
@@ -234,15 +257,28 @@ Understanding Understand(std::string_view q, const UnderstandContext& context) {
   return understanding;
 }
 
+namespace {
+
+// A season or material part applied as a boost: its words say least about what
+// is wanted ("summer floral top" is a floral top first).
+bool Soft(const UnderstoodPart& part) {
+  return part.applied == UnderstoodPart::Applied::kBoost &&
+         (part.field == "season" || part.field == "material");
+}
+
+}  // namespace
+
 std::string Understanding::Text() const {
   // q as sent unless some words leave it: a price or size, or a filter's.
   const bool verbatim =
       std::none_of(spans.begin(), spans.end(), [](const auto& span) { return span.second == 0; }) &&
-      !filters();
+      !filters() && !loose;
   if (verbatim) return q;
   std::vector<bool> text(words.size(), true);
   for (size_t i = 0; i < parts.size(); ++i) {
-    if (parts[i].applied != UnderstoodPart::Applied::kFilter) continue;
+    if (parts[i].applied != UnderstoodPart::Applied::kFilter && !(loose && Soft(parts[i]))) {
+      continue;
+    }
     for (size_t k = 0; k < spans[i].second; ++k) text[spans[i].first + k] = false;
   }
   std::string kept;
@@ -311,6 +347,18 @@ void Confirm(Understanding& understanding,
     part.note = StrCat(statement.missing, " of the ", statement.said, " products that say '",
                        part.text, "' have no such ", part.field, "; ranked first instead");
   }
+}
+
+bool Loosen(Understanding& understanding) {
+  if (understanding.loose) return false;
+  bool any = false;
+  for (UnderstoodPart& part : understanding.parts) {
+    if (!Soft(part)) continue;
+    part.note = "left out of the text so that the other words all match; ranked first instead";
+    any = true;
+  }
+  understanding.loose = any;
+  return any;
 }
 
 bool Demote(Understanding& understanding, uint64_t total, int per_page) {

@@ -35,6 +35,8 @@ struct Understanding {
   std::vector<std::string> words;
   std::vector<std::pair<size_t, size_t>> spans;
   std::string q;  // as sent
+  // The words of season and material parts are left out of the text (Loosen).
+  bool loose = false;
 
   bool filters() const;  // some part is applied as a filter
   // The text left to search: q itself when no words leave it; else its words
@@ -79,6 +81,11 @@ struct Statement {
 };
 void Confirm(Understanding& understanding,
              const std::function<Statement(const UnderstoodPart& part)>& stated);
+
+// Before the search relaxes to some of the words, the least informative go:
+// the words of the season and material parts (still boosts) leave the text, so
+// "summer floral top" keeps "floral top". False when there are none.
+bool Loosen(Understanding& understanding);
 
 // Turns filters into boosts, noting why (the filters left `total` products,
 // fewer than a page of `per_page`): those read from words first (their words

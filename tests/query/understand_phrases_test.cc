@@ -63,6 +63,7 @@ TEST(PricePhrases, NumbersThatAreNotPrices) {
 TEST(SizePhrases, NamedSizes) {
   EXPECT_EQ(SizeOf("mens running shoes size 10"), "10=size 10");
   EXPECT_EQ(SizeOf("heels uk 5"), "uk:5=uk 5");
+  EXPECT_EQ(SizeOf("sandals 4 uk"), "uk:4=4 uk");
   EXPECT_EQ(SizeOf("sneakers size eu 42"), "eu:42=size eu 42");
   EXPECT_EQ(SizeOf("shirt size m"), "m=size m");
   EXPECT_EQ(SizeOf("kurta size: large"), "l=size: large");
@@ -75,6 +76,8 @@ TEST(SizePhrases, SizesThatAreNothingElse) {
   EXPECT_EQ(SizeOf("hoodie 2XL"), "2xl=2XL");
   EXPECT_EQ(SizeOf("levis jeans 32x34"), "32x34=32x34");
   EXPECT_EQ(SizeOf("chinos w32 l30"), "32x30=w32 l30");
+  EXPECT_EQ(SizeOf("w40 jeans"), "40=w40");
+  EXPECT_EQ(SizeOf("trousers 32 waist"), "32=32 waist");
   EXPECT_EQ(SizeOf("scarf free size"), "free size=free size");
 }
 

@@ -124,6 +124,12 @@ TEST_F(UnderstandTest, OffPerRequestAndPerFieldInTheRankingConfig) {
   EXPECT_THAT(Ids(response), ElementsAre("1002")) << "jeans searched as text, under 2,000";
 }
 
+TEST_F(UnderstandTest, AWordIsReadAsItReadsInTheWholeQuery) {
+  EXPECT_THAT(Parts(Search("runners")), ElementsAre("category=Sports Shoes:filter"));
+  // The vocabulary scopes "runners": no shoe in a text with "table".
+  EXPECT_THAT(Search("table runners").understood, IsEmpty());
+}
+
 TEST_F(UnderstandTest, NothingNamedLeavesTheQueryAsItIs) {
   const SearchResponse response = Search("skinny", 24);
   EXPECT_THAT(response.understood, IsEmpty());
