@@ -36,6 +36,11 @@ inline uint32_t ParentOf(const FacetColumn& parents, Xapian::docid id) {
 struct StyleScratch {
   std::vector<Xapian::docid> best;
   std::vector<uint32_t> variants;
+  // Counting facets by style (facet_tally.h): reused, cleared by each use.
+  std::vector<Xapian::docid> members;
+  std::vector<Xapian::docid> grouped;
+  std::vector<uint32_t> touched;
+  std::vector<uint32_t> seen;
 };
 
 // Calls `offer(StyleHit)` once per style of `listed`, in docid order, for the

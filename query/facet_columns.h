@@ -79,35 +79,4 @@ struct FacetColumns {
 // similar shares of the catalog ("..500", "500..1000", ...).
 std::vector<double> QuantileBoundaries(const NumberColumn& column, int buckets);
 
-// One counting pass: counts values of term columns and buckets (plus stats) of
-// number columns over every document of a match, with one call per document.
-class FacetTally {
- public:
-  struct Terms {
-    const FacetColumn* column;
-    std::vector<uint64_t> counts;  // by value id
-  };
-  struct Buckets {
-    const NumberColumn* column;
-    std::vector<double> bounds;    // ascending; bucket i is [bounds[i-1], bounds[i])
-    std::vector<uint64_t> counts;  // bounds.size() + 1 buckets
-    FacetStats stats;
-  };
-
-  // Returns the index of the new entry in terms() / buckets().
-  size_t AddTerms(const FacetColumn& column);
-  size_t AddBuckets(const NumberColumn& column, std::vector<double> bounds);
-
-  // Counts the values of every document of `docs`, a column at a time.
-  void Add(const DocSet& docs);
-
-  const std::vector<Terms>& terms() const { return terms_; }
-  const std::vector<Buckets>& buckets() const { return buckets_; }
-  bool empty() const { return terms_.empty() && buckets_.empty(); }
-
- private:
-  std::vector<Terms> terms_;
-  std::vector<Buckets> buckets_;
-};
-
 }  // namespace vitrine::query::internal

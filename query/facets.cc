@@ -6,6 +6,7 @@
 
 #include "base/strings.h"
 #include "query/filters.h"
+#include "query/size_order.h"
 
 namespace vitrine::query::internal {
 namespace {
@@ -27,7 +28,8 @@ std::string FormatNumber(double value) {
   return std::string(buffer, result.ptr);
 }
 
-std::vector<FacetValue> TopValues(const FacetTally::Terms& terms, int size) {
+// The `size` most frequent values, listed in `order`.
+std::vector<FacetValue> TopValues(const FacetTally::Terms& terms, int size, FacetOrder order) {
   std::vector<FacetValue> values;
   for (size_t id = 1; id < terms.counts.size(); ++id) {
     if (terms.counts[id] > 0) values.push_back({terms.column->values[id], terms.counts[id]});
@@ -39,6 +41,11 @@ std::vector<FacetValue> TopValues(const FacetTally::Terms& terms, int size) {
   std::partial_sort(values.begin(), values.begin() + static_cast<ptrdiff_t>(keep), values.end(),
                     by_count);
   values.resize(keep);
+  if (order != FacetOrder::kCount) {
+    const auto less = order == FacetOrder::kSize ? SizeLess : NaturalLess;
+    std::sort(values.begin(), values.end(),
+              [&](const FacetValue& a, const FacetValue& b) { return less(a.value, b.value); });
+  }
   return values;
 }
 
@@ -59,8 +66,8 @@ std::vector<FacetValue> BucketValues(const FacetTally::Buckets& buckets) {
 }  // namespace
 
 FacetCounter::FacetCounter(const Index& index, const FacetColumns& columns,
-                           const SearchRequest& request)
-    : request_(request) {
+                           const SearchRequest& request, std::optional<StyleCounting> styles)
+    : request_(request), styles_(styles) {
   const std::vector<std::string>& attributes = index.filterable_attributes();
   for (const std::string& field : request.facets) {
     const std::string_view own = OwnFilter(field);
@@ -85,7 +92,7 @@ std::vector<Facet> FacetCounter::Count(MatchSets& sets, const DocSet& text, cons
   std::optional<DocSet> restricted;  // `text` under the restriction, for the passes
   for (auto& [left_out, tally] : passes_) {
     if (left_out.empty()) {
-      tally.Add(matched);
+      tally.Add(matched, styles_ ? &*styles_ : nullptr);
       continue;
     }
     if (!restricted) {
@@ -96,7 +103,7 @@ std::vector<Facet> FacetCounter::Count(MatchSets& sets, const DocSet& text, cons
     if (const std::optional<Xapian::Query> filter = FilterQuery(request_, left_out)) {
       pass &= sets.Of(*filter);
     }
-    tally.Add(pass);
+    tally.Add(pass, styles_ ? &*styles_ : nullptr);
   }
   std::vector<Facet> facets;
   facets.reserve(places_.size());
@@ -109,7 +116,11 @@ std::vector<Facet> FacetCounter::Count(MatchSets& sets, const DocSet& text, cons
       facet.values = BucketValues(buckets);
       facet.stats = buckets.stats;
     } else {
-      facet.values = TopValues(tally.terms()[place.entry], request_.facet_size);
+      const auto order = request_.facet_order.find(facet.field);
+      facet.values = TopValues(tally.terms()[place.entry], request_.facet_size,
+                               order != request_.facet_order.end() ? order->second
+                               : facet.field == "size"             ? FacetOrder::kSize
+                                                                   : FacetOrder::kCount);
     }
     facets.push_back(std::move(facet));
   }

@@ -1,6 +1,7 @@
-// Facet counting for a search: term facets (top values by count), range facets
-// (a count per bucket plus stats) and category levels, all disjunctive: a
-// field's counts ignore that field's own filter. Facets whose field has no
+// Facet counting for a search: term facets (the top values by count, listed by
+// count, value or size), range facets (a count per bucket plus stats) and
+// category levels, all disjunctive: a field's counts ignore that field's own
+// filter; collapsed styles count once. Facets whose field has no
 // filter of its own count over what the search matched; each other one counts
 // over the text match under every other filter (match sets, in memory).
 // Private to query/.
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "query/facet_columns.h"
+#include "query/facet_tally.h"
 #include "query/match_sets.h"
 #include "query/search.h"
 
@@ -24,9 +26,11 @@ namespace vitrine::query::internal {
 
 class FacetCounter {
  public:
-  // `index`, `columns` (its facet values) and `request` (validated) must
-  // outlive the counter.
-  FacetCounter(const Index& index, const FacetColumns& columns, const SearchRequest& request);
+  // `index`, `columns` (its facet values), `request` (validated) and `styles`
+  // must outlive the counter. With `styles` (collapsing), a style counts once
+  // per value, as its tile shows once.
+  FacetCounter(const Index& index, const FacetColumns& columns, const SearchRequest& request,
+               std::optional<StyleCounting> styles = std::nullopt);
 
   // Every facet in request order. `matched`: the documents the search matched
   // (text, filters and `restriction`); `text`: those of its text alone, which
@@ -44,6 +48,7 @@ class FacetCounter {
   };
 
   const SearchRequest& request_;
+  std::optional<StyleCounting> styles_;
   std::map<std::string, FacetTally> passes_;
   std::vector<Place> places_;
 };

@@ -209,6 +209,13 @@ absl::Status ValidateSortAndFacets(const SearchRequest& request,
   if (request.facet_size < 1 || request.facet_size > 100) {
     return InvalidParameter("facet_size", "facet_size must be between 1 and 100");
   }
+  for (const auto& [field, order] : request.facet_order) {
+    if (!Contains(kFacetFields, field) && !Contains(attributes, field)) {
+      return InvalidParameter(StrCat("facet_order.", field),
+                              StrCat("cannot order '", field, "'; term facet fields are ",
+                                     FieldList(kFacetFields, attributes)));
+    }
+  }
   return ValidateBuckets(request);
 }
 
@@ -276,6 +283,13 @@ void SetSortOrder(Xapian::Enquire& enquire, SortOrder sort) {
 }  // namespace vitrine::query::internal
 
 namespace vitrine::query {
+
+std::optional<FacetOrder> ParseFacetOrder(std::string_view name) {
+  for (size_t i = 0; i < kFacetOrderNames.size(); ++i) {
+    if (kFacetOrderNames[i] == name) return static_cast<FacetOrder>(i);
+  }
+  return std::nullopt;
+}
 
 std::optional<SortOrder> ParseSortOrder(std::string_view name) {
   for (size_t i = 0; i < kSortOrderNames.size(); ++i) {

@@ -34,6 +34,18 @@ inline std::string_view SortOrderName(SortOrder sort) {
 // The order an API name stands for; nullopt for an unknown name.
 std::optional<SortOrder> ParseSortOrder(std::string_view name);
 
+// How a term facet's values are listed (the facet_size most frequent are kept
+// either way): by count, by value (natural order: "2" < "10"), or by size (XS <
+// S < M ..., query/size_order.h). The size facet's default is by size, the
+// others' by count.
+enum class FacetOrder { kCount, kValue, kSize };
+inline constexpr std::array<std::string_view, 3> kFacetOrderNames = {"count", "value", "size"};
+inline std::string_view FacetOrderName(FacetOrder order) {
+  return kFacetOrderNames[static_cast<size_t>(order)];
+}
+// The order an API name stands for; nullopt for an unknown name.
+std::optional<FacetOrder> ParseFacetOrder(std::string_view name);
+
 struct SearchLimits {
   size_t max_filter_values = 64;  // over all filter fields
   int max_per_page = 100;         // larger per_page is a 400
@@ -123,6 +135,8 @@ struct SearchRequest {
   // bucket plus min/max stats.
   std::vector<std::string> facets;
   int facet_size = 10;
+  // Facet field -> how its values are listed; unset: FacetOrder's defaults.
+  std::map<std::string, FacetOrder> facet_order;
   // Range facet field -> ascending bucket boundaries (500, 1000 -> "..500",
   // "500..1000", "1000.."); unset: round numbers near the catalog's quintiles.
   std::map<std::string, std::vector<double>> buckets;

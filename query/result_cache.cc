@@ -115,6 +115,9 @@ std::string CacheKey(const SearchRequest& request, std::string_view generation) 
   AppendField(key, "o", SortOrderName(request.sort));
   for (const std::string& facet : request.facets) AppendField(key, "F", facet);
   AppendField(key, "n", StrCat(request.facet_size));
+  for (const auto& [field, order] : request.facet_order) {
+    AppendField(key, "fo." + field, FacetOrderName(order));
+  }
   for (const auto& [field, bounds] : request.buckets) {
     for (double bound : bounds) AppendField(key, "b." + field, StrCat(bound));
   }

@@ -171,6 +171,11 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
   internal::Understanding understanding{.q = request.q};
   SearchRequest understood_request;
   if (request.understand && !request.q.empty()) {
+    // q as sent is held to the limit, though the words understood leave the text.
+    if (analyzer.Words(request.q).size() > options.limits.max_query_words) {
+      return InvalidParameter("q",
+                              StrCat("q has more than ", options.limits.max_query_words, " words"));
+    }
     const internal::Lexicon& lexicon = columns->lexicon->Get(*columns, analyzer);
     understanding = internal::Understand(request.q, {.analyzer = analyzer,
                                                      .lexicon = lexicon,
@@ -298,7 +303,9 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
     response.timed_out = true;
   } else if (!request.facets.empty()) {
     stages.Begin("facets");
-    internal::FacetCounter facets(index, *columns, effective);
+    std::optional<internal::StyleCounting> styles_counted;
+    if (parents != nullptr) styles_counted.emplace(*parents, styles);
+    internal::FacetCounter facets(index, *columns, effective, styles_counted);
     response.facets = facets.Count(sets, text.text_set, text.matched, rules.restriction);
   }
   response.total = text.total;

@@ -48,8 +48,8 @@ bool SameSearchShape(const AlgoliaQuery& main, const AlgoliaQuery& derived) {
   const query::SearchRequest& a = main.search;
   const query::SearchRequest& b = derived.search;
   if (a.q != b.q || a.excluded != b.excluded || a.in_stock != b.in_stock || a.sort != b.sort ||
-      a.collapse != b.collapse || a.facet_size != b.facet_size || a.buckets != b.buckets ||
-      main.rules_enabled != derived.rules_enabled) {
+      a.collapse != b.collapse || a.facet_size != b.facet_size || a.facet_order != b.facet_order ||
+      a.buckets != b.buckets || main.rules_enabled != derived.rules_enabled) {
     return false;
   }
   return std::all_of(b.facets.begin(), b.facets.end(), [&a](const std::string& facet) {

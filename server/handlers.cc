@@ -34,6 +34,13 @@ absl::StatusOr<query::SortOrder> SortOrderParameter(std::string_view name, std::
                                        "or popularity"));
 }
 
+absl::StatusOr<query::FacetOrder> FacetOrderParameter(std::string_view name,
+                                                      std::string_view value) {
+  if (const std::optional<query::FacetOrder> order = query::ParseFacetOrder(value)) return *order;
+  return InvalidParameter(name,
+                          StrCat("unknown facet order '", value, "'; use count, value or size"));
+}
+
 namespace {
 
 // Exactly "true" or "false", as in the JSON body: one spelling, so a cached or
@@ -294,6 +301,8 @@ absl::StatusOr<query::SearchRequest> SearchRequestFromParams(const Target& targe
       request.highlight_tag = value;
     } else if (name == "facet_size") {
       ASSIGN_OR_RETURN(request.facet_size, PositiveInt(name, value));
+    } else if (name.starts_with("facet_order.")) {
+      ASSIGN_OR_RETURN(request.facet_order[name.substr(12)], FacetOrderParameter(name, value));
     } else if (name == "timeout_ms") {
       ASSIGN_OR_RETURN(request.timeout_ms, PositiveInt(name, value));
     } else if (name == "q") {

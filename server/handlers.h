@@ -35,6 +35,9 @@ HttpResponse HandleMetrics(Metrics& metrics, query::SearcherPool& searchers);
 
 // The sort order `value` names; an unknown name is an error naming `name`.
 absl::StatusOr<query::SortOrder> SortOrderParameter(std::string_view name, std::string_view value);
+// The facet order `value` names (count, value, size); else an error naming `name`.
+absl::StatusOr<query::FacetOrder> FacetOrderParameter(std::string_view name,
+                                                      std::string_view value);
 
 // Builds a SearchRequest from GET parameters; unknown or repeated parameters and
 // non-numeric numbers are errors naming the parameter.

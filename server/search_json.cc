@@ -113,6 +113,13 @@ absl::StatusOr<query::SearchRequest> SearchRequestFromJson(std::string_view body
           request.buckets[field].push_back(bound.get<double>());
         }
       }
+    } else if (key == "facet_order") {
+      if (!value.is_object()) return WrongType(key, "an object of orders (count, value, size)");
+      for (const auto& [field, order] : value.items()) {
+        const std::string name = StrCat("facet_order.", field);
+        ASSIGN_OR_RETURN(const std::string written, String(name, order));
+        ASSIGN_OR_RETURN(request.facet_order[field], FacetOrderParameter(name, written));
+      }
     } else if (key == "collapse") {
       if (!value.is_boolean()) return WrongType(key, "true or false");
       request.collapse = value.get<bool>();

@@ -3,12 +3,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "base/status.h"
 #include "query/search.h"
+#include "query/size_order.h"
 #include "tests/query/query_testing.h"
 #include "tests/testing/temp_dir.h"
 
@@ -33,6 +35,32 @@ TEST_F(FacetSortTest, CountsTopValuesByCountThenValue) {
   request.facet_size = 4;
   EXPECT_EQ(CountsOf(Run(request), "brand"),
             (Counts{{"Roadster", 2}, {"Adidas", 1}, {"Biba", 1}, {"Café Crème", 1}}));
+}
+
+TEST_F(FacetSortTest, ValuesListedByValueOnRequest) {
+  SearchRequest request;
+  request.facets = {"brand"};
+  request.facet_size = 4;
+  request.facet_order["brand"] = FacetOrder::kValue;
+  EXPECT_EQ(CountsOf(Run(request), "brand"),
+            (Counts{{"Adidas", 1}, {"Biba", 1}, {"Café Crème", 1}, {"Roadster", 2}}));
+  request.facet_order.clear();
+  request.facet_order["price"] = FacetOrder::kValue;
+  EXPECT_EQ(ParameterOf(searcher_->Search(request).status()), "facet_order.price");
+}
+
+TEST(SizeOrder, SizesAsShoppersReadThem) {
+  std::vector<std::string> sizes = {
+      "UK 10", "XL",  "32x34", "EU 42",   "3XL",       "Onesize", "34B", "M",    "UK 10K",
+      "36",    "XXS", "2-3Y",  "S",       "UK 7",      "XXL",     "28",  "32C",  "10-11Y",
+      "XS",    "L",   "UK 1",  "W30 L32", "Free Size", "6M",      "32B", "US 9", "Zeta"};
+  std::sort(sizes.begin(), sizes.end(), internal::SizeLess);
+  EXPECT_THAT(sizes,
+              ElementsAre("XXS", "XS", "S", "M", "L", "XL", "XXL", "3XL", "Free Size", "Onesize",
+                          "28", "36", "W30 L32", "32x34", "32B", "32C", "34B", "6M", "2-3Y",
+                          "10-11Y", "UK 10K", "UK 1", "UK 7", "UK 10", "US 9", "EU 42", "Zeta"));
+  EXPECT_TRUE(internal::NaturalLess("size 2", "size 10"));
+  EXPECT_FALSE(internal::NaturalLess("b", "A"));
 }
 
 TEST_F(FacetSortTest, AFieldsCountsIgnoreItsOwnFilter) {
@@ -74,13 +102,18 @@ TEST_F(FacetSortTest, CountsSizesOfMultiSizedProducts) {
   SearchRequest request;
   request.facets = {"size"};
   request.facet_size = 5;
+  // The five most frequent, listed by size (or as asked).
+  EXPECT_EQ(CountsOf(Run(request), "size"),
+            (Counts{{"S", 2}, {"M", 3}, {"L", 2}, {"30", 2}, {"32", 2}}));
+  request.facet_order["size"] = FacetOrder::kCount;
   EXPECT_EQ(CountsOf(Run(request), "size"),
             (Counts{{"M", 3}, {"30", 2}, {"32", 2}, {"L", 2}, {"S", 2}}));
+  request.facet_order.clear();
   // Choosing M keeps the other sizes countable.
   request.filters["size"] = {"m"};
   const SearchResponse response = Run(request);
   EXPECT_EQ(response.total, 3u);
-  EXPECT_EQ(CountsOf(response, "size").front(), (std::pair<std::string, uint64_t>{"M", 3}));
+  EXPECT_THAT(CountsOf(response, "size"), ::testing::Contains(::testing::Pair("M", 3)));
 }
 
 // Prices: 799 1299 1499 | 1599 1899 1999 | 2499 2799 2995 | 4995 | 5495 8995.

@@ -90,13 +90,42 @@ TEST_F(VariantsAttributesTest, CollapseCanBeTurnedOff) {
   for (const SearchHit& hit : response.hits) EXPECT_TRUE(hit.variants.empty()) << hit.id;
 }
 
-TEST_F(VariantsAttributesTest, FacetsCountEveryVariant) {
+TEST_F(VariantsAttributesTest, FacetsCountStylesAsTheTilesShowThem) {
   SearchRequest request{.q = "wrap"};
   request.facets = {"color", "size"};
-  const SearchResponse response = Run(request);
+  SearchResponse response = Run(request);
   EXPECT_EQ(response.total, 1u);
   EXPECT_EQ(CountsOf(response, "color"), (Counts{{"Black", 1}, {"Navy Blue", 1}, {"Red", 1}}));
-  EXPECT_EQ(CountsOf(response, "size"), (Counts{{"M", 2}, {"L", 1}, {"S", 1}, {"XL", 1}}));
+  // M: the red and the black dress, one style; sizes listed by size.
+  EXPECT_EQ(CountsOf(response, "size"), (Counts{{"S", 1}, {"M", 1}, {"L", 1}, {"XL", 1}}));
+  request.collapse = false;
+  response = Run(request);
+  EXPECT_EQ(response.total, 3u);
+  EXPECT_EQ(CountsOf(response, "size"), (Counts{{"S", 1}, {"M", 2}, {"L", 1}, {"XL", 1}}));
+}
+
+TEST_F(VariantsAttributesTest, StyleCountsAreDisjunctiveAndBucketed) {
+  SearchRequest request{.q = "dress"};
+  request.filters["color"] = {"Red"};
+  request.facets = {"color", "brand", "price"};
+  request.buckets["price"] = {2000};
+  const SearchResponse response = Run(request);
+  EXPECT_EQ(response.total, 2u);  // the wrap dress (its red one) and the kurta dress
+  EXPECT_EQ(CountsOf(response, "color"), (Counts{{"Red", 2}, {"Black", 1}, {"Navy Blue", 1}}));
+  EXPECT_EQ(CountsOf(response, "brand"), (Counts{{"Biba", 1}, {"Roadster", 1}}));
+  // Red products: the wrap dress at 1,999 and the kurta dress at 1,499.
+  EXPECT_EQ(CountsOf(response, "price"), (Counts{{"..2000", 2}, {"2000..", 0}}));
+
+  request.filters.clear();
+  request.facets = {"brand", "price"};
+  const SearchResponse all = Run(request);
+  EXPECT_EQ(all.total, 2u);
+  EXPECT_EQ(CountsOf(all, "brand"), (Counts{{"Biba", 1}, {"Roadster", 1}}));
+  // The wrap dress is in both buckets: its navy one costs 2,199.
+  EXPECT_EQ(CountsOf(all, "price"), (Counts{{"..2000", 2}, {"2000..", 1}}));
+  ASSERT_EQ(all.facets.size(), 2u);
+  ASSERT_TRUE(all.facets[1].stats.has_value());
+  EXPECT_EQ(all.facets[1].stats->count, 4u) << "stats describe the products";
 }
 
 TEST_F(VariantsAttributesTest, TheIndexKnowsItsFilterableAttributes) {

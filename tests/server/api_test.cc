@@ -148,6 +148,28 @@ TEST_F(ApiTest, FacetsAndSortFromTheQueryString) {
             "facet_size");
 }
 
+TEST_F(ApiTest, FacetValuesListedInTheOrderAsked) {
+  const Json get =
+      Json::parse(Get("/v1/search?facets=brand&facet_size=3&facet_order.brand=value").body);
+  EXPECT_EQ(get["facets"]["brand"], Json::parse(R"([{"value":"Adidas","count":1},
+      {"value":"Biba","count":1},{"value":"Roadster","count":2}])"));
+  const HttpResponse post = api_.Handle(
+      {.method = "POST", .target = "/v1/search", .body = R"({"facets": ["brand"], "facet_size": 3,
+                                                     "facet_order": {"brand": "value"}})"});
+  ASSERT_EQ(post.status, 200) << post.body;
+  EXPECT_EQ(Json::parse(post.body)["facets"], get["facets"]);
+  for (const std::string target :
+       {"/v1/search?facets=brand&facet_order.brand=alpha", "/v1/search?facet_order.colour=count"}) {
+    const Json error = Json::parse(Get(target).body)["error"];
+    EXPECT_EQ(error["parameter"].get<std::string>().substr(0, 12), "facet_order.") << target;
+  }
+  EXPECT_EQ(api_.Handle({.method = "POST",
+                         .target = "/v1/search",
+                         .body = R"({"facet_order": {"brand": 1}})"})
+                .status,
+            400);
+}
+
 TEST_F(ApiTest, PriceFacetHasBucketsWithBoundsAndStats) {
   const Json body =
       Json::parse(Get("/v1/search?facets=price&buckets.price=1000,3000&range.price=2000..").body);

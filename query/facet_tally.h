@@ -1,0 +1,69 @@
+// One counting pass over a match: counts of term columns' values and of number
+// columns' buckets (plus stats), a column at a time, from the columns in memory.
+// With collapsed styles, a style counts once per value however many of its
+// products match, so a count is the number of tiles a filter on it shows.
+// Private to query/.
+//
+//   FacetTally tally;
+//   size_t brand = tally.AddTerms(columns.slots.at(kSlotBrand));
+//   tally.Add(matched, &styles);
+//   tally.terms()[brand].counts[value_id]
+#pragma once
+
+#include <xapian.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "query/collapse.h"
+#include "query/facet_columns.h"
+#include "query/match_sets.h"
+#include "query/request.h"
+
+namespace vitrine::query::internal {
+
+// Styles to count once: the parent-id column and a searcher's scratch.
+struct StyleCounting {
+  const FacetColumn& parents;
+  StyleScratch& scratch;
+};
+
+class FacetTally {
+ public:
+  struct Terms {
+    const FacetColumn* column;
+    std::vector<uint64_t> counts;  // by value id
+  };
+  struct Buckets {
+    const NumberColumn* column;
+    std::vector<double> bounds;    // ascending; bucket i is [bounds[i-1], bounds[i])
+    std::vector<uint64_t> counts;  // bounds.size() + 1 buckets
+    FacetStats stats;              // over products, styles or not
+  };
+
+  // Returns the index of the new entry in terms() / buckets().
+  size_t AddTerms(const FacetColumn& column);
+  size_t AddBuckets(const NumberColumn& column, std::vector<double> bounds);
+
+  // Counts the values of every document of `docs`; with `styles`, the products
+  // of one style (a parent id) once per value among them. Costs what `docs`
+  // holds, not what the catalog holds.
+  void Add(const DocSet& docs, const StyleCounting* styles = nullptr);
+
+  const std::vector<Terms>& terms() const { return terms_; }
+  const std::vector<Buckets>& buckets() const { return buckets_; }
+  bool empty() const { return terms_.empty() && buckets_.empty(); }
+
+ private:
+  // Counts each document `for_each(f)` calls f with.
+  template <typename ForEach>
+  void AddEach(const ForEach& for_each);
+  // Counts the styles of `variants` (docids of products with a parent), once
+  // per value a style's products have.
+  void AddStyles(const std::vector<Xapian::docid>& variants, const StyleCounting& styles);
+
+  std::vector<Terms> terms_;
+  std::vector<Buckets> buckets_;
+};
+
+}  // namespace vitrine::query::internal
