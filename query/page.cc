@@ -15,14 +15,14 @@ namespace schema = catalog::schema;
 
 // Appends a hit: its product id from the columns (or the document, for a product
 // committed since the columns were read). A field orders the hits, not relevance:
-// their score is 0. A hit standing for a style with other listed products is
-// remembered for listing its variants.
+// their score is 0. A hit standing for a style is remembered for listing its
+// variants and swatches.
 void AddHit(Page& page, const PageRequest& request, PageContext& context, const StyleHit& hit,
             double score) {
   page.hits.push_back(SearchHit{.id = context.columns.ProductId(context.database, hit.docid),
                                 .score = request.sort == SortOrder::kRelevance ? score : 0,
                                 .product_json = {}});
-  if (hit.variants > 1 && context.parents != nullptr) {
+  if (hit.parent != 0 && context.parents != nullptr) {
     page.collapsed[context.parents->values[hit.parent]] = page.hits.size() - 1;
   }
 }

@@ -226,6 +226,15 @@ struct SearchHit {
     std::vector<std::string> sizes;
   };
   std::vector<Variant> variants;
+  // Every product of the hit's style, matched or not (this hit first, then in
+  // catalog order): a tile's colour swatches. Empty when the style has one product.
+  struct Swatch {
+    std::string id;
+    std::string color;
+    std::optional<bool> in_stock;  // unknown when the feed does not say
+    bool matches = false;          // matched the search (its filters included)
+  };
+  std::vector<Swatch> swatches;
 };
 
 struct SearchResponse {

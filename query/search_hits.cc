@@ -113,21 +113,37 @@ void ListVariants(const Xapian::Database& database, MatchSets& sets, const Facet
                   std::vector<SearchHit>& hits) {
   const FacetColumn& colors = columns.slots.at(schema::kSlotColor);
   const FacetColumn& sizes = columns.slots.at(schema::kSlotSizes);
+  const auto stock = columns.slots.find(schema::kSlotInStock);
+  const FacetColumn none;
+  const FacetColumn& in_stock = stock != columns.slots.end() ? stock->second : none;
+  const auto value = [](const FacetColumn& column, Xapian::docid id) -> std::string_view {
+    return id < column.by_docid.size() ? std::string_view(column.values[column.by_docid[id]]) : "";
+  };
   for (const auto& [parent, index] : collapsed) {
     SearchHit& hit = hits[index];
-    for (const Xapian::docid id : sets.PostingsOf(schema::FilterTerm("PARENT", parent)).docids) {
-      if (hit.variants.size() >= kMaxVariantsListed) break;
-      if (!matched.Contains(id)) continue;
-      SearchHit::Variant variant{.id = columns.ProductId(database, id)};
-      if (id < colors.by_docid.size()) variant.color = colors.values[colors.by_docid[id]];
-      if (id + 1 < sizes.offsets.size()) {
-        for (uint32_t k = sizes.offsets[id]; k < sizes.offsets[id + 1]; ++k) {
-          variant.sizes.push_back(sizes.values[sizes.ids[k]]);
-        }
+    const std::vector<Xapian::docid>& style =
+        sets.PostingsOf(schema::FilterTerm("PARENT", parent)).docids;
+    if (style.size() < 2) continue;
+    for (const Xapian::docid id : style) {
+      if (hit.swatches.size() >= kMaxVariantsListed) break;
+      SearchHit::Swatch swatch{.id = columns.ProductId(database, id),
+                               .color = std::string(value(colors, id)),
+                               .matches = matched.Contains(id)};
+      if (const std::string_view stocked = value(in_stock, id); !stocked.empty()) {
+        swatch.in_stock = stocked == "1";
       }
       // The hit itself comes first.
-      hit.variants.insert(variant.id == hit.id ? hit.variants.begin() : hit.variants.end(),
-                          std::move(variant));
+      const bool first = swatch.id == hit.id;
+      if (swatch.matches) {
+        SearchHit::Variant variant{.id = swatch.id, .color = swatch.color};
+        if (id + 1 < sizes.offsets.size()) {
+          for (uint32_t k = sizes.offsets[id]; k < sizes.offsets[id + 1]; ++k) {
+            variant.sizes.push_back(sizes.values[sizes.ids[k]]);
+          }
+        }
+        hit.variants.insert(first ? hit.variants.begin() : hit.variants.end(), std::move(variant));
+      }
+      hit.swatches.insert(first ? hit.swatches.begin() : hit.swatches.end(), std::move(swatch));
     }
   }
 }

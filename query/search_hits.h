@@ -25,10 +25,12 @@ inline constexpr size_t kDescriptionSnippetBytes = 300;
 void HighlightHit(SearchHit& hit, const analyzers::Analyzer& analyzer, const HighlightTerms& terms,
                   std::string_view tag, TermMemo& memo);
 
-// Fills in the variants of hits that stand for several products of one style
-// (`collapsed`: parent id -> index of its hit): every product of the style in
-// `matched` (the hit first, then in catalog order, at most kMaxVariantsListed),
-// read from the style's posting list and the in-memory columns.
+// Fills in the variants and swatches of hits that stand for a style of several
+// products (`collapsed`: parent id -> index of its hit): as variants, every
+// product of the style in `matched`; as swatches,
+// every product of the style with its colour, stock and whether it matched
+// (the hit first, then in catalog order, at most kMaxVariantsListed), read from
+// the style's posting list and the in-memory columns.
 inline constexpr size_t kMaxVariantsListed = 50;
 void ListVariants(const Xapian::Database& database, MatchSets& sets, const FacetColumns& columns,
                   const DocSet& matched, const std::map<std::string, size_t>& collapsed,

@@ -90,6 +90,13 @@ Json HitJson(const query::SearchHit& hit, const AlgoliaQuery& query) {
       variants.push_back({{"id", variant.id}, {"color", variant.color}, {"sizes", variant.sizes}});
     }
     out["_variants"] = std::move(variants);
+    Json swatches = Json::array();
+    for (const query::SearchHit::Swatch& swatch : hit.swatches) {
+      Json one = {{"id", swatch.id}, {"color", swatch.color}, {"matches", swatch.matches}};
+      if (swatch.in_stock) one["in_stock"] = *swatch.in_stock;
+      swatches.push_back(std::move(one));
+    }
+    out["_swatches"] = std::move(swatches);
   }
   return out;
 }

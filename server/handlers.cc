@@ -68,9 +68,12 @@ absl::StatusOr<query::Range> ParseRange(std::string_view name, std::string_view 
   return range;
 }
 
-// "variants": {"count": 3, "colors": [...], "sizes": [...], "items": [{"id", "color", "sizes"}]}
-// with colours and sizes listed once each, in the order the variants come.
-void AppendVariants(std::string& out, const std::vector<query::SearchHit::Variant>& variants) {
+// "variants": {"count": 3, "colors": [...], "sizes": [...], "items": [{"id", "color", "sizes"}],
+// "swatches": [{"id", "color", "in_stock"?, "matches"}]} with colours and sizes
+// listed once each, in the order the variants come; count, colors, sizes and
+// items are the matching variants', swatches every product of the style.
+void AppendVariants(std::string& out, const std::vector<query::SearchHit::Variant>& variants,
+                    const std::vector<query::SearchHit::Swatch>& swatches) {
   std::vector<std::string_view> colors, sizes;
   auto add_once = [](std::vector<std::string_view>& list, std::string_view value) {
     if (!value.empty() && std::find(list.begin(), list.end(), value) == list.end()) {
@@ -103,6 +106,17 @@ void AppendVariants(std::string& out, const std::vector<query::SearchHit::Varian
     out.append(R"(,"sizes":)");
     append_list(variants[i].sizes);
     out.push_back('}');
+  }
+  out.append(R"(],"swatches":[)");
+  for (size_t i = 0; i < swatches.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out.append(R"({"id":)");
+    AppendJsonString(out, swatches[i].id);
+    out.append(R"(,"color":)");
+    AppendJsonString(out, swatches[i].color);
+    if (swatches[i].in_stock)
+      out.append(*swatches[i].in_stock ? R"(,"in_stock":true)" : R"(,"in_stock":false)");
+    out.append(swatches[i].matches ? R"(,"matches":true})" : R"(,"matches":false})");
   }
   out.append("]}");
 }
@@ -180,7 +194,7 @@ std::string SearchJson(const query::SearchRequest& request, const query::SearchR
     AppendJsonNumber(out, hit.score);
     out.append(R"(,"product":)");
     out.append(hit.product_json);
-    if (!hit.variants.empty()) AppendVariants(out, hit.variants);
+    if (!hit.variants.empty()) AppendVariants(out, hit.variants, hit.swatches);
     if (!hit.highlight_title.empty() || !hit.highlight_description.empty()) {
       out.append(R"(,"highlight":{)");
       bool first_field = true;

@@ -83,11 +83,30 @@ TEST_F(VariantsAttributesTest, ListsOnlyTheVariantsThatMatch) {
   EXPECT_THAT(VariantIds(response.hits[0]), UnorderedElementsAre("V1-RED", "V1-BLK"));
 }
 
+TEST_F(VariantsAttributesTest, TheTileIsTheVariantChosenWithEveryColourAsASwatch) {
+  SearchRequest request{.q = "wrap dress"};
+  request.filters["size"] = {"XL"};
+  const SearchResponse response = Run(request);
+  ASSERT_EQ(response.hits.size(), 1u);
+  const SearchHit& tile = response.hits[0];
+  EXPECT_EQ(tile.id, "V1-NVY") << "the only one in XL";
+  EXPECT_THAT(VariantIds(tile), ElementsAre("V1-NVY"));
+  std::vector<std::string> swatches;
+  for (const SearchHit::Swatch& swatch : tile.swatches) {
+    swatches.push_back(swatch.id + ":" + swatch.color + (swatch.matches ? ":matches" : ""));
+    EXPECT_FALSE(swatch.in_stock.has_value()) << "the fixture does not say";
+  }
+  EXPECT_THAT(swatches, ElementsAre("V1-NVY:Navy Blue:matches", "V1-RED:Red", "V1-BLK:Black"));
+}
+
 TEST_F(VariantsAttributesTest, CollapseCanBeTurnedOff) {
   const SearchResponse response = Run({.q = "dress", .collapse = false});
   EXPECT_EQ(response.total, 4u);
   ASSERT_EQ(response.hits.size(), 4u);
-  for (const SearchHit& hit : response.hits) EXPECT_TRUE(hit.variants.empty()) << hit.id;
+  for (const SearchHit& hit : response.hits) {
+    EXPECT_TRUE(hit.variants.empty()) << hit.id;
+    EXPECT_TRUE(hit.swatches.empty()) << hit.id;
+  }
 }
 
 TEST_F(VariantsAttributesTest, FacetsCountStylesAsTheTilesShowThem) {

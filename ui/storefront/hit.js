@@ -1,5 +1,6 @@
 // A product tile: image (or a colour tile when the catalog has none), highlighted
-// title, brand, price, and the colour swatches of its style's variants.
+// title, brand, price, and the colour swatches of its style: every colour it comes
+// in, those the search did not match faded, those out of stock struck through.
 const currency = new Intl.NumberFormat('en-IN', { style: 'currency', currency: 'INR', maximumFractionDigits: 0 });
 
 export function colorClass(color) {
@@ -13,7 +14,10 @@ function price(hit) {
 }
 
 export function hitTemplate(hit, { html, components }) {
-  const variants = hit._variants ?? [];
+  const swatches = hit._swatches ?? [];
+  const swatchClass = (swatch) => ['swatch', colorClass(swatch.color),
+    swatch.matches ? '' : 'swatch--other', swatch.in_stock === false ? 'swatch--out' : ''].filter(Boolean).join(' ');
+  const swatchTitle = (swatch) => `${swatch.color}${swatch.in_stock === false ? ' (out of stock)' : ''}`;
   const path = Array.isArray(hit.category) ? hit.category.join(' › ') : '';
   return html`<article class="product" data-id=${hit.objectID}>
     <div class=${`product__image ${colorClass(hit.color)}`}>
@@ -30,10 +34,10 @@ export function hitTemplate(hit, { html, components }) {
         ${hit.color ? html`<span class="product__color">${hit.color}</span>` : null}
         ${hit.in_stock === false ? html`<span class="product__stock">Out of stock</span>` : null}
       </p>
-      ${variants.length > 1
+      ${swatches.length > 1
         ? html`<ul class="swatches" aria-label="Colours">
-            ${variants.map((variant) => html`<li class=${`swatch ${colorClass(variant.color)}`} title=${variant.color}>
-              <span class="visually-hidden">${variant.color}</span></li>`)}
+            ${swatches.map((swatch) => html`<li class=${swatchClass(swatch)} title=${swatchTitle(swatch)}>
+              <span class="visually-hidden">${swatchTitle(swatch)}</span></li>`)}
           </ul>`
         : null}
     </div>

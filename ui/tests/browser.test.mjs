@@ -89,6 +89,11 @@ test('a search shows /v1/search\'s hits', async () => {
   await searchFor('shoes');
   const reference = await v1Search(server.url, { q: 'shoes', per_page: 24 });
   await waitForIds(refIds(reference));
+  // A style's tile shows every colour it comes in, as the search's swatches say.
+  const styled = reference.hits.find((hit) => hit.variants?.swatches?.length > 1);
+  assert.ok(styled, 'a style of several colours among the shoes');
+  assert.equal(await page.locator(`.product[data-id="${styled.id}"] .swatch`).count(),
+    styled.variants.swatches.length, `the swatches of ${styled.id}`);
   await snap('03-search');
 });
 
