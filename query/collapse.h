@@ -40,7 +40,6 @@ struct StyleScratch {
   std::vector<Xapian::docid> members;
   std::vector<Xapian::docid> grouped;
   std::vector<uint32_t> touched;
-  std::vector<uint32_t> seen;
 };
 
 // Calls `offer(StyleHit)` once per style of `listed`, in docid order, for the

@@ -85,6 +85,18 @@ double RoundNumber(double x) {
   return best * scale;
 }
 
+// The products with a parent id.
+DocSet VariantsOf(const FacetColumns& columns) {
+  const auto parents = columns.slots.find(schema::kSlotParent);
+  if (parents == columns.slots.end()) return DocSet();
+  const std::vector<uint32_t>& by_docid = parents->second.by_docid;
+  DocSet variants(by_docid.size());
+  for (size_t id = 0; id < by_docid.size(); ++id) {
+    if (by_docid[id] != 0) variants.Add(static_cast<Xapian::docid>(id));
+  }
+  return variants;
+}
+
 }  // namespace
 
 FacetColumns FacetColumns::Load(const Xapian::Database& database,
@@ -101,6 +113,7 @@ FacetColumns FacetColumns::Load(const Xapian::Database& database,
     columns.ids[it.get_docid()] = *it;
   }
   columns.signals = BuildSignalColumns(columns);
+  columns.variants = VariantsOf(columns);
   return columns;
 }
 
@@ -146,6 +159,7 @@ FacetColumns FacetColumns::Updated(const Xapian::Database& database,
     }
   }
   columns.signals = BuildSignalColumns(columns);
+  columns.variants = VariantsOf(columns);
   // New values (a brand, a size) need a new lexicon; counts alone do not.
   // (Single-valued columns only ever add values; sizes are read afresh.)
   for (const Xapian::valueno slot : Lexicon::Slots()) {

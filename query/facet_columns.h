@@ -48,6 +48,8 @@ struct FacetColumns {
   std::vector<std::string> ids;
   // Ranking signals derived from the columns above (kept in step by Load and Updated).
   SignalColumns signals;
+  // The products with a parent id (likewise): facets count their styles.
+  DocSet variants;
   // The revision's posting lists, read as searches need them (a new revision
   // starts with an empty store). Thread-safe, so shared though the columns are const.
   std::shared_ptr<PostingStore> postings = std::make_shared<PostingStore>();

@@ -90,14 +90,8 @@ void FacetTally::Add(const DocSet& docs, const StyleCounting* styles) {
   // Products without a parent count as themselves; the others by style.
   std::vector<Xapian::docid>& variants = styles->scratch.members;
   variants.clear();
-  docs.ForEach([&](Xapian::docid id) {
-    if (ParentOf(styles->parents, id) != 0) variants.push_back(id);
-  });
-  AddEach([&](const auto& f) {
-    docs.ForEach([&](Xapian::docid id) {
-      if (ParentOf(styles->parents, id) == 0) f(id);
-    });
-  });
+  docs.ForEachMasked(styles->variants, true, [&](Xapian::docid id) { variants.push_back(id); });
+  AddEach([&](const auto& f) { docs.ForEachMasked(styles->variants, false, f); });
   if (!variants.empty()) AddStyles(variants, *styles);
 }
 
@@ -125,42 +119,54 @@ void FacetTally::AddStyles(const std::vector<Xapian::docid>& variants,
   grouped.resize(variants.size());
   for (const Xapian::docid id : variants) grouped[--at[ParentOf(parents, id)]] = id;
 
-  // Per style, the distinct values (bucket numbers) among its products.
-  std::vector<uint32_t>& seen = scratch.seen;
-  const auto count_distinct = [&](std::vector<uint64_t>& counts) {
-    std::sort(seen.begin(), seen.end());
-    seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
-    for (const uint32_t value : seen) ++counts[value];
-    seen.clear();
+  // Per style, each value (bucket) its products have counts once: `marked`
+  // holds, per value, the last style that counted it (styles are numbered on
+  // from the tally's previous calls, so marks never need clearing).
+  const auto for_each_style = [&](const auto& f) {
+    for (size_t k = 0; k < touched.size(); ++k) {
+      const uint32_t begin = at[touched[k]];
+      f(style_ + static_cast<uint32_t>(k) + 1, grouped.data() + begin,
+        grouped.data() + (k + 1 < touched.size() ? at[touched[k + 1]] : end));
+    }
   };
-  for (size_t k = 0; k < touched.size(); ++k) {
-    const uint32_t begin = at[touched[k]];
-    const uint32_t stop = k + 1 < touched.size() ? at[touched[k + 1]] : end;
-    const auto products = [&](const auto& f) {
-      for (uint32_t i = begin; i < stop; ++i) f(grouped[i]);
+  for (Terms& terms : terms_) {
+    const FacetColumn& column = *terms.column;
+    terms.marked.resize(terms.counts.size(), 0);
+    uint32_t* const marked = terms.marked.data();
+    uint64_t* const counts = terms.counts.data();
+    const auto count = [&](uint32_t style, uint32_t value) {
+      if (marked[value] == style) return;
+      marked[value] = style;
+      ++counts[value];
     };
-    for (Terms& terms : terms_) {
-      const FacetColumn& column = *terms.column;
-      products([&](Xapian::docid id) {
+    for_each_style([&](uint32_t style, const Xapian::docid* first, const Xapian::docid* last) {
+      for (const Xapian::docid* id = first; id != last; ++id) {
         if (!column.multi_valued()) {
-          if (id < column.by_docid.size()) seen.push_back(column.by_docid[id]);
-        } else if (id + 1 < column.offsets.size()) {
-          seen.insert(seen.end(), column.ids.begin() + column.offsets[id],
-                      column.ids.begin() + column.offsets[id + 1]);
+          if (*id < column.by_docid.size()) count(style, column.by_docid[*id]);
+        } else if (*id + 1 < column.offsets.size()) {
+          for (uint32_t k = column.offsets[*id]; k < column.offsets[*id + 1]; ++k) {
+            count(style, column.ids[k]);
+          }
         }
-      });
-      count_distinct(terms.counts);
-    }
-    for (Buckets& buckets : buckets_) {
-      products([&](Xapian::docid id) {
-        const double value = buckets.column->at(id);
-        if (std::isnan(value)) return;
-        seen.push_back(BucketOf(buckets, value));
-        Include(buckets.stats, value);
-      });
-      count_distinct(buckets.counts);
-    }
+      }
+    });
   }
+  for (Buckets& buckets : buckets_) {
+    buckets.marked.resize(buckets.counts.size(), 0);
+    for_each_style([&](uint32_t style, const Xapian::docid* first, const Xapian::docid* last) {
+      for (const Xapian::docid* id = first; id != last; ++id) {
+        const double value = buckets.column->at(*id);
+        if (std::isnan(value)) continue;
+        const uint32_t bucket = BucketOf(buckets, value);
+        if (buckets.marked[bucket] != style) {
+          buckets.marked[bucket] = style;
+          ++buckets.counts[bucket];
+        }
+        Include(buckets.stats, value);
+      }
+    });
+  }
+  style_ += static_cast<uint32_t>(touched.size());
   for (const uint32_t parent : touched) at[parent] = 0;
 }
 

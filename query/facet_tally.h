@@ -22,9 +22,11 @@
 
 namespace vitrine::query::internal {
 
-// Styles to count once: the parent-id column and a searcher's scratch.
+// Styles to count once: the parent-id column, the products that have a parent
+// (FacetColumns::variants) and a searcher's scratch.
 struct StyleCounting {
   const FacetColumn& parents;
+  const DocSet& variants;
   StyleScratch& scratch;
 };
 
@@ -33,12 +35,14 @@ class FacetTally {
   struct Terms {
     const FacetColumn* column;
     std::vector<uint64_t> counts;  // by value id
+    std::vector<uint32_t> marked;  // by value id: the style that counted it last
   };
   struct Buckets {
     const NumberColumn* column;
     std::vector<double> bounds;    // ascending; bucket i is [bounds[i-1], bounds[i])
     std::vector<uint64_t> counts;  // bounds.size() + 1 buckets
     FacetStats stats;              // over products, styles or not
+    std::vector<uint32_t> marked;  // by bucket: the style that counted it last
   };
 
   // Returns the index of the new entry in terms() / buckets().
@@ -64,6 +68,7 @@ class FacetTally {
 
   std::vector<Terms> terms_;
   std::vector<Buckets> buckets_;
+  uint32_t style_ = 0;  // styles counted so far (AddStyles numbers them on)
 };
 
 }  // namespace vitrine::query::internal

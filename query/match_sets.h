@@ -72,6 +72,19 @@ class DocSet {
     }
   }
 
+  // Calls `f(docid)` for each document of this set that `mask` holds (`in`) or
+  // does not hold (`!in`), in ascending docid order, a word of 64 at a time.
+  // The sets may differ in size: past its end, `mask` holds nothing.
+  template <typename F>
+  void ForEachMasked(const DocSet& mask, bool in, F&& f) const {
+    for (size_t i = 0; i < words_.size(); ++i) {
+      const uint64_t held = i < mask.words_.size() ? mask.words_[i] : 0;
+      for (uint64_t word = words_[i] & (in ? held : ~held); word != 0; word &= word - 1) {
+        f(static_cast<Xapian::docid>(i * 64 + static_cast<size_t>(std::countr_zero(word))));
+      }
+    }
+  }
+
   size_t bytes() const { return words_.size() * sizeof(uint64_t); }
 
  private:
