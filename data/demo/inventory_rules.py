@@ -151,8 +151,17 @@ _MATERIAL = re.compile(r"\b(" + "|".join(f"(?:{p})" for p, _ in MATERIALS) + r")
 _MATERIAL_PATTERNS = [(re.compile(rf"^(?:{p})$", re.IGNORECASE), name) for p, name in MATERIALS]
 
 
+# Product types with no fabric: a "Denim" deodorant or a "Velvet Matte" lipstick
+# names a scent or a finish, not what it is made of.
+NOT_MADE_OF_FABRIC = {"Personal Care"}
+
+
 def material_of(product: dict) -> Optional[str]:
-    """The first material the title states, else the first the description states."""
+    """The first material the title states, else the first the description states;
+    none for products whose type has no fabric (personal care)."""
+    category = product.get("category") or []
+    if category and category[0] in NOT_MADE_OF_FABRIC:
+        return None
     for text in (product.get("title", ""), product.get("description", "")):
         found = _MATERIAL.search(text)
         if found:

@@ -193,6 +193,11 @@ Lexicon Lexicon::Build(const FacetColumns& columns, const analyzers::Analyzer& a
         }
       }
       if (field == QueryField::kSeason && key == "fall") add(lexicon.by_words_, "autumn", entry);
+      if (field == QueryField::kMaterial && key == "wool") {
+        for (const char* adjective : {"woolen", "woollen", "woolens", "woollens"}) {
+          add(lexicon.by_words_, adjective, entry);
+        }
+      }
       if (by_terms) add(lexicon.by_terms_, JoinTerms(analyzer.Analyze(value)), entry);
     }
   };
@@ -200,6 +205,21 @@ Lexicon Lexicon::Build(const FacetColumns& columns, const analyzers::Analyzer& a
   add_values(schema::kSlotBrand, QueryField::kBrand, /*by_terms=*/false);
   add_values(schema::kSlotSeason, QueryField::kSeason, /*by_terms=*/false);
   add_values(schema::kSlotMaterial, QueryField::kMaterial, /*by_terms=*/true);
+  const auto leaves = columns.slots.find(schema::kSlotCategoryLeaf);
+  const auto materials = columns.slots.find(schema::kSlotMaterial);
+  if (leaves != columns.slots.end() && materials != columns.slots.end() &&
+      !leaves->second.multi_valued() && !materials->second.multi_valued()) {
+    const FacetColumn& leaf = leaves->second;
+    const FacetColumn& material = materials->second;
+    std::vector<bool> made(leaf.values.size(), false);
+    const size_t docs = std::min(leaf.by_docid.size(), material.by_docid.size());
+    for (size_t id = 0; id < docs; ++id) {
+      if (material.by_docid[id] != 0) made[leaf.by_docid[id]] = true;
+    }
+    for (size_t type = 1; type < made.size(); ++type) {
+      if (made[type]) lexicon.made_of_something_.insert(leaf.values[type]);
+    }
+  }
 
   // Colours: a colour's own values, and for a family's name ("blue") every
   // value of the family (navy, teal, ...), its own ranked first.
@@ -331,6 +351,10 @@ std::optional<LexiconEntry> Lexicon::Gender(const analyzers::Token& token,
   if (entry.values.empty()) return std::nullopt;
   entry.exact = entry.values;
   return entry;
+}
+
+bool Lexicon::TypeHasMaterials(std::string_view category) const {
+  return made_of_something_.contains(std::string(category));
 }
 
 const std::vector<std::string>* Lexicon::Sizes(std::string_view size_term) const {

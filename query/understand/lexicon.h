@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "analyzers/analyzer.h"
 
 namespace vitrine::query::internal {
@@ -58,6 +59,10 @@ class Lexicon {
   // Catalog sizes written with a system ("UK 10") whose number is `size_term`.
   const std::vector<std::string>* SizesInAnySystem(std::string_view size_term) const;
 
+  // Whether some product of the product type `category` (a category leaf) has
+  // a material: a deodorant has none, so "denim deodorant" names no denim.
+  bool TypeHasMaterials(std::string_view category) const;
+
   size_t max_words() const { return max_words_; }
   // The facet slots a lexicon reads.
   static std::vector<Xapian::valueno> Slots();
@@ -70,6 +75,7 @@ class Lexicon {
   // normalised gender -> the catalog's value and its products
   absl::flat_hash_map<std::string, std::pair<std::string, uint64_t>> genders_;
   std::vector<std::pair<std::string, LexiconEntry>> brands_;  // normalised name, entry
+  absl::flat_hash_set<std::string> made_of_something_;  // leaves with a product with a material
   size_t max_words_ = 1;
 };
 

@@ -248,6 +248,19 @@ Understanding Understand(std::string_view q, const UnderstandContext& context) {
     i += length;
   }
 
+  // A material word with a product type that states no material is a name or a
+  // finish: "denim deodorant", "velvet matte lipstick".
+  const auto type = std::find_if(placed.begin(), placed.end(),
+                                 [](const Placed& one) { return one.part.field == "category"; });
+  if (type != placed.end()) {
+    std::vector<std::string> types = type->part.matches;
+    std::erase_if(placed, [&](const Placed& one) {
+      return one.part.field == "material" &&
+             std::none_of(types.begin(), types.end(), [&](const std::string& leaf) {
+               return context.lexicon.TypeHasMaterials(leaf);
+             });
+    });
+  }
   std::stable_sort(placed.begin(), placed.end(),
                    [](const Placed& a, const Placed& b) { return a.at < b.at; });
   for (Placed& one : placed) {

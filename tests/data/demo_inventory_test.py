@@ -124,6 +124,9 @@ class DemoInventoryTest(unittest.TestCase):
             stated = word in text or (word == "wool" and "woo" in text) or (
                 word == "elastane" and any(w in text for w in ("lycra", "spandex")))
             self.assertTrue(stated, (record["id"], record["material"]))
+            # A "Denim" deodorant or a "Velvet Matte" lipstick is made of no fabric.
+            self.assertNotEqual((product.get("category") or [""])[0], "Personal Care",
+                                (record["id"], record["material"]))
         self.assertGreater(with_material, 1000)
 
     def test_the_report_states_the_shape(self):

@@ -99,6 +99,19 @@ TEST_F(VariantsAttributesTest, TheTileIsTheVariantChosenWithEveryColourAsASwatch
   EXPECT_THAT(swatches, ElementsAre("V1-NVY:Navy Blue:matches", "V1-RED:Red", "V1-BLK:Black"));
 }
 
+TEST_F(VariantsAttributesTest, AMaterialIsReadOnlyForATypeThatStatesMaterials) {
+  const auto fields = [&](std::string q) {
+    std::vector<std::string> read;
+    for (const UnderstoodPart& part : Run({.q = std::move(q)}).understood) {
+      read.push_back(part.field + "=" + part.value);
+    }
+    return read;
+  };
+  EXPECT_THAT(fields("denim jeans"), ElementsAre("material=Denim", "category=Jeans"));
+  // No dress states a material: the word names something else here (a brand, a scent).
+  EXPECT_THAT(fields("denim dress"), ElementsAre("category=Dresses"));
+}
+
 TEST_F(VariantsAttributesTest, CollapseCanBeTurnedOff) {
   const SearchResponse response = Run({.q = "dress", .collapse = false});
   EXPECT_EQ(response.total, 4u);
