@@ -39,6 +39,7 @@ struct StyleScratch {
   // Counting facets by style (facet_tally.h): reused, cleared by each use.
   std::vector<Xapian::docid> members;
   std::vector<Xapian::docid> grouped;
+  std::vector<Xapian::docid> firsts;
   std::vector<uint32_t> touched;
 };
 

@@ -85,6 +85,43 @@ double RoundNumber(double x) {
   return best * scale;
 }
 
+// Sets `across_style` of the single-valued columns of `columns`: a pass over
+// the products with a parent, and for a field they do not all share within
+// their styles, a sort of (style, value) pairs.
+void ClassifyAcrossStyles(FacetColumns& columns) {
+  const auto parents = columns.slots.find(schema::kSlotParent);
+  for (auto& [slot, column] : columns.slots) {
+    column.across_style = FacetColumn::AcrossStyle::kMixed;
+    if (parents == columns.slots.end() || slot == schema::kSlotParent || column.multi_valued()) {
+      continue;
+    }
+    const std::vector<uint32_t>& parent_of = parents->second.by_docid;
+    const auto value_of = [&](size_t id) -> uint32_t {
+      return id < column.by_docid.size() ? column.by_docid[id] : 0;
+    };
+    std::vector<uint32_t> first(parents->second.values.size(), UINT32_MAX);  // per style
+    bool same = true;
+    for (size_t id = 0; id < parent_of.size() && same; ++id) {
+      const uint32_t parent = parent_of[id];
+      if (parent == 0) continue;
+      if (first[parent] == UINT32_MAX) first[parent] = value_of(id);
+      same = first[parent] == value_of(id);
+    }
+    if (same) {
+      column.across_style = FacetColumn::AcrossStyle::kSame;
+      continue;
+    }
+    std::vector<uint64_t> pairs;  // style << 32 | value
+    for (size_t id = 0; id < parent_of.size(); ++id) {
+      if (parent_of[id] != 0) pairs.push_back(uint64_t{parent_of[id]} << 32 | value_of(id));
+    }
+    std::sort(pairs.begin(), pairs.end());
+    if (std::adjacent_find(pairs.begin(), pairs.end()) == pairs.end()) {
+      column.across_style = FacetColumn::AcrossStyle::kDistinct;
+    }
+  }
+}
+
 // The products with a parent id.
 DocSet VariantsOf(const FacetColumns& columns) {
   const auto parents = columns.slots.find(schema::kSlotParent);
@@ -114,6 +151,7 @@ FacetColumns FacetColumns::Load(const Xapian::Database& database,
   }
   columns.signals = BuildSignalColumns(columns);
   columns.variants = VariantsOf(columns);
+  ClassifyAcrossStyles(columns);
   return columns;
 }
 
@@ -160,6 +198,7 @@ FacetColumns FacetColumns::Updated(const Xapian::Database& database,
   }
   columns.signals = BuildSignalColumns(columns);
   columns.variants = VariantsOf(columns);
+  ClassifyAcrossStyles(columns);
   // New values (a brand, a size) need a new lexicon; counts alone do not.
   // (Single-valued columns only ever add values; sizes are read afresh.)
   for (const Xapian::valueno slot : Lexicon::Slots()) {

@@ -31,6 +31,12 @@ struct FacetColumn {
   std::vector<uint32_t> offsets;    // multi-valued: docid -> first entry in `ids`
   std::vector<uint32_t> ids;
   bool multi_valued() const { return !offsets.empty(); }
+  // How a single-valued field's values fall across the products of a style (a
+  // parent id), which says how facets count styles cheaply: the products of
+  // every style share one value (a brand), no two share one (a colour), or
+  // either may be.
+  enum class AcrossStyle { kMixed, kSame, kDistinct };
+  AcrossStyle across_style = AcrossStyle::kMixed;
 };
 
 // A numeric field (price, rating): docid -> value, NaN when the product has none.

@@ -33,12 +33,12 @@ size_t FacetTally::AddBuckets(const NumberColumn& column, std::vector<double> bo
 }
 
 template <typename ForEach>
-void FacetTally::AddEach(const ForEach& for_each) {
+void FacetTally::AddEach(const ForEach& for_each, const Columns& columns) {
   // Single-valued columns share one walk of the set: its docids a block at a
   // time, each block counted column by column while it is in cache.
   std::vector<Terms*> single;
-  for (Terms& terms : terms_) {
-    if (!terms.column->multi_valued()) single.push_back(&terms);
+  for (Terms* terms : columns.terms) {
+    if (!terms->column->multi_valued()) single.push_back(terms);
   }
   if (!single.empty()) {
     constexpr size_t kBlock = 1024;
@@ -61,9 +61,9 @@ void FacetTally::AddEach(const ForEach& for_each) {
     });
     count_block();
   }
-  for (Terms& terms : terms_) {
-    const FacetColumn& column = *terms.column;
-    uint64_t* const counts = terms.counts.data();
+  for (Terms* terms : columns.terms) {
+    const FacetColumn& column = *terms->column;
+    uint64_t* const counts = terms->counts.data();
     if (!column.multi_valued()) continue;  // counted above
     const std::vector<uint32_t>& offsets = column.offsets;
     for_each([&](Xapian::docid id) {
@@ -71,32 +71,85 @@ void FacetTally::AddEach(const ForEach& for_each) {
       for (uint32_t k = offsets[id]; k < offsets[id + 1]; ++k) ++counts[column.ids[k]];
     });
   }
-  for (Buckets& buckets : buckets_) {
-    FacetStats& stats = buckets.stats;
+  for (Buckets* buckets : columns.buckets) {
+    FacetStats& stats = buckets->stats;
     for_each([&](Xapian::docid id) {
-      const double value = buckets.column->at(id);
+      const double value = buckets->column->at(id);
       if (std::isnan(value)) return;
-      ++buckets.counts[BucketOf(buckets, value)];
+      ++buckets->counts[BucketOf(*buckets, value)];
       Include(stats, value);
     });
   }
 }
 
 void FacetTally::Add(const DocSet& docs, const StyleCounting* styles) {
+  Columns all;
+  for (Terms& terms : terms_) all.terms.push_back(&terms);
+  for (Buckets& buckets : buckets_) all.buckets.push_back(&buckets);
   if (styles == nullptr) {
-    AddEach([&](const auto& f) { docs.ForEach(f); });
+    AddEach([&](const auto& f) { docs.ForEach(f); }, all);
     return;
   }
-  // Products without a parent count as themselves; the others by style.
+  // Products without a parent count as themselves.
+  AddEach([&](const auto& f) { docs.ForEachMasked(styles->variants, false, f); }, all);
   std::vector<Xapian::docid>& variants = styles->scratch.members;
   variants.clear();
   docs.ForEachMasked(styles->variants, true, [&](Xapian::docid id) { variants.push_back(id); });
-  AddEach([&](const auto& f) { docs.ForEachMasked(styles->variants, false, f); });
-  if (!variants.empty()) AddStyles(variants, *styles);
+  if (variants.empty()) return;
+  const auto each_of = [](const std::vector<Xapian::docid>& ids) {
+    return [&ids](const auto& f) {
+      for (const Xapian::docid id : ids) f(id);
+    };
+  };
+  // The others by style. A field whose value no two products of a style share
+  // (a colour) counts every product; one whose products of a style all share
+  // it (a brand) counts one product per style; any other, each distinct value
+  // of a style once (AddStyles).
+  Columns distinct, same, mixed;
+  for (Terms* terms : all.terms) {
+    switch (terms->column->multi_valued() ? FacetColumn::AcrossStyle::kMixed
+                                          : terms->column->across_style) {
+      case FacetColumn::AcrossStyle::kDistinct:
+        distinct.terms.push_back(terms);
+        break;
+      case FacetColumn::AcrossStyle::kSame:
+        same.terms.push_back(terms);
+        break;
+      case FacetColumn::AcrossStyle::kMixed:
+        mixed.terms.push_back(terms);
+        break;
+    }
+  }
+  mixed.buckets = all.buckets;
+  if (!distinct.terms.empty()) AddEach(each_of(variants), distinct);
+  if (!same.terms.empty()) {
+    std::vector<Xapian::docid>& firsts = styles->scratch.firsts;
+    FirstOfEachStyle(variants, *styles, firsts);
+    AddEach(each_of(firsts), same);
+  }
+  if (!mixed.terms.empty() || !mixed.buckets.empty()) AddStyles(variants, *styles, mixed);
 }
 
-void FacetTally::AddStyles(const std::vector<Xapian::docid>& variants,
-                           const StyleCounting& styles) {
+void FacetTally::FirstOfEachStyle(const std::vector<Xapian::docid>& variants,
+                                  const StyleCounting& styles, std::vector<Xapian::docid>& firsts) {
+  StyleScratch& scratch = styles.scratch;
+  if (scratch.best.size() < styles.parents.values.size()) {
+    scratch.best.resize(styles.parents.values.size(), 0);
+    scratch.variants.resize(styles.parents.values.size(), 0);
+  }
+  Xapian::docid* const best = scratch.best.data();  // zero between calls
+  firsts.clear();
+  for (const Xapian::docid id : variants) {
+    Xapian::docid& first = best[ParentOf(styles.parents, id)];
+    if (first != 0) continue;
+    first = id;
+    firsts.push_back(id);
+  }
+  for (const Xapian::docid id : firsts) best[ParentOf(styles.parents, id)] = 0;
+}
+
+void FacetTally::AddStyles(const std::vector<Xapian::docid>& variants, const StyleCounting& styles,
+                           const Columns& columns) {
   const FacetColumn& parents = styles.parents;
   StyleScratch& scratch = styles.scratch;
   if (scratch.variants.size() < parents.values.size()) {
@@ -129,11 +182,11 @@ void FacetTally::AddStyles(const std::vector<Xapian::docid>& variants,
         grouped.data() + (k + 1 < touched.size() ? at[touched[k + 1]] : end));
     }
   };
-  for (Terms& terms : terms_) {
-    const FacetColumn& column = *terms.column;
-    terms.marked.resize(terms.counts.size(), 0);
-    uint32_t* const marked = terms.marked.data();
-    uint64_t* const counts = terms.counts.data();
+  for (Terms* terms : columns.terms) {
+    const FacetColumn& column = *terms->column;
+    terms->marked.resize(terms->counts.size(), 0);
+    uint32_t* const marked = terms->marked.data();
+    uint64_t* const counts = terms->counts.data();
     const auto count = [&](uint32_t style, uint32_t value) {
       if (marked[value] == style) return;
       marked[value] = style;
@@ -151,18 +204,18 @@ void FacetTally::AddStyles(const std::vector<Xapian::docid>& variants,
       }
     });
   }
-  for (Buckets& buckets : buckets_) {
-    buckets.marked.resize(buckets.counts.size(), 0);
+  for (Buckets* buckets : columns.buckets) {
+    buckets->marked.resize(buckets->counts.size(), 0);
     for_each_style([&](uint32_t style, const Xapian::docid* first, const Xapian::docid* last) {
       for (const Xapian::docid* id = first; id != last; ++id) {
-        const double value = buckets.column->at(*id);
+        const double value = buckets->column->at(*id);
         if (std::isnan(value)) continue;
-        const uint32_t bucket = BucketOf(buckets, value);
-        if (buckets.marked[bucket] != style) {
-          buckets.marked[bucket] = style;
-          ++buckets.counts[bucket];
+        const uint32_t bucket = BucketOf(*buckets, value);
+        if (buckets->marked[bucket] != style) {
+          buckets->marked[bucket] = style;
+          ++buckets->counts[bucket];
         }
-        Include(buckets.stats, value);
+        Include(buckets->stats, value);
       }
     });
   }

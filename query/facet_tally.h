@@ -59,12 +59,21 @@ class FacetTally {
   bool empty() const { return terms_.empty() && buckets_.empty(); }
 
  private:
-  // Counts each document `for_each(f)` calls f with.
+  // Entries of terms_ and buckets_ to count in a pass.
+  struct Columns {
+    std::vector<Terms*> terms;
+    std::vector<Buckets*> buckets;
+  };
+  // Counts, in `columns`, each document `for_each(f)` calls f with.
   template <typename ForEach>
-  void AddEach(const ForEach& for_each);
-  // Counts the styles of `variants` (docids of products with a parent), once
-  // per value a style's products have.
-  void AddStyles(const std::vector<Xapian::docid>& variants, const StyleCounting& styles);
+  void AddEach(const ForEach& for_each, const Columns& columns);
+  // Counts, in `columns`, the styles of `variants` (docids of products with a
+  // parent), once per value a style's products have.
+  void AddStyles(const std::vector<Xapian::docid>& variants, const StyleCounting& styles,
+                 const Columns& columns);
+  // The first of `variants` (ascending) of each style.
+  static void FirstOfEachStyle(const std::vector<Xapian::docid>& variants,
+                               const StyleCounting& styles, std::vector<Xapian::docid>& firsts);
 
   std::vector<Terms> terms_;
   std::vector<Buckets> buckets_;

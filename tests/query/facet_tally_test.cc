@@ -1,0 +1,91 @@
+// Counting facets by style on hand-made columns: every way a field's values fall
+// across a style's products (shared, all different, mixed; several per product)
+// counts a style once per value, and the cheap paths agree with the general one.
+#include "query/facet_tally.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace vitrine::query::internal {
+namespace {
+
+// Docids 1..6: styles A (1, 2, 3) and B (4, 5); 6 has no parent.
+struct Catalog {
+  FacetColumn parents{.values = {"", "A", "B"}, .by_docid = {0, 1, 1, 1, 2, 2, 0}};
+  DocSet variants = [] {
+    DocSet set(7);
+    for (Xapian::docid id : {1, 2, 3, 4, 5}) set.Add(id);
+    return set;
+  }();
+  // brand: one per style; colour: all different within a style; fit: mixed.
+  FacetColumn brand{.values = {"", "Roadster", "Levis"}, .by_docid = {0, 1, 1, 1, 2, 2, 1}};
+  FacetColumn color{.values = {"", "Red", "Black", "Navy"}, .by_docid = {0, 1, 2, 3, 3, 2, 1}};
+  FacetColumn fit{.values = {"", "Regular", "Slim"}, .by_docid = {0, 1, 1, 2, 2, 2, 1}};
+  // sizes: 1 {S, M}, 2 {M, L}, 3 {XL}, 4 {30}, 5 {30, 32}, 6 {M}
+  FacetColumn sizes{.values = {"", "S", "M", "L", "XL", "30", "32"},
+                    .offsets = {0, 0, 2, 4, 5, 6, 8, 9},
+                    .ids = {1, 2, 2, 3, 4, 5, 5, 6, 2}};
+  NumberColumn price{.by_docid = {0, 1999, 1999, 2199, 2999, 2999, 1499}};
+  StyleScratch scratch;
+};
+
+std::vector<uint64_t> Counts(Catalog& catalog, FacetColumn& column, bool styles,
+                             const std::vector<Xapian::docid>& matched) {
+  DocSet docs(7);
+  for (Xapian::docid id : matched) docs.Add(id);
+  FacetTally tally;
+  const size_t entry = tally.AddTerms(column);
+  const StyleCounting counting{catalog.parents, catalog.variants, catalog.scratch};
+  tally.Add(docs, styles ? &counting : nullptr);
+  return tally.terms()[entry].counts;
+}
+
+TEST(FacetTally, AStyleCountsOncePerValueHoweverItsValuesFall) {
+  Catalog catalog;
+  const std::vector<Xapian::docid> all = {1, 2, 3, 4, 5, 6};
+  catalog.brand.across_style = FacetColumn::AcrossStyle::kSame;
+  EXPECT_EQ(Counts(catalog, catalog.brand, true, all), (std::vector<uint64_t>{0, 2, 1}));
+  EXPECT_EQ(Counts(catalog, catalog.brand, false, all), (std::vector<uint64_t>{0, 4, 2}));
+  catalog.color.across_style = FacetColumn::AcrossStyle::kDistinct;
+  EXPECT_EQ(Counts(catalog, catalog.color, true, all), (std::vector<uint64_t>{0, 2, 2, 2}));
+  // Regular: A (1, 2) and 6; Slim: A (3) and B.
+  EXPECT_EQ(Counts(catalog, catalog.fit, true, all), (std::vector<uint64_t>{0, 2, 2}));
+  // M: A (1 and 2) and 6; 30: B (4 and 5).
+  EXPECT_EQ(Counts(catalog, catalog.sizes, true, all),
+            (std::vector<uint64_t>{0, 1, 2, 1, 1, 1, 1}));
+  EXPECT_EQ(Counts(catalog, catalog.sizes, true, {2, 5}),
+            (std::vector<uint64_t>{0, 0, 1, 1, 0, 1, 1}));
+}
+
+TEST(FacetTally, TheCheapPathsAgreeWithTheGeneralOne) {
+  Catalog catalog;
+  for (const std::vector<Xapian::docid>& matched :
+       std::vector<std::vector<Xapian::docid>>{{1, 2, 3, 4, 5, 6}, {2, 3}, {1, 4}, {5, 6}, {}}) {
+    for (FacetColumn* column : {&catalog.brand, &catalog.color}) {
+      column->across_style = FacetColumn::AcrossStyle::kMixed;
+      const std::vector<uint64_t> general = Counts(catalog, *column, true, matched);
+      column->across_style = column == &catalog.brand ? FacetColumn::AcrossStyle::kSame
+                                                      : FacetColumn::AcrossStyle::kDistinct;
+      EXPECT_EQ(Counts(catalog, *column, true, matched), general);
+    }
+  }
+}
+
+TEST(FacetTally, BucketsCountStylesAndStatsProducts) {
+  Catalog catalog;
+  DocSet docs(7);
+  for (Xapian::docid id : {1, 2, 3, 4, 5, 6}) docs.Add(id);
+  FacetTally tally;
+  tally.AddBuckets(catalog.price, {2000});
+  const StyleCounting counting{catalog.parents, catalog.variants, catalog.scratch};
+  tally.Add(docs, &counting);
+  // ..2000: A (1, 2) and 6; 2000..: A (3) and B.
+  EXPECT_EQ(tally.buckets()[0].counts, (std::vector<uint64_t>{2, 2}));
+  EXPECT_EQ(tally.buckets()[0].stats.count, 6u);
+  EXPECT_EQ(tally.buckets()[0].stats.min, 1499);
+}
+
+}  // namespace
+}  // namespace vitrine::query::internal
