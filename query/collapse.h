@@ -36,6 +36,12 @@ inline uint32_t ParentOf(const FacetColumn& parents, Xapian::docid id) {
 struct StyleScratch {
   std::vector<Xapian::docid> best;
   std::vector<uint32_t> variants;
+  // Sized for parent value ids below `styles` (new entries zero).
+  void Fit(size_t styles) {
+    if (best.size() >= styles) return;
+    best.resize(styles, 0);
+    variants.resize(styles, 0);
+  }
   // Counting facets by style (facet_tally.h): reused, cleared by each use.
   std::vector<Xapian::docid> members;
   std::vector<Xapian::docid> grouped;
@@ -49,10 +55,7 @@ struct StyleScratch {
 template <typename Better, typename Offer>
 void ForEachStyle(const DocSet& listed, const FacetColumn& parents, StyleScratch& scratch,
                   Better&& better, Offer&& offer) {
-  if (scratch.best.size() < parents.values.size()) {
-    scratch.best.resize(parents.values.size(), 0);
-    scratch.variants.resize(parents.values.size(), 0);
-  }
+  scratch.Fit(parents.values.size());
   Xapian::docid* const best = scratch.best.data();
   uint32_t* const variants = scratch.variants.data();
   listed.ForEach([&](Xapian::docid id) {

@@ -90,7 +90,9 @@ double RoundNumber(double x) {
 // their styles, a sort of (style, value) pairs.
 void ClassifyAcrossStyles(FacetColumns& columns) {
   const auto parents = columns.slots.find(schema::kSlotParent);
-  for (auto& [slot, column] : columns.slots) {
+  for (auto& entry : columns.slots) {
+    const Xapian::valueno slot = entry.first;
+    FacetColumn& column = entry.second;  // (a lambda below reads it: no structured binding)
     column.across_style = FacetColumn::AcrossStyle::kMixed;
     if (parents == columns.slots.end() || slot == schema::kSlotParent || column.multi_valued()) {
       continue;

@@ -133,10 +133,7 @@ void FacetTally::Add(const DocSet& docs, const StyleCounting* styles) {
 void FacetTally::FirstOfEachStyle(const std::vector<Xapian::docid>& variants,
                                   const StyleCounting& styles, std::vector<Xapian::docid>& firsts) {
   StyleScratch& scratch = styles.scratch;
-  if (scratch.best.size() < styles.parents.values.size()) {
-    scratch.best.resize(styles.parents.values.size(), 0);
-    scratch.variants.resize(styles.parents.values.size(), 0);
-  }
+  scratch.Fit(styles.parents.values.size());
   Xapian::docid* const best = scratch.best.data();  // zero between calls
   firsts.clear();
   for (const Xapian::docid id : variants) {
@@ -152,10 +149,7 @@ void FacetTally::AddStyles(const std::vector<Xapian::docid>& variants, const Sty
                            const Columns& columns) {
   const FacetColumn& parents = styles.parents;
   StyleScratch& scratch = styles.scratch;
-  if (scratch.variants.size() < parents.values.size()) {
-    scratch.best.resize(parents.values.size(), 0);
-    scratch.variants.resize(parents.values.size(), 0);
-  }
+  scratch.Fit(parents.values.size());
   // The products grouped by style, a counting sort: `at[parent]` counts the
   // style's products, then marks where its group ends, then where it begins
   // (and is zero again at the end, as the scratch must be between calls).

@@ -304,7 +304,9 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
   } else if (!request.facets.empty()) {
     stages.Begin("facets");
     std::optional<internal::StyleCounting> styles_counted;
-    if (parents != nullptr) styles_counted.emplace(*parents, columns->variants, styles);
+    if (parents != nullptr) {
+      styles_counted.emplace(internal::StyleCounting{*parents, columns->variants, styles});
+    }
     internal::FacetCounter facets(index, *columns, effective, styles_counted);
     response.facets = facets.Count(sets, text.text_set, text.matched, rules.restriction);
   }

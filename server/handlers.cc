@@ -96,26 +96,26 @@ void AppendVariants(std::string& out, const std::vector<query::SearchHit::Varian
   append_list(colors);
   out.append(R"(,"sizes":)");
   append_list(sizes);
+  // {"id":...,"color":... of an item or a swatch, preceded by a comma after the first.
+  const auto open_item = [&out](size_t i, const auto& item) {
+    out.append(i > 0 ? R"(,{"id":)" : R"({"id":)");
+    AppendJsonString(out, item.id);
+    out.append(R"(,"color":)");
+    AppendJsonString(out, item.color);
+  };
   out.append(R"(,"items":[)");
   for (size_t i = 0; i < variants.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    out.append(R"({"id":)");
-    AppendJsonString(out, variants[i].id);
-    out.append(R"(,"color":)");
-    AppendJsonString(out, variants[i].color);
+    open_item(i, variants[i]);
     out.append(R"(,"sizes":)");
     append_list(variants[i].sizes);
     out.push_back('}');
   }
   out.append(R"(],"swatches":[)");
   for (size_t i = 0; i < swatches.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    out.append(R"({"id":)");
-    AppendJsonString(out, swatches[i].id);
-    out.append(R"(,"color":)");
-    AppendJsonString(out, swatches[i].color);
-    if (swatches[i].in_stock)
+    open_item(i, swatches[i]);
+    if (swatches[i].in_stock) {
       out.append(*swatches[i].in_stock ? R"(,"in_stock":true)" : R"(,"in_stock":false)");
+    }
     out.append(swatches[i].matches ? R"(,"matches":true})" : R"(,"matches":false})");
   }
   out.append("]}");
