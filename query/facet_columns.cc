@@ -124,6 +124,50 @@ void ClassifyAcrossStyles(FacetColumns& columns) {
   }
 }
 
+// After live updates: a field shared (or all different) within every style
+// stays so unless the style of a changed product now breaks it. Only those
+// styles are read (their posting lists), not the catalog; a field found mixed
+// stays mixed until the next revision is loaded (counted the general way).
+void ReclassifyChangedStyles(FacetColumns& columns, const Xapian::Database& database,
+                             const std::vector<Xapian::docid>& changed) {
+  const auto parents = columns.slots.find(schema::kSlotParent);
+  if (parents == columns.slots.end()) return;
+  const FacetColumn& parent_of = parents->second;
+  std::vector<std::vector<Xapian::docid>> styles;  // the products of each changed style
+  std::vector<uint32_t> read;                      // their parents' value ids
+  for (const Xapian::docid id : changed) {
+    const uint32_t parent = id < parent_of.by_docid.size() ? parent_of.by_docid[id] : 0;
+    if (parent == 0 || std::find(read.begin(), read.end(), parent) != read.end()) continue;
+    read.push_back(parent);
+    std::vector<Xapian::docid>& style = styles.emplace_back();
+    const std::string term = schema::FilterTerm("PARENT", parent_of.values[parent]);
+    for (auto it = database.postlist_begin(term); it != database.postlist_end(term); ++it) {
+      style.push_back(*it);
+    }
+  }
+  for (auto& entry : columns.slots) {
+    FacetColumn& column = entry.second;
+    if (entry.first == schema::kSlotParent ||
+        column.across_style == FacetColumn::AcrossStyle::kMixed) {
+      continue;
+    }
+    for (const std::vector<Xapian::docid>& style : styles) {
+      std::vector<uint32_t> values;
+      for (const Xapian::docid id : style) {
+        values.push_back(id < column.by_docid.size() ? column.by_docid[id] : 0);
+      }
+      std::sort(values.begin(), values.end());
+      const bool holds = column.across_style == FacetColumn::AcrossStyle::kSame
+                             ? values.empty() || values.front() == values.back()
+                             : std::adjacent_find(values.begin(), values.end()) == values.end();
+      if (!holds) {
+        column.across_style = FacetColumn::AcrossStyle::kMixed;
+        break;
+      }
+    }
+  }
+}
+
 // The products with a parent id.
 DocSet VariantsOf(const FacetColumns& columns) {
   const auto parents = columns.slots.find(schema::kSlotParent);
@@ -200,7 +244,7 @@ FacetColumns FacetColumns::Updated(const Xapian::Database& database,
   }
   columns.signals = BuildSignalColumns(columns);
   columns.variants = VariantsOf(columns);
-  ClassifyAcrossStyles(columns);
+  ReclassifyChangedStyles(columns, database, changed);
   // New values (a brand, a size) need a new lexicon; counts alone do not.
   // (Single-valued columns only ever add values; sizes are read afresh.)
   for (const Xapian::valueno slot : Lexicon::Slots()) {

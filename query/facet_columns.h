@@ -34,7 +34,7 @@ struct FacetColumn {
   // How a single-valued field's values fall across the products of a style (a
   // parent id), which says how facets count styles cheaply: the products of
   // every style share one value (a brand), no two share one (a colour), or
-  // either may be.
+  // either may be. Set by FacetColumns::Load, kept by Updated (or made mixed).
   enum class AcrossStyle { kMixed, kSame, kDistinct };
   AcrossStyle across_style = AcrossStyle::kMixed;
 };

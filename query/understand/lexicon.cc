@@ -362,10 +362,6 @@ const std::vector<std::string>* Lexicon::Sizes(std::string_view size_term) const
   return found == sizes_.end() ? nullptr : &found->second;
 }
 
-}  // namespace vitrine::query::internal
-
-namespace vitrine::query::internal {
-
 const std::vector<std::string>* Lexicon::SizesInAnySystem(std::string_view size_term) const {
   const auto found = bare_sizes_.find(absl::string_view(size_term.data(), size_term.size()));
   return found == bare_sizes_.end() ? nullptr : &found->second;

@@ -384,23 +384,23 @@ std::optional<std::pair<SizePhrase, size_t>> SizeAt(const Matcher& m, size_t at)
   if (at >= m.size()) return std::nullopt;
   const Lexeme& value = m[at];
   if (value.kind == Lexeme::Kind::kNumber) {
-    // "8 uk", "42 eu"
-    if (!named && system.empty() && at + 1 < m.size() &&
-        (m[at + 1].text == "uk" || m[at + 1].text == "eu" || m[at + 1].text == "us") &&
-        value.number >= 1 && value.number <= 50 &&
-        value.number * 2 == std::floor(value.number * 2)) {
-      return phrase(at + 2, NumberText(value.number), m[at + 1].text);
-    }
-    // "32 waist"
-    if (!named && system.empty() && at + 1 < m.size() && m[at + 1].text == "waist" &&
-        value.number >= 20 && value.number <= 60 && value.number == std::floor(value.number)) {
-      return phrase(at + 2, NumberText(value.number), "");
-    }
     // A shoe, waist or dress size: "size 10", "uk 8", "eu 42", "waist 32".
     const bool plausible =
         value.number >= 1 && value.number <= 60 && value.number * 2 == std::floor(value.number * 2);
-    if ((named || !system.empty()) && plausible)
+    if ((named || !system.empty()) && plausible) {
       return phrase(at + 1, NumberText(value.number), system);
+    }
+    if (named || !system.empty()) return std::nullopt;
+    // The system or the word after the number: "8 uk", "42 eu", "32 waist" (not
+    // "euro": after a number, that is a price).
+    if (const std::optional<size_t> after = m.AnyOf(at + 1, {{"uk"}, {"eu"}, {"us"}});
+        after && plausible && value.number <= 50) {
+      return phrase(*after, NumberText(value.number), m[at + 1].text);
+    }
+    if (m.AnyOf(at + 1, {{"waist"}}) && value.number >= 20 &&
+        value.number == std::floor(value.number)) {
+      return phrase(at + 2, NumberText(value.number), "");
+    }
     return std::nullopt;
   }
   if (value.kind != Lexeme::Kind::kWord || !system.empty()) return std::nullopt;

@@ -253,7 +253,7 @@ Understanding Understand(std::string_view q, const UnderstandContext& context) {
   const auto type = std::find_if(placed.begin(), placed.end(),
                                  [](const Placed& one) { return one.part.field == "category"; });
   if (type != placed.end()) {
-    std::vector<std::string> types = type->part.matches;
+    const std::vector<std::string> types = type->part.matches;  // (erasing moves the parts)
     std::erase_if(placed, [&](const Placed& one) {
       return one.part.field == "material" &&
              std::none_of(types.begin(), types.end(), [&](const std::string& leaf) {

@@ -4,9 +4,12 @@
 #include "query/facet_tally.h"
 
 #include <gtest/gtest.h>
+#include <xapian.h>
 
 #include <string>
 #include <vector>
+
+#include "catalog/index_schema.h"
 
 namespace vitrine::query::internal {
 namespace {
@@ -85,6 +88,51 @@ TEST(FacetTally, BucketsCountStylesAndStatsProducts) {
   EXPECT_EQ(tally.buckets()[0].counts, (std::vector<uint64_t>{2, 2}));
   EXPECT_EQ(tally.buckets()[0].stats.count, 6u);
   EXPECT_EQ(tally.buckets()[0].stats.min, 1499);
+}
+
+namespace schema = catalog::schema;
+
+// A product of a Xapian database as the indexer writes the fields read here.
+Xapian::Document Product(const std::string& parent, const std::string& brand,
+                         const std::string& color) {
+  Xapian::Document doc;
+  if (!parent.empty()) {
+    doc.add_boolean_term(schema::FilterTerm("PARENT", parent));
+    doc.add_value(schema::kSlotParent, parent);
+  }
+  doc.add_value(schema::kSlotBrand, brand);
+  doc.add_value(schema::kSlotColor, color);
+  return doc;
+}
+
+TEST(FacetColumnsAcrossStyle, LoadedFromTheCatalogAndKeptOrMadeMixedByUpdates) {
+  Xapian::WritableDatabase database(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  database.add_document(Product("A", "Roadster", "Red"));    // 1
+  database.add_document(Product("A", "Roadster", "Black"));  // 2
+  database.add_document(Product("B", "Levis", "Red"));       // 3
+  database.add_document(Product("", "Biba", "Red"));         // 4
+  const std::vector<Xapian::valueno> single = {schema::kSlotParent, schema::kSlotBrand,
+                                               schema::kSlotColor};
+  const FacetColumns loaded = FacetColumns::Load(database, single, {}, {});
+  const auto across = [](const FacetColumns& columns, Xapian::valueno slot) {
+    return columns.slots.at(slot).across_style;
+  };
+  EXPECT_EQ(across(loaded, schema::kSlotBrand), FacetColumn::AcrossStyle::kSame);
+  EXPECT_EQ(across(loaded, schema::kSlotColor), FacetColumn::AcrossStyle::kDistinct);
+
+  // A new colour in style B keeps both; a second Red in style A mixes colours.
+  database.add_document(Product("B", "Levis", "Blue"));  // 5
+  const FacetColumns kept = loaded.Updated(database, {5});
+  EXPECT_EQ(across(kept, schema::kSlotBrand), FacetColumn::AcrossStyle::kSame);
+  EXPECT_EQ(across(kept, schema::kSlotColor), FacetColumn::AcrossStyle::kDistinct);
+  database.replace_document(2, Product("A", "Roadster", "Red"));
+  const FacetColumns mixed = kept.Updated(database, {2});
+  EXPECT_EQ(across(mixed, schema::kSlotBrand), FacetColumn::AcrossStyle::kSame);
+  EXPECT_EQ(across(mixed, schema::kSlotColor), FacetColumn::AcrossStyle::kMixed);
+  // Another brand in style B: brands are no longer shared within every style.
+  database.replace_document(5, Product("B", "Wrangler", "Blue"));
+  EXPECT_EQ(across(mixed.Updated(database, {5}), schema::kSlotBrand),
+            FacetColumn::AcrossStyle::kMixed);
 }
 
 }  // namespace
