@@ -145,6 +145,10 @@ int main(int argc, char** argv) {
   // More I/O threads than cores, so a write is not queued behind a core's worth
   // of searches (the work is CPU-bound either way).
   options.http.threads = std::stoi(flag("server-threads", "4"));
+  // Freshness and latency under a closed loop, not load shedding: the handler
+  // queue may hold up to the search budget (a 20 ms target sheds 16 connections
+  // of 1M-product searches as 503s, which counted as errors).
+  options.http.work.target = std::chrono::seconds(1);
   auto service = vitrine::server::Service::Start(options);
   if (!service.ok()) {
     std::fprintf(stderr, "%s\n", std::string(service.status().message()).c_str());
