@@ -272,10 +272,14 @@ Lexicon Lexicon::Build(const FacetColumns& columns, const analyzers::Analyzer& a
       if (genders.products[id] == 0) continue;
       const std::string& value = genders.column->values[id];
       // Keyed as the gender field's terms are (and GenderMatches answers): "Girls" is "girl".
-      std::pair<std::string, uint64_t>& known =
-          lexicon.genders_[analyzer.TermFor(analyzers::NormalizeText(value))];
-      if (genders.products[id] > known.second) known.first = value;
-      known.second += genders.products[id];
+      const std::string normalized = analyzers::NormalizeText(value);
+      const std::string_view audience =
+          std::string_view(normalized).substr(normalized.find_last_of(' ') + 1);
+      lexicon.genders_[analyzer.TermFor(audience)].emplace_back(value, genders.products[id]);
+    }
+    for (auto& [term, values] : lexicon.genders_) {
+      std::sort(values.begin(), values.end(),
+                [](const auto& a, const auto& b) { return a.second > b.second; });
     }
   }
 
@@ -344,9 +348,11 @@ std::optional<LexiconEntry> Lexicon::Gender(const analyzers::Token& token,
   for (const std::string& match : vocabulary.GenderMatches(token.term)) {
     const auto found = genders_.find(match);
     if (found == genders_.end()) continue;
-    entry.values.push_back(found->second.first);
-    entry.products += found->second.second;
-    if (entry.value.empty() || match == token.term) entry.value = found->second.first;
+    for (const auto& [value, products] : found->second) {
+      entry.values.push_back(value);
+      entry.products += products;
+    }
+    if (entry.value.empty() || match == token.term) entry.value = found->second.front().first;
   }
   if (entry.values.empty()) return std::nullopt;
   entry.exact = entry.values;

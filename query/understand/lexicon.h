@@ -72,8 +72,10 @@ class Lexicon {
   absl::flat_hash_map<std::string, std::vector<LexiconEntry>> by_terms_;
   absl::flat_hash_map<std::string, std::vector<std::string>> sizes_;
   absl::flat_hash_map<std::string, std::vector<std::string>> bare_sizes_;
-  // normalised gender -> the catalog's value and its products
-  absl::flat_hash_map<std::string, std::pair<std::string, uint64_t>> genders_;
+  // a gender's term -> the catalog's values of it and their products, most first:
+  // "girl" -> Girls; "kid" -> Unisex Kids (a value of several words is keyed by
+  // its last, the audience the others qualify)
+  absl::flat_hash_map<std::string, std::vector<std::pair<std::string, uint64_t>>> genders_;
   std::vector<std::pair<std::string, LexiconEntry>> brands_;  // normalised name, entry
   absl::flat_hash_set<std::string> made_of_something_;  // leaves with a product with a material
   size_t max_words_ = 1;

@@ -10,6 +10,7 @@
 #include "merch/ranking.h"
 #include "query/search.h"
 #include "tests/query/query_testing.h"
+#include "tests/testing/temp_dir.h"
 
 namespace vitrine::query {
 namespace {
@@ -77,6 +78,25 @@ TEST_F(UnderstandTest, AGenderWordTakesUnisexToo) {
   ASSERT_THAT(Parts(response), ElementsAre("gender=Women:filter", "category=Handbags:filter"));
   EXPECT_THAT(response.understood[0].matches, UnorderedElementsAre("Women", "Unisex"));
   EXPECT_THAT(Ids(response), ElementsAre("1006"));
+}
+
+TEST(UnderstandKids, AKidsWordTakesBoysGirlsAndUnisexKids) {
+  testing::TempDir temp;
+  const std::shared_ptr<const Index> index = BuildIndex(temp.Sub("data"), "kids.jsonl");
+  const std::unique_ptr<Searcher> searcher = Searcher::Create(index, {}).value();
+  const SearchResponse response = searcher->Search({.q = "kids tshirts", .per_page = 2}).value();
+  ASSERT_EQ(response.understood.size(), 2u);
+  const UnderstoodPart& gender = response.understood[0];
+  EXPECT_EQ(gender.field, "gender");
+  // "Unisex Kids" is read by its last word, the audience: the kids' value.
+  EXPECT_EQ(gender.value, "Unisex Kids");
+  EXPECT_THAT(gender.matches, UnorderedElementsAre("Boys", "Girls", "Unisex Kids"));
+  EXPECT_EQ(gender.applied, Applied::kFilter);
+  EXPECT_EQ(response.total, 3u);
+  // ... and not by its first: "unisex" is the grown-ups' Unisex (and men and women).
+  const SearchResponse unisex = searcher->Search({.q = "unisex tshirts", .per_page = 2}).value();
+  ASSERT_FALSE(unisex.understood.empty());
+  EXPECT_THAT(unisex.understood[0].matches, UnorderedElementsAre("Unisex", "Men"));
 }
 
 TEST_F(UnderstandTest, BrandsMultiWordAccentedAndMisspelt) {
