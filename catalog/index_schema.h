@@ -68,6 +68,9 @@ inline constexpr Xapian::valueno kSlotId = 5;       // the product id: sort ties
 inline constexpr Xapian::valueno kSlotParent = 6;
 // The product's sizes as given, joined by '|': listed for collapsed variants.
 inline constexpr Xapian::valueno kSlotSizes = 7;
+// The whole size run of a product that gives its stock per size, joined by '|':
+// a tile lists it with the sizes not in kSlotSizes as sold out.
+inline constexpr Xapian::valueno kSlotSizeRun = 8;
 // Display values for facet counting (one slot per single-valued facet field).
 inline constexpr Xapian::valueno kSlotBrand = 10;
 inline constexpr Xapian::valueno kSlotColor = 11;

@@ -1,7 +1,11 @@
 #include "catalog/product.h"
 
+#include <algorithm>
+#include <climits>
 #include <cmath>
 
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "base/status.h"
 #include "base/strings.h"
@@ -69,6 +73,63 @@ absl::StatusOr<bool> BoolField(std::string_view field, std::string_view text) {
   return *value;
 }
 
+// "S:0|M:13|L:7": a size, a colon and its units, per item.
+absl::StatusOr<std::vector<Product::SizeStock>> SizeStockField(std::string_view field,
+                                                               std::string_view text) {
+  std::vector<Product::SizeStock> run;
+  for (const std::string& item : SplitTrimmed(text, '|')) {
+    const size_t colon = item.rfind(':');
+    std::optional<int64_t> units;
+    if (colon != std::string::npos)
+      units = ParseInt64(Trim(std::string_view(item).substr(colon + 1)));
+    if (!units) {
+      return InvalidParameter(field,
+                              StrCat(field, " items are size:units (S:0|M:13), got '", item, "'"));
+    }
+    run.push_back({std::string(Trim(std::string_view(item).substr(0, colon))), *units});
+  }
+  return run;
+}
+
+// The sizes of `run` that have units, in run order.
+std::vector<std::string> SizesInStock(const std::vector<Product::SizeStock>& run) {
+  std::vector<std::string> sizes;
+  for (const Product::SizeStock& slot : run) {
+    if (slot.units > 0) sizes.push_back(slot.size);
+  }
+  return sizes;
+}
+
+absl::Status CheckSizeStock(const Product& p) {
+  if (p.size_stock.size() > kMaxListItems) {
+    return InvalidParameter("size_stock",
+                            StrCat("size_stock has more than ", kMaxListItems, " sizes"));
+  }
+  absl::flat_hash_set<std::string_view> seen;
+  for (const Product::SizeStock& slot : p.size_stock) {
+    const std::string field = StrCat("size_stock.", slot.size);
+    if (slot.size.empty()) return InvalidParameter("size_stock", "size_stock has an empty size");
+    RETURN_IF_ERROR(CheckText(field, slot.size, kMaxTextBytes));
+    if (!seen.insert(slot.size).second) {
+      return InvalidParameter(field, StrCat("size_stock lists ", slot.size, " twice"));
+    }
+    if (slot.units < 0) return InvalidParameter(field, StrCat(field, " must not be negative"));
+  }
+  if (p.size_stock.empty()) return absl::OkStatus();
+  // Compared as sets: a feed may list its sizes in another order.
+  std::vector<std::string> in_stock = SizesInStock(p.size_stock);
+  std::vector<std::string> sizes = p.sizes;
+  std::sort(in_stock.begin(), in_stock.end());
+  std::sort(sizes.begin(), sizes.end());
+  if (sizes != in_stock) {
+    return InvalidParameter("sizes",
+                            StrCat("sizes must list the sizes size_stock has units of (",
+                                   in_stock.empty() ? "none" : absl::StrJoin(in_stock, ", "),
+                                   "); leave sizes out and it is filled in from size_stock"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<int64_t> ParseTimestamp(std::string_view field, std::string_view text) {
@@ -108,6 +169,7 @@ absl::Status ValidateProduct(const Product& p) {
   }
   RETURN_IF_ERROR(CheckText("description", p.description, kMaxDescriptionBytes));
   RETURN_IF_ERROR(CheckList("category", p.category));
+  RETURN_IF_ERROR(CheckSizeStock(p));  // first: it may have filled in sizes
   RETURN_IF_ERROR(CheckList("sizes", p.sizes));
   RETURN_IF_ERROR(CheckNumber("price", p.price, 0, 1e12));
   RETURN_IF_ERROR(CheckNumber("rating", p.rating, 0, 5));
@@ -127,6 +189,22 @@ absl::Status ValidateProduct(const Product& p) {
     RETURN_IF_ERROR(CheckText(field, value, kMaxTextBytes));
   }
   return absl::OkStatus();
+}
+
+absl::Status CompleteProduct(Product& p) {
+  if (!p.size_stock.empty()) {
+    if (p.sizes.empty()) p.sizes = SizesInStock(p.size_stock);
+    if (!p.stock) {
+      int64_t units = 0;
+      for (const Product::SizeStock& slot : p.size_stock) {
+        // Negative units fail validation below; a sum past int64 is not a stock.
+        if (slot.units > 0) units = slot.units > INT64_MAX - units ? INT64_MAX : units + slot.units;
+      }
+      p.stock = units;
+    }
+    if (!p.in_stock) p.in_stock = *p.stock > 0;
+  }
+  return ValidateProduct(p);
 }
 
 bool IsKnownField(std::string_view field) {
@@ -168,7 +246,9 @@ absl::Status SetFieldFromText(Product& p, std::string_view field, std::string_vi
     p.category = SplitTrimmed(text, '>');
   else if (field == "sizes")
     p.sizes = SplitTrimmed(text, '|');
-  else if (field == "price") {
+  else if (field == "size_stock") {
+    ASSIGN_OR_RETURN(p.size_stock, SizeStockField(field, text));
+  } else if (field == "price") {
     ASSIGN_OR_RETURN(p.price, NumberField(field, text));
   } else if (field == "rating") {
     ASSIGN_OR_RETURN(p.rating, NumberField(field, text));

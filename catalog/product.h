@@ -24,7 +24,16 @@ struct Product {
   std::string color;
   std::string season;
   std::string material;
-  std::vector<std::string> sizes;
+  std::vector<std::string> sizes;  // the sizes a size filter finds (those in stock)
+  // Units per size over the product's whole size run, in run order: a tile shows
+  // every size and which are sold out. Fills in `sizes` (the sizes with units),
+  // and `stock` (their sum) and `in_stock` when those are absent; see CompleteProduct.
+  struct SizeStock {
+    std::string size;
+    int64_t units = 0;  // >= 0
+    friend bool operator==(const SizeStock&, const SizeStock&) = default;
+  };
+  std::vector<SizeStock> size_stock;
   std::optional<double> price;  // >= 0, in `currency`
   std::string currency;
   std::optional<double> rating;       // 0..5
@@ -44,12 +53,18 @@ struct Product {
 inline constexpr size_t kMaxIdBytes = 128;
 inline constexpr size_t kMaxTextBytes = 1024;  // title, brand, colour, ...
 inline constexpr size_t kMaxDescriptionBytes = 64 * 1024;
-inline constexpr size_t kMaxListItems = 64;  // category levels, sizes
+inline constexpr size_t kMaxListItems = 64;  // category levels, sizes, size_stock
 inline constexpr size_t kMaxAttributes = 64;
 
-// Checks required fields, ranges and limits of an assembled product. Errors name
-// the field (see vitrine::ParameterOf).
+// Checks required fields, ranges and limits of an assembled product, and that
+// `sizes` lists exactly the sizes `size_stock` has units of. Errors name the
+// field (see vitrine::ParameterOf).
 absl::Status ValidateProduct(const Product& product);
+
+// Fills in what `size_stock` implies and the record left out (`sizes`, `stock`,
+// `in_stock`), then validates. Every reader of a record calls it once all its
+// fields are set.
+absl::Status CompleteProduct(Product& product);
 
 // Parses a product from a JSON object (a feed line or an API body) and validates
 // it. Unknown fields, wrong types and invalid UTF-8 are errors naming the field.
@@ -63,7 +78,8 @@ absl::StatusOr<Product> MergePatch(const Product& product, std::string_view patc
 
 // Sets one field from its text form, as in a CSV cell: numbers as decimals,
 // booleans as true/false/1/0/yes/no, category as "A > B > C", sizes as "S|M|L",
-// attributes as "attributes.<key>". Empty text leaves the field unset.
+// size_stock as "S:0|M:13|L:7", attributes as "attributes.<key>". Empty text leaves the field
+// unset.
 absl::Status SetFieldFromText(Product& product, std::string_view field, std::string_view text);
 
 // True when `field` names a field SetFieldFromText understands.

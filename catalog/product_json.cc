@@ -16,7 +16,8 @@
 namespace vitrine::catalog {
 namespace {
 
-using Json = nlohmann::json;
+// Ordered, so size_stock keeps the run's order (S, M, L rather than L, M, S).
+using Json = nlohmann::ordered_json;
 
 std::string_view TypeName(const Json& value) { return value.type_name(); }
 
@@ -77,6 +78,13 @@ absl::Status SetField(Product& p, const std::string& key, const Json& value) {
     ASSIGN_OR_RETURN(p.category, AsStringList(key, value));
   } else if (key == "sizes") {
     ASSIGN_OR_RETURN(p.sizes, AsStringList(key, value));
+  } else if (key == "size_stock") {
+    if (!value.is_object()) return WrongType(key, "an object of sizes to units", value);
+    for (const auto& [size, units] : value.items()) {
+      if (units.is_null()) continue;  // a merge patch's way to drop a size
+      ASSIGN_OR_RETURN(const int64_t count, AsInt64(StrCat("size_stock.", size), units));
+      p.size_stock.push_back({size, count});
+    }
   } else if (key == "price") {
     ASSIGN_OR_RETURN(p.price, AsNumber(key, value));
   } else if (key == "rating") {
@@ -178,7 +186,7 @@ absl::StatusOr<Product> ProductFromJson(std::string_view json) {
   for (const auto& [key, value] : root.items()) {
     RETURN_IF_ERROR(SetField(product, key, value));
   }
-  RETURN_IF_ERROR(ValidateProduct(product));
+  RETURN_IF_ERROR(CompleteProduct(product));
   return product;
 }
 
@@ -198,6 +206,13 @@ absl::StatusOr<Product> MergePatch(const Product& product, std::string_view patc
     if (!same) return InvalidParameter("id", "a patch cannot change the product's id");
   }
   Json merged = Json::parse(ProductToJson(product));
+  // What size_stock implied is implied afresh by a patched size_stock, unless
+  // the patch says it too. (A size_stock removed leaves them as they were.)
+  if (const auto run = patch.find("size_stock"); run != patch.end() && !run->is_null()) {
+    for (const char* implied : {"sizes", "stock", "in_stock"}) {
+      if (!patch.contains(implied)) merged.erase(implied);
+    }
+  }
   merged.merge_patch(patch);
   return ProductFromJson(merged.dump());
 }
@@ -217,6 +232,10 @@ std::string ProductToJson(const Product& p) {
   put_text("season", p.season);
   put_text("material", p.material);
   if (!p.sizes.empty()) out["sizes"] = p.sizes;
+  if (!p.size_stock.empty()) {
+    nlohmann::ordered_json& run = out["size_stock"];
+    for (const Product::SizeStock& slot : p.size_stock) run[slot.size] = slot.units;
+  }
   if (p.price) out["price"] = NumberJson(*p.price);
   put_text("currency", p.currency);
   if (p.rating) out["rating"] = NumberJson(*p.rating);

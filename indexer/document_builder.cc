@@ -134,6 +134,12 @@ Xapian::Document BuildDocument(const catalog::Product& p, const analyzers::Analy
     doc.add_value(schema::kSlotParent, p.parent_id);
   }
   if (!p.sizes.empty()) doc.add_value(schema::kSlotSizes, absl::StrJoin(p.sizes, "|"));
+  if (!p.size_stock.empty()) {
+    doc.add_value(schema::kSlotSizeRun,
+                  absl::StrJoin(p.size_stock, "|", [](std::string* out, const auto& slot) {
+                    out->append(slot.size);
+                  }));
+  }
   for (size_t i = 0; i < filterable_attributes.size(); ++i) {
     const auto value = p.attributes.find(filterable_attributes[i]);
     if (value == p.attributes.end()) continue;

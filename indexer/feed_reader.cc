@@ -131,7 +131,7 @@ class CsvReader final : public FeedReader {
     for (size_t i = 0; i < columns_.size(); ++i) {
       RETURN_IF_ERROR(catalog::SetFieldFromText(product, columns_[i], record.cells[i]));
     }
-    RETURN_IF_ERROR(catalog::ValidateProduct(product));
+    RETURN_IF_ERROR(catalog::CompleteProduct(product));
     return product;
   }
 

@@ -12,14 +12,15 @@
 namespace vitrine::indexer {
 namespace {
 
-using Json = nlohmann::json;
+// Ordered: a patch keeps size_stock in its order.
+using OrderedJson = nlohmann::ordered_json;
 
 // The id and the patch (the record without its id) of one supplemental line.
 absl::Status ParseRecord(std::string_view text, std::string& id, std::string& patch) {
-  Json record;
+  OrderedJson record;
   try {
-    record = Json::parse(text);
-  } catch (const Json::exception& e) {
+    record = OrderedJson::parse(text);
+  } catch (const OrderedJson::exception& e) {
     return InvalidParameter("", StrCat("malformed JSON: ", e.what()));
   }
   if (!record.is_object()) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <optional>
 #include <unordered_map>
 
@@ -41,6 +42,16 @@ void LoadSingle(const Xapian::Database& database, Xapian::valueno slot, FacetCol
   }
 }
 
+// The ids of the values of `joined` (values joined by '|'), appended to `out`.
+void AppendValues(std::string_view joined, ValueIds& ids, std::vector<uint32_t>& out) {
+  while (!joined.empty()) {
+    const size_t bar = joined.find('|');
+    const std::string_view value = joined.substr(0, bar);
+    if (!value.empty()) out.push_back(ids.Of(value));
+    joined = bar == std::string_view::npos ? std::string_view() : joined.substr(bar + 1);
+  }
+}
+
 void LoadMulti(const Xapian::Database& database, Xapian::valueno slot, FacetColumn& column) {
   ValueIds ids(column);
   const Xapian::docid last = database.get_lastdocid();
@@ -52,15 +63,41 @@ void LoadMulti(const Xapian::Database& database, Xapian::valueno slot, FacetColu
     for (; next <= it.get_docid(); ++next) {
       column.offsets[next] = static_cast<uint32_t>(column.ids.size());
     }
-    std::string_view rest = joined;
-    while (!rest.empty()) {
-      const size_t bar = rest.find('|');
-      const std::string_view value = rest.substr(0, bar);
-      if (!value.empty()) column.ids.push_back(ids.Of(value));
-      rest = bar == std::string_view::npos ? std::string_view() : rest.substr(bar + 1);
-    }
+    AppendValues(joined, ids, column.ids);
   }
   for (; next <= last + 1; ++next) column.offsets[next] = static_cast<uint32_t>(column.ids.size());
+}
+
+// Brings a multi-valued column up to date for the `changed` documents (their
+// new versions in `documents`, empty when deleted): the other documents' lists
+// are copied as they are, so a write batch costs a copy of the column rather
+// than a read of the slot's whole value stream.
+void UpdateMulti(Xapian::valueno slot, const std::vector<Xapian::docid>& changed,
+                 const std::vector<std::optional<Xapian::Document>>& documents, size_t size,
+                 FacetColumn& column) {
+  std::map<Xapian::docid, std::string> joined;  // the changed documents' new values
+  for (size_t i = 0; i < changed.size(); ++i) {
+    joined[changed[i]] = documents[i] ? documents[i]->get_value(slot) : std::string();
+  }
+  ValueIds ids(column);
+  std::vector<uint32_t> offsets(size + 1, 0);
+  std::vector<uint32_t> entries;
+  entries.reserve(column.ids.size());
+  const size_t known = column.offsets.size() - 1;  // docids below it have a list
+  auto next_change = joined.begin();
+  for (size_t id = 0; id < size; ++id) {
+    offsets[id] = static_cast<uint32_t>(entries.size());
+    if (next_change != joined.end() && next_change->first == id) {
+      AppendValues(next_change->second, ids, entries);
+      ++next_change;
+    } else if (id < known) {
+      entries.insert(entries.end(), column.ids.begin() + column.offsets[id],
+                     column.ids.begin() + column.offsets[id + 1]);
+    }
+  }
+  offsets[size] = static_cast<uint32_t>(entries.size());
+  column.offsets = std::move(offsets);
+  column.ids = std::move(entries);
 }
 
 void LoadNumbers(const Xapian::Database& database, Xapian::valueno slot, NumberColumn& column) {
@@ -216,8 +253,7 @@ FacetColumns FacetColumns::Updated(const Xapian::Database& database,
   }
   for (auto& [slot, column] : columns.slots) {
     if (column.multi_valued()) {
-      column = FacetColumn();
-      LoadMulti(database, slot, column);
+      UpdateMulti(slot, changed, documents, size, column);
       continue;
     }
     if (column.by_docid.size() < size) column.by_docid.resize(size, 0);

@@ -243,6 +243,11 @@ std::vector<Xapian::valueno> SingleValuedFacetSlots(const std::vector<std::strin
 
 std::vector<Xapian::valueno> MultiValuedFacetSlots() { return {schema::kSlotSizes}; }
 
+std::vector<Xapian::valueno> WithSizeRunSlot(std::vector<Xapian::valueno> slots) {
+  slots.push_back(schema::kSlotSizeRun);
+  return slots;
+}
+
 std::vector<Xapian::valueno> WithParentSlot(std::vector<Xapian::valueno> slots) {
   slots.push_back(schema::kSlotParent);
   return slots;

@@ -48,6 +48,8 @@ bool IsRangeField(std::string_view field);
 // What FacetColumns loads for an index with `attributes`.
 std::vector<Xapian::valueno> SingleValuedFacetSlots(const std::vector<std::string>& attributes);
 std::vector<Xapian::valueno> MultiValuedFacetSlots();
+// `slots` and the size run's (not a facet: tiles list it with availability).
+std::vector<Xapian::valueno> WithSizeRunSlot(std::vector<Xapian::valueno> slots);
 // `slots` and the parent id's (for counting collapsed styles).
 std::vector<Xapian::valueno> WithParentSlot(std::vector<Xapian::valueno> slots);
 std::vector<Xapian::valueno> RangeSlots();

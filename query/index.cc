@@ -82,7 +82,7 @@ absl::StatusOr<std::shared_ptr<const Index>> OpenIndex(const IndexSource& source
         database,
         internal::WithSignalValueSlots(
             internal::WithParentSlot(internal::SingleValuedFacetSlots(index->attributes_))),
-        internal::MultiValuedFacetSlots(),
+        internal::WithSizeRunSlot(internal::MultiValuedFacetSlots()),
         internal::WithSignalNumberSlots(internal::RangeSlots())));
     index->price_buckets_ =
         internal::QuantileBoundaries(columns->numbers.at(schema::kSlotPrice), kPriceBuckets);

@@ -233,6 +233,14 @@ struct SearchHit {
     std::string color;
     std::optional<bool> in_stock;  // unknown when the feed does not say
     bool matches = false;          // matched the search (its filters included)
+    // The sizes it comes in: its whole size run with the sold-out ones marked
+    // when its feed gives stock per size (size_stock), else its sizes with
+    // availability unknown.
+    struct Size {
+      std::string size;
+      std::optional<bool> in_stock;
+    };
+    std::vector<Size> sizes;
   };
   std::vector<Swatch> swatches;
 };

@@ -74,11 +74,28 @@ uint32_t ScopesChanged(std::string_view before_json, std::string_view after_json
       } else if (field == "rating") {
         scopes |= kScopeRating;
       } else if (field == "in_stock") {
-        scopes |= kScopeInStock;
+        // A variant's availability shows on its style's tile (a swatch) in any search.
+        const bool variant = before.contains("parent_id") || after.contains("parent_id");
+        scopes |= variant ? kScopeEverything : kScopeInStock;
       } else if (field == "popularity") {
         scopes |= kScopePopularity;
       } else if (field == "created_at") {
         scopes |= kScopeCreated;
+      } else if (field == "size_stock") {
+        // Units are only displayed; which sizes are in stock is `sizes` (above).
+        // The run's sizes themselves are listed on tiles.
+        const auto a = before.find(field), b = after.find(field);
+        const auto sizes_of = [](const nlohmann::json* run) {
+          std::vector<std::string> sizes;
+          if (run != nullptr && run->is_object()) {
+            for (const auto& [size, units] : run->items()) sizes.push_back(size);
+          }
+          return sizes;
+        };
+        if (sizes_of(a == before.end() ? nullptr : &*a) !=
+            sizes_of(b == after.end() ? nullptr : &*b)) {
+          scopes |= kScopeEverything;
+        }
       } else if (field != "stock" && field != "image_url" && field != "url" &&
                  field != "currency") {
         scopes |= kScopeEverything;  // text, filters, facets, variants

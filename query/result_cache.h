@@ -49,7 +49,8 @@ uint32_t ScopesOf(const SearchRequest& request);
 
 // The scopes an update of a product changes, from its snapshots before and after
 // (either empty: added or deleted -> kScopeEverything). Fields that are only
-// displayed (stock, image_url, url, currency) change none: hydration is fresh.
+// displayed (stock, the units of size_stock, image_url, url, currency) change
+// none: hydration is fresh.
 uint32_t ScopesChanged(std::string_view before_json, std::string_view after_json);
 
 // The cache key of a request on a generation: every field that shapes the

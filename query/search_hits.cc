@@ -1,5 +1,6 @@
 #include "query/search_hits.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "base/status.h"
@@ -113,11 +114,25 @@ void ListVariants(const Xapian::Database& database, MatchSets& sets, const Facet
                   std::vector<SearchHit>& hits) {
   const FacetColumn& colors = columns.slots.at(schema::kSlotColor);
   const FacetColumn& sizes = columns.slots.at(schema::kSlotSizes);
-  const auto stock = columns.slots.find(schema::kSlotInStock);
   const FacetColumn none;
-  const FacetColumn& in_stock = stock != columns.slots.end() ? stock->second : none;
+  const auto column_of = [&](Xapian::valueno slot) -> const FacetColumn& {
+    const auto found = columns.slots.find(slot);
+    return found != columns.slots.end() ? found->second : none;
+  };
+  const FacetColumn& in_stock = column_of(schema::kSlotInStock);
+  const FacetColumn& size_run = column_of(schema::kSlotSizeRun);
   const auto value = [](const FacetColumn& column, Xapian::docid id) -> std::string_view {
     return id < column.by_docid.size() ? std::string_view(column.values[column.by_docid[id]]) : "";
+  };
+  // The values of a multi-valued column's document, in the order given.
+  const auto values = [](const FacetColumn& column, Xapian::docid id) {
+    std::vector<std::string_view> out;
+    if (id + 1 < column.offsets.size()) {
+      for (uint32_t k = column.offsets[id]; k < column.offsets[id + 1]; ++k) {
+        out.emplace_back(column.values[column.ids[k]]);
+      }
+    }
+    return out;
   };
   for (const auto& [parent, index] : collapsed) {
     SearchHit& hit = hits[index];
@@ -132,15 +147,23 @@ void ListVariants(const Xapian::Database& database, MatchSets& sets, const Facet
       if (const std::string_view stocked = value(in_stock, id); !stocked.empty()) {
         swatch.in_stock = stocked == "1";
       }
+      const std::vector<std::string_view> stocked_sizes = values(sizes, id);
+      const std::vector<std::string_view> run = values(size_run, id);
+      if (run.empty()) {
+        for (const std::string_view size : stocked_sizes)
+          swatch.sizes.push_back({std::string(size)});
+      } else {
+        for (const std::string_view size : run) {
+          swatch.sizes.push_back(
+              {std::string(size),
+               std::find(stocked_sizes.begin(), stocked_sizes.end(), size) != stocked_sizes.end()});
+        }
+      }
       // The hit itself comes first.
       const bool first = swatch.id == hit.id;
       if (swatch.matches) {
         SearchHit::Variant variant{.id = swatch.id, .color = swatch.color};
-        if (id + 1 < sizes.offsets.size()) {
-          for (uint32_t k = sizes.offsets[id]; k < sizes.offsets[id + 1]; ++k) {
-            variant.sizes.push_back(sizes.values[sizes.ids[k]]);
-          }
-        }
+        for (const std::string_view size : stocked_sizes) variant.sizes.emplace_back(size);
         hit.variants.insert(first ? hit.variants.begin() : hit.variants.end(), std::move(variant));
       }
       hit.swatches.insert(first ? hit.swatches.begin() : hit.swatches.end(), std::move(swatch));

@@ -94,6 +94,13 @@ Json HitJson(const query::SearchHit& hit, const AlgoliaQuery& query) {
     for (const query::SearchHit::Swatch& swatch : hit.swatches) {
       Json one = {{"id", swatch.id}, {"color", swatch.color}, {"matches", swatch.matches}};
       if (swatch.in_stock) one["in_stock"] = *swatch.in_stock;
+      Json sizes = Json::array();
+      for (const query::SearchHit::Swatch::Size& size : swatch.sizes) {
+        Json entry = {{"size", size.size}};
+        if (size.in_stock) entry["in_stock"] = *size.in_stock;
+        sizes.push_back(std::move(entry));
+      }
+      one["sizes"] = std::move(sizes);
       swatches.push_back(std::move(one));
     }
     out["_swatches"] = std::move(swatches);

@@ -69,9 +69,10 @@ absl::StatusOr<query::Range> ParseRange(std::string_view name, std::string_view 
 }
 
 // "variants": {"count": 3, "colors": [...], "sizes": [...], "items": [{"id", "color", "sizes"}],
-// "swatches": [{"id", "color", "in_stock"?, "matches"}]} with colours and sizes
-// listed once each, in the order the variants come; count, colors, sizes and
-// items are the matching variants', swatches every product of the style.
+// "swatches": [{"id", "color", "in_stock"?, "matches", "sizes": [{"size", "in_stock"?}]}]}
+// with colours and sizes listed once each, in the order the variants come; count,
+// colors, sizes and items are the matching variants', swatches every product of
+// the style with the sizes it comes in (sold-out ones too where its feed says).
 void AppendVariants(std::string& out, const std::vector<query::SearchHit::Variant>& variants,
                     const std::vector<query::SearchHit::Swatch>& swatches) {
   std::vector<std::string_view> colors, sizes;
@@ -103,6 +104,9 @@ void AppendVariants(std::string& out, const std::vector<query::SearchHit::Varian
     out.append(R"(,"color":)");
     AppendJsonString(out, item.color);
   };
+  const auto append_in_stock = [&out](std::optional<bool> in_stock) {
+    if (in_stock) out.append(*in_stock ? R"(,"in_stock":true)" : R"(,"in_stock":false)");
+  };
   out.append(R"(,"items":[)");
   for (size_t i = 0; i < variants.size(); ++i) {
     open_item(i, variants[i]);
@@ -113,10 +117,16 @@ void AppendVariants(std::string& out, const std::vector<query::SearchHit::Varian
   out.append(R"(],"swatches":[)");
   for (size_t i = 0; i < swatches.size(); ++i) {
     open_item(i, swatches[i]);
-    if (swatches[i].in_stock) {
-      out.append(*swatches[i].in_stock ? R"(,"in_stock":true)" : R"(,"in_stock":false)");
+    append_in_stock(swatches[i].in_stock);
+    out.append(swatches[i].matches ? R"(,"matches":true)" : R"(,"matches":false)");
+    out.append(R"(,"sizes":[)");
+    for (size_t k = 0; k < swatches[i].sizes.size(); ++k) {
+      out.append(k > 0 ? R"(,{"size":)" : R"({"size":)");
+      AppendJsonString(out, swatches[i].sizes[k].size);
+      append_in_stock(swatches[i].sizes[k].in_stock);
+      out.push_back('}');
     }
-    out.append(swatches[i].matches ? R"(,"matches":true})" : R"(,"matches":false})");
+    out.append("]}");
   }
   out.append("]}");
 }

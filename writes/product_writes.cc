@@ -28,7 +28,8 @@ std::string Fingerprint(std::string_view text) { return StrCat(Fnv1a64(text)); }
 // A product body (PUT, a batch line) as a validated product with `id` (when the
 // body has none, it takes `id`; a different one is an error).
 absl::StatusOr<catalog::Product> ProductFromBody(std::string_view body, std::string_view id) {
-  Json json = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  // Ordered: size_stock keeps its order through the id's insertion.
+  nlohmann::ordered_json json = nlohmann::ordered_json::parse(body, nullptr, false);
   if (json.is_discarded() || !json.is_object()) {
     return InvalidParameter("body", "the body must be a JSON object (a product)");
   }
@@ -176,13 +177,13 @@ absl::StatusOr<WriteReceipt> ProductWrites::Write(WriteMethod method, std::strin
         absl::StatusOr<catalog::Product> product;
         if (method == WriteMethod::kPatch) {
           if (!stored.ok()) return stored.status();  // not found
-          Json patch = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+          const Json patch = Json::parse(body, nullptr, /*allow_exceptions=*/false);
           if (patch.is_discarded() || !patch.is_object()) {
             return InvalidParameter("body", "the body must be a JSON object of fields to change");
           }
-          Json merged = Json::parse(*stored);
-          merged.merge_patch(patch);  // RFC 7386: null removes a field
-          product = ProductFromBody(merged.dump(), id);
+          absl::StatusOr<catalog::Product> current = catalog::ProductFromJson(*stored);
+          if (!current.ok()) return current.status();
+          product = catalog::MergePatch(*current, body);  // RFC 7386: null removes a field
         } else {
           product = ProductFromBody(body, id);
         }

@@ -9,10 +9,11 @@ merge patch, like PATCH /v1/products/{id}). Every record carries
 "attributes": {"demo_inventory": "synthetic"}.
 
 Per product (data/README.md describes the shape it matches):
-  sizes            the sizes in stock, of a size run chosen by product type (inventory_rules.py)
-  attributes       size_stock "S:4|M:0|L:7" (the whole run with units per size),
-                   rating_count (when rated), demo_inventory "synthetic"
+  size_stock       {"S": 4, "M": 0, "L": 7}: units per size over a size run chosen by
+                   product type (inventory_rules.py); Vitrine fills in `sizes` (those
+                   in stock) from it
   stock, in_stock  units over all sizes, and whether any is left
+  attributes       rating_count (when rated), demo_inventory "synthetic"
   rating           about half the products, 1.0-5.0
   popularity       a demand score (higher sells more), heavy-tailed
   created_at       Unix seconds: within the product's `year`, else mid-2019 to mid-2021
@@ -112,14 +113,10 @@ def overlay_record(product: dict, parent_id: Optional[str], seed: str) -> dict:
     kind = inventory_rules.kind_of(product)
     run = sub_run(inventory_rules.size_run(kind, product), draws)
     attributes = dict(MARK)
-    if run:
-        units = slot_stock(run, draws)
-        attributes["size_stock"] = "|".join(f"{s}:{n}" for s, n in zip(run, units))
-    else:
-        units = slot_stock(["item"], draws)
+    units = slot_stock(run or ["item"], draws)
     record = {"id": product["id"]}
     if run:
-        record["sizes"] = [size for size, n in zip(run, units) if n > 0]
+        record["size_stock"] = dict(zip(run, units))
     record["stock"] = sum(units)
     record["in_stock"] = record["stock"] > 0
     # One latent demand drives popularity, the chance of being rated and the rating count.
@@ -181,8 +178,7 @@ def percentile(sorted_values: List[float], share: float) -> float:
 
 def shape(records: List[dict]) -> Dict[str, float]:
     """The figures data/README.md states, computed from the overlay itself."""
-    slots = [int(s.rsplit(":", 1)[1]) for r in records
-             for s in r["attributes"].get("size_stock", "").split("|") if s]
+    slots = [units for r in records for units in r.get("size_stock", {}).values()]
     counts = sorted(r["attributes"]["rating_count"] for r in records if "rating" in r)
     style_sizes: Dict[str, int] = {}
     for r in records:

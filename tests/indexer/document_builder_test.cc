@@ -208,6 +208,17 @@ TEST(BuildDocument, StoresTheParentIdAsItIsForCollapsing) {
   EXPECT_EQ(BuildDocument(Jeans(), kAnalyzer).get_value(schema::kSlotParent), "");
 }
 
+TEST(BuildDocument, StoresTheWholeSizeRunWhenStockIsGivenPerSize) {
+  catalog::Product p = Jeans();
+  p.size_stock = {{"28", 3}, {"30", 0}, {"32", 1}};
+  p.sizes = {"28", "32"};
+  const Xapian::Document doc = BuildDocument(p, kAnalyzer);
+  EXPECT_EQ(doc.get_value(schema::kSlotSizeRun), "28|30|32");
+  EXPECT_EQ(doc.get_value(schema::kSlotSizes), "28|32");  // what a size filter finds
+  EXPECT_THAT(Terms(doc), Not(Contains("XFSIZE:30")));
+  EXPECT_EQ(BuildDocument(Jeans(), kAnalyzer).get_value(schema::kSlotSizeRun), "");
+}
+
 TEST(BuildDocument, IndexesOnlyDeclaredAttributesInDeclarationOrder) {
   catalog::Product p = Jeans();
   p.attributes = {{"fit", "Skinny Fit"}, {"usage", "Casual"}, {"wash", "Dark"}};

@@ -51,24 +51,23 @@ class SupplementalFeedTest : public ReindexTest {
 
 TEST_F(SupplementalFeedTest, AddsAndReplacesFieldsOfTheProductWithItsId) {
   const std::string overlay = temp_.WriteFile(
-      "overlay.jsonl",
-      R"({"id": "1001", "sizes": ["M"], "stock": 4, "rating": 4.6, "material": "Cotton", )"
-      R"("attributes": {"demo_inventory": "synthetic", "size_stock": "S:0|M:4|L:0"}})"
-      "\n");
+      "overlay.jsonl", R"({"id": "1001", "size_stock": {"S": 0, "M": 4, "L": 0}, "rating": 4.6, )"
+                       R"("material": "Cotton", "attributes": {"demo_inventory": "synthetic"}})"
+                       "\n");
   const absl::StatusOr<ReindexSummary> summary = ReindexWith({overlay});
   ASSERT_TRUE(summary.ok()) << summary.status();
   EXPECT_EQ(summary->accepted, 12u);
   EXPECT_EQ(summary->rejected, 0u);
   EXPECT_EQ(summary->supplemented, 1u);
   const Json shirt = Snapshot("1001");
-  EXPECT_EQ(shirt.at("title"), "Turtle Check Men Navy Blue Shirt");  // kept from the feed
-  EXPECT_EQ(shirt.at("sizes"), Json::array({"M"}));                  // replaced
-  EXPECT_EQ(shirt.at("stock"), 4);                                   // added
+  EXPECT_EQ(shirt.at("title"), "Turtle Check Men Navy Blue Shirt");         // kept from the feed
+  EXPECT_EQ(shirt.at("size_stock"), Json({{"S", 0}, {"M", 4}, {"L", 0}}));  // added
+  EXPECT_EQ(shirt.at("sizes"), Json::array({"M"}));  // replaced: the sizes in stock
+  EXPECT_EQ(shirt.at("stock"), 4);                   // their units
   EXPECT_EQ(shirt.at("rating"), 4.6);
-  EXPECT_EQ(shirt.at("attributes"), Json({{"demo_inventory", "synthetic"},
-                                          {"size_stock", "S:0|M:4|L:0"},
-                                          {"usage", "Casual"}}));  // merged key by key
-  EXPECT_FALSE(Snapshot("1002").contains("stock"));                // others untouched
+  EXPECT_EQ(shirt.at("attributes"),
+            Json({{"demo_inventory", "synthetic"}, {"usage", "Casual"}}));  // merged key by key
+  EXPECT_FALSE(Snapshot("1002").contains("stock"));                         // others untouched
 }
 
 TEST_F(SupplementalFeedTest, IndexesTheMergedProductForFiltersAndSorts) {

@@ -54,6 +54,24 @@ TEST(ScopesChanged, NamesWhatAnUpdateChanges) {
   EXPECT_EQ(ScopesChanged(before, R"({"id":"1","title":"Tee","price":500,"in_stock":false,
                                       "stock":3})"),
             static_cast<uint32_t>(kScopeInStock));
+  // A variant's availability shows in its style's swatches, whatever the search.
+  EXPECT_EQ(ScopesChanged(R"({"id":"1","title":"Tee","in_stock":true,"parent_id":"s"})",
+                          R"({"id":"1","title":"Tee","in_stock":false,"parent_id":"s"})"),
+            static_cast<uint32_t>(kScopeEverything));
+  // Units per size are displayed only; a size selling out changes `sizes`, a
+  // filter; a size added to the run changes the tiles.
+  const std::string run =
+      R"({"id":"1","title":"Tee","sizes":["S","M"],"size_stock":{"S":2,"M":1}})";
+  EXPECT_EQ(ScopesChanged(
+                run, R"({"id":"1","title":"Tee","sizes":["S","M"],"size_stock":{"S":1,"M":1}})"),
+            0u);
+  EXPECT_EQ(
+      ScopesChanged(run, R"({"id":"1","title":"Tee","sizes":["S"],"size_stock":{"S":2,"M":0}})"),
+      static_cast<uint32_t>(kScopeEverything));
+  EXPECT_EQ(
+      ScopesChanged(
+          run, R"({"id":"1","title":"Tee","sizes":["S","M"],"size_stock":{"S":2,"M":1,"L":0}})"),
+      static_cast<uint32_t>(kScopeEverything));
   EXPECT_EQ(ScopesChanged("", before), static_cast<uint32_t>(kScopeEverything));  // added
   EXPECT_EQ(ScopesChanged(before, ""), static_cast<uint32_t>(kScopeEverything));  // deleted
 }

@@ -99,6 +99,40 @@ TEST_F(VariantsAttributesTest, TheTileIsTheVariantChosenWithEveryColourAsASwatch
   EXPECT_THAT(swatches, ElementsAre("V1-NVY:Navy Blue:matches", "V1-RED:Red", "V1-BLK:Black"));
 }
 
+TEST_F(VariantsAttributesTest, SwatchesListTheSizesWithTheSoldOutOnesWhereTheFeedSays) {
+  // "30 32- 34": a swatch's sizes, sold-out ones marked, unknown availability bare.
+  const auto sizes = [](const SearchHit& tile) {
+    std::vector<std::string> listed;
+    for (const SearchHit::Swatch& swatch : tile.swatches) {
+      std::string line = swatch.id + ":";
+      for (const SearchHit::Swatch::Size& size : swatch.sizes) {
+        line += " " + size.size;
+        if (size.in_stock) line += *size.in_stock ? "+" : "-";
+      }
+      listed.push_back(line);
+    }
+    return listed;
+  };
+  SearchRequest request{.q = "jeans"};
+  request.filters["brand"] = {"Levis"};
+  SearchResponse response = Run(request);
+  ASSERT_EQ(response.hits.size(), 1u);
+  // The jeans give stock per size (size_stock): each swatch lists its whole run.
+  EXPECT_THAT(sizes(response.hits[0]),
+              UnorderedElementsAre("V2-BLU: 28- 30+ 32+", "V2-BLK: 30- 32+ 34+ 36-"));
+  // A size filter finds the sizes in stock only: nobody has 36 left, 34 only in black.
+  request.filters["size"] = {"36"};
+  EXPECT_EQ(Run(request).total, 0u);
+  request.filters["size"] = {"34"};
+  response = Run(request);
+  ASSERT_EQ(response.hits.size(), 1u);
+  EXPECT_EQ(response.hits[0].id, "V2-BLK");
+  // The dresses list their sizes only, availability unknown.
+  response = Run({.q = "wrap dress", .sort = SortOrder::kPopularity});
+  ASSERT_EQ(response.hits.size(), 1u);
+  EXPECT_THAT(sizes(response.hits[0]), ElementsAre("V1-BLK: M L", "V1-RED: S M", "V1-NVY: XL"));
+}
+
 TEST_F(VariantsAttributesTest, AMaterialIsReadOnlyForATypeThatStatesMaterials) {
   const auto fields = [&](std::string q) {
     std::vector<std::string> read;

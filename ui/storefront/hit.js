@@ -1,10 +1,19 @@
 // A product tile: image (or a colour tile when the catalog has none), highlighted
-// title, brand, price, and the colour swatches of its style: every colour it comes
-// in, those the search did not match faded, those out of stock struck through.
+// title, brand, price, the colour swatches of its style (every colour it comes
+// in, those the search did not match faded, those out of stock struck through)
+// and the sizes the shown colour comes in, sold-out ones struck through.
 const currency = new Intl.NumberFormat('en-IN', { style: 'currency', currency: 'INR', maximumFractionDigits: 0 });
 
 export function colorClass(color) {
   return `swatch--${String(color ?? 'none').toLowerCase().replace(/[^a-z]+/g, '-')}`;
+}
+
+// [{size, in_stock?}]: the shown product's sizes, from its style's first swatch
+// (the hit itself), else its own size_stock or sizes.
+export function tileSizes(hit) {
+  if (hit._swatches?.length) return hit._swatches[0].sizes ?? [];
+  if (hit.size_stock) return Object.entries(hit.size_stock).map(([size, units]) => ({ size, in_stock: units > 0 }));
+  return (hit.sizes ?? []).map((size) => ({ size }));
 }
 
 function price(hit) {
@@ -34,6 +43,12 @@ export function hitTemplate(hit, { html, components }) {
         ${hit.color ? html`<span class="product__color">${hit.color}</span>` : null}
         ${hit.in_stock === false ? html`<span class="product__stock">Out of stock</span>` : null}
       </p>
+      ${tileSizes(hit).length
+        ? html`<ul class="sizes" aria-label="Sizes">
+            ${tileSizes(hit).map((size) => html`<li class=${size.in_stock === false ? 'size size--out' : 'size'}
+              title=${size.in_stock === false ? `${size.size} (sold out)` : size.size}>${size.size}</li>`)}
+          </ul>`
+        : null}
       ${swatches.length > 1
         ? html`<ul class="swatches" aria-label="Colours">
             ${swatches.map((swatch) => html`<li class=${swatchClass(swatch)} title=${swatchTitle(swatch)}>

@@ -94,6 +94,12 @@ test('a search shows /v1/search\'s hits', async () => {
   assert.ok(styled, 'a style of several colours among the shoes');
   assert.equal(await page.locator(`.product[data-id="${styled.id}"] .swatch`).count(),
     styled.variants.swatches.length, `the swatches of ${styled.id}`);
+  // ... and the sizes the shown colour comes in, the sold-out ones struck through.
+  const sizes = styled.variants.swatches[0].sizes;
+  const tile = page.locator(`.product[data-id="${styled.id}"]`);
+  assert.deepEqual(await tile.locator('.size').allInnerTexts(), sizes.map((s) => s.size));
+  assert.equal(await tile.locator('.size--out').count(), sizes.filter((s) => s.in_stock === false).length,
+    `the sold-out sizes of ${styled.id}`);
   await snap('03-search');
 });
 
