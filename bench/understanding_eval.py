@@ -46,8 +46,9 @@ def _number(value):
 
 def item_matches(understood, expected):
     """Whether one understood item is the expected one: same field, and for price the
-    same op and number(s); for the other fields the same value as `value` or as one of
-    `accept`, case-insensitively, a list comparing as a set."""
+    same op and number(s); for the other fields the same value (or `matches`, the set
+    it applies) as `value` or as one of `accept`, case-insensitively, a list comparing
+    as a set."""
     if not isinstance(understood, dict) or understood.get("field") != expected["field"]:
         return False
     got = understood.get("value")
@@ -60,10 +61,11 @@ def item_matches(understood, expected):
                     and _number(got[0]) is not None and _number(got[1]) is not None
                     and [_number(got[0]), _number(got[1])] == [float(want[0]), float(want[1])])
         return _number(got) is not None and _number(got) == float(want)
-    got_set = _string_set(got)
-    if got_set is None:
-        return False
-    return any(got_set == _string_set(option)
+    # The value, or the OR of catalog values the item applies (`matches`): `kids` is
+    # reported as one value with the matches Boys, Girls and Unisex Kids.
+    answers = [a for a in (_string_set(got), _string_set(understood.get("matches")))
+               if a is not None]
+    return any(answer == _string_set(option) for answer in answers
                for option in [expected["value"]] + list(expected.get("accept", [])))
 
 

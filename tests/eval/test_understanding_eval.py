@@ -50,6 +50,18 @@ class ItemMatchTest(unittest.TestCase):
             {"field": "gender", "value": ["Unisex Kids", "Girls", "Boys"]}, expected))
         self.assertFalse(ue.item_matches({"field": "gender", "value": "Boys"}, expected))
 
+    def test_the_matches_an_item_applies_are_its_answer_too(self):
+        expected = {"field": "gender", "value": ["Boys", "Girls", "Unisex Kids"]}
+        self.assertTrue(ue.item_matches(
+            {"field": "gender", "value": "Unisex Kids",
+             "matches": ["Boys", "Girls", "Unisex Kids"]}, expected))
+        self.assertFalse(ue.item_matches(
+            {"field": "gender", "value": "Boys", "matches": ["Boys", "Girls"]}, expected))
+        # A colour read with its family still answers with its own value.
+        self.assertTrue(ue.item_matches(
+            {"field": "color", "value": "Blue", "matches": ["Blue", "Navy Blue", "Teal"]},
+            {"field": "color", "value": "Blue"}))
+
     def test_price_needs_the_same_op_and_number(self):
         expected = {"field": "price", "op": "lte", "value": 1000}
         self.assertTrue(ue.item_matches({"field": "price", "op": "lte", "value": 1000.0},
