@@ -60,29 +60,38 @@ std::optional<Page> RankInMemory(const PageRequest& request, PageContext& contex
   return page;
 }
 
-// Xapian's matcher, over the listed products only.
+// A rescored browse weighed in memory: each listed product by its multiplier
+// (boosts, buries, signals), the highest first, ties by docid, as Xapian ranks
+// BrowseQuery() but without its matcher's walk of every product.
+Page BrowseInMemory(const PageRequest& request, PageContext& context, size_t depth) {
+  const Rescorer::BrowseMultipliers multipliers =
+      context.rescorer.BrowseMultipliersOf(context.sets);
+  const std::vector<RankedDoc> top =
+      context.ranker.TopBy(request.listed, depth, context.parents,
+                           [&multipliers](Xapian::docid id) { return multipliers.Of(id); });
+  Page page;
+  for (size_t i = request.first; i < top.size() && i < request.first + request.count; ++i) {
+    AddHit(page, request, context,
+           {.docid = top[i].docid, .parent = top[i].parent, .variants = top[i].variants},
+           top[i].weight);
+  }
+  return page;
+}
+
+// Xapian's matcher, over the listed products only: text the ranker declines.
 Page RankWithXapian(const PageRequest& request, PageContext& context, size_t depth) {
-  const bool by_relevance = request.sort == SortOrder::kRelevance;
-  const bool rescore_text = request.rescore && !request.browse;
   Xapian::Enquire enquire(context.database);
   enquire.set_docid_order(Xapian::Enquire::ASCENDING);  // deterministic ties
-  if (request.browse && !request.rescore) enquire.set_weighting_scheme(Xapian::BoolWeight());
-  if (!by_relevance) SetSortOrder(enquire, request.sort);
   if (context.parents != nullptr) enquire.set_collapse_key(schema::kSlotParent);
   DocSetSource source(request.listed);
-  enquire.set_query(Xapian::Query(
-      Xapian::Query::OP_FILTER,
-      request.rescore && request.browse ? context.rescorer.BrowseQuery() : request.hits_text,
-      Xapian::Query(&source)));
-  // (A rescored browse weighs by posting sources, whose bounds Xapian's early
-  // termination mishandles: it checks every product, as it always did.)
-  const Xapian::MSet matches =
-      rescore_text ? enquire.get_mset(0, static_cast<Xapian::doccount>(depth))
-                   : enquire.get_mset(static_cast<Xapian::doccount>(request.first),
-                                      static_cast<Xapian::doccount>(request.count),
-                                      request.rescore ? context.database.get_doccount() : 0);
+  enquire.set_query(
+      Xapian::Query(Xapian::Query::OP_FILTER, request.hits_text, Xapian::Query(&source)));
+  const Xapian::MSet matches = request.rescore
+                                   ? enquire.get_mset(0, static_cast<Xapian::doccount>(depth))
+                                   : enquire.get_mset(static_cast<Xapian::doccount>(request.first),
+                                                      static_cast<Xapian::doccount>(request.count));
   Page page;
-  if (rescore_text) {
+  if (request.rescore) {
     const std::vector<Rescorer::Ranked> ranked = context.rescorer.Rank(context.sets, matches);
     for (size_t i = request.first; i < ranked.size() && i < request.first + request.count; ++i) {
       AddHit(page, request, context, matches[ranked[i].index], ranked[i].score);
@@ -90,9 +99,7 @@ Page RankWithXapian(const PageRequest& request, PageContext& context, size_t dep
     return page;
   }
   for (Xapian::MSetIterator it = matches.begin(); it != matches.end(); ++it) {
-    const double weight = it.get_weight();
-    AddHit(page, request, context, it,
-           request.rescore ? context.rescorer.BrowseScore(weight) : weight);
+    AddHit(page, request, context, it, it.get_weight());
   }
   return page;
 }
@@ -112,13 +119,13 @@ Page RankPage(const PageRequest& request, PageContext& context) {
     return page;
   }
   if (request.count == 0 || request.first >= request.total) return Page();
+  // The rest ranks by relevance (only a relevance match is rescored).
+  if (request.browse) return BrowseInMemory(request, context, request.first + request.count);
   // A rescored text match ranks its top candidates, from the top.
-  const size_t depth = request.rescore && !request.browse
+  const size_t depth = request.rescore
                            ? std::max<size_t>(kRescoreWindow, request.first + request.count)
                            : request.first + request.count;
-  if (!request.browse && by_relevance) {
-    if (std::optional<Page> page = RankInMemory(request, context, depth)) return *std::move(page);
-  }
+  if (std::optional<Page> page = RankInMemory(request, context, depth)) return *std::move(page);
   return RankWithXapian(request, context, depth);
 }
 

@@ -1,8 +1,9 @@
 // The hits of the requested page, in order, with their scores: read off the
 // match set and a column (a field sort, or docid order for a browse), weighed in
-// memory (text by relevance, ranker.h, then rescored), or ranked by Xapian's
-// matcher over the listed products only (rescored browses, and text the ranker
-// declines). Collapsed variants are picked in memory (collapse.h) but for those.
+// memory (text by relevance, ranker.h, then rescored; a rescored browse by its
+// multipliers, rescore.h), or ranked by Xapian's matcher over the listed products
+// only (text the ranker declines). Collapsed variants are picked in memory
+// (collapse.h) but for that last.
 // Private to query/.
 #pragma once
 

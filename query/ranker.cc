@@ -213,51 +213,39 @@ bool Ranker::Accumulate(const Xapian::Query& query, const DocSet& context, doubl
   }
 }
 
-std::optional<std::vector<RankedDoc>> Ranker::Top(const Xapian::Query& query,
-                                                  const DocSet& candidates, size_t count,
-                                                  const FacetColumn* parents) {
-  if (length_parts_.empty()) {
-    documents_ = database_.get_doccount();
-    const double average = database_.get_avlength();
-    len_factor_ = average != 0 ? 1 / average : 0;
-    // Each document's part of BM25's denominator, as get_sumpart computes it.
-    length_parts_.assign(static_cast<size_t>(database_.get_lastdocid()) + 1, 0);
-    for (Xapian::PostingIterator it = database_.postlist_begin("");
-         it != database_.postlist_end(""); ++it) {
-      const Xapian::termcount length = it.get_doclength();
-      const double normlen = std::max(length * len_factor_, kMinNormLen);
-      length_parts_[*it] = kK1 * (normlen * kB + (1 - kB));
-    }
-    scores_.assign(length_parts_.size(), 0);
-    wdf_sums_.assign(length_parts_.size(), 0);
+void Ranker::Fit() {
+  if (!length_parts_.empty()) return;
+  documents_ = database_.get_doccount();
+  const double average = database_.get_avlength();
+  len_factor_ = average != 0 ? 1 / average : 0;
+  // Each document's part of BM25's denominator, as get_sumpart computes it.
+  length_parts_.assign(static_cast<size_t>(database_.get_lastdocid()) + 1, 0);
+  for (Xapian::PostingIterator it = database_.postlist_begin(""); it != database_.postlist_end("");
+       ++it) {
+    const Xapian::termcount length = it.get_doclength();
+    const double normlen = std::max(length * len_factor_, kMinNormLen);
+    length_parts_[*it] = kK1 * (normlen * kB + (1 - kB));
   }
-  // Scores are zero again when Top returns: read and cleared below, or, when
-  // Accumulate throws, cleared here (with the wildcard wdfs it may have left).
-  struct Clear {
-    const DocSet& candidates;
-    std::vector<double>& scores;
-    std::vector<Xapian::termcount>& wdf_sums;
-    bool done = false;
-    ~Clear() {
-      if (done) return;
-      candidates.ForEach([this](Xapian::docid id) {
-        scores[id] = 0;
-        wdf_sums[id] = 0;
-      });
-    }
-  } clear{candidates, scores_, wdf_sums_};
-  const bool weighed = Accumulate(query, candidates, 1.0);
+  scores_.assign(length_parts_.size(), 0);
+  wdf_sums_.assign(length_parts_.size(), 0);
+}
+
+Ranker::Cleared::~Cleared() {
+  candidates.ForEach([this](Xapian::docid id) {
+    scores[id] = 0;
+    wdf_sums[id] = 0;
+  });
+}
+
+std::vector<RankedDoc> Ranker::Select(const DocSet& candidates, size_t count,
+                                      const FacetColumn* parents) {
   const auto better = [](const RankedDoc& a, const RankedDoc& b) {
     return a.weight != b.weight ? a.weight > b.weight : a.docid < b.docid;
   };
-  TopK<RankedDoc, decltype(better)> top(weighed ? count : 0, better);
+  TopK<RankedDoc, decltype(better)> top(count, better);
   if (parents == nullptr) {
-    candidates.ForEach([&](Xapian::docid id) {
-      top.Offer({.docid = id, .weight = scores_[id]});
-      scores_[id] = 0;
-    });
-    clear.done = true;
-  } else if (weighed) {
+    candidates.ForEach([&](Xapian::docid id) { top.Offer({.docid = id, .weight = scores_[id]}); });
+  } else {
     const auto first = [this](Xapian::docid a, Xapian::docid b) {
       return scores_[a] != scores_[b] ? scores_[a] > scores_[b] : a < b;
     };
@@ -268,8 +256,27 @@ std::optional<std::vector<RankedDoc>> Ranker::Top(const Xapian::Query& query,
                  .variants = hit.variants});
     });
   }
-  if (!weighed) return std::nullopt;
   return std::move(top).Sorted();
+}
+
+std::optional<std::vector<RankedDoc>> Ranker::Top(const Xapian::Query& query,
+                                                  const DocSet& candidates, size_t count,
+                                                  const FacetColumn* parents) {
+  Fit();
+  // Scores are zero again when Top returns, or throws (with the wildcard wdfs
+  // Accumulate may have left).
+  const Cleared cleared{candidates, scores_, wdf_sums_};
+  if (!Accumulate(query, candidates, 1.0)) return std::nullopt;
+  return Select(candidates, count, parents);
+}
+
+std::vector<RankedDoc> Ranker::TopBy(const DocSet& candidates, size_t count,
+                                     const FacetColumn* parents,
+                                     absl::FunctionRef<double(Xapian::docid)> weight) {
+  Fit();
+  const Cleared cleared{candidates, scores_, wdf_sums_};
+  candidates.ForEach([&](Xapian::docid id) { scores_[id] = weight(id); });
+  return Select(candidates, count, parents);
 }
 
 }  // namespace vitrine::query::internal

@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "query/collapse.h"
 #include "query/facet_columns.h"
 #include "query/match_sets.h"
@@ -49,7 +50,24 @@ class Ranker {
   std::optional<std::vector<RankedDoc>> Top(const Xapian::Query& query, const DocSet& candidates,
                                             size_t count, const FacetColumn* parents = nullptr);
 
+  // The same by `weight(docid)`, called once per candidate: a browse weighed by
+  // its multipliers (rescore.h) rather than by a query.
+  std::vector<RankedDoc> TopBy(const DocSet& candidates, size_t count, const FacetColumn* parents,
+                               absl::FunctionRef<double(Xapian::docid)> weight);
+
  private:
+  // Zeroes the candidates' scores (and wildcard wdfs) when it goes.
+  struct Cleared {
+    const DocSet& candidates;
+    std::vector<double>& scores;
+    std::vector<Xapian::termcount>& wdf_sums;
+    ~Cleared();
+  };
+
+  // Sizes the per-document arrays on first use.
+  void Fit();
+  // The best `count` of `candidates` by scores_, collapsed by `parents` if given.
+  std::vector<RankedDoc> Select(const DocSet& candidates, size_t count, const FacetColumn* parents);
   // A wildcard's expansion and the weight of its synonym at factor 1, before
   // the wdf part; `ok` false when it could not be checked.
   struct Wildcard {

@@ -6,46 +6,6 @@
 #include "query/filters.h"
 
 namespace vitrine::query::internal {
-namespace {
-
-Xapian::Query Fixed(double weight) {
-  return Xapian::Query((new Xapian::FixedWeightPostingSource(weight))->release());
-}
-
-// Every docid up to the columns' last, weighted log(signal factor): a browse's
-// signals as a Xapian weight (combined with a source of existing documents).
-class SignalSource : public Xapian::PostingSource {
- public:
-  SignalSource(const Rescorer& rescorer, Xapian::docid last, double max_weight)
-      : rescorer_(rescorer), last_(last), max_weight_(max_weight) {}
-
-  Xapian::doccount get_termfreq_min() const override { return 0; }
-  Xapian::doccount get_termfreq_est() const override { return last_; }
-  Xapian::doccount get_termfreq_max() const override { return last_; }
-  void init(const Xapian::Database& /*db*/) override {
-    at_ = 0;
-    set_maxweight(max_weight_);
-  }
-  void next(double /*min_wt*/) override { ++at_; }
-  void skip_to(Xapian::docid id, double /*min_wt*/) override { at_ = std::max(at_, id); }
-  bool at_end() const override { return at_ > last_; }
-  Xapian::docid get_docid() const override { return at_; }
-  double get_weight() const override { return std::log(rescorer_.SignalFactor(at_)); }
-  Xapian::PostingSource* clone() const override {
-    return new SignalSource(rescorer_, last_, max_weight_);
-  }
-
- private:
-  const Rescorer& rescorer_;
-  Xapian::docid last_;
-  double max_weight_;
-  Xapian::docid at_ = 0;
-};
-
-// The weight every browsed product gets before boosts, buries and signals.
-constexpr double kBrowseBase = 1.0;
-
-}  // namespace
 
 FieldWeights FieldWeightsOf(const merch::Ranking& ranking) {
   FieldWeights weights = kDefaultFieldWeights;
@@ -81,35 +41,21 @@ double Rescorer::SignalFactor(Xapian::docid id) const {
   return 1 + sum;
 }
 
-Xapian::Query Rescorer::BrowseQuery() const {
-  // Xapian adds weights, so multipliers add as logarithms; a bury lifts every
-  // other product instead (weights are never negative), which ranks the same.
-  std::vector<Xapian::Query> parts;
+Rescorer::BrowseMultipliers Rescorer::BrowseMultipliersOf(MatchSets& sets) const {
+  BrowseMultipliers multipliers;
+  multipliers.rescorer_ = this;
   for (const RulePlan::Weight& weight : plan_.weights) {
-    const double lift = std::abs(std::log(weight.factor));
-    parts.push_back(weight.factor > 1
-                        ? Xapian::Query(Xapian::Query::OP_FILTER, Fixed(lift), weight.filter)
-                        : Xapian::Query(Xapian::Query::OP_AND_NOT, Fixed(lift), weight.filter));
+    multipliers.filters_.emplace_back(sets.Of(weight.filter), weight.factor);
   }
-  if (signals_.any()) {
-    const size_t size = std::max(
-        {columns_.popularity.size(), columns_.in_stock.size(), columns_.rating.size(), size_t{1}});
-    const auto last = static_cast<Xapian::docid>(size - 1);
-    parts.push_back(Xapian::Query(
-        (new SignalSource(*this, last, std::log(1 + merch::kMaxSignalWeight)))->release()));
-  }
-  // The base source holds every product and only those; the parts add to it.
-  if (parts.empty()) return Fixed(kBrowseBase);
-  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, Fixed(kBrowseBase),
-                       Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end()));
+  return multipliers;
 }
 
-double Rescorer::BrowseScore(double weight) const {
-  double offset = kBrowseBase;
-  for (const RulePlan::Weight& boost : plan_.weights) {
-    if (boost.factor < 1) offset -= std::log(boost.factor);  // the lift of the others
+double Rescorer::BrowseMultipliers::Of(Xapian::docid id) const {
+  double multiplier = rescorer_->signals_.any() ? rescorer_->SignalFactor(id) : 1.0;
+  for (const auto& [passing, factor] : filters_) {
+    if (passing.Contains(id)) multiplier *= factor;
   }
-  return std::exp(weight - offset);
+  return multiplier;
 }
 
 std::vector<Rescorer::Ranked> Rescorer::Rank(MatchSets& sets, const Xapian::MSet& matches) const {

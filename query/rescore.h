@@ -4,14 +4,15 @@
 // multiplies each score by the factors of the boosts and buries whose filter it
 // passes (its match set, match_sets.h) and by 1 + the weighted sum
 // of its signals (in-memory columns), then re-sorts (ties by docid). A browse has
-// no text score to rank by, so it is weighted over the whole match instead, with
-// the same multipliers added up as logarithms. Other sort orders ignore both.
+// no text score to rank by, so the whole match is ranked by the same multipliers
+// instead (BrowseMultipliers). Other sort orders ignore both.
 // Private to query/.
 #pragma once
 
 #include <xapian.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "merch/ranking.h"
@@ -40,13 +41,6 @@ class Rescorer {
   // Whether anything re-orders the match (some boost or bury, or a signal).
   bool active() const { return !plan_.weights.empty() || signals_.any(); }
 
-  // A browse's query in place of MatchAll: every product, weighted so the match
-  // orders by the multipliers (see BrowseScore).
-  Xapian::Query BrowseQuery() const;
-  // The multiplier (boosts x buries x signals) of a product from its weight in
-  // BrowseQuery().
-  double BrowseScore(double weight) const;
-
   // A candidate of the match: its index in the MSet, docid and score.
   struct Ranked {
     Xapian::doccount index;
@@ -62,6 +56,20 @@ class Rescorer {
 
   // 1 + the weighted sum of a product's signals.
   double SignalFactor(Xapian::docid id) const;
+
+  // A browse's multipliers, by which it ranks the whole match: the factors of
+  // the boosts and buries whose filter a product passes, times its signal factor.
+  class BrowseMultipliers {
+   public:
+    double Of(Xapian::docid id) const;
+
+   private:
+    friend class Rescorer;
+    const Rescorer* rescorer_ = nullptr;
+    std::vector<std::pair<DocSet, double>> filters_;  // passing products, factor
+  };
+  // `sets` (of the browse's database) tells which products pass each filter.
+  BrowseMultipliers BrowseMultipliersOf(MatchSets& sets) const;
 
  private:
   const RulePlan& plan_;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "merch/ranking.h"
 #include "query/search.h"
 #include "tests/query/query_testing.h"
 #include "tests/testing/temp_dir.h"
@@ -73,6 +74,21 @@ TEST_F(VariantsAttributesTest, TheBestRankedVariantStandsForItsStyle) {
   ASSERT_EQ(response.hits.size(), 1u);
   EXPECT_EQ(response.hits[0].id, "V1-BLK");  // popularity 90
   EXPECT_THAT(VariantIds(response.hits[0]), ElementsAre("V1-BLK", "V1-RED", "V1-NVY"));
+}
+
+TEST_F(VariantsAttributesTest, ABrowseRankedBySignalsShowsEachStylesBestVariant) {
+  SearchRequest request{.q = "", .understand = false};
+  request.ranking = std::make_shared<const merch::Ranking>(
+      merch::ParseRanking(R"({"signals": {"popularity": 0.5}})").value());
+  const SearchResponse response = Run(request);
+  EXPECT_EQ(response.total, 4u);  // two styles and two products
+  ASSERT_EQ(response.hits.size(), 4u);
+  EXPECT_EQ(response.hits[0].id, "V1-BLK");  // popularity 90, its style's most popular
+  EXPECT_THAT(VariantIds(response.hits[0]), ElementsAre("V1-BLK", "V1-RED", "V1-NVY"));
+  for (size_t i = 1; i < response.hits.size(); ++i) {
+    EXPECT_LE(response.hits[i].score, response.hits[i - 1].score) << response.hits[i].id;
+    EXPECT_FALSE(response.hits[i].id.starts_with("V1")) << "one tile per style";
+  }
 }
 
 TEST_F(VariantsAttributesTest, ListsOnlyTheVariantsThatMatch) {
