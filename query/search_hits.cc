@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <span>
 
 #include "base/status.h"
 #include "catalog/index_schema.h"
@@ -124,15 +125,10 @@ void ListVariants(const Xapian::Database& database, MatchSets& sets, const Facet
   const auto value = [](const FacetColumn& column, Xapian::docid id) -> std::string_view {
     return id < column.by_docid.size() ? std::string_view(column.values[column.by_docid[id]]) : "";
   };
-  // The values of a multi-valued column's document, in the order given.
-  const auto values = [](const FacetColumn& column, Xapian::docid id) {
-    std::vector<std::string_view> out;
-    if (id + 1 < column.offsets.size()) {
-      for (uint32_t k = column.offsets[id]; k < column.offsets[id + 1]; ++k) {
-        out.emplace_back(column.values[column.ids[k]]);
-      }
-    }
-    return out;
+  // The value ids of a multi-valued column's document, in the order given.
+  const auto ids = [](const FacetColumn& column, Xapian::docid id) -> std::span<const uint32_t> {
+    if (id + 1 >= column.offsets.size()) return {};
+    return {column.ids.data() + column.offsets[id], column.ids.data() + column.offsets[id + 1]};
   };
   for (const auto& [parent, index] : collapsed) {
     SearchHit& hit = hits[index];
@@ -147,23 +143,25 @@ void ListVariants(const Xapian::Database& database, MatchSets& sets, const Facet
       if (const std::string_view stocked = value(in_stock, id); !stocked.empty()) {
         swatch.in_stock = stocked == "1";
       }
-      const std::vector<std::string_view> stocked_sizes = values(sizes, id);
-      const std::vector<std::string_view> run = values(size_run, id);
+      const std::span<const uint32_t> stocked = ids(sizes, id);
+      const std::span<const uint32_t> run = ids(size_run, id);
+      swatch.sizes.reserve(run.empty() ? stocked.size() : run.size());
       if (run.empty()) {
-        for (const std::string_view size : stocked_sizes)
-          swatch.sizes.push_back({std::string(size)});
+        for (const uint32_t size : stocked) swatch.sizes.push_back({sizes.values[size]});
       } else {
-        for (const std::string_view size : run) {
-          swatch.sizes.push_back(
-              {std::string(size),
-               std::find(stocked_sizes.begin(), stocked_sizes.end(), size) != stocked_sizes.end()});
+        for (const uint32_t size : run) {
+          const std::string& name = size_run.values[size];
+          const bool in_stock = std::any_of(stocked.begin(), stocked.end(),
+                                            [&](uint32_t s) { return sizes.values[s] == name; });
+          swatch.sizes.push_back({name, in_stock});
         }
       }
       // The hit itself comes first.
       const bool first = swatch.id == hit.id;
       if (swatch.matches) {
         SearchHit::Variant variant{.id = swatch.id, .color = swatch.color};
-        for (const std::string_view size : stocked_sizes) variant.sizes.emplace_back(size);
+        variant.sizes.reserve(stocked.size());
+        for (const uint32_t size : stocked) variant.sizes.push_back(sizes.values[size]);
         hit.variants.insert(first ? hit.variants.begin() : hit.variants.end(), std::move(variant));
       }
       hit.swatches.insert(first ? hit.swatches.begin() : hit.swatches.end(), std::move(swatch));
