@@ -18,21 +18,20 @@
 
 namespace vitrine::query::internal {
 
-// A product standing for its style: its parent's value id in the parents
-// column (0: none) and how many listed products the style has (1 when alone).
+// A product standing for its style, and its parent's value id in the parents
+// column (0: none). (Its variants are listed from the style's postings.)
 struct StyleHit {
   Xapian::docid docid = 0;
   uint32_t parent = 0;
-  uint32_t variants = 1;
 };
 
 inline uint32_t ParentOf(const FacetColumn& parents, Xapian::docid id) {
   return id < parents.by_docid.size() ? parents.by_docid[id] : 0;
 }
 
-// Per style, the best product so far and the style's listed products: a
-// searcher's scratch, all zero between calls (each call clears what it set),
-// so collapsing costs what the match holds, not what the catalog holds.
+// Per style, the best product so far (or a mark) and a count: a searcher's
+// scratch, all zero between calls (each call clears what it set), so
+// collapsing costs what the match holds, not what the catalog holds.
 struct StyleScratch {
   std::vector<Xapian::docid> best;
   std::vector<uint32_t> variants;
@@ -57,11 +56,9 @@ void ForEachStyle(const DocSet& listed, const FacetColumn& parents, StyleScratch
                   Better&& better, Offer&& offer) {
   scratch.Fit(parents.values.size());
   Xapian::docid* const best = scratch.best.data();
-  uint32_t* const variants = scratch.variants.data();
   listed.ForEach([&](Xapian::docid id) {
     const uint32_t parent = ParentOf(parents, id);
     if (parent == 0) return;
-    ++variants[parent];
     if (best[parent] == 0 || better(id, best[parent])) best[parent] = id;
   });
   listed.ForEach([&](Xapian::docid id) {
@@ -69,9 +66,8 @@ void ForEachStyle(const DocSet& listed, const FacetColumn& parents, StyleScratch
     if (parent == 0) {
       offer(StyleHit{.docid = id});
     } else if (best[parent] == id) {
-      offer(StyleHit{.docid = id, .parent = parent, .variants = variants[parent]});
+      offer(StyleHit{.docid = id, .parent = parent});
       best[parent] = 0;  // the style's other products are not its best either way
-      variants[parent] = 0;
     }
   });
 }

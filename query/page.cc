@@ -32,9 +32,7 @@ void AddHit(Page& page, const PageRequest& request, PageContext& context,
             const Xapian::MSetIterator& it, double score) {
   const Xapian::docid id = *it;
   AddHit(page, request, context,
-         {.docid = id,
-          .parent = context.parents != nullptr ? ParentOf(*context.parents, id) : 0,
-          .variants = it.get_collapse_count() + 1},
+         {.docid = id, .parent = context.parents != nullptr ? ParentOf(*context.parents, id) : 0},
          score);
 }
 
@@ -54,8 +52,7 @@ std::optional<Page> RankInMemory(const PageRequest& request, PageContext& contex
   Page page;
   for (size_t i = request.first; i < ranked.size() && i < request.first + request.count; ++i) {
     const RankedDoc& doc = (*top)[ranked[i].index];
-    AddHit(page, request, context,
-           {.docid = doc.docid, .parent = doc.parent, .variants = doc.variants}, ranked[i].score);
+    AddHit(page, request, context, {.docid = doc.docid, .parent = doc.parent}, ranked[i].score);
   }
   return page;
 }
@@ -71,9 +68,7 @@ Page BrowseInMemory(const PageRequest& request, PageContext& context, size_t dep
                            [&multipliers](Xapian::docid id) { return multipliers.Of(id); });
   Page page;
   for (size_t i = request.first; i < top.size() && i < request.first + request.count; ++i) {
-    AddHit(page, request, context,
-           {.docid = top[i].docid, .parent = top[i].parent, .variants = top[i].variants},
-           top[i].weight);
+    AddHit(page, request, context, {.docid = top[i].docid, .parent = top[i].parent}, top[i].weight);
   }
   return page;
 }

@@ -242,21 +242,34 @@ std::vector<RankedDoc> Ranker::Select(const DocSet& candidates, size_t count,
   const auto better = [](const RankedDoc& a, const RankedDoc& b) {
     return a.weight != b.weight ? a.weight > b.weight : a.docid < b.docid;
   };
-  TopK<RankedDoc, decltype(better)> top(count, better);
-  if (parents == nullptr) {
+  const auto best = [&](size_t n) {
+    TopK<RankedDoc, decltype(better)> top(n, better);
     candidates.ForEach([&](Xapian::docid id) { top.Offer({.docid = id, .weight = scores_[id]}); });
-  } else {
-    const auto first = [this](Xapian::docid a, Xapian::docid b) {
-      return scores_[a] != scores_[b] ? scores_[a] > scores_[b] : a < b;
-    };
-    ForEachStyle(candidates, *parents, styles_, first, [&](const StyleHit& hit) {
-      top.Offer({.docid = hit.docid,
-                 .weight = scores_[hit.docid],
-                 .parent = hit.parent,
-                 .variants = hit.variants});
-    });
+    return std::move(top).Sorted();
+  };
+  if (parents == nullptr || count == 0) return best(count);
+  // Collapsed: the best documents in order, each style's first being its best
+  // (what Xapian's collapse keeps), until `count` styles are seen. A style has a
+  // handful of products, so a few times `count` documents nearly always hold
+  // them; when not, four times as many are fetched, until the match runs out.
+  styles_.Fit(parents->values.size());
+  Xapian::docid* const seen = styles_.best.data();  // zero between calls
+  std::vector<RankedDoc> styles;
+  for (size_t fetch = std::max<size_t>(2 * count, 32);; fetch *= 4) {
+    const std::vector<RankedDoc> docs = best(fetch);
+    for (const RankedDoc& doc : docs) {
+      const uint32_t parent = ParentOf(*parents, doc.docid);
+      if (parent != 0) {
+        if (seen[parent] != 0) continue;
+        seen[parent] = doc.docid;
+      }
+      styles.push_back({.docid = doc.docid, .weight = doc.weight, .parent = parent});
+      if (styles.size() == count) break;
+    }
+    for (const RankedDoc& style : styles) seen[style.parent] = 0;
+    if (styles.size() == count || docs.size() < fetch) return styles;
+    styles.clear();
   }
-  return std::move(top).Sorted();
 }
 
 std::optional<std::vector<RankedDoc>> Ranker::Top(const Xapian::Query& query,

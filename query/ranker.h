@@ -30,9 +30,7 @@ namespace vitrine::query::internal {
 struct RankedDoc {
   Xapian::docid docid;
   double weight;
-  // Collapsing: the parent's value id (0: none) and the style's listed products.
-  uint32_t parent = 0;
-  uint32_t variants = 1;
+  uint32_t parent = 0;  // collapsing: the parent's value id (0: none)
 };
 
 class Ranker {

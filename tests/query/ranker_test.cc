@@ -12,6 +12,7 @@
 
 #include <fstream>
 #include <functional>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -275,14 +276,42 @@ TEST_F(RankerLargeCatalogTest, CollapsedTopsAreXapiansCollapsedMatches) {
     for (const RankedDoc& doc : top) docids.push_back(doc.docid);
     EXPECT_EQ(docids, XapianCollapsed(database, query, listed, SortOrder::kRelevance, true, 0, 40));
     ASSERT_FALSE(top.empty());
-    // The style's count is its listed products.
     for (const RankedDoc& doc : top) {
-      if (doc.parent == 0) continue;
-      DocSet style =
-          sets.Of(Xapian::Query(schema::FilterTerm("PARENT", parents.values[doc.parent])));
-      style &= listed;
-      EXPECT_EQ(doc.variants, style.Count());
+      EXPECT_EQ(doc.parent, ParentOf(parents, doc.docid));
     }
+  }
+}
+
+TEST_F(RankerLargeCatalogTest, CollapsedTopsFetchDeeperWhenStylesCrowdTheTop) {
+  // Only the products of styles with three or more matching products: the best
+  // few times `count` products then hold fewer than `count` styles, and the
+  // ranker must read further down.
+  const Xapian::Database database(index_->xapian_path());
+  const FacetColumn& parents = index_->facet_columns()->slots.at(schema::kSlotParent);
+  MatchSets sets(database);
+  Ranker ranker(database, sets);
+  const Xapian::Query query = Text(*index_, database, "shirt", false, true);
+  const DocSet matched = sets.Of(query);
+  std::map<uint32_t, std::vector<Xapian::docid>> styles;
+  matched.ForEach([&](Xapian::docid id) {
+    if (const uint32_t parent = ParentOf(parents, id); parent != 0) styles[parent].push_back(id);
+  });
+  DocSet listed(static_cast<size_t>(database.get_lastdocid()) + 1);
+  size_t crowded = 0;
+  for (const auto& [parent, ids] : styles) {
+    if (ids.size() < 3) continue;
+    ++crowded;
+    for (const Xapian::docid id : ids) listed.Add(id);
+  }
+  ASSERT_GE(crowded, 40u);
+  for (const size_t count : {size_t{10}, size_t{40}, crowded, crowded + 5}) {
+    SCOPED_TRACE(count);
+    const std::vector<RankedDoc> top = ranker.Top(query, listed, count, &parents).value();
+    std::vector<Xapian::docid> docids;
+    for (const RankedDoc& doc : top) docids.push_back(doc.docid);
+    EXPECT_EQ(docids.size(), std::min(count, crowded));
+    EXPECT_EQ(docids,
+              XapianCollapsed(database, query, listed, SortOrder::kRelevance, true, 0, count));
   }
 }
 
