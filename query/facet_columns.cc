@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "catalog/index_schema.h"
+#include "query/facet_memo.h"
 
 namespace vitrine::query::internal {
 namespace {
@@ -224,6 +225,7 @@ FacetColumns FacetColumns::Load(const Xapian::Database& database,
                                 const std::vector<Xapian::valueno>& multi,
                                 const std::vector<Xapian::valueno>& numeric) {
   FacetColumns columns;
+  columns.facet_memo = std::make_shared<FacetMemo>();
   for (const Xapian::valueno slot : single) LoadSingle(database, slot, columns.slots[slot]);
   for (const Xapian::valueno slot : multi) LoadMulti(database, slot, columns.slots[slot]);
   for (const Xapian::valueno slot : numeric) LoadNumbers(database, slot, columns.numbers[slot]);
@@ -242,6 +244,7 @@ FacetColumns FacetColumns::Updated(const Xapian::Database& database,
                                    const std::vector<Xapian::docid>& changed) const {
   FacetColumns columns = *this;
   columns.postings = std::make_shared<PostingStore>();  // the lists changed with the documents
+  columns.facet_memo = std::make_shared<FacetMemo>();   // and so may the counts
   const size_t size = static_cast<size_t>(database.get_lastdocid()) + 1;
   std::vector<std::optional<Xapian::Document>> documents;
   for (const Xapian::docid id : changed) {

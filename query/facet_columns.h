@@ -22,6 +22,8 @@
 
 namespace vitrine::query::internal {
 
+class FacetMemo;
+
 // Display values of one field. Single-valued fields map a docid straight to a
 // value id; multi-valued ones (sizes) list a document's value ids in
 // ids[offsets[docid] .. offsets[docid + 1]).
@@ -62,6 +64,9 @@ struct FacetColumns {
   // The values queries can name (query understanding), built on first use. A
   // revision whose live updates brought no new value shares its predecessor's.
   std::shared_ptr<LexiconOnce> lexicon = std::make_shared<LexiconOnce>();
+  // Facet passes counted on this revision (facet_memo.h): set by Load, and
+  // started afresh by Updated. Thread-safe, so shared though the columns are const.
+  std::shared_ptr<FacetMemo> facet_memo;
 
   // A document's product id: from `ids`, or from `database` (of the same
   // revision) for one the columns do not know.

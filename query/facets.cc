@@ -67,7 +67,7 @@ std::vector<FacetValue> BucketValues(const FacetTally::Buckets& buckets) {
 
 FacetCounter::FacetCounter(const Index& index, const FacetColumns& columns,
                            const SearchRequest& request, std::optional<StyleCounting> styles)
-    : request_(request), styles_(styles) {
+    : request_(request), styles_(styles), memo_(columns.facet_memo.get()) {
   const std::vector<std::string>& attributes = index.filterable_attributes();
   for (const std::string& field : request.facets) {
     const std::string_view own = OwnFilter(field);
@@ -75,11 +75,14 @@ FacetCounter::FacetCounter(const Index& index, const FacetColumns& columns,
         request.filters.contains(std::string(own)) || request.ranges.contains(std::string(own));
     Place place{.pass = filtered ? std::string(own) : std::string(), .range = IsRangeField(field)};
     FacetTally& tally = passes_[place.pass];
+    std::string& counted = counted_[place.pass];
+    counted.append(field).push_back('\x1f');
     if (place.range) {
       const auto given = request.buckets.find(field);
-      place.entry = tally.AddBuckets(
-          columns.numbers.at(RangeSlot(field)),
-          given != request.buckets.end() ? given->second : index.default_buckets(field));
+      std::vector<double> bounds =
+          given != request.buckets.end() ? given->second : index.default_buckets(field);
+      for (const double bound : bounds) counted.append(FormatNumber(bound)).push_back(',');
+      place.entry = tally.AddBuckets(columns.numbers.at(RangeSlot(field)), std::move(bounds));
     } else {
       place.entry = tally.AddTerms(columns.slots.at(FacetSlot(field, attributes)));
     }
@@ -87,7 +90,27 @@ FacetCounter::FacetCounter(const Index& index, const FacetColumns& columns,
   }
 }
 
-std::vector<Facet> FacetCounter::Count(MatchSets& sets, const DocSet& text, const DocSet& matched,
+std::string FacetCounter::MemoKey(const std::string& left_out, const Xapian::Query& text_query,
+                                  const std::optional<Xapian::Query>& filter,
+                                  const std::optional<Xapian::Query>& restriction) const {
+  std::string key = left_out;
+  key.push_back(styles_ ? 's' : 'p');
+  key.append(counted_.at(left_out));
+  try {
+    for (const Xapian::Query* query :
+         {&text_query, filter ? &*filter : nullptr, restriction ? &*restriction : nullptr}) {
+      const std::string part = query != nullptr ? query->serialise() : std::string();
+      key.append(std::to_string(part.size())).push_back(':');
+      key.append(part);
+    }
+  } catch (const Xapian::Error&) {
+    return {};  // a posting source that does not serialise: not kept
+  }
+  return key;
+}
+
+std::vector<Facet> FacetCounter::Count(MatchSets& sets, const Xapian::Query& text_query,
+                                       const DocSet& text, const DocSet& matched,
                                        const std::optional<Xapian::Query>& restriction) {
   std::optional<DocSet> restricted;  // `text` under the restriction, for the passes
   for (auto& [left_out, tally] : passes_) {
@@ -95,15 +118,23 @@ std::vector<Facet> FacetCounter::Count(MatchSets& sets, const DocSet& text, cons
       tally.Add(matched, styles_ ? &*styles_ : nullptr);
       continue;
     }
+    const std::optional<Xapian::Query> filter = FilterQuery(request_, left_out);
+    const std::string key =
+        memo_ != nullptr ? MemoKey(left_out, text_query, filter, restriction) : std::string();
+    if (!key.empty()) {
+      if (std::optional<FacetTally> kept = memo_->Find(key)) {
+        tally = *std::move(kept);
+        continue;
+      }
+    }
     if (!restricted) {
       restricted = text;
       if (restriction) *restricted &= sets.Of(*restriction);
     }
     DocSet pass = *restricted;
-    if (const std::optional<Xapian::Query> filter = FilterQuery(request_, left_out)) {
-      pass &= sets.Of(*filter);
-    }
+    if (filter) pass &= sets.Of(*filter);
     tally.Add(pass, styles_ ? &*styles_ : nullptr);
+    if (!key.empty()) memo_->Insert(key, tally);
   }
   std::vector<Facet> facets;
   facets.reserve(places_.size());

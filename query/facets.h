@@ -7,7 +7,7 @@
 // Private to query/.
 //
 //   FacetCounter facets(index, columns, request);
-//   response.facets = facets.Count(sets, text, matched, restriction);
+//   response.facets = facets.Count(sets, text_query, text, matched, restriction);
 #pragma once
 
 #include <xapian.h>
@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "query/facet_columns.h"
+#include "query/facet_memo.h"
 #include "query/facet_tally.h"
 #include "query/match_sets.h"
 #include "query/search.h"
@@ -33,11 +34,13 @@ class FacetCounter {
                std::optional<StyleCounting> styles = std::nullopt);
 
   // Every facet in request order. `matched`: the documents the search matched
-  // (text, filters and `restriction`); `text`: those of its text alone, which
-  // facets of a filtered field count under the other filters and `restriction`
-  // (the rules' forced filters and hidden products).
-  std::vector<Facet> Count(MatchSets& sets, const DocSet& text, const DocSet& matched,
-                           const std::optional<Xapian::Query>& restriction);
+  // (text, filters and `restriction`); `text`: those of its text alone
+  // (`text_query`), which facets of a filtered field count under the other
+  // filters and `restriction` (the rules' forced filters and hidden products).
+  // Those passes are kept in the columns' FacetMemo for the next search that
+  // counts the same.
+  std::vector<Facet> Count(MatchSets& sets, const Xapian::Query& text_query, const DocSet& text,
+                           const DocSet& matched, const std::optional<Xapian::Query>& restriction);
 
  private:
   // Where a requested facet is counted: which pass, which entry of its tally.
@@ -47,9 +50,17 @@ class FacetCounter {
     size_t entry = 0;
   };
 
+  // The memo's key of the pass leaving `left_out` out, over `filter`; empty
+  // when a query cannot be serialised (nothing is kept then).
+  std::string MemoKey(const std::string& left_out, const Xapian::Query& text_query,
+                      const std::optional<Xapian::Query>& filter,
+                      const std::optional<Xapian::Query>& restriction) const;
+
   const SearchRequest& request_;
   std::optional<StyleCounting> styles_;
+  FacetMemo* memo_ = nullptr;  // the columns', or null
   std::map<std::string, FacetTally> passes_;
+  std::map<std::string, std::string> counted_;  // pass -> what its tally counts
   std::vector<Place> places_;
 };
 

@@ -308,7 +308,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
       styles_counted.emplace(internal::StyleCounting{*parents, columns->variants, styles});
     }
     internal::FacetCounter facets(index, *columns, effective, styles_counted);
-    response.facets = facets.Count(sets, text.text_set, text.matched, rules.restriction);
+    response.facets = facets.Count(sets, text.text, text.text_set, text.matched, rules.restriction);
   }
   response.total = text.total;
   response.total_is_estimate = false;
