@@ -9,6 +9,9 @@
 #    (--max-in-flight 100000 --queue-target-ms 10000: every request queues).
 # Prints per status: requests/s and p50/p95/p99. With shedding on, the 200s of the
 # 4x run should keep about the p99 of the normal run; the rest are quick 503s.
+# PIN=1 runs the server on core 0 (one I/O thread, one handler) and the load
+# generators on the other cores (taskset), so that the generator does not take
+# the server's CPU: what a load from other machines would look like.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -36,10 +39,19 @@ fi
 workload=bench/workload/storefront-workload.jsonl.gz
 "$build_dir/bench/search_latency" --workload "$workload" --emit-paths "$work/paths.txt" >/dev/null
 
+server_cpu=()
+load_cpu=()
+pinned=()
+if [ "${PIN:-0}" = 1 ]; then
+  server_cpu=(taskset -c 0)
+  load_cpu=(taskset -c "1-$(($(nproc) - 1))")
+  pinned=(--threads 1 --workers 1)
+fi
+
 # serve FLAGS...: starts the server, sets $port.
 serve() {
-  "$vitrine" serve --data-dir "$data" --port 0 --no-access-log --no-ui --cache-mb 0 "$@" \
-    2>"$work/serve.log" &
+  "${server_cpu[@]}" "$vitrine" serve --data-dir "$data" --port 0 --no-access-log --no-ui \
+    --cache-mb 0 "${pinned[@]}" "$@" 2>"$work/serve.log" &
   server_pid=$!
   port=""
   for _ in $(seq 100); do
@@ -49,7 +61,8 @@ serve() {
   done
   [ -n "$port" ] || { cat "$work/serve.log"; exit 1; }
   # Warm-up (unreported): postings and snapshots read once.
-  wrk -t2 -c16 -d3s -s bench/wrk_paths.lua "http://127.0.0.1:$port" -- "$work/paths.txt" >/dev/null
+  "${load_cpu[@]}" wrk -t2 -c16 -d3s -s bench/wrk_paths.lua "http://127.0.0.1:$port" -- \
+    "$work/paths.txt" >/dev/null
 }
 stop() {
   curl -s "http://127.0.0.1:$port/metrics" | grep -E '^vitrine_http_shed' | tr '\n' ' '
@@ -58,12 +71,12 @@ stop() {
   server_pid=""
 }
 open_loop() {
-  "$build_dir/bench/overload" --port "$port" --workload "$workload" --rate "$1" \
+  "${load_cpu[@]}" "$build_dir/bench/overload" --port "$port" --workload "$workload" --rate "$1" \
     --seconds "$seconds" --connections 2000
 }
 
 serve
-capacity=$(wrk -t2 -c16 -d"${seconds}s" -s bench/wrk_paths.lua "http://127.0.0.1:$port" -- \
+capacity=$("${load_cpu[@]}" wrk -t2 -c16 -d"${seconds}s" -s bench/wrk_paths.lua "http://127.0.0.1:$port" -- \
   "$work/paths.txt" | grep '^http:' | sed -E 's/.*throughput=([0-9]+).*/\1/')
 echo "capacity (wrk, concurrency 16, closed loop): $capacity requests/s"
 half=$((capacity / 2))

@@ -229,8 +229,18 @@ void Service::Impl::AddWorkGauges() {
       [](const Stats& s) { return s.shed_queue_full; }, true);
   gauge(
       "vitrine_http_shed_waited_total",
-      "Requests answered 503 without work: they had waited a whole search budget in line.",
+      "Requests answered 503 without work: they had waited a whole search budget in line, or, "
+      "the queue being overloaded, over the queue target.",
       [](const Stats& s) { return s.shed_waited; }, true);
+  gauge(
+      "vitrine_http_newest_first_total",
+      "Requests a handler took newest first, the queue being overloaded (adaptive LIFO).",
+      [](const Stats& s) { return s.newest_first; }, true);
+  gauge(
+      "vitrine_http_queue_overloaded",
+      "1 while the queue is overloaded: it serves the newest first and sheds what waited "
+      "over the target.",
+      [](const Stats& s) { return s.overloaded ? 1 : 0; }, false);
 }
 
 void Service::Impl::WatchLoop() {

@@ -49,6 +49,44 @@ size_t WorkQueue::QueueBoundLocked() const {
   return 2 * workers + static_cast<size_t>(std::min(startable, 1e9));
 }
 
+WorkQueue::Item WorkQueue::TakeLocked(Clock::time_point now, bool& shed) {
+  const Clock::duration oldest = now - queue_.front().queued_at;
+  if (overloaded_) {
+    // Newest first leaves the oldest behind: overload ends when the workers
+    // have caught up, the queue emptying.
+    if (queue_.size() == 1) {
+      overloaded_ = false;
+      above_since_.reset();
+      caught_up_at_ = now;
+    }
+  } else if (oldest <= options_.target / 4) {
+    above_since_.reset();
+  } else if (caught_up_at_ && now - *caught_up_at_ < 10 * options_.interval) {
+    overloaded_ = true;  // back within moments of catching up: the same overload
+  } else if (!above_since_) {
+    above_since_ = now;
+  } else if (now - *above_since_ >= options_.interval) {
+    overloaded_ = true;
+  }
+  const bool lifo = overloaded_ && !stopping_;  // stopping: run what is queued
+  Item item;
+  if (lifo && oldest > options_.target) {
+    item = std::move(queue_.front());  // too late: answered at once, without work
+    queue_.pop_front();
+    shed = true;
+  } else if (lifo) {
+    item = std::move(queue_.back());
+    queue_.pop_back();
+    ++stats_.newest_first;
+    shed = now - item.queued_at > options_.max_wait;
+  } else {
+    item = std::move(queue_.front());
+    queue_.pop_front();
+    shed = now - item.queued_at > options_.max_wait;
+  }
+  return item;
+}
+
 void WorkQueue::Work() {
   if (options_.nice != 0) {
     // Per thread on Linux (a thread is a process to setpriority); best effort.
@@ -58,11 +96,10 @@ void WorkQueue::Work() {
   for (;;) {
     ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping, and nothing left to run
-    Item item = std::move(queue_.front());
-    queue_.pop_front();
     const Clock::time_point started = Clock::now();
+    bool shed = false;
+    Item item = TakeLocked(started, shed);
     const Clock::duration waited = started - item.queued_at;
-    const bool shed = waited > options_.max_wait;
     if (shed) ++stats_.shed_waited;
     ++running_;
     lock.unlock();
@@ -103,6 +140,7 @@ WorkQueue::Stats WorkQueue::stats() const {
   Stats stats = stats_;
   stats.queued = queue_.size();
   stats.in_flight = queue_.size() + running_;
+  stats.overloaded = overloaded_;
   return stats;
 }
 

@@ -17,6 +17,14 @@
 //     estimate): its answer would come too late, so it gets one without being
 //     run. Not sooner: a generation switch or a page fault may hold the workers
 //     for tens of milliseconds, and that is a burst to absorb, not overload.
+// Under sustained overload the queue stays full, and first-in-first-out would
+// make every admitted request wait the whole target. So, as CoDel tells a queue
+// from a burst: once every request a worker took for `interval` had waited over
+// a quarter of the target, the queue is overloaded. It then serves the newest
+// first, so a request admitted now is answered at about its normal latency,
+// and answers those that waited over the target with a 503 without work. It is
+// first-in-first-out again once the workers catch up and the queue empties
+// (adaptive LIFO, as in "Fail at Scale", ACM Queue 2015).
 // The caller answers a shed request with 503 and Retry-After. A closed-loop
 // client with a few requests under way never fills such a queue; an arrival
 // rate above what the cores serve does, and the excess is refused at once.
@@ -31,6 +39,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -45,6 +54,9 @@ struct WorkQueueOptions {
   // A request that waited longer is answered 503 without being run (the
   // server's search budget: it could not be answered in time anyway).
   std::chrono::microseconds max_wait{std::chrono::seconds(1)};
+  // How long the queue must stay over a quarter of `target` to count as
+  // overloaded (above): longer than a generation switch or a page fault.
+  std::chrono::microseconds interval{std::chrono::milliseconds(100)};
   // The handler threads' nice value (Linux: per thread), above the I/O
   // threads' so that, with every core busy with searches, the I/O threads still
   // get a core at once to read requests and refuse the ones past the bounds.
@@ -68,7 +80,9 @@ class WorkQueue {
     uint64_t shed_in_flight = 0;   // refused at the in-flight bound
     uint64_t shed_queue_full = 0;  // refused at once: the queue held `target` of work
     uint64_t shed_waited = 0;      // taken from the queue too late and answered without work
-    size_t in_flight = 0;          // queued plus running now
+    uint64_t newest_first = 0;     // taken newest first, the queue being overloaded
+    bool overloaded = false;
+    size_t in_flight = 0;  // queued plus running now
     size_t queued = 0;
   };
 
@@ -101,8 +115,19 @@ class WorkQueue {
   std::deque<Item> queue_;
   size_t running_ = 0;
   bool stopping_ = false;
+  // The next item to run, and whether to answer it without work. Under mutex_,
+  // with queue_ not empty.
+  Item TakeLocked(Clock::time_point now, bool& shed);
+
   // A moving average of how long a task runs (seconds), 0 before the first.
   double service_seconds_ = 0;
+  // Since when every item taken had waited over a quarter of the target; unset
+  // when the last one had not.
+  std::optional<Clock::time_point> above_since_;
+  bool overloaded_ = false;
+  // When an overload last ended (the queue emptied); one that comes back within
+  // ten intervals is the same overload, resumed at once.
+  std::optional<Clock::time_point> caught_up_at_;
   Stats stats_;
   std::vector<std::thread> threads_;
 };

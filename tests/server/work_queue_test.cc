@@ -7,7 +7,9 @@
 
 #include <atomic>
 #include <future>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "server/http_server.h"
 #include "tests/testing/http_client.h"
@@ -119,6 +121,55 @@ TEST(WorkQueue, ABurstThatDrainsIsNotShed) {
   }
   queue.Stop();
   EXPECT_EQ(ran, 200);
+}
+
+TEST(WorkQueue, AStallShorterThanTheIntervalIsServedInOrder) {
+  WorkQueue queue({.workers = 1, .max_in_flight = 1000, .target = 4ms, .interval = 2s});
+  Gate gate;
+  ASSERT_TRUE(queue.TrySubmit([&](WorkQueue::Admission) { gate.Wait(); }));
+  std::mutex mutex;
+  std::vector<int> order;
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(queue.TrySubmit([&, i](WorkQueue::Admission admission) {
+      EXPECT_FALSE(admission.shed);
+      const std::lock_guard lock(mutex);
+      order.push_back(i);
+    }));
+  }
+  std::this_thread::sleep_for(20ms);  // all wait far over the target, briefly
+  gate.Open();
+  queue.Stop();
+  EXPECT_THAT(order, ::testing::ElementsAre(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
+  EXPECT_EQ(queue.stats().newest_first, 0u);
+  EXPECT_EQ(queue.stats().shed_waited, 0u);
+}
+
+TEST(WorkQueue, SustainedOverloadServesTheNewestFirstAndShedsTheStale) {
+  // Tasks of 3 ms or more arrive every 250 us or so: several times what one
+  // worker serves, for longer than the interval. (However slow the machine,
+  // the arrivals outpace the work: each task sleeps longer than a submission.)
+  WorkQueue queue({.workers = 1, .max_in_flight = 100000, .target = 12ms, .interval = 30ms});
+  std::atomic<int> ran = 0;
+  std::atomic<int> shed = 0;
+  const auto task = [&](WorkQueue::Admission admission) {
+    if (admission.shed) {
+      ++shed;
+      return;
+    }
+    std::this_thread::sleep_for(3ms);
+    ++ran;
+  };
+  const auto until = std::chrono::steady_clock::now() + 400ms;
+  while (std::chrono::steady_clock::now() < until) {
+    queue.TrySubmit(task);
+    std::this_thread::sleep_for(250us);
+  }
+  const WorkQueue::Stats during = queue.stats();
+  queue.Stop();
+  EXPECT_TRUE(during.overloaded);
+  EXPECT_GT(queue.stats().newest_first, 0u);
+  EXPECT_GT(queue.stats().shed_waited, 0u);
+  EXPECT_EQ(static_cast<uint64_t>(ran + shed), queue.stats().admitted);
 }
 
 TEST(HttpServerAdmission, RefusesAtOnceWhenFullAndStillAnswersHealthChecks) {
