@@ -31,6 +31,22 @@ class Gate {
   std::shared_future<void> opened_ = promise_.get_future().share();
 };
 
+// Counts how the tasks it makes end: run (after `work`), or shed.
+struct Outcomes {
+  std::atomic<int> ran = 0;
+  std::atomic<int> shed = 0;
+  WorkQueue::Task Task(std::chrono::milliseconds work = 0ms) {
+    return [this, work](WorkQueue::Admission admission) {
+      if (admission.shed) {
+        ++shed;
+        return;
+      }
+      std::this_thread::sleep_for(work);
+      ++ran;
+    };
+  }
+};
+
 TEST(WorkQueue, RunsWhatItAdmitsAndRefusesPastTheInFlightBound) {
   Gate gate;
   std::atomic<int> ran = 0;
@@ -85,17 +101,9 @@ TEST(WorkQueue, TheQueueHoldsWhatTheWorkersStartWithinTheTarget) {
   }));
   while (!holding) std::this_thread::sleep_for(1ms);
   const WorkQueue::Stats before = queue.stats();
-  std::atomic<int> ran = 0;
-  std::atomic<int> shed = 0;
-  const auto task = [&](WorkQueue::Admission admission) {
-    if (admission.shed) {
-      ++shed;
-      return;
-    }
-    ++ran;
-  };
+  Outcomes outcomes;
   int admitted = 0;
-  for (int i = 0; i < 8; ++i) admitted += queue.TrySubmit(task) ? 1 : 0;
+  for (int i = 0; i < 8; ++i) admitted += queue.TrySubmit(outcomes.Task()) ? 1 : 0;
   EXPECT_EQ(admitted, 2);
   EXPECT_EQ(queue.stats().queued, 2u);
   EXPECT_EQ(queue.stats().shed_queue_full - before.shed_queue_full, 6u);
@@ -105,8 +113,8 @@ TEST(WorkQueue, TheQueueHoldsWhatTheWorkersStartWithinTheTarget) {
   gate.Open();
   drain();
   queue.Stop();
-  EXPECT_EQ(ran, 0);
-  EXPECT_EQ(shed, 2);
+  EXPECT_EQ(outcomes.ran, 0);
+  EXPECT_EQ(outcomes.shed, 2);
   EXPECT_EQ(queue.stats().shed_waited - before.shed_waited, 2u);
 }
 
@@ -149,19 +157,10 @@ TEST(WorkQueue, SustainedOverloadServesTheNewestFirstAndShedsTheStale) {
   // worker serves, for longer than the interval. (However slow the machine,
   // the arrivals outpace the work: each task sleeps longer than a submission.)
   WorkQueue queue({.workers = 1, .max_in_flight = 100000, .target = 12ms, .interval = 30ms});
-  std::atomic<int> ran = 0;
-  std::atomic<int> shed = 0;
-  const auto task = [&](WorkQueue::Admission admission) {
-    if (admission.shed) {
-      ++shed;
-      return;
-    }
-    std::this_thread::sleep_for(3ms);
-    ++ran;
-  };
+  Outcomes outcomes;
   const auto until = std::chrono::steady_clock::now() + 400ms;
   while (std::chrono::steady_clock::now() < until) {
-    queue.TrySubmit(task);
+    queue.TrySubmit(outcomes.Task(3ms));
     std::this_thread::sleep_for(250us);
   }
   const WorkQueue::Stats during = queue.stats();
@@ -169,7 +168,7 @@ TEST(WorkQueue, SustainedOverloadServesTheNewestFirstAndShedsTheStale) {
   EXPECT_TRUE(during.overloaded);
   EXPECT_GT(queue.stats().newest_first, 0u);
   EXPECT_GT(queue.stats().shed_waited, 0u);
-  EXPECT_EQ(static_cast<uint64_t>(ran + shed), queue.stats().admitted);
+  EXPECT_EQ(static_cast<uint64_t>(outcomes.ran + outcomes.shed), queue.stats().admitted);
 }
 
 TEST(HttpServerAdmission, RefusesAtOnceWhenFullAndStillAnswersHealthChecks) {
