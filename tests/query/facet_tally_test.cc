@@ -135,5 +135,42 @@ TEST(FacetColumnsAcrossStyle, LoadedFromTheCatalogAndKeptOrMadeMixedByUpdates) {
             FacetColumn::AcrossStyle::kMixed);
 }
 
+TEST(FacetColumnsUpdated, AMultiValuedColumnIsWhatAFreshLoadReads) {
+  Xapian::WritableDatabase database(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  const auto sized = [](const std::string& sizes) {
+    Xapian::Document doc;
+    if (!sizes.empty()) doc.add_value(schema::kSlotSizes, sizes);
+    return doc;
+  };
+  database.add_document(sized("S|M"));  // 1
+  database.add_document(sized(""));     // 2
+  database.add_document(sized("L"));    // 3
+  const FacetColumns loaded = FacetColumns::Load(database, {}, {schema::kSlotSizes}, {});
+  database.replace_document(1, sized("M|XL"));  // changed
+  database.replace_document(2, sized("M"));     // had none
+  database.delete_document(3);
+  database.add_document(sized("XS|S"));  // 4, new
+  // Each document's sizes in order, a line per docid.
+  const auto lists = [](const FacetColumns& columns) {
+    const FacetColumn& column = columns.slots.at(schema::kSlotSizes);
+    std::vector<std::string> lines;
+    for (size_t id = 0; id + 1 < column.offsets.size(); ++id) {
+      std::string line;
+      for (uint32_t k = column.offsets[id]; k < column.offsets[id + 1]; ++k) {
+        line += column.values[column.ids[k]] + ",";
+      }
+      lines.push_back(line);
+    }
+    return lines;
+  };
+  const FacetColumns updated = loaded.Updated(database, {1, 2, 3, 4});
+  EXPECT_EQ(lists(updated), (std::vector<std::string>{"", "M,XL,", "M,", "", "XS,S,"}));
+  EXPECT_EQ(lists(updated), lists(FacetColumns::Load(database, {}, {schema::kSlotSizes}, {})));
+  // Unchanged documents keep their lists through a later update.
+  database.replace_document(4, sized("XS"));
+  EXPECT_EQ(lists(updated.Updated(database, {4})),
+            (std::vector<std::string>{"", "M,XL,", "M,", "", "XS,"}));
+}
+
 }  // namespace
 }  // namespace vitrine::query::internal
