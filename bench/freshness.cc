@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "bench/workload.h"
+#include "indexer/feed_reader.h"
 #include "indexer/reindex.h"
 #include "server/service.h"
 
@@ -119,6 +120,22 @@ uint64_t MetricValue(const std::string& metrics, const std::string& name) {
 
 }  // namespace
 
+// Up to `most` product ids of the first feed: the products the updates change
+// (any catalog, the bundled one or a generated one).
+std::vector<std::string> SampleIds(const std::vector<std::string>& feeds, size_t most) {
+  std::vector<std::string> ids;
+  if (feeds.empty()) return ids;
+  absl::StatusOr<std::unique_ptr<vitrine::indexer::FeedReader>> reader =
+      vitrine::indexer::FeedReader::Open(feeds.front());
+  if (!reader.ok()) return ids;
+  vitrine::indexer::FeedRecord record;
+  while (ids.size() < most && (*reader)->Next(record)) {
+    absl::StatusOr<vitrine::catalog::Product> product = (*reader)->Decode(record);
+    if (product.ok()) ids.push_back(product->id);
+  }
+  return ids;
+}
+
 int main(int argc, char** argv) {
   std::map<std::string, std::vector<std::string>> flags;
   for (int i = 1; i + 1 < argc; i += 2)
@@ -134,6 +151,11 @@ int main(int argc, char** argv) {
       vitrine::bench::ReadWorkload(flag("workload", ""));
   std::vector<std::string> paths;
   for (const auto& request : workload) paths.push_back(vitrine::bench::SearchPath(request));
+  const std::vector<std::string> ids = SampleIds(flags["feed"], 50000);
+  if (ids.empty()) {
+    std::fprintf(stderr, "freshness: no product ids in the first --feed\n");
+    return 2;
+  }
 
   vitrine::server::ServeOptions options;
   options.data_dir = data_dir;
@@ -193,11 +215,10 @@ int main(int argc, char** argv) {
           std::this_thread::sleep_until(
               start + std::chrono::microseconds(static_cast<int64_t>(n * 1e6 / per_writer)));
           const int price = static_cast<int>(next_price++);
-          // Products of the bundled catalog by id (most fashion-styles ids lie here).
-          const std::string product = std::to_string(10000 + random() % 40000);
+          const std::string& product = ids[random() % ids.size()];
           const int status = writer.Send(http::verb::patch, "/v1/products/" + product,
                                          "{\"price\": " + std::to_string(price) + "}");
-          if (status == 404) continue;  // not every number is a product id
+          if (status == 404) continue;  // deleted since the feed was read
           ++updates;
           if (status != 200) {
             ++update_errors;
