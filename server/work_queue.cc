@@ -59,7 +59,9 @@ WorkQueue::Item WorkQueue::TakeLocked(Clock::time_point now, bool& shed) {
       above_since_.reset();
       caught_up_at_ = now;
     }
-  } else if (oldest <= options_.target / 4) {
+  } else if (oldest <= options_.target / 4 || queue_.size() == 1) {
+    // No standing queue: a lone request that waited (a worker woken late on a
+    // busy machine) is not overload.
     above_since_.reset();
   } else if (caught_up_at_ && now - *caught_up_at_ < 10 * options_.interval) {
     overloaded_ = true;  // back within moments of catching up: the same overload

@@ -20,14 +20,13 @@
 // Under sustained overload the queue stays full, and first-in-first-out would
 // make every admitted request wait the whole target. So, as CoDel tells a queue
 // from a burst: once every request a worker took for `interval` had waited over
-// a quarter of the target, the queue is overloaded. It then serves the newest
-// first, so a request admitted now is answered at about its normal latency,
-// and answers those that waited over the target with a 503 without work. It is
-// first-in-first-out again once the workers catch up and the queue empties
-// (adaptive LIFO, as in "Fail at Scale", ACM Queue 2015).
-// The caller answers a shed request with 503 and Retry-After. A closed-loop
-// client with a few requests under way never fills such a queue; an arrival
-// rate above what the cores serve does, and the excess is refused at once.
+// a quarter of the target with others waiting behind it, the queue is overloaded. It then serves
+// the newest first, so a request admitted now is answered at about its normal latency, and answers
+// those that waited over the target with a 503 without work. It is first-in-first-out again once
+// the workers catch up and the queue empties (adaptive LIFO, as in "Fail at Scale", ACM Queue
+// 2015). The caller answers a shed request with 503 and Retry-After. A closed-loop client with a
+// few requests under way never fills such a queue; an arrival rate above what the cores serve does,
+// and the excess is refused at once.
 //
 //   WorkQueue queue({.workers = 2});
 //   if (!queue.TrySubmit([](WorkQueue::Admission a) { ... })) Answer503();

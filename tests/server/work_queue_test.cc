@@ -152,6 +152,31 @@ TEST(WorkQueue, AStallShorterThanTheIntervalIsServedInOrder) {
   EXPECT_EQ(queue.stats().shed_waited, 0u);
 }
 
+TEST(WorkQueue, LoneRequestsThatWaitAreNotOverload) {
+  // One request waiting at a time, each behind the one running for longer than
+  // the target (as a niced worker woken late on a busy machine makes them
+  // wait), for many intervals: there is never a queue, so nothing is shed.
+  WorkQueue queue({.workers = 1, .max_in_flight = 100, .target = 4ms, .interval = 10ms});
+  std::atomic<int> started = 0;
+  std::atomic<int> shed = 0;
+  const auto task = [&](WorkQueue::Admission admission) {
+    if (admission.shed) ++shed;
+    ++started;
+    std::this_thread::sleep_for(6ms);
+  };
+  int submitted = 0;
+  const auto until = std::chrono::steady_clock::now() + 200ms;
+  while (std::chrono::steady_clock::now() < until) {
+    ASSERT_TRUE(queue.TrySubmit(task));  // waits for the one running, alone
+    ++submitted;
+    while (started < submitted) std::this_thread::sleep_for(100us);
+  }
+  queue.Stop();
+  EXPECT_EQ(shed, 0);
+  EXPECT_EQ(queue.stats().newest_first, 0u);
+  EXPECT_FALSE(queue.stats().overloaded);
+}
+
 TEST(WorkQueue, SustainedOverloadServesTheNewestFirstAndShedsTheStale) {
   // Tasks of 3 ms or more arrive every 250 us or so: several times what one
   // worker serves, for longer than the interval. (However slow the machine,
