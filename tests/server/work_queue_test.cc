@@ -178,19 +178,21 @@ TEST(WorkQueue, LoneRequestsThatWaitAreNotOverload) {
 }
 
 TEST(WorkQueue, SustainedOverloadServesTheNewestFirstAndShedsTheStale) {
-  // Tasks of 3 ms or more arrive every 250 us or so: several times what one
-  // worker serves, for longer than the interval. (However slow the machine,
-  // the arrivals outpace the work: each task sleeps longer than a submission.)
-  WorkQueue queue({.workers = 1, .max_in_flight = 100000, .target = 12ms, .interval = 30ms});
+  // Bursts of 16 tasks of 3 ms or more every millisecond or so: far more than
+  // one worker serves, for longer than the interval. The queue holds about
+  // 36 ms of work, so a submitting thread that a busy machine holds back for
+  // a few milliseconds does not let it empty.
+  WorkQueue queue({.workers = 1, .max_in_flight = 100000, .target = 30ms, .interval = 30ms});
   Outcomes outcomes;
+  bool overloaded = false;
   const auto until = std::chrono::steady_clock::now() + 400ms;
   while (std::chrono::steady_clock::now() < until) {
-    queue.TrySubmit(outcomes.Task(3ms));
-    std::this_thread::sleep_for(250us);
+    for (int i = 0; i < 16; ++i) queue.TrySubmit(outcomes.Task(3ms));
+    overloaded |= queue.stats().overloaded;
+    std::this_thread::sleep_for(1ms);
   }
-  const WorkQueue::Stats during = queue.stats();
   queue.Stop();
-  EXPECT_TRUE(during.overloaded);
+  EXPECT_TRUE(overloaded);
   EXPECT_GT(queue.stats().newest_first, 0u);
   EXPECT_GT(queue.stats().shed_waited, 0u);
   EXPECT_EQ(static_cast<uint64_t>(outcomes.ran + outcomes.shed), queue.stats().admitted);
