@@ -3,7 +3,7 @@
 //                  [--seconds 5] [--threads 1,2] [--emit-paths FILE]
 //                  [--facets none] [--highlight off] [--cache-mb N]
 //                  [--rules N [--rules-fire none]] [--ranking JSON] [--slowest N]
-//                  [--collapse false] [--typos off]
+//                  [--collapse false] [--typos off] [--stages on]
 // Prints p50/p95/p99/max latency, requests/s and peak memory per thread count,
 // latency per kind of request (first thread count), and the same text requests
 // with a typo each (spelling correction path).
@@ -13,6 +13,9 @@
 // --slowest N lists the N requests of the workload with the highest median latency.
 // --collapse false searches without collapsing variants (as &collapse=false);
 // --typos off skips the typo run (bench/scale.sh).
+// --stages on also runs the workload once more on one thread and prints the mean
+// time of each stage of a search (parse, match, facets, rank, hydrate,
+// highlight) per kind of request: where the time goes.
 // --emit-paths writes the workload as HTTP paths (one per line) for wrk and exits.
 #include <algorithm>
 #include <atomic>
@@ -124,6 +127,44 @@ void Run(vitrine::query::SearcherPool& pool,
     std::printf("  slow %.3f ms: q=\"%s\" sort=%s page=%d%s\n", medians[i].first, request.q.c_str(),
                 std::string(vitrine::query::SortOrderName(request.sort)).c_str(), request.page,
                 filters.c_str());
+  }
+}
+
+// Each request of `requests` once on one thread, with the search's stages
+// recorded: the mean milliseconds of each stage, per kind and over all.
+void PrintStages(vitrine::query::SearcherPool& pool,
+                 const std::vector<vitrine::query::SearchRequest>& requests,
+                 const std::vector<std::string>& kinds) {
+  auto searcher = pool.Acquire();
+  if (!searcher.ok()) return;
+  // kind -> stage -> total ms; and requests per kind.
+  std::map<std::string, std::map<std::string, double>> totals;
+  std::map<std::string, size_t> counts;
+  std::vector<std::string> order;  // stages in the order first seen
+  for (size_t i = 0; i < requests.size(); ++i) {
+    std::vector<vitrine::query::StageTiming> stages;
+    vitrine::query::SearchRequest request = requests[i];
+    request.stages = &stages;
+    if (!(*searcher)->Search(request).ok()) continue;
+    for (const std::string& kind : {kinds[i], std::string("all")}) {
+      ++counts[kind];
+      for (const vitrine::query::StageTiming& stage : stages) {
+        const std::string name(stage.name);
+        if (std::find(order.begin(), order.end(), name) == order.end()) order.push_back(name);
+        totals[kind][name] +=
+            std::chrono::duration<double, std::milli>(stage.end - stage.start).count();
+      }
+    }
+  }
+  std::printf("stages: mean ms per request\n");
+  for (const auto& [kind, stage_totals] : totals) {
+    std::printf("  kind=%s", kind.c_str());
+    for (const std::string& name : order) {
+      const auto found = stage_totals.find(name);
+      std::printf(" %s=%.3f", name.c_str(),
+                  found == stage_totals.end() ? 0.0 : found->second / counts[kind]);
+    }
+    std::printf("\n");
   }
 }
 
@@ -255,6 +296,7 @@ int main(int argc, char** argv) {
         start == 0 && flags.count("slowest") ? std::stoul(flags["slowest"]) : 0);
     start = comma + 1;
   }
+  if (flags.count("stages")) PrintStages(pool, requests, kinds);
   // Typo tolerance: the text requests with a typo, one thread.
   if (flags["typos"] != "off") {
     std::vector<vitrine::query::SearchRequest> typos;

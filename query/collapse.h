@@ -46,6 +46,7 @@ struct StyleScratch {
   std::vector<Xapian::docid> grouped;
   std::vector<Xapian::docid> firsts;
   std::vector<uint32_t> touched;
+  std::vector<uint32_t> starts;
 };
 
 // Calls `offer(StyleHit)` once per style of `listed`, in docid order, for the

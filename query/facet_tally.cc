@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 
 namespace vitrine::query::internal {
 namespace {
@@ -132,17 +133,39 @@ void FacetTally::Add(const DocSet& docs, const StyleCounting* styles) {
 
 void FacetTally::FirstOfEachStyle(const std::vector<Xapian::docid>& variants,
                                   const StyleCounting& styles, std::vector<Xapian::docid>& firsts) {
+  // Parent ids are numbered in order of their styles' first products
+  // (FacetColumns::Load), and a catalog loaded in bulk lists a style's
+  // products together: in ascending `variants` a style's products mostly follow
+  // one another, and a style met for the first time has a higher id than every
+  // style before it. Either tells a first apart without the scratch; a style
+  // met out of that order (products added to it later) needs the scratch,
+  // filled from the firsts so far when that first happens.
   StyleScratch& scratch = styles.scratch;
   scratch.Fit(styles.parents.values.size());
   Xapian::docid* const best = scratch.best.data();  // zero between calls
   firsts.clear();
+  uint32_t previous = std::numeric_limits<uint32_t>::max();  // no style yet
+  uint32_t highest = 0;
+  bool in_scratch = false;  // every first so far is in `best`
   for (const Xapian::docid id : variants) {
-    Xapian::docid& first = best[ParentOf(styles.parents, id)];
-    if (first != 0) continue;
-    first = id;
+    const uint32_t parent = ParentOf(styles.parents, id);
+    if (parent == previous) continue;
+    previous = parent;
+    if (parent > highest) {
+      highest = parent;
+    } else {
+      if (!in_scratch) {
+        for (const Xapian::docid first : firsts) best[ParentOf(styles.parents, first)] = first;
+        in_scratch = true;
+      }
+      if (best[parent] != 0) continue;
+    }
+    if (in_scratch) best[parent] = id;
     firsts.push_back(id);
   }
-  for (const Xapian::docid id : firsts) best[ParentOf(styles.parents, id)] = 0;
+  if (in_scratch) {
+    for (const Xapian::docid id : firsts) best[ParentOf(styles.parents, id)] = 0;
+  }
 }
 
 void FacetTally::AddStyles(const std::vector<Xapian::docid>& variants, const StyleCounting& styles,
@@ -150,30 +173,56 @@ void FacetTally::AddStyles(const std::vector<Xapian::docid>& variants, const Sty
   const FacetColumn& parents = styles.parents;
   StyleScratch& scratch = styles.scratch;
   scratch.Fit(parents.values.size());
-  // The products grouped by style, a counting sort: `at[parent]` counts the
-  // style's products, then marks where its group ends, then where it begins
+  // The products grouped by style: style k's are members[starts[k] ..
+  // starts[k + 1]). Mostly `variants` is grouped already (FirstOfEachStyle
+  // says why): each run of one style starts a style with a higher id than every
+  // style before it. Otherwise a counting sort groups them: `at[parent]` counts
+  // the style's products, then marks where its group ends, then where it begins
   // (and is zero again at the end, as the scratch must be between calls).
+  std::vector<uint32_t>& starts = scratch.starts;
+  starts.clear();
+  const Xapian::docid* members = variants.data();
+  uint32_t previous = std::numeric_limits<uint32_t>::max();  // no style yet
+  uint32_t highest = 0;
+  for (size_t i = 0; i < variants.size(); ++i) {
+    const uint32_t parent = ParentOf(parents, variants[i]);
+    if (parent == previous) continue;
+    previous = parent;
+    if (parent <= highest) {  // not grouped
+      starts.clear();
+      break;
+    }
+    highest = parent;
+    starts.push_back(static_cast<uint32_t>(i));
+  }
   uint32_t* const at = scratch.variants.data();
   std::vector<uint32_t>& touched = scratch.touched;
   touched.clear();
-  for (const Xapian::docid id : variants) {
-    const uint32_t parent = ParentOf(parents, id);
-    if (at[parent]++ == 0) touched.push_back(parent);
+  if (starts.empty()) {
+    for (const Xapian::docid id : variants) {
+      const uint32_t parent = ParentOf(parents, id);
+      if (at[parent]++ == 0) touched.push_back(parent);
+    }
+    uint32_t end = 0;
+    for (const uint32_t parent : touched) {
+      starts.push_back(end);
+      at[parent] = end += at[parent];
+    }
+    std::vector<Xapian::docid>& grouped = scratch.grouped;
+    grouped.resize(variants.size());
+    for (const Xapian::docid id : variants) grouped[--at[ParentOf(parents, id)]] = id;
+    for (const uint32_t parent : touched) at[parent] = 0;
+    members = grouped.data();
   }
-  uint32_t end = 0;
-  for (const uint32_t parent : touched) at[parent] = end += at[parent];
-  std::vector<Xapian::docid>& grouped = scratch.grouped;
-  grouped.resize(variants.size());
-  for (const Xapian::docid id : variants) grouped[--at[ParentOf(parents, id)]] = id;
+  const size_t style_count = starts.size();
+  starts.push_back(static_cast<uint32_t>(variants.size()));
 
   // Per style, each value (bucket) its products have counts once: `marked`
   // holds, per value, the last style that counted it (styles are numbered on
   // from the tally's previous calls, so marks never need clearing).
   const auto for_each_style = [&](const auto& f) {
-    for (size_t k = 0; k < touched.size(); ++k) {
-      const uint32_t begin = at[touched[k]];
-      f(style_ + static_cast<uint32_t>(k) + 1, grouped.data() + begin,
-        grouped.data() + (k + 1 < touched.size() ? at[touched[k + 1]] : end));
+    for (size_t k = 0; k < style_count; ++k) {
+      f(style_ + static_cast<uint32_t>(k) + 1, members + starts[k], members + starts[k + 1]);
     }
   };
   for (Terms* terms : columns.terms) {
@@ -213,8 +262,7 @@ void FacetTally::AddStyles(const std::vector<Xapian::docid>& variants, const Sty
       }
     });
   }
-  style_ += static_cast<uint32_t>(touched.size());
-  for (const uint32_t parent : touched) at[parent] = 0;
+  style_ += static_cast<uint32_t>(style_count);
 }
 
 }  // namespace vitrine::query::internal

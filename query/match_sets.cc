@@ -134,6 +134,10 @@ MatchSets::MatchSets(const Xapian::Database& database, size_t max_cached_bytes,
 
 void MatchSets::Reset() {
   size_ = static_cast<size_t>(database_.get_lastdocid()) + 1;
+  cached_bound_ =
+      max_cached_bytes_ != 0
+          ? max_cached_bytes_
+          : std::max<size_t>(8 << 20, kKeptSets * ((size_ + 63) / 64 * sizeof(uint64_t)));
   NewSearch();
   all_.reset();
   entries_.clear();
@@ -345,8 +349,8 @@ const DocSet* MatchSets::Find(const std::string& key) {
 }
 
 void MatchSets::Keep(std::string key, const DocSet& set) {
-  if (set.bytes() > max_cached_bytes_) return;
-  while (cached_bytes_ + set.bytes() > max_cached_bytes_ && !entries_.empty()) {
+  if (set.bytes() > cached_bound_) return;
+  while (cached_bytes_ + set.bytes() > cached_bound_ && !entries_.empty()) {
     cached_bytes_ -= entries_.front().second.bytes();
     by_key_.erase(entries_.front().first);
     entries_.pop_front();

@@ -127,9 +127,14 @@ class MatchSets {
   // kept postings each time (cheaper than keeping the set).
   static constexpr Xapian::doccount kCacheFrom = 256;
 
-  // `database` must outlive this; at most `max_cached_bytes` of leaf sets and
-  // `max_postings_bytes` of posting lists are kept.
-  explicit MatchSets(const Xapian::Database& database, size_t max_cached_bytes = 8 << 20,
+  // Leaf sets kept by default: as many bytes as this many sets of the
+  // database take, and at least 8 MiB (a storefront's frequent terms and
+  // filters; at 1M products, 32 MiB).
+  static constexpr size_t kKeptSets = 256;
+
+  // `database` must outlive this; at most `max_cached_bytes` of leaf sets (0:
+  // the default above) and `max_postings_bytes` of posting lists are kept.
+  explicit MatchSets(const Xapian::Database& database, size_t max_cached_bytes = 0,
                      size_t max_postings_bytes = 64 << 20);
 
   // A term's postings, read once (until Reset or the bound is reached). Valid
@@ -185,7 +190,8 @@ class MatchSets {
   const Xapian::Database& database_;
   size_t size_ = 0;  // docids are below this
   const std::map<Xapian::valueno, NumberColumn>* numbers_ = nullptr;
-  size_t max_cached_bytes_;
+  size_t max_cached_bytes_;  // as asked (0: kKeptSets)
+  size_t cached_bound_ = 0;  // in bytes, for this database
   size_t cached_bytes_ = 0;
   size_t max_postings_bytes_;
   size_t postings_bytes_ = 0;

@@ -61,7 +61,7 @@ double Ranker::WdfPart(Xapian::termcount wdf, Xapian::docid id) const {
   return wdf_double / (length_parts_[id] + wdf_double);
 }
 
-void Ranker::AddTerm(const std::string& term, const DocSet& context, double factor) {
+void Ranker::AddTerm(const std::string& term, const Context& context, double factor) {
   const Postings& postings = sets_.PostingsOf(term);
   if (postings.docids.empty()) return;
   const double termweight =
@@ -70,7 +70,7 @@ void Ranker::AddTerm(const std::string& term, const DocSet& context, double fact
   if (docids.size() > kSeekAbove && context.Count() * kSeekAbove < docids.size()) {
     // A long list and few documents to weigh: seek each in the list.
     auto at = docids.begin();
-    context.ForEach([&](Xapian::docid id) {
+    context.set.ForEach([&](Xapian::docid id) {
       at = std::lower_bound(at, docids.end(), id);
       if (at == docids.end() || *at != id) return;
       scores_[id] += termweight * WdfPart(postings.wdfs[at - docids.begin()], id);
@@ -79,7 +79,7 @@ void Ranker::AddTerm(const std::string& term, const DocSet& context, double fact
   }
   for (size_t i = 0; i < docids.size(); ++i) {
     const Xapian::docid id = docids[i];
-    if (context.Contains(id)) scores_[id] += termweight * WdfPart(postings.wdfs[i], id);
+    if (context.set.Contains(id)) scores_[id] += termweight * WdfPart(postings.wdfs[i], id);
   }
 }
 
@@ -137,25 +137,29 @@ const Ranker::Wildcard& Ranker::WildcardOf(const Xapian::Query& query) {
   return wildcard;
 }
 
-bool Ranker::AddWildcard(const Xapian::Query& query, const DocSet& context, double factor) {
+bool Ranker::AddWildcard(const Xapian::Query& query, const Context& context, double factor) {
   const Wildcard& wildcard = WildcardOf(query);
   if (!wildcard.ok) return false;
+  // The wdfs of its terms summed per document of the context, then weighed.
+  summed_.clear();
   for (const std::string& term : wildcard.terms) {
     const Postings& postings = sets_.PostingsOf(term);
     for (size_t i = 0; i < postings.docids.size(); ++i) {
-      if (context.Contains(postings.docids[i])) wdf_sums_[postings.docids[i]] += postings.wdfs[i];
+      const Xapian::docid id = postings.docids[i];
+      if (!context.set.Contains(id)) continue;
+      if (wdf_sums_[id] == 0) summed_.push_back(id);
+      wdf_sums_[id] += postings.wdfs[i];
     }
   }
   const double termweight = wildcard.termweight * factor;
-  context.ForEach([&](Xapian::docid id) {
-    if (wdf_sums_[id] == 0) return;
+  for (const Xapian::docid id : summed_) {
     scores_[id] += termweight * WdfPart(wdf_sums_[id], id);
     wdf_sums_[id] = 0;
-  });
+  }
   return true;
 }
 
-bool Ranker::Accumulate(const Xapian::Query& query, const DocSet& context, double factor) {
+bool Ranker::Accumulate(const Xapian::Query& query, const Context& context, double factor) {
   const size_t subqueries = query.get_num_subqueries();
   switch (query.get_type()) {
     case Xapian::Query::LEAF_MATCH_NOTHING:
@@ -174,7 +178,7 @@ bool Ranker::Accumulate(const Xapian::Query& query, const DocSet& context, doubl
       const double weight =
           NumberAfter(query.get_description(), "Xapian::FixedWeightPostingSource(wt=");
       if (std::isnan(weight)) return false;
-      context.ForEach([&](Xapian::docid id) { scores_[id] += factor * weight; });
+      context.set.ForEach([&](Xapian::docid id) { scores_[id] += factor * weight; });
       return true;
     }
     case Xapian::Query::OP_SCALE_WEIGHT: {
@@ -204,8 +208,8 @@ bool Ranker::Accumulate(const Xapian::Query& query, const DocSet& context, doubl
           continue;
         }
         DocSet where = sets_.Of(part);
-        where &= context;
-        if (!where.empty() && !Accumulate(part, where, factor)) return false;
+        where &= context.set;
+        if (!where.empty() && !Accumulate(part, Context{.set = where}, factor)) return false;
       }
       return true;
     default:
@@ -279,7 +283,7 @@ std::optional<std::vector<RankedDoc>> Ranker::Top(const Xapian::Query& query,
   // Scores are zero again when Top returns, or throws (with the wildcard wdfs
   // Accumulate may have left).
   const Cleared cleared{candidates, scores_, wdf_sums_};
-  if (!Accumulate(query, candidates, 1.0)) return std::nullopt;
+  if (!Accumulate(query, Context{.set = candidates}, 1.0)) return std::nullopt;
   return Select(candidates, count, parents);
 }
 

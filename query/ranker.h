@@ -74,9 +74,19 @@ class Ranker {
     bool ok = false;
   };
 
-  bool Accumulate(const Xapian::Query& query, const DocSet& context, double factor);
-  void AddTerm(const std::string& term, const DocSet& context, double factor);
-  bool AddWildcard(const Xapian::Query& query, const DocSet& context, double factor);
+  // The documents a part of the query is weighed for, and their number, counted
+  // once if asked.
+  struct Context {
+    const DocSet& set;
+    mutable std::optional<uint64_t> count;
+    uint64_t Count() const {
+      if (!count) count = set.Count();
+      return *count;
+    }
+  };
+  bool Accumulate(const Xapian::Query& query, const Context& context, double factor);
+  void AddTerm(const std::string& term, const Context& context, double factor);
+  bool AddWildcard(const Xapian::Query& query, const Context& context, double factor);
   const Wildcard& WildcardOf(const Xapian::Query& query);
   double TermWeight(Xapian::doccount termfreq, double factor) const;
   double WdfPart(Xapian::termcount wdf, Xapian::docid id) const;
@@ -89,6 +99,7 @@ class Ranker {
   std::vector<double> length_parts_;
   std::vector<double> scores_;                           // by docid; zero outside Top()
   std::vector<Xapian::termcount> wdf_sums_;              // by docid; zero outside AddWildcard()
+  std::vector<Xapian::docid> summed_;                    // AddWildcard's documents
   StyleScratch styles_;                                  // collapsing
   std::unordered_map<std::string, Wildcard> wildcards_;  // by serialisation
 };

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -36,7 +37,7 @@ struct Catalog {
 
 std::vector<uint64_t> Counts(Catalog& catalog, FacetColumn& column, bool styles,
                              const std::vector<Xapian::docid>& matched) {
-  DocSet docs(7);
+  DocSet docs(catalog.parents.by_docid.size());
   for (Xapian::docid id : matched) docs.Add(id);
   FacetTally tally;
   const size_t entry = tally.AddTerms(column);
@@ -72,6 +73,67 @@ TEST(FacetTally, TheCheapPathsAgreeWithTheGeneralOne) {
       column->across_style = column == &catalog.brand ? FacetColumn::AcrossStyle::kSame
                                                       : FacetColumn::AcrossStyle::kDistinct;
       EXPECT_EQ(Counts(catalog, *column, true, matched), general);
+    }
+  }
+}
+
+// Counts by style the slow way: per value, the styles one of whose matched
+// products has it, and the matched products without a parent that have it.
+std::vector<uint64_t> CountedByHand(const FacetColumn& parents, const FacetColumn& column,
+                                    const std::vector<Xapian::docid>& matched) {
+  std::vector<uint64_t> counts(column.values.size(), 0);
+  for (uint32_t value = 1; value < column.values.size(); ++value) {
+    std::vector<uint32_t> styles;
+    for (const Xapian::docid id : matched) {
+      if (column.by_docid[id] != value) continue;
+      const uint32_t parent = parents.by_docid[id];
+      if (parent == 0) {
+        ++counts[value];
+      } else if (std::find(styles.begin(), styles.end(), parent) == styles.end()) {
+        styles.push_back(parent);
+        ++counts[value];
+      }
+    }
+  }
+  return counts;
+}
+
+TEST(FacetTally, StylesWhoseProductsAreApartOrNumberedOutOfOrderCountOnce) {
+  // Styles read in bulk list their products together, numbered in order; these
+  // do not (products added to a style later, a style renumbered): A is 1, 4
+  // and 7, B is 2, 3 and 6, C is 5; 8 has no parent.
+  for (const std::vector<uint32_t>& parent_of : std::vector<std::vector<uint32_t>>{
+           {0, 1, 2, 2, 1, 3, 2, 1, 0}, {0, 3, 1, 1, 3, 2, 1, 3, 0}, {0, 2, 2, 1, 1, 3, 3, 2, 0}}) {
+    Catalog catalog;
+    catalog.parents = {.values = {"", "A", "B", "C"}, .by_docid = parent_of};
+    catalog.variants = DocSet(9);
+    for (Xapian::docid id = 1; id <= 7; ++id) catalog.variants.Add(id);
+    FacetColumn brand{.values = {"", "Roadster", "Levis", "Puma"},
+                      .by_docid = {0, 1, 2, 2, 1, 3, 2, 1, 3}};
+    FacetColumn fit{.values = {"", "Regular", "Slim"}, .by_docid = {0, 1, 2, 1, 2, 2, 1, 1, 2}};
+    // Every subset of the products as the match.
+    for (uint32_t subset = 0; subset < (1u << 8); ++subset) {
+      std::vector<Xapian::docid> matched;
+      for (Xapian::docid id = 1; id <= 8; ++id) {
+        if ((subset >> (id - 1) & 1) != 0) matched.push_back(id);
+      }
+      for (FacetColumn* column : {&brand, &fit}) {
+        const std::vector<uint64_t> expected = CountedByHand(catalog.parents, *column, matched);
+        column->across_style = FacetColumn::AcrossStyle::kMixed;
+        EXPECT_EQ(Counts(catalog, *column, true, matched), expected) << subset;
+        // (Whether or not a style's products share the value, the cheap path
+        // for shared values counts one product per style.)
+        column->across_style = FacetColumn::AcrossStyle::kSame;
+        std::vector<uint64_t> firsts(column->values.size(), 0);
+        std::vector<uint32_t> seen;
+        for (const Xapian::docid id : matched) {
+          const uint32_t parent = catalog.parents.by_docid[id];
+          if (parent != 0 && std::find(seen.begin(), seen.end(), parent) != seen.end()) continue;
+          if (parent != 0) seen.push_back(parent);
+          ++firsts[column->by_docid[id]];
+        }
+        EXPECT_EQ(Counts(catalog, *column, true, matched), firsts) << subset;
+      }
     }
   }
 }
