@@ -27,20 +27,42 @@ bool WorkQueue::TrySubmit(Task task) {
       ++stats_.shed_in_flight;
       return false;
     }
+    const Clock::time_point now = Clock::now();
     if (queue_.size() >= QueueBoundLocked()) {
       ++stats_.shed_queue_full;
+      refused_at_ = now;
+      // Full, refusing, and with a standing queue: more comes than the workers
+      // serve (a burst the queue absorbs would have left no line behind it).
+      if (!queue_.empty() && now - queue_.front().queued_at > options_.target / 4) {
+        overloaded_ = true;
+      }
       return false;
     }
     ++stats_.admitted;
-    queue_.push_back({.task = std::move(task), .queued_at = Clock::now()});
+    queue_.push_back({.task = std::move(task), .queued_at = now});
   }
   ready_.notify_one();
   return true;
 }
 
+WorkQueue::Clock::duration WorkQueue::MaxWaitLocked(Clock::time_point now) const {
+  // Newest first, while requests are being refused at the door, one left
+  // behind for longer than a run takes will not be reached in time. (A closed
+  // loop of clients keeps a line without any being refused: its requests get
+  // the whole target.)
+  if (!overloaded_ || !refused_at_ || now - *refused_at_ >= options_.interval) {
+    return options_.target;
+  }
+  return std::max<Clock::duration>(
+      options_.overloaded_wait,
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(service_seconds_)));
+}
+
 size_t WorkQueue::QueueBoundLocked() const {
   const size_t workers = threads_.size();
   if (service_seconds_ <= 0) return options_.max_in_flight;  // nothing measured yet
+  // (Not MaxWaitLocked: a bound that shrank while requests are refused would
+  // keep them refused, a closed loop of clients refilling it at once.)
   const double startable = std::chrono::duration<double>(options_.target).count() /
                            service_seconds_ * static_cast<double>(workers);
   // Besides: two per worker, those a worker is about to take (a response can
@@ -51,10 +73,11 @@ size_t WorkQueue::QueueBoundLocked() const {
 
 WorkQueue::Item WorkQueue::TakeLocked(Clock::time_point now, bool& shed) {
   const Clock::duration oldest = now - queue_.front().queued_at;
+  const Clock::duration stale = MaxWaitLocked(now);  // newest first, answered 503 past it
   if (overloaded_) {
     // Newest first leaves the oldest behind: overload ends when the workers
-    // have caught up, the queue emptying.
-    if (queue_.size() == 1) {
+    // have caught up, the queue emptying (not by shedding what went stale).
+    if (queue_.size() == 1 && oldest <= stale) {
       overloaded_ = false;
       above_since_.reset();
       caught_up_at_ = now;
@@ -72,7 +95,7 @@ WorkQueue::Item WorkQueue::TakeLocked(Clock::time_point now, bool& shed) {
   }
   const bool lifo = overloaded_ && !stopping_;  // stopping: run what is queued
   Item item;
-  if (lifo && oldest > options_.target) {
+  if (lifo && oldest > stale) {
     item = std::move(queue_.front());  // too late: answered at once, without work
     queue_.pop_front();
     shed = true;

@@ -19,14 +19,19 @@
 //     for tens of milliseconds, and that is a burst to absorb, not overload.
 // Under sustained overload the queue stays full, and first-in-first-out would
 // make every admitted request wait the whole target. So, as CoDel tells a queue
-// from a burst: once every request a worker took for `interval` had waited over
-// a quarter of the target with others waiting behind it, the queue is overloaded. It then serves
-// the newest first, so a request admitted now is answered at about its normal latency, and answers
-// those that waited over the target with a 503 without work. It is first-in-first-out again once
-// the workers catch up and the queue empties (adaptive LIFO, as in "Fail at Scale", ACM Queue
-// 2015). The caller answers a shed request with 503 and Retry-After. A closed-loop client with a
-// few requests under way never fills such a queue; an arrival rate above what the cores serve does,
-// and the excess is refused at once.
+// from a burst: once every request a worker took for `interval` had waited
+// over a quarter of the target with others waiting behind it, the queue is
+// overloaded; so is a full queue that refuses a request while its oldest has
+// waited that long (more comes than the workers serve). It then serves the
+// newest first, so a request admitted now is answered at about its normal
+// latency. While requests are refused at the door, those that waited over
+// `overloaded_wait` (1 ms) or a mean run time, whichever is longer, are
+// answered with a 503 without work (else those that waited over the target).
+// It is first-in-first-out again once the workers catch up and the queue
+// empties (adaptive LIFO, as in "Fail at Scale", ACM Queue 2015).
+// The caller answers a shed request with 503 and Retry-After. A closed-loop
+// client with a few requests under way never fills such a queue; an arrival
+// rate above what the cores serve does, and the excess is refused at once.
 //
 //   WorkQueue queue({.workers = 2});
 //   if (!queue.TrySubmit([](WorkQueue::Admission a) { ... })) Answer503();
@@ -56,6 +61,11 @@ struct WorkQueueOptions {
   // How long the queue must stay over a quarter of `target` to count as
   // overloaded (above): longer than a generation switch or a page fault.
   std::chrono::microseconds interval{std::chrono::milliseconds(100)};
+  // While overloaded and refusing requests at the door, a request that waited
+  // longer than this, and than a run takes on average, is answered 503 without
+  // being run: newest first, the one a worker takes has just come, and one left
+  // behind would be answered late. (Overloaded otherwise: longer than `target`.)
+  std::chrono::microseconds overloaded_wait{std::chrono::milliseconds(1)};
   // The handler threads' nice value (Linux: per thread), above the I/O
   // threads' so that, with every core busy with searches, the I/O threads still
   // get a core at once to read requests and refuse the ones past the bounds.
@@ -105,6 +115,9 @@ class WorkQueue {
     Clock::time_point queued_at;
   };
   void Work();
+  // The longest a request should wait: the target, or less while overloaded
+  // and refusing requests (WorkQueueOptions::overloaded_wait). Under mutex_.
+  Clock::duration MaxWaitLocked(Clock::time_point now) const;
   // How many may wait: what the workers start within the target. Under mutex_.
   size_t QueueBoundLocked() const;
 
@@ -124,6 +137,8 @@ class WorkQueue {
   // when the last one had not.
   std::optional<Clock::time_point> above_since_;
   bool overloaded_ = false;
+  // When a request was last refused for the queue being full.
+  std::optional<Clock::time_point> refused_at_;
   // When an overload last ended (the queue emptied); one that comes back within
   // ten intervals is the same overload, resumed at once.
   std::optional<Clock::time_point> caught_up_at_;

@@ -118,6 +118,58 @@ TEST(WorkQueue, TheQueueHoldsWhatTheWorkersStartWithinTheTarget) {
   EXPECT_EQ(queue.stats().shed_waited - before.shed_waited, 2u);
 }
 
+TEST(WorkQueue, WhileRefusingAtTheDoorAnOverloadedQueueShedsWhatWaitedPastARun) {
+  // One worker, a target of 200 ms: once a run of 5 ms is measured, 42 may wait.
+  WorkQueue queue({.workers = 1, .max_in_flight = 1000, .target = 200ms, .interval = 10s});
+  const auto drain = [&] {
+    for (int i = 0; i < 5000 && queue.stats().in_flight > 0; ++i) std::this_thread::sleep_for(1ms);
+    ASSERT_EQ(queue.stats().in_flight, 0u);
+  };
+  bool measured = false;
+  for (int attempt = 0; attempt < 50 && !measured; ++attempt) {
+    ASSERT_TRUE(queue.TrySubmit([&](WorkQueue::Admission admission) {
+      if (admission.shed) return;
+      std::this_thread::sleep_for(5ms);
+      measured = true;
+    }));
+    drain();
+  }
+  ASSERT_TRUE(measured);
+
+  // The worker held, the queue filled, and its oldest waiting over a quarter
+  // of the target when the next request is refused: more comes than is
+  // served, so the queue is overloaded at once (not after the interval).
+  Gate gate;
+  std::atomic<bool> holding = false;
+  ASSERT_TRUE(queue.TrySubmit([&](WorkQueue::Admission) {
+    holding = true;
+    gate.Wait();
+  }));
+  while (!holding) std::this_thread::sleep_for(1ms);
+  Outcomes waiting;
+  int admitted = 0;
+  while (queue.TrySubmit(waiting.Task()) && admitted < 1000) ++admitted;
+  ASSERT_LT(admitted, 1000);
+  EXPECT_FALSE(queue.stats().overloaded) << "a full queue of fresh requests is a burst";
+  std::this_thread::sleep_for(60ms);
+  EXPECT_FALSE(queue.TrySubmit(waiting.Task()));
+  EXPECT_TRUE(queue.stats().overloaded);
+
+  // Those that waited 60 ms, far past a run, are answered without work (with
+  // first-in-first-out, or newest first up to the target, they would all run).
+  gate.Open();
+  drain();
+  EXPECT_EQ(waiting.ran, 0);
+  EXPECT_EQ(waiting.shed, admitted);
+  // A request that finds the workers idle runs, and ends the overload.
+  Outcomes fresh;
+  ASSERT_TRUE(queue.TrySubmit(fresh.Task()));
+  drain();
+  queue.Stop();
+  EXPECT_EQ(fresh.ran, 1);
+  EXPECT_FALSE(queue.stats().overloaded);
+}
+
 TEST(WorkQueue, ABurstThatDrainsIsNotShed) {
   WorkQueue queue({.workers = 2, .max_in_flight = 1000, .target = 50ms});
   std::atomic<int> ran = 0;
