@@ -1,13 +1,14 @@
 // Freshness under load, over HTTP against an in-process server on loopback:
 //   freshness --data-dir DIR --workload bench/workload/storefront-workload.jsonl.gz
 //             --feed FILE [--feed FILE ...] [--seconds 10] [--connections 16]
-//             [--updates-per-second 200] [--server-threads 4]
+//             [--updates-per-second 200] [--server-threads 4] [--reindex off]
 // (a) the search workload at `connections` concurrent keep-alive connections,
 //     first alone, then while `updates-per-second` price updates flow and a
 //     reindex of the feeds builds and switches generations: errors (must be 0),
 //     p50/p95/p99 before and during, and the visibility lag of updates (time
 //     from the write's acknowledgement until a search filtered on the new price
-//     finds it), p50/p99;
+//     finds it), p50/p99; --reindex off leaves the reindex out (the live
+//     update path alone);
 // (b) the result cache on a repeated-query mix (Zipf-like popularity over the
 //     workload's requests): hit ratio and latency.
 #include <algorithm>
@@ -147,6 +148,7 @@ int main(int argc, char** argv) {
   const int connections = std::stoi(flag("connections", "16"));
   const int updates_per_second = std::stoi(flag("updates-per-second", "200"));
   const std::string data_dir = flag("data-dir", "");
+  const bool reindex_on = flag("reindex", "on") != "off";
   const std::vector<vitrine::bench::WorkloadRequest> workload =
       vitrine::bench::ReadWorkload(flag("workload", ""));
   std::vector<std::string> paths;
@@ -258,14 +260,17 @@ int main(int argc, char** argv) {
         }
       }
     });
-    // A full reindex of the feeds, switched to while all this goes on.
+    // A full reindex of the feeds, switched to while all this goes on (unless
+    // --reindex off: the live updates alone).
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds / 5));
     vitrine::indexer::ReindexOptions reindex;
     reindex.feeds = flags["feed"];
     reindex.data_dir = data_dir;
     reindex.threads = 1;
     const auto reindex_start = Clock::now();
-    auto summary = vitrine::indexer::Reindex(reindex);
+    absl::StatusOr<vitrine::indexer::ReindexSummary> summary =
+        absl::UnavailableError("not run (--reindex off)");
+    if (reindex_on) summary = vitrine::indexer::Reindex(reindex);
     const double reindex_seconds =
         std::chrono::duration<double>(Clock::now() - reindex_start).count();
     const Clock::time_point deadline = reindex_start + std::chrono::duration_cast<Clock::duration>(

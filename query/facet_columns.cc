@@ -237,14 +237,22 @@ FacetColumns FacetColumns::Load(const Xapian::Database& database,
   columns.signals = BuildSignalColumns(columns);
   columns.variants = VariantsOf(columns);
   ClassifyAcrossStyles(columns);
+  auto lengths = std::make_shared<DocumentLengths>();
+  lengths->all = DocSet(static_cast<size_t>(database.get_lastdocid()) + 1);
+  lengths->by_docid.assign(static_cast<size_t>(database.get_lastdocid()) + 1, 0);
+  for (Xapian::PostingIterator it = database.postlist_begin(""); it != database.postlist_end("");
+       ++it) {
+    lengths->all.Add(*it);
+    lengths->by_docid[*it] = it.get_doclength();
+  }
+  columns.lengths = std::move(lengths);
   return columns;
 }
 
 FacetColumns FacetColumns::Updated(const Xapian::Database& database,
                                    const std::vector<Xapian::docid>& changed) const {
   FacetColumns columns = *this;
-  columns.postings = std::make_shared<PostingStore>();  // the lists changed with the documents
-  columns.facet_memo = std::make_shared<FacetMemo>();   // and so may the counts
+  columns.facet_memo = std::make_shared<FacetMemo>();  // the counts may have changed
   const size_t size = static_cast<size_t>(database.get_lastdocid()) + 1;
   std::vector<std::optional<Xapian::Document>> documents;
   for (const Xapian::docid id : changed) {
@@ -254,16 +262,39 @@ FacetColumns FacetColumns::Updated(const Xapian::Database& database,
       documents.emplace_back();  // deleted: no values
     }
   }
+  // The long posting lists, brought up to date with the documents.
+  columns.postings = postings->Carried(changed, documents);
+  auto lengths = std::make_shared<DocumentLengths>(*this->lengths);
+  lengths->all.Grow(size);
+  lengths->by_docid.resize(size, 0);
+  for (const Xapian::docid id : changed) {
+    try {
+      lengths->by_docid[id] = database.get_doclength(id);
+      lengths->all.Add(id);
+    } catch (const Xapian::DocNotFoundError&) {
+      lengths->by_docid[id] = 0;
+      lengths->all.Remove(id);
+    }
+  }
+  columns.lengths = std::move(lengths);
   for (auto& [slot, column] : columns.slots) {
     if (column.multi_valued()) {
       UpdateMulti(slot, changed, documents, size, column);
       continue;
     }
     if (column.by_docid.size() < size) column.by_docid.resize(size, 0);
-    ValueIds ids(column);
+    // The value index is built only for a value that changed (a price update
+    // leaves the brand, the parent and the colour as they were).
+    std::optional<ValueIds> ids;
     for (size_t i = 0; i < changed.size(); ++i) {
       const std::string value = documents[i] ? documents[i]->get_value(slot) : std::string();
-      column.by_docid[changed[i]] = value.empty() ? 0 : ids.Of(value);
+      uint32_t& id = column.by_docid[changed[i]];
+      if (value.empty()) {
+        id = 0;
+      } else if (id == 0 || column.values[id] != value) {
+        if (!ids) ids.emplace(column);
+        id = ids->Of(value);
+      }
     }
   }
   if (columns.ids.size() < size) columns.ids.resize(size);
@@ -281,7 +312,7 @@ FacetColumns FacetColumns::Updated(const Xapian::Database& database,
                                                   : Xapian::sortable_unserialise(value);
     }
   }
-  columns.signals = BuildSignalColumns(columns);
+  columns.signals = UpdatedSignalColumns(signals, *this, columns, changed);
   columns.variants = VariantsOf(columns);
   ReclassifyChangedStyles(columns, database, changed);
   // New values (a brand, a size) need a new lexicon; counts alone do not.

@@ -49,6 +49,12 @@ struct NumberColumn {
   }
 };
 
+// Every document of a revision and its length (for BM25), docid-indexed.
+struct DocumentLengths {
+  DocSet all;
+  std::vector<Xapian::termcount> by_docid;
+};
+
 struct FacetColumns {
   std::map<Xapian::valueno, FacetColumn> slots;
   std::map<Xapian::valueno, NumberColumn> numbers;
@@ -58,6 +64,9 @@ struct FacetColumns {
   SignalColumns signals;
   // The products with a parent id (likewise): facets count their styles.
   DocSet variants;
+  // Read once per generation and brought up to date by Updated, so that a
+  // searcher does not read every document's length after each write batch.
+  std::shared_ptr<const DocumentLengths> lengths;
   // The revision's posting lists, read as searches need them (a new revision
   // starts with an empty store). Thread-safe, so shared though the columns are const.
   std::shared_ptr<PostingStore> postings = std::make_shared<PostingStore>();

@@ -164,6 +164,10 @@ const Postings& MatchSets::PostingsOf(const std::string& term) {
 }
 
 const DocSet& MatchSets::All() {
+  // (Of the same revision: the same size.)
+  if (shared_all_ != nullptr && shared_all_->bytes() == (size_ + 63) / 64 * sizeof(uint64_t)) {
+    return *shared_all_;
+  }
   if (!all_) {
     all_.emplace(size_);
     for (Xapian::PostingIterator it = database_.postlist_begin("");

@@ -13,6 +13,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <list>
@@ -49,6 +50,9 @@ class DocSet {
   explicit DocSet(size_t size) : words_((size + 63) / 64, 0) {}
 
   void Add(Xapian::docid id) { words_[id >> 6] |= uint64_t{1} << (id & 63); }
+  void Remove(Xapian::docid id) { words_[id >> 6] &= ~(uint64_t{1} << (id & 63)); }
+  // Makes room for docids below `size` (new ones absent); never shrinks.
+  void Grow(size_t size) { words_.resize(std::max(words_.size(), (size + 63) / 64), 0); }
   bool Contains(Xapian::docid id) const {
     return (id >> 6) < words_.size() && (words_[id >> 6] >> (id & 63) & 1) != 0;
   }
@@ -150,6 +154,9 @@ class MatchSets {
   // The posting lists of the database's revision, shared with the other
   // searchers of it (null: this reads and keeps its own). Set for each search.
   void UseStore(PostingStore* store) { store_ = store; }
+  // Every document of the database's revision, shared with the other searchers
+  // of it (null: All() reads them). Set for each search.
+  void UseAll(const DocSet* all) { shared_all_ = all; }
   // Forgets the sets of composite queries remembered for the last search.
   void NewSearch() {
     memo_.clear();
@@ -201,6 +208,7 @@ class MatchSets {
   // Wildcard expansions by serialisation (until Reset).
   std::unordered_map<std::string, std::optional<std::vector<std::string>>> expansions_;
   std::optional<DocSet> all_;
+  const DocSet* shared_all_ = nullptr;
   // Least recently used first.
   std::list<std::pair<std::string, DocSet>> entries_;
   std::unordered_map<std::string, std::list<std::pair<std::string, DocSet>>::iterator> by_key_;

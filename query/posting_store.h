@@ -6,12 +6,14 @@
 // Thread-safe. Private to query/.
 //
 //   std::shared_ptr<const Postings> list = store.Get("Sshirt", reader);
+//   std::shared_ptr<PostingStore> next = store.Carried(changed, documents);
 #pragma once
 
 #include <xapian.h>
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -40,6 +42,19 @@ class PostingStore {
 
   // `term`'s list; `reader` must read the store's revision.
   std::shared_ptr<const Postings> Get(const std::string& term, const Xapian::Database& reader);
+
+  // Lists shorter than this are left to be read again by the next revision
+  // (Carried): reading them costs about what bringing them up to date would.
+  static constexpr size_t kCarryFrom = 1024;
+  // A store for the next revision: this one's lists of kCarryFrom postings or
+  // more, brought up to date for the `changed` documents (`documents`: their
+  // versions in the next revision, nullopt when deleted; the same order). A
+  // list no changed document was or is in is shared, not copied; the next
+  // revision's first searches then find the long lists ("men", "topwear")
+  // rather than read them from disk again after every write batch.
+  std::shared_ptr<PostingStore> Carried(
+      const std::vector<Xapian::docid>& changed,
+      const std::vector<std::optional<Xapian::Document>>& documents) const;
 
   size_t bytes() const;
   size_t terms() const;

@@ -224,11 +224,17 @@ void Ranker::Fit() {
   len_factor_ = average != 0 ? 1 / average : 0;
   // Each document's part of BM25's denominator, as get_sumpart computes it.
   length_parts_.assign(static_cast<size_t>(database_.get_lastdocid()) + 1, 0);
-  for (Xapian::PostingIterator it = database_.postlist_begin(""); it != database_.postlist_end("");
-       ++it) {
-    const Xapian::termcount length = it.get_doclength();
+  const auto set_part = [&](Xapian::docid id, Xapian::termcount length) {
     const double normlen = std::max(length * len_factor_, kMinNormLen);
-    length_parts_[*it] = kK1 * (normlen * kB + (1 - kB));
+    length_parts_[id] = kK1 * (normlen * kB + (1 - kB));
+  };
+  if (lengths_ != nullptr && lengths_->by_docid.size() == length_parts_.size()) {
+    lengths_->all.ForEach([&](Xapian::docid id) { set_part(id, lengths_->by_docid[id]); });
+  } else {
+    for (Xapian::PostingIterator it = database_.postlist_begin("");
+         it != database_.postlist_end(""); ++it) {
+      set_part(*it, it.get_doclength());
+    }
   }
   scores_.assign(length_parts_.size(), 0);
   wdf_sums_.assign(length_parts_.size(), 0);

@@ -40,6 +40,9 @@ class Ranker {
 
   // Forgets what was read (call after the database was reopened).
   void Reset();
+  // Every document's length, shared by the searchers of the database's
+  // revision (null: the ranker reads them). Set for each search.
+  void UseLengths(const DocumentLengths* lengths) { lengths_ = lengths; }
 
   // The `count` best documents of `candidates`, which all match `query`, by
   // their weight for `query`: highest first, ties by ascending docid (as
@@ -93,6 +96,7 @@ class Ranker {
 
   const Xapian::Database& database_;
   MatchSets& sets_;
+  const DocumentLengths* lengths_ = nullptr;
   Xapian::doccount documents_ = 0;
   double len_factor_ = 0;
   // By docid: k1 * (normalised length * b + 1 - b), BM25's denominator less the wdf.

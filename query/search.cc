@@ -193,6 +193,8 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
   sets.NewSearch();
   sets.UseNumbers(&columns->numbers);      // value ranges (price, rating, ...) from the columns
   sets.UseStore(columns->postings.get());  // the revision's posting lists, shared
+  sets.UseAll(columns->lengths ? &columns->lengths->all : nullptr);  // and documents
+  ranker.UseLengths(columns->lengths.get());
   // Collapsed styles count once.
   const internal::FacetColumn* parents =
       request.collapse && index.has_variants() ? &columns->slots.at(schema::kSlotParent) : nullptr;

@@ -80,6 +80,103 @@ std::vector<Xapian::valueno> WithSignalValueSlots(std::vector<Xapian::valueno> s
   return slots;
 }
 
+namespace {
+
+const NumberColumn* NumberOf(const FacetColumns& columns, Xapian::valueno slot) {
+  const auto it = columns.numbers.find(slot);
+  return it == columns.numbers.end() ? nullptr : &it->second;
+}
+
+// Whether the products of `changed` hold the same value of `slot` in `before`
+// and `after` (a rank or a min-max over the catalog then stays as it was), and
+// the column kept its size.
+bool Unchanged(const FacetColumns& before, const FacetColumns& after, Xapian::valueno slot,
+               const std::vector<Xapian::docid>& changed) {
+  const NumberColumn* old_column = NumberOf(before, slot);
+  const NumberColumn* new_column = NumberOf(after, slot);
+  if (old_column == nullptr || new_column == nullptr) return old_column == new_column;
+  if (old_column->by_docid.size() != new_column->by_docid.size()) return false;
+  for (const Xapian::docid id : changed) {
+    const double a = old_column->at(id);
+    const double b = new_column->at(id);
+    if (!(a == b || (std::isnan(a) && std::isnan(b)))) return false;
+  }
+  return true;
+}
+
+std::vector<float> InStockSignal(const FacetColumns& columns) {
+  std::vector<float> signal;
+  const auto stock = columns.slots.find(schema::kSlotInStock);
+  if (stock == columns.slots.end()) return signal;
+  const FacetColumn& column = stock->second;
+  signal.assign(column.by_docid.size(), 0.0f);
+  for (size_t id = 0; id < column.by_docid.size(); ++id) {
+    if (column.values[column.by_docid[id]] == "1") signal[id] = 1.0f;
+  }
+  return signal;
+}
+
+std::vector<float> RatingSignal(const FacetColumns& columns) {
+  const NumberColumn* rating = NumberOf(columns, schema::kSlotRating);
+  if (rating == nullptr) return {};
+  std::vector<double> values = rating->by_docid;
+  MinMax(values);
+  return ToSignal(values);
+}
+
+std::map<Xapian::valueno, std::vector<float>> AttributeSignals(const FacetColumns& columns) {
+  std::map<Xapian::valueno, std::vector<float>> attributes;
+  for (const auto& [slot, column] : columns.slots) {
+    if (slot < schema::kSlotAttribute0 || column.multi_valued()) continue;
+    std::vector<double> values;
+    values.reserve(column.values.size());
+    for (const std::string& value : column.values) values.push_back(ParseNumber(value));
+    MinMax(values);
+    attributes[slot] = ToSignal(values);
+  }
+  return attributes;
+}
+
+}  // namespace
+
+SignalColumns UpdatedSignalColumns(const SignalColumns& signals, const FacetColumns& before,
+                                   const FacetColumns& after,
+                                   const std::vector<Xapian::docid>& changed) {
+  SignalColumns updated;
+  updated.popularity = Unchanged(before, after, schema::kSlotPopularity, changed)
+                           ? signals.popularity
+                           : ByRank(NumberOf(after, schema::kSlotPopularity));
+  updated.recency = Unchanged(before, after, schema::kSlotCreatedAt, changed)
+                        ? signals.recency
+                        : ByRank(NumberOf(after, schema::kSlotCreatedAt));
+  updated.rating =
+      Unchanged(before, after, schema::kSlotRating, changed) ? signals.rating : RatingSignal(after);
+  // Stock is the product's own: only the changed ones move.
+  const auto stock = after.slots.find(schema::kSlotInStock);
+  if (stock != after.slots.end() && !signals.in_stock.empty()) {
+    const FacetColumn& column = stock->second;
+    updated.in_stock = signals.in_stock;
+    updated.in_stock.resize(column.by_docid.size(), 0.0f);
+    for (const Xapian::docid id : changed) {
+      if (id < column.by_docid.size()) {
+        updated.in_stock[id] = column.values[column.by_docid[id]] == "1" ? 1.0f : 0.0f;
+      }
+    }
+  } else {
+    updated.in_stock = InStockSignal(after);
+  }
+  // By value id: new values (appended) change the min-max.
+  bool same_values = true;
+  for (const auto& [slot, column] : after.slots) {
+    if (slot < schema::kSlotAttribute0 || column.multi_valued()) continue;
+    const auto old_column = before.slots.find(slot);
+    same_values = same_values && old_column != before.slots.end() &&
+                  old_column->second.values.size() == column.values.size();
+  }
+  updated.attributes = same_values ? signals.attributes : AttributeSignals(after);
+  return updated;
+}
+
 SignalColumns BuildSignalColumns(const FacetColumns& columns) {
   SignalColumns signals;
   auto number = [&](Xapian::valueno slot) -> const NumberColumn* {
@@ -88,26 +185,9 @@ SignalColumns BuildSignalColumns(const FacetColumns& columns) {
   };
   signals.popularity = ByRank(number(schema::kSlotPopularity));
   signals.recency = ByRank(number(schema::kSlotCreatedAt));
-  if (const NumberColumn* rating = number(schema::kSlotRating)) {
-    std::vector<double> values = rating->by_docid;
-    MinMax(values);
-    signals.rating = ToSignal(values);
-  }
-  if (const auto stock = columns.slots.find(schema::kSlotInStock); stock != columns.slots.end()) {
-    const FacetColumn& column = stock->second;
-    signals.in_stock.assign(column.by_docid.size(), 0.0f);
-    for (size_t id = 0; id < column.by_docid.size(); ++id) {
-      if (column.values[column.by_docid[id]] == "1") signals.in_stock[id] = 1.0f;
-    }
-  }
-  for (const auto& [slot, column] : columns.slots) {
-    if (slot < schema::kSlotAttribute0 || column.multi_valued()) continue;
-    std::vector<double> values;
-    values.reserve(column.values.size());
-    for (const std::string& value : column.values) values.push_back(ParseNumber(value));
-    MinMax(values);
-    signals.attributes[slot] = ToSignal(values);
-  }
+  signals.rating = RatingSignal(columns);
+  signals.in_stock = InStockSignal(columns);
+  signals.attributes = AttributeSignals(columns);
   return signals;
 }
 

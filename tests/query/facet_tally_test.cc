@@ -7,6 +7,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -232,6 +233,82 @@ TEST(FacetColumnsUpdated, AMultiValuedColumnIsWhatAFreshLoadReads) {
   database.replace_document(4, sized("XS"));
   EXPECT_EQ(lists(updated.Updated(database, {4})),
             (std::vector<std::string>{"", "M,XL,", "M,", "", "XS,"}));
+}
+
+TEST(FacetColumnsUpdated, SignalsAndLengthsAreWhatAFreshLoadReads) {
+  Xapian::WritableDatabase database(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  const auto product = [](double price, double popularity, double created, double rating,
+                          const std::string& in_stock, const std::string& weight) {
+    Xapian::Document doc;
+    doc.add_value(schema::kSlotPrice, Xapian::sortable_serialise(price));
+    if (popularity >= 0) {
+      doc.add_value(schema::kSlotPopularity, Xapian::sortable_serialise(popularity));
+    }
+    doc.add_value(schema::kSlotCreatedAt, Xapian::sortable_serialise(created));
+    doc.add_value(schema::kSlotRating, Xapian::sortable_serialise(rating));
+    doc.add_value(schema::kSlotInStock, in_stock);
+    doc.add_value(schema::kSlotAttribute0, weight);
+    doc.add_term("Xword", 1 + static_cast<Xapian::termcount>(price) % 7);  // a length
+    return doc;
+  };
+  for (int i = 1; i <= 6; ++i) {
+    database.add_document(product(100 * i, i % 4, 1000 + i, 1 + i % 5, i % 2 ? "1" : "0", "2"));
+  }
+  const std::vector<Xapian::valueno> single = {schema::kSlotInStock, schema::kSlotAttribute0};
+  const std::vector<Xapian::valueno> numbers = {schema::kSlotPrice, schema::kSlotPopularity,
+                                                schema::kSlotCreatedAt, schema::kSlotRating};
+  const auto expect_fresh = [&](const FacetColumns& updated, const std::string& step) {
+    const FacetColumns loaded = FacetColumns::Load(database, single, {}, numbers);
+    const SignalColumns& fresh = loaded.signals;
+    // (The documents and their lengths, too.)
+    EXPECT_EQ(updated.lengths->by_docid, loaded.lengths->by_docid) << step;
+    DocSet differ = updated.lengths->all;
+    differ ^= loaded.lengths->all;
+    EXPECT_TRUE(differ.empty()) << step;
+    EXPECT_EQ(updated.lengths->all.Count(), database.get_doccount()) << step;
+    EXPECT_EQ(updated.signals.popularity, fresh.popularity) << step;
+    EXPECT_EQ(updated.signals.recency, fresh.recency) << step;
+    EXPECT_EQ(updated.signals.rating, fresh.rating) << step;
+    EXPECT_EQ(updated.signals.in_stock, fresh.in_stock) << step;
+    EXPECT_EQ(updated.signals.attributes, fresh.attributes) << step;
+  };
+  FacetColumns columns = FacetColumns::Load(database, single, {}, numbers);
+  // Each step changes the catalog, then the columns follow it.
+  const std::vector<std::pair<std::string, std::function<std::vector<Xapian::docid>()>>> steps = {
+      {"a price",
+       [&] {
+         database.replace_document(2, product(999, 2, 1002, 3, "0", "2"));
+         return std::vector<Xapian::docid>{2};
+       }},
+      {"stock",
+       [&] {
+         database.replace_document(3, product(300, 3, 1003, 4, "0", "2"));
+         return std::vector<Xapian::docid>{3};
+       }},
+      {"popularity and rating",
+       [&] {
+         database.replace_document(1, product(100, 9, 1001, 5, "1", "2"));
+         return std::vector<Xapian::docid>{1};
+       }},
+      {"popularity dropped, a new weight",
+       [&] {
+         database.replace_document(4, product(400, -1, 1004, 5, "1", "7"));
+         return std::vector<Xapian::docid>{4};
+       }},
+      {"deleted",
+       [&] {
+         database.delete_document(5);
+         return std::vector<Xapian::docid>{5};
+       }},
+      {"added",
+       [&] {
+         return std::vector<Xapian::docid>{database.add_document(product(50, 1, 999, 2, "1", "2"))};
+       }},
+  };
+  for (const auto& [step, change] : steps) {
+    columns = columns.Updated(database, change());
+    expect_fresh(columns, step);
+  }
 }
 
 }  // namespace
