@@ -33,6 +33,7 @@
 #include "bench/workload.h"
 #include "merch/ranking.h"
 #include "merch/rule_set.h"
+#include "query/facet_columns.h"
 #include "query/search.h"
 
 namespace {
@@ -310,5 +311,9 @@ int main(int argc, char** argv) {
   }
   std::printf("memory: peak_rss=%s rss=%s\n", ProcStatus("VmHWM").c_str(),
               ProcStatus("VmRSS").c_str());
+  const vitrine::query::internal::PostingStore& store =
+      *current->index->facet_columns()->postings;
+  std::printf("posting store: %zu lists, %.0f MB (bound %.0f MB)\n", store.terms(),
+              store.bytes() / 1e6, vitrine::query::internal::PostingStore::kDefaultMaxBytes / 1e6);
   return 0;
 }

@@ -47,6 +47,29 @@ struct Outcomes {
   }
 };
 
+// Waits (up to 5 s) until nothing is queued or running; false if it did not come.
+bool Drained(const WorkQueue& queue) {
+  for (int i = 0; i < 5000 && queue.stats().in_flight > 0; ++i) std::this_thread::sleep_for(1ms);
+  return queue.stats().in_flight == 0;
+}
+
+// Has `queue` (one worker) measure one run of 5 ms, again if the worker woke too
+// late for it; false if it never did.
+bool MeasuredARunOf5ms(WorkQueue& queue) {
+  std::atomic<bool> measured = false;
+  for (int attempt = 0; attempt < 50 && !measured; ++attempt) {
+    if (!queue.TrySubmit([&](WorkQueue::Admission admission) {
+          if (admission.shed) return;
+          std::this_thread::sleep_for(5ms);
+          measured = true;
+        })) {
+      return false;
+    }
+    if (!Drained(queue)) return false;
+  }
+  return measured;
+}
+
 TEST(WorkQueue, RunsWhatItAdmitsAndRefusesPastTheInFlightBound) {
   Gate gate;
   std::atomic<int> ran = 0;
@@ -74,22 +97,9 @@ TEST(WorkQueue, TheQueueHoldsWhatTheWorkersStartWithinTheTarget) {
   // here may depend on how soon a busy machine wakes the worker: a task that
   // holds the worker holds it even when it was itself shed.
   WorkQueue queue({.workers = 1, .max_in_flight = 1000, .target = 1ms, .max_wait = 2ms});
-  const auto drain = [&] {
-    for (int i = 0; i < 5000 && queue.stats().in_flight > 0; ++i) std::this_thread::sleep_for(1ms);
-    ASSERT_EQ(queue.stats().in_flight, 0u);
-  };
-  // Before any run is measured the queue takes up to the in-flight bound; one
-  // run of 5 ms is measured first (again if the worker woke too late for it).
-  bool measured = false;
-  for (int attempt = 0; attempt < 50 && !measured; ++attempt) {
-    ASSERT_TRUE(queue.TrySubmit([&](WorkQueue::Admission admission) {
-      if (admission.shed) return;
-      std::this_thread::sleep_for(5ms);
-      measured = true;
-    }));
-    drain();
-  }
-  ASSERT_TRUE(measured);
+  const auto drain = [&] { ASSERT_TRUE(Drained(queue)); };
+  // Before any run is measured the queue takes up to the in-flight bound.
+  ASSERT_TRUE(MeasuredARunOf5ms(queue));
 
   // With the worker held, two may wait (two per worker, and none more: a run of
   // 5 ms starts nothing within the 1 ms target); the rest are refused at once.
@@ -121,20 +131,8 @@ TEST(WorkQueue, TheQueueHoldsWhatTheWorkersStartWithinTheTarget) {
 TEST(WorkQueue, WhileRefusingAtTheDoorAnOverloadedQueueShedsWhatWaitedPastARun) {
   // One worker, a target of 200 ms: once a run of 5 ms is measured, 42 may wait.
   WorkQueue queue({.workers = 1, .max_in_flight = 1000, .target = 200ms, .interval = 10s});
-  const auto drain = [&] {
-    for (int i = 0; i < 5000 && queue.stats().in_flight > 0; ++i) std::this_thread::sleep_for(1ms);
-    ASSERT_EQ(queue.stats().in_flight, 0u);
-  };
-  bool measured = false;
-  for (int attempt = 0; attempt < 50 && !measured; ++attempt) {
-    ASSERT_TRUE(queue.TrySubmit([&](WorkQueue::Admission admission) {
-      if (admission.shed) return;
-      std::this_thread::sleep_for(5ms);
-      measured = true;
-    }));
-    drain();
-  }
-  ASSERT_TRUE(measured);
+  const auto drain = [&] { ASSERT_TRUE(Drained(queue)); };
+  ASSERT_TRUE(MeasuredARunOf5ms(queue));
 
   // The worker held, the queue filled, and its oldest waiting over a quarter
   // of the target when the next request is refused: more comes than is
