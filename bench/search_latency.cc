@@ -311,8 +311,7 @@ int main(int argc, char** argv) {
   }
   std::printf("memory: peak_rss=%s rss=%s\n", ProcStatus("VmHWM").c_str(),
               ProcStatus("VmRSS").c_str());
-  const vitrine::query::internal::PostingStore& store =
-      *current->index->facet_columns()->postings;
+  const vitrine::query::internal::PostingStore& store = *current->index->facet_columns()->postings;
   std::printf("posting store: %zu lists, %.0f MB (bound %.0f MB)\n", store.terms(),
               store.bytes() / 1e6, vitrine::query::internal::PostingStore::kDefaultMaxBytes / 1e6);
   return 0;

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -70,6 +71,20 @@ bool MeasuredARunOf5ms(WorkQueue& queue) {
   return measured;
 }
 
+// Has a task hold `queue`'s one worker until `gate` opens, and waits until it
+// does; false if the task was refused.
+bool HeldUntil(WorkQueue& queue, Gate& gate) {
+  auto holding = std::make_shared<std::atomic<bool>>(false);
+  if (!queue.TrySubmit([holding, &gate](WorkQueue::Admission) {
+        *holding = true;
+        gate.Wait();
+      })) {
+    return false;
+  }
+  while (!*holding) std::this_thread::sleep_for(1ms);
+  return true;
+}
+
 TEST(WorkQueue, RunsWhatItAdmitsAndRefusesPastTheInFlightBound) {
   Gate gate;
   std::atomic<int> ran = 0;
@@ -104,12 +119,7 @@ TEST(WorkQueue, TheQueueHoldsWhatTheWorkersStartWithinTheTarget) {
   // With the worker held, two may wait (two per worker, and none more: a run of
   // 5 ms starts nothing within the 1 ms target); the rest are refused at once.
   Gate gate;
-  std::atomic<bool> holding = false;
-  ASSERT_TRUE(queue.TrySubmit([&](WorkQueue::Admission) {
-    holding = true;
-    gate.Wait();
-  }));
-  while (!holding) std::this_thread::sleep_for(1ms);
+  ASSERT_TRUE(HeldUntil(queue, gate));
   const WorkQueue::Stats before = queue.stats();
   Outcomes outcomes;
   int admitted = 0;
@@ -138,12 +148,7 @@ TEST(WorkQueue, WhileRefusingAtTheDoorAnOverloadedQueueShedsWhatWaitedPastARun) 
   // of the target when the next request is refused: more comes than is
   // served, so the queue is overloaded at once (not after the interval).
   Gate gate;
-  std::atomic<bool> holding = false;
-  ASSERT_TRUE(queue.TrySubmit([&](WorkQueue::Admission) {
-    holding = true;
-    gate.Wait();
-  }));
-  while (!holding) std::this_thread::sleep_for(1ms);
+  ASSERT_TRUE(HeldUntil(queue, gate));
   Outcomes waiting;
   int admitted = 0;
   while (queue.TrySubmit(waiting.Task()) && admitted < 1000) ++admitted;
