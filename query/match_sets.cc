@@ -132,6 +132,24 @@ MatchSets::MatchSets(const Xapian::Database& database, size_t max_cached_bytes,
   Reset();
 }
 
+void MatchSets::Reopened(const PostingStore* store) {
+  std::list<Kept> entries = std::move(entries_);
+  Reset();
+  if (store == nullptr) return;
+  for (Kept& entry : entries) {
+    if (entry.source == nullptr || store->Find(entry.key.substr(1)) != entry.source) continue;
+    entry.set.Grow(size_);  // (no new document is in an unchanged list)
+    cached_bytes_ += entry.set.bytes();
+    entries_.push_back(std::move(entry));
+    by_key_.emplace(entries_.back().key, std::prev(entries_.end()));
+  }
+  while (cached_bytes_ > cached_bound_ && !entries_.empty()) {
+    cached_bytes_ -= entries_.front().set.bytes();
+    by_key_.erase(entries_.front().key);
+    entries_.pop_front();
+  }
+}
+
 void MatchSets::Reset() {
   size_ = static_cast<size_t>(database_.get_lastdocid()) + 1;
   cached_bound_ =
@@ -261,7 +279,10 @@ DocSet MatchSets::Term(const std::string& term) {
   DocSet set(size_);
   const Postings& postings = PostingsOf(term);
   for (const Xapian::docid id : postings.docids) set.Add(id);
-  if (postings.docids.size() >= kCacheFrom) Keep(std::move(key), set);
+  if (postings.docids.size() >= kCacheFrom) {
+    // (A list of the store's may outlive this revision: PostingStore::Carried.)
+    Keep(std::move(key), set, store_ != nullptr ? postings_.at(term) : nullptr);
+  }
   return set;
 }
 
@@ -349,17 +370,17 @@ const DocSet* MatchSets::Find(const std::string& key) {
   const auto found = by_key_.find(key);
   if (found == by_key_.end()) return nullptr;
   entries_.splice(entries_.end(), entries_, found->second);  // now the most recent
-  return &found->second->second;
+  return &found->second->set;
 }
 
-void MatchSets::Keep(std::string key, const DocSet& set) {
+void MatchSets::Keep(std::string key, const DocSet& set, std::shared_ptr<const Postings> source) {
   if (set.bytes() > cached_bound_) return;
   while (cached_bytes_ + set.bytes() > cached_bound_ && !entries_.empty()) {
-    cached_bytes_ -= entries_.front().second.bytes();
-    by_key_.erase(entries_.front().first);
+    cached_bytes_ -= entries_.front().set.bytes();
+    by_key_.erase(entries_.front().key);
     entries_.pop_front();
   }
-  entries_.emplace_back(key, set);
+  entries_.push_back({.key = key, .set = set, .source = std::move(source)});
   by_key_.emplace(std::move(key), std::prev(entries_.end()));
   cached_bytes_ += set.bytes();
 }

@@ -147,6 +147,11 @@ class MatchSets {
 
   // Forgets every kept set (call after the database was reopened).
   void Reset();
+  // After the database was reopened at the revision whose posting lists are
+  // `store`: forgets the kept sets, but for those of terms whose list that
+  // store shares with the revision before (PostingStore::Carried left it as it
+  // was), so a write batch does not cost every searcher its frequent terms.
+  void Reopened(const PostingStore* store);
   // The numeric columns of the database's revision (facet_columns.h): value
   // ranges on their slots are read from them rather than from Xapian's value
   // streams. Null (the default): Xapian matches them. Set for each search.
@@ -192,7 +197,8 @@ class MatchSets {
   DocSet Wildcard(const Xapian::Query& query);
   DocSet ValueRange(const Xapian::Query& query);
   const DocSet* Find(const std::string& key);
-  void Keep(std::string key, const DocSet& set);
+  // `source`: the store's list a term's set was made from (else null).
+  void Keep(std::string key, const DocSet& set, std::shared_ptr<const Postings> source = nullptr);
 
   const Xapian::Database& database_;
   size_t size_ = 0;  // docids are below this
@@ -209,9 +215,14 @@ class MatchSets {
   std::unordered_map<std::string, std::optional<std::vector<std::string>>> expansions_;
   std::optional<DocSet> all_;
   const DocSet* shared_all_ = nullptr;
+  struct Kept {
+    std::string key;
+    DocSet set;
+    std::shared_ptr<const Postings> source;  // a term's list in the store, or null
+  };
   // Least recently used first.
-  std::list<std::pair<std::string, DocSet>> entries_;
-  std::unordered_map<std::string, std::list<std::pair<std::string, DocSet>>::iterator> by_key_;
+  std::list<Kept> entries_;
+  std::unordered_map<std::string, std::list<Kept>::iterator> by_key_;
   // This search's composite queries by their internals (each kept alive by its
   // copy, so an address is never reused while remembered), up to kMaxMemoBytes.
   static constexpr size_t kMaxMemoBytes = 16 << 20;

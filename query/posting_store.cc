@@ -115,6 +115,12 @@ std::shared_ptr<PostingStore> PostingStore::Carried(
   return next;
 }
 
+std::shared_ptr<const Postings> PostingStore::Find(const std::string& term) const {
+  const std::shared_lock lock(mutex_);
+  const auto found = lists_.find(term);
+  return found == lists_.end() ? nullptr : found->second;
+}
+
 size_t PostingStore::bytes() const {
   const std::shared_lock lock(mutex_);
   return bytes_;

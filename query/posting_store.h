@@ -42,6 +42,8 @@ class PostingStore {
 
   // `term`'s list; `reader` must read the store's revision.
   std::shared_ptr<const Postings> Get(const std::string& term, const Xapian::Database& reader);
+  // `term`'s list if the store holds it, else null (nothing is read).
+  std::shared_ptr<const Postings> Find(const std::string& term) const;
 
   // Lists shorter than this are left to be read again by the next revision
   // (Carried): reading them costs about what bringing them up to date would.

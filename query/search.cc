@@ -99,6 +99,14 @@ struct Searcher::Impl {
     styles = {};
     corrections.clear();
   }
+  // After the database was reopened at the revision of `columns`: the sets of
+  // terms whose lists it left as they were are kept.
+  void Reopened(const internal::FacetColumns& columns) {
+    sets.Reopened(columns.postings.get());
+    ranker.Reset();
+    styles = {};
+    corrections.clear();
+  }
   std::string Corrected(std::string_view q, const analyzers::Analyzer& analyzer,
                         const merch::Thesaurus::Analysed* synonyms, uint64_t synonyms_version);
 
@@ -419,9 +427,9 @@ absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
 
 void Searcher::Reopen() {
   impl_->database.reopen();
-  impl_->Reset();
   revision_ = index_->revision();
   columns_ = index_->facet_columns();
+  impl_->Reopened(*columns_);
 }
 
 absl::StatusOr<SearchResponse> Searcher::Run(const SearchRequest& request,
