@@ -77,8 +77,16 @@ std::shared_ptr<PostingStore> PostingStore::Carried(
     // The changed documents' postings in the list: when they are what the
     // documents now hold (a price changed, not the text), the list stands.
     had.clear();
+    // A few changed documents are sought in the list; many (a bulk update) are
+    // met in one walk of it.
+    auto at = docids.begin();
+    const bool walk = gone.size() * 16 > docids.size();
     for (const Xapian::docid id : gone) {
-      const auto at = std::lower_bound(docids.begin(), docids.end(), id);
+      if (walk) {
+        while (at != docids.end() && *at < id) ++at;
+      } else {
+        at = std::lower_bound(at, docids.end(), id);
+      }
       if (at != docids.end() && *at == id)
         had.emplace_back(id, postings->wdfs[at - docids.begin()]);
     }

@@ -82,6 +82,20 @@ TEST(PostingStoreCarried, LongListsFollowTheChangedDocumentsAndUntouchedOnesAreS
   EXPECT_EQ(after->Get("Xtail", database), next->Get("Xtail", database));
   EXPECT_NE(next->Get("Xtail", database), tail);
   ExpectAsRead(*after, database, "Xall");
+
+  // A bulk update (enough changed documents that each list is walked rather
+  // than searched): 200 rewritten, those from 200 on without "Xeven".
+  std::vector<Xapian::docid> bulk;
+  for (Xapian::docid id = 100; id < 300; ++id) {
+    Xapian::Document doc = Product(id);
+    if (id >= 200 && id % 2 == 0) doc.remove_term("Xeven");
+    database.replace_document(id, doc);
+    bulk.push_back(id);
+  }
+  const std::shared_ptr<PostingStore> bulked = after->Carried(bulk, Versions(database, bulk));
+  for (const std::string term : {"Xall", "Xeven", "Xtail"}) ExpectAsRead(*bulked, database, term);
+  EXPECT_EQ(bulked->Get("Xall", database), after->Get("Xall", database)) << "as it was";
+  EXPECT_NE(bulked->Get("Xeven", database), after->Get("Xeven", database));
 }
 
 TEST(PostingStoreCarried, SearchersKeepTheSetsOfTermsWhoseListsWereCarriedAsTheyWere) {
