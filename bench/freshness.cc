@@ -267,6 +267,7 @@ int main(int argc, char** argv) {
     reindex.feeds = flags["feed"];
     reindex.data_dir = data_dir;
     reindex.threads = 1;
+    reindex.nice = 10;  // as a cluster's reindex in the serving process
     const auto reindex_start = Clock::now();
     absl::StatusOr<vitrine::indexer::ReindexSummary> summary =
         absl::UnavailableError("not run (--reindex off)");

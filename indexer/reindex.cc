@@ -1,7 +1,12 @@
 #include "indexer/reindex.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <xapian.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <deque>
 #include <filesystem>
@@ -47,9 +52,21 @@ struct Prepared {
 using Chunk = std::vector<FeedRecord>;
 using PreparedChunk = std::vector<Prepared>;
 
+// Lowers the calling thread's CPU priority by `nice` (Linux: a thread is a
+// process to setpriority). Best effort; a thread never gets its priority back
+// without privilege, so only threads of the build's own call it.
+void LowerPriority(int nice) {
+  if (nice <= 0) return;
+  const id_t thread = static_cast<id_t>(syscall(SYS_gettid));
+  errno = 0;
+  const int current = getpriority(PRIO_PROCESS, thread);
+  if (errno == 0) (void)setpriority(PRIO_PROCESS, thread, std::min(19, current + nice));
+}
+
 PreparedChunk Prepare(const FeedReader& reader, const analyzers::Analyzer& analyzer,
                       const std::vector<std::string>& filterable_attributes,
-                      const SupplementalFeeds& supplements, Chunk chunk) {
+                      const SupplementalFeeds& supplements, int nice, Chunk chunk) {
+  LowerPriority(nice);  // (a thread of its own: std::launch::async)
   PreparedChunk out(chunk.size());
   for (size_t i = 0; i < chunk.size(); ++i) {
     out[i].line = chunk[i].line;
@@ -189,10 +206,10 @@ absl::Status IndexFeed(const std::string& file, const analyzers::Analyzer& analy
     const bool more = reader->Next(record);
     if (more) chunk.push_back(std::move(record));
     if (chunk.size() == kChunkRecords || (!more && !chunk.empty())) {
-      in_flight.push_back(std::async(std::launch::async, Prepare, std::cref(*reader),
-                                     std::cref(analyzer),
-                                     std::cref(writer.options().filterable_attributes),
-                                     std::cref(supplements), std::move(chunk)));
+      in_flight.push_back(
+          std::async(std::launch::async, Prepare, std::cref(*reader), std::cref(analyzer),
+                     std::cref(writer.options().filterable_attributes), std::cref(supplements),
+                     writer.options().nice, std::move(chunk)));
       chunk = Chunk();
       if (static_cast<int>(in_flight.size()) > threads) RETURN_IF_ERROR(drain_one());
     }
@@ -321,10 +338,22 @@ absl::StatusOr<ReindexSummary> Reindex(const ReindexOptions& options) {
   ASSIGN_OR_RETURN(DataDirLock lock, DataDirLock::Acquire(dir));
   ASSIGN_OR_RETURN(Generation generation, dir.CreateGeneration());
   absl::StatusOr<ReindexSummary> summary;
-  try {
-    summary = Build(dir, generation, options);
-  } catch (const Xapian::Error& e) {
-    summary = absl::InternalError(StrCat("building the index: ", e.get_description()));
+  const auto build = [&] {
+    try {
+      summary = Build(dir, generation, options);
+    } catch (const Xapian::Error& e) {
+      summary = absl::InternalError(StrCat("building the index: ", e.get_description()));
+    }
+  };
+  if (options.nice > 0) {
+    // The writer on a thread of its own, whose priority can be lowered for good.
+    std::thread writer([&] {
+      LowerPriority(options.nice);
+      build();
+    });
+    writer.join();
+  } else {
+    build();
   }
   if (!summary.ok()) {
     (void)dir.Remove(generation);  // best effort: the failure is what the caller needs

@@ -33,8 +33,13 @@ struct ReindexOptions {
   // record whose id no feed has is rejected, never a new product.
   std::vector<std::string> supplemental_feeds;
   std::string data_dir;
-  int64_t max_errors = -1;   // abort when more records than this are rejected; -1: no limit
-  int threads = 0;           // analysis threads besides the writer; 0: one per core
+  int64_t max_errors = -1;  // abort when more records than this are rejected; -1: no limit
+  int threads = 0;          // analysis threads besides the writer; 0: one per core
+  // The CPU priority (Linux nice value) of the build's threads, above the
+  // caller's: a reindex inside a serving process gives way to its searches
+  // and writes, and a machine's idle cores still run it at full speed. 0: as
+  // the caller.
+  int nice = 0;
   int keep_generations = 3;  // complete generations kept besides the current one
   analyzers::AnalyzerOptions analyzer;
   // Vocabulary for Profile::kFashion (data/analyzers/*.json); empty: the default

@@ -17,6 +17,10 @@
 namespace vitrine::writes {
 namespace {
 
+// A cluster's reindex runs inside the serving process: its threads give way to
+// the searches and writes (ReindexOptions::nice).
+constexpr int kBuildNice = 10;
+
 // Where a data directory records the last reindex event it built.
 std::string MarkerPath(const std::string& data_dir) { return data_dir + "/CLUSTER_GENERATION"; }
 
@@ -106,6 +110,7 @@ absl::StatusOr<indexer::ReindexSummary> ReindexCluster(indexer::ReindexOptions o
     ASSIGN_OR_RETURN(event.id, log.AppendGeneration(event));
     return absl::OkStatus();
   };
+  options.nice = kBuildNice;
   ASSIGN_OR_RETURN(indexer::ReindexSummary summary, indexer::Reindex(options));
   // When this directory is a replica's, it has the event's generation already.
   RETURN_IF_ERROR(WriteMarker(options.data_dir, event.id));
@@ -148,6 +153,7 @@ absl::StatusOr<indexer::ReindexSummary> BuildGeneration(const GenerationEvent& e
     return absl::OkStatus();
   };
   options.cancelled = std::move(cancelled);
+  options.nice = kBuildNice;
   ASSIGN_OR_RETURN(indexer::ReindexSummary summary, indexer::Reindex(options));
   RETURN_IF_ERROR(WriteMarker(data_dir, event.id));
   return summary;

@@ -4,8 +4,13 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <xapian.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -86,6 +91,27 @@ TEST_F(ReindexTest, RejectsABadAttributeDeclarationBeforeBuilding) {
   const absl::StatusOr<ReindexSummary> summary = Reindex(options);
   EXPECT_EQ(ParameterOf(summary.status()), "filterable_attributes");
   EXPECT_EQ(CurrentId(), "000001");
+}
+
+// The calling thread's nice value (Linux: per thread).
+int ThreadNice() {
+  errno = 0;
+  return getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)));
+}
+
+TEST_F(ReindexTest, ANicedBuildRunsBelowTheCallersPriorityAndLeavesTheCallerAsItWas) {
+  const int caller = ThreadNice();
+  ReindexOptions options = Options({Feed("mixed.jsonl")});
+  options.nice = 5;
+  // Rejections are reported from the writer's thread.
+  std::vector<int> writer_nice;
+  options.on_error = [&](const RecordError&) { writer_nice.push_back(ThreadNice()); };
+  const absl::StatusOr<ReindexSummary> summary = Reindex(options);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->accepted, 2u);
+  ASSERT_FALSE(writer_nice.empty());
+  for (const int nice : writer_nice) EXPECT_EQ(nice, std::min(19, caller + 5));
+  EXPECT_EQ(ThreadNice(), caller);
 }
 
 TEST_F(ReindexTest, CountsAcceptedAndRejectedRecords) {
