@@ -207,6 +207,18 @@ void ReclassifyChangedStyles(FacetColumns& columns, const Xapian::Database& data
 }
 
 // The products with a parent id.
+std::shared_ptr<const DocumentLengths> ReadLengths(const Xapian::Database& database) {
+  auto lengths = std::make_shared<DocumentLengths>();
+  lengths->all = DocSet(static_cast<size_t>(database.get_lastdocid()) + 1);
+  lengths->by_docid.assign(static_cast<size_t>(database.get_lastdocid()) + 1, 0);
+  for (Xapian::PostingIterator it = database.postlist_begin(""); it != database.postlist_end("");
+       ++it) {
+    lengths->all.Add(*it);
+    lengths->by_docid[*it] = it.get_doclength();
+  }
+  return lengths;
+}
+
 DocSet VariantsOf(const FacetColumns& columns) {
   const auto parents = columns.slots.find(schema::kSlotParent);
   if (parents == columns.slots.end()) return DocSet();
@@ -237,15 +249,7 @@ FacetColumns FacetColumns::Load(const Xapian::Database& database,
   columns.signals = BuildSignalColumns(columns);
   columns.variants = VariantsOf(columns);
   ClassifyAcrossStyles(columns);
-  auto lengths = std::make_shared<DocumentLengths>();
-  lengths->all = DocSet(static_cast<size_t>(database.get_lastdocid()) + 1);
-  lengths->by_docid.assign(static_cast<size_t>(database.get_lastdocid()) + 1, 0);
-  for (Xapian::PostingIterator it = database.postlist_begin(""); it != database.postlist_end("");
-       ++it) {
-    lengths->all.Add(*it);
-    lengths->by_docid[*it] = it.get_doclength();
-  }
-  columns.lengths = std::move(lengths);
+  columns.lengths = ReadLengths(database);
   return columns;
 }
 
@@ -264,7 +268,10 @@ FacetColumns FacetColumns::Updated(const Xapian::Database& database,
   }
   // The long posting lists, brought up to date with the documents.
   columns.postings = postings->Carried(changed, documents);
-  auto lengths = std::make_shared<DocumentLengths>(*this->lengths);
+  if (this->lengths == nullptr) {
+    columns.lengths = ReadLengths(database);  // (columns made otherwise than by Load)
+  }
+  auto lengths = std::make_shared<DocumentLengths>(*columns.lengths);
   lengths->all.Grow(size);
   lengths->by_docid.resize(size, 0);
   for (const Xapian::docid id : changed) {

@@ -311,5 +311,17 @@ TEST(FacetColumnsUpdated, SignalsAndLengthsAreWhatAFreshLoadReads) {
   }
 }
 
+TEST(FacetColumnsUpdated, ColumnsMadeOtherwiseThanByLoadReadTheLengthsOnce) {
+  Xapian::WritableDatabase database(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  Xapian::Document doc;
+  doc.add_term("Xword", 3);
+  database.add_document(doc);
+  database.add_document(doc);
+  const FacetColumns updated = FacetColumns().Updated(database, {2});
+  ASSERT_NE(updated.lengths, nullptr);
+  EXPECT_EQ(updated.lengths->all.Count(), 2u);
+  EXPECT_EQ(updated.lengths->by_docid, (std::vector<Xapian::termcount>{0, 3, 3}));
+}
+
 }  // namespace
 }  // namespace vitrine::query::internal
