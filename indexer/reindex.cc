@@ -1,12 +1,7 @@
 #include "indexer/reindex.h"
 
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 #include <xapian.h>
 
-#include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <deque>
 #include <filesystem>
@@ -19,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "base/status.h"
 #include "base/strings.h"
+#include "base/thread_priority.h"
 #include "catalog/index_schema.h"
 #include "catalog/product_store.h"
 #include "indexer/document_builder.h"
@@ -52,21 +48,10 @@ struct Prepared {
 using Chunk = std::vector<FeedRecord>;
 using PreparedChunk = std::vector<Prepared>;
 
-// Lowers the calling thread's CPU priority by `nice` (Linux: a thread is a
-// process to setpriority). Best effort; a thread never gets its priority back
-// without privilege, so only threads of the build's own call it.
-void LowerPriority(int nice) {
-  if (nice <= 0) return;
-  const id_t thread = static_cast<id_t>(syscall(SYS_gettid));
-  errno = 0;
-  const int current = getpriority(PRIO_PROCESS, thread);
-  if (errno == 0) (void)setpriority(PRIO_PROCESS, thread, std::min(19, current + nice));
-}
-
 PreparedChunk Prepare(const FeedReader& reader, const analyzers::Analyzer& analyzer,
                       const std::vector<std::string>& filterable_attributes,
                       const SupplementalFeeds& supplements, int nice, Chunk chunk) {
-  LowerPriority(nice);  // (a thread of its own: std::launch::async)
+  LowerThreadPriority(nice);  // (a thread of its own: std::launch::async)
   PreparedChunk out(chunk.size());
   for (size_t i = 0; i < chunk.size(); ++i) {
     out[i].line = chunk[i].line;
@@ -348,7 +333,7 @@ absl::StatusOr<ReindexSummary> Reindex(const ReindexOptions& options) {
   if (options.nice > 0) {
     // The writer on a thread of its own, whose priority can be lowered for good.
     std::thread writer([&] {
-      LowerPriority(options.nice);
+      LowerThreadPriority(options.nice);
       build();
     });
     writer.join();

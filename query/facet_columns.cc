@@ -319,7 +319,7 @@ FacetColumns FacetColumns::Updated(const Xapian::Database& database,
                                                   : Xapian::sortable_unserialise(value);
     }
   }
-  columns.signals = UpdatedSignalColumns(signals, *this, columns, changed);
+  columns.signals = UpdatedSignalColumns(*this, columns, changed);
   columns.variants = VariantsOf(columns);
   ReclassifyChangedStyles(columns, database, changed);
   // New values (a brand, a size) need a new lexicon; counts alone do not.

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <limits>
 
 namespace vitrine::query::internal {
 namespace {
@@ -123,106 +122,98 @@ void FacetTally::Add(const DocSet& docs, const StyleCounting* styles) {
   }
   mixed.buckets = all.buckets;
   if (!distinct.terms.empty()) AddEach(each_of(variants), distinct);
+  const bool by_style = !same.terms.empty() || !mixed.terms.empty() || !mixed.buckets.empty();
+  const bool grouped = by_style && StyleRuns(variants, styles->parents, styles->scratch.starts);
   if (!same.terms.empty()) {
     std::vector<Xapian::docid>& firsts = styles->scratch.firsts;
-    FirstOfEachStyle(variants, *styles, firsts);
+    FirstOfEachStyle(variants, *styles, grouped, firsts);
     AddEach(each_of(firsts), same);
   }
-  if (!mixed.terms.empty() || !mixed.buckets.empty()) AddStyles(variants, *styles, mixed);
+  if (!mixed.terms.empty() || !mixed.buckets.empty()) AddStyles(variants, *styles, grouped, mixed);
+}
+
+bool FacetTally::StyleRuns(const std::vector<Xapian::docid>& variants, const FacetColumn& parents,
+                           std::vector<uint32_t>& starts) {
+  starts.clear();
+  uint32_t previous = 0;  // no style yet (parent ids start at 1)
+  for (size_t i = 0; i < variants.size(); ++i) {
+    const uint32_t parent = ParentOf(parents, variants[i]);
+    if (i > 0 && parent == previous) continue;
+    // A style met before, or a product the columns give no parent: not grouped.
+    if (parent <= previous) {
+      starts.clear();
+      return false;
+    }
+    previous = parent;
+    starts.push_back(static_cast<uint32_t>(i));
+  }
+  return true;
 }
 
 void FacetTally::FirstOfEachStyle(const std::vector<Xapian::docid>& variants,
-                                  const StyleCounting& styles, std::vector<Xapian::docid>& firsts) {
-  // Parent ids are numbered in order of their styles' first products
-  // (FacetColumns::Load), and a catalog loaded in bulk lists a style's
-  // products together: in ascending `variants` a style's products mostly follow
-  // one another, and a style met for the first time has a higher id than every
-  // style before it. Either tells a first apart without the scratch; a style
-  // met out of that order (products added to it later) needs the scratch,
-  // filled from the firsts so far when that first happens.
+                                  const StyleCounting& styles, bool grouped,
+                                  std::vector<Xapian::docid>& firsts) {
+  firsts.clear();
+  if (grouped) {  // each run's first product
+    for (const uint32_t start : styles.scratch.starts) firsts.push_back(variants[start]);
+    return;
+  }
   StyleScratch& scratch = styles.scratch;
   scratch.Fit(styles.parents.values.size());
   Xapian::docid* const best = scratch.best.data();  // zero between calls
-  firsts.clear();
-  uint32_t previous = std::numeric_limits<uint32_t>::max();  // no style yet
-  uint32_t highest = 0;
-  bool in_scratch = false;  // every first so far is in `best`
   for (const Xapian::docid id : variants) {
-    const uint32_t parent = ParentOf(styles.parents, id);
-    if (parent == previous) continue;
-    previous = parent;
-    if (parent > highest) {
-      highest = parent;
-    } else {
-      if (!in_scratch) {
-        for (const Xapian::docid first : firsts) best[ParentOf(styles.parents, first)] = first;
-        in_scratch = true;
-      }
-      if (best[parent] != 0) continue;
-    }
-    if (in_scratch) best[parent] = id;
+    Xapian::docid& first = best[ParentOf(styles.parents, id)];
+    if (first != 0) continue;
+    first = id;
     firsts.push_back(id);
   }
-  if (in_scratch) {
-    for (const Xapian::docid id : firsts) best[ParentOf(styles.parents, id)] = 0;
-  }
+  for (const Xapian::docid id : firsts) best[ParentOf(styles.parents, id)] = 0;
 }
 
 void FacetTally::AddStyles(const std::vector<Xapian::docid>& variants, const StyleCounting& styles,
-                           const Columns& columns) {
+                           bool grouped, const Columns& columns) {
   const FacetColumn& parents = styles.parents;
   StyleScratch& scratch = styles.scratch;
-  scratch.Fit(parents.values.size());
   // The products grouped by style: style k's are members[starts[k] ..
-  // starts[k + 1]). Mostly `variants` is grouped already (FirstOfEachStyle
-  // says why): each run of one style starts a style with a higher id than every
-  // style before it. Otherwise a counting sort groups them: `at[parent]` counts
-  // the style's products, then marks where its group ends, then where it begins
-  // (and is zero again at the end, as the scratch must be between calls).
+  // starts[k + 1]) (the last one's up to the end). `variants` grouped already
+  // (StyleRuns) is its own; otherwise a counting sort groups them: `at[parent]`
+  // counts the style's products, then marks where its group ends, then where
+  // it begins (and is zero again at the end, as the scratch must be between
+  // calls).
   std::vector<uint32_t>& starts = scratch.starts;
-  starts.clear();
   const Xapian::docid* members = variants.data();
-  uint32_t previous = std::numeric_limits<uint32_t>::max();  // no style yet
-  uint32_t highest = 0;
-  for (size_t i = 0; i < variants.size(); ++i) {
-    const uint32_t parent = ParentOf(parents, variants[i]);
-    if (parent == previous) continue;
-    previous = parent;
-    if (parent <= highest) {  // not grouped
-      starts.clear();
-      break;
-    }
-    highest = parent;
-    starts.push_back(static_cast<uint32_t>(i));
-  }
-  uint32_t* const at = scratch.variants.data();
-  std::vector<uint32_t>& touched = scratch.touched;
-  touched.clear();
-  if (starts.empty()) {
+  if (!grouped) {
+    scratch.Fit(parents.values.size());
+    uint32_t* const at = scratch.variants.data();
+    std::vector<uint32_t>& touched = scratch.touched;
+    touched.clear();
     for (const Xapian::docid id : variants) {
       const uint32_t parent = ParentOf(parents, id);
       if (at[parent]++ == 0) touched.push_back(parent);
     }
+    starts.clear();
     uint32_t end = 0;
     for (const uint32_t parent : touched) {
       starts.push_back(end);
       at[parent] = end += at[parent];
     }
-    std::vector<Xapian::docid>& grouped = scratch.grouped;
-    grouped.resize(variants.size());
-    for (const Xapian::docid id : variants) grouped[--at[ParentOf(parents, id)]] = id;
+    std::vector<Xapian::docid>& grouped_ids = scratch.grouped;
+    grouped_ids.resize(variants.size());
+    for (const Xapian::docid id : variants) grouped_ids[--at[ParentOf(parents, id)]] = id;
     for (const uint32_t parent : touched) at[parent] = 0;
-    members = grouped.data();
+    members = grouped_ids.data();
   }
   const size_t style_count = starts.size();
-  starts.push_back(static_cast<uint32_t>(variants.size()));
+  const auto end_of = [&](size_t k) {
+    return k + 1 < style_count ? starts[k + 1] : static_cast<uint32_t>(variants.size());
+  };
 
   // Per style, each value (bucket) its products have counts once: `marked`
   // holds, per value, the last style that counted it (styles are numbered on
   // from the tally's previous calls, so marks never need clearing).
   const auto for_each_style = [&](const auto& f) {
     for (size_t k = 0; k < style_count; ++k) {
-      f(style_ + static_cast<uint32_t>(k) + 1, members + starts[k], members + starts[k + 1]);
+      f(style_ + static_cast<uint32_t>(k) + 1, members + starts[k], members + end_of(k));
     }
   };
   for (Terms* terms : columns.terms) {

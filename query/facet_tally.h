@@ -67,13 +67,23 @@ class FacetTally {
   // Counts, in `columns`, each document `for_each(f)` calls f with.
   template <typename ForEach>
   void AddEach(const ForEach& for_each, const Columns& columns);
+  // Whether each style's products in `variants` (ascending) follow one another,
+  // each run starting a style with a higher parent id than the runs before it,
+  // and where each run starts (`starts`). So a catalog loaded in bulk leaves
+  // them: FacetColumns::Load numbers parents in order of their first product,
+  // and feeds list a style's products together. Products added to a style
+  // later break the order; the callers then group by the scratch.
+  static bool StyleRuns(const std::vector<Xapian::docid>& variants, const FacetColumn& parents,
+                        std::vector<uint32_t>& starts);
   // Counts, in `columns`, the styles of `variants` (docids of products with a
-  // parent), once per value a style's products have.
+  // parent), once per value a style's products have. `grouped`: StyleRuns said
+  // so, and left the runs in the scratch's `starts`.
   void AddStyles(const std::vector<Xapian::docid>& variants, const StyleCounting& styles,
-                 const Columns& columns);
-  // The first of `variants` (ascending) of each style.
+                 bool grouped, const Columns& columns);
+  // The first of `variants` (ascending) of each style (`grouped`: as above).
   static void FirstOfEachStyle(const std::vector<Xapian::docid>& variants,
-                               const StyleCounting& styles, std::vector<Xapian::docid>& firsts);
+                               const StyleCounting& styles, bool grouped,
+                               std::vector<Xapian::docid>& firsts);
 
   std::vector<Terms> terms_;
   std::vector<Buckets> buckets_;

@@ -151,6 +151,7 @@ class MatchSets {
   // `store`: forgets the kept sets, but for those of terms whose list that
   // store shares with the revision before (PostingStore::Carried left it as it
   // was), so a write batch does not cost every searcher its frequent terms.
+  // Null: Reset().
   void Reopened(const PostingStore* store);
   // The numeric columns of the database's revision (facet_columns.h): value
   // ranges on their slots are read from them rather than from Xapian's value

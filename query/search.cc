@@ -93,16 +93,11 @@ struct Searcher::Impl {
   // the sets.
   absl::flat_hash_map<std::string, std::string> corrections;
 
-  void Reset() {
-    sets.Reset();
-    ranker.Reset();
-    styles = {};
-    corrections.clear();
-  }
-  // After the database was reopened at the revision of `columns`: the sets of
-  // terms whose lists it left as they were are kept.
-  void Reopened(const internal::FacetColumns& columns) {
-    sets.Reopened(columns.postings.get());
+  // Forgets what was read; after a reopen at a revision whose posting lists
+  // are `store`, but for the match sets of the terms whose lists it left as
+  // they were (MatchSets::Reopened).
+  void Reset(const internal::PostingStore* store = nullptr) {
+    sets.Reopened(store);
     ranker.Reset();
     styles = {};
     corrections.clear();
@@ -429,7 +424,7 @@ void Searcher::Reopen() {
   impl_->database.reopen();
   revision_ = index_->revision();
   columns_ = index_->facet_columns();
-  impl_->Reopened(*columns_);
+  impl_->Reset(columns_->postings.get());
 }
 
 absl::StatusOr<SearchResponse> Searcher::Run(const SearchRequest& request,

@@ -67,21 +67,6 @@ double ParseNumber(const std::string& text) {
   return value;
 }
 
-}  // namespace
-
-std::vector<Xapian::valueno> WithSignalNumberSlots(std::vector<Xapian::valueno> slots) {
-  slots.push_back(schema::kSlotPopularity);
-  slots.push_back(schema::kSlotCreatedAt);
-  return slots;
-}
-
-std::vector<Xapian::valueno> WithSignalValueSlots(std::vector<Xapian::valueno> slots) {
-  slots.push_back(schema::kSlotInStock);
-  return slots;
-}
-
-namespace {
-
 const NumberColumn* NumberOf(const FacetColumns& columns, Xapian::valueno slot) {
   const auto it = columns.numbers.find(slot);
   return it == columns.numbers.end() ? nullptr : &it->second;
@@ -139,9 +124,20 @@ std::map<Xapian::valueno, std::vector<float>> AttributeSignals(const FacetColumn
 
 }  // namespace
 
-SignalColumns UpdatedSignalColumns(const SignalColumns& signals, const FacetColumns& before,
-                                   const FacetColumns& after,
+std::vector<Xapian::valueno> WithSignalNumberSlots(std::vector<Xapian::valueno> slots) {
+  slots.push_back(schema::kSlotPopularity);
+  slots.push_back(schema::kSlotCreatedAt);
+  return slots;
+}
+
+std::vector<Xapian::valueno> WithSignalValueSlots(std::vector<Xapian::valueno> slots) {
+  slots.push_back(schema::kSlotInStock);
+  return slots;
+}
+
+SignalColumns UpdatedSignalColumns(const FacetColumns& before, const FacetColumns& after,
                                    const std::vector<Xapian::docid>& changed) {
+  const SignalColumns& signals = before.signals;
   SignalColumns updated;
   updated.popularity = Unchanged(before, after, schema::kSlotPopularity, changed)
                            ? signals.popularity

@@ -33,13 +33,12 @@ std::vector<Xapian::valueno> WithSignalValueSlots(std::vector<Xapian::valueno> s
 // The signals of every product of `columns` (which holds the slots above).
 SignalColumns BuildSignalColumns(const FacetColumns& columns);
 
-// The signals of `after`, the columns `before` (whose signals are `signals`)
-// brought up to date for the `changed` documents: what the change cannot have
-// moved is kept, so a write batch that changes prices or stock costs a copy of
-// the signals, not a sort of the catalog's popularity and dates. The same as
-// BuildSignalColumns(after).
-SignalColumns UpdatedSignalColumns(const SignalColumns& signals, const FacetColumns& before,
-                                   const FacetColumns& after,
+// The signals of `after`, the columns `before` brought up to date for the
+// `changed` documents: what the change cannot have moved is kept from
+// `before.signals`, so a write batch that changes prices or stock costs a copy
+// of the signals, not a sort of the catalog's popularity and dates. The same
+// as BuildSignalColumns(after).
+SignalColumns UpdatedSignalColumns(const FacetColumns& before, const FacetColumns& after,
                                    const std::vector<Xapian::docid>& changed);
 
 inline float SignalAt(const std::vector<float>& column, Xapian::docid id) {

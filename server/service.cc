@@ -230,7 +230,7 @@ void Service::Impl::AddWorkGauges() {
   gauge(
       "vitrine_http_shed_waited_total",
       "Requests answered 503 without work: they had waited a whole search budget in line, or, "
-      "the queue being overloaded, over the queue target.",
+      "the queue being overloaded, too long to be answered in time.",
       [](const Stats& s) { return s.shed_waited; }, true);
   gauge(
       "vitrine_http_newest_first_total",
@@ -239,7 +239,7 @@ void Service::Impl::AddWorkGauges() {
   gauge(
       "vitrine_http_queue_overloaded",
       "1 while the queue is overloaded: it serves the newest first and sheds what waited "
-      "over the target.",
+      "too long to be answered in time.",
       [](const Stats& s) { return s.overloaded ? 1 : 0; }, false);
 }
 

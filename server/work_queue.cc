@@ -1,11 +1,9 @@
 #include "server/work_queue.h"
 
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <utility>
+
+#include "base/thread_priority.h"
 
 namespace vitrine::server {
 
@@ -113,10 +111,7 @@ WorkQueue::Item WorkQueue::TakeLocked(Clock::time_point now, bool& shed) {
 }
 
 void WorkQueue::Work() {
-  if (options_.nice != 0) {
-    // Per thread on Linux (a thread is a process to setpriority); best effort.
-    (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), options_.nice);
-  }
+  LowerThreadPriority(options_.nice);
   std::unique_lock lock(mutex_);
   for (;;) {
     ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });

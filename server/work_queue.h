@@ -66,10 +66,10 @@ struct WorkQueueOptions {
   // being run: newest first, the one a worker takes has just come, and one left
   // behind would be answered late. (Overloaded otherwise: longer than `target`.)
   std::chrono::microseconds overloaded_wait{std::chrono::milliseconds(1)};
-  // The handler threads' nice value (Linux: per thread), above the I/O
-  // threads' so that, with every core busy with searches, the I/O threads still
-  // get a core at once to read requests and refuse the ones past the bounds.
-  // Raising it needs no privilege. 0: as the process.
+  // How many nice levels the handler threads run below the I/O threads
+  // (Linux: per thread), so that, with every core busy with searches, the I/O
+  // threads still get a core at once to read requests and refuse the ones past
+  // the bounds. Lowering a priority needs no privilege. 0: as the process.
   int nice = 5;
 };
 

@@ -4,19 +4,16 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 #include <xapian.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "base/status.h"
+#include "base/thread_priority.h"
 #include "catalog/index_schema.h"
 #include "catalog/product_store.h"
 #include "indexer/generations.h"
@@ -91,12 +88,6 @@ TEST_F(ReindexTest, RejectsABadAttributeDeclarationBeforeBuilding) {
   const absl::StatusOr<ReindexSummary> summary = Reindex(options);
   EXPECT_EQ(ParameterOf(summary.status()), "filterable_attributes");
   EXPECT_EQ(CurrentId(), "000001");
-}
-
-// The calling thread's nice value (Linux: per thread).
-int ThreadNice() {
-  errno = 0;
-  return getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)));
 }
 
 TEST_F(ReindexTest, ANicedBuildRunsBelowTheCallersPriorityAndLeavesTheCallerAsItWas) {
