@@ -76,8 +76,12 @@ open_loop() {
 }
 
 serve
-capacity=$("${load_cpu[@]}" wrk -t2 -c16 -d"${seconds}s" -s bench/wrk_paths.lua "http://127.0.0.1:$port" -- \
-  "$work/paths.txt" | grep '^http:' | sed -E 's/.*throughput=([0-9]+).*/\1/')
+# CAPACITY=N skips the measure (the same rates for A/B runs of two builds).
+capacity=${CAPACITY:-}
+# Answers other than errors (a 503 is quick, and no capacity).
+[ -n "$capacity" ] || capacity=$("${load_cpu[@]}" wrk -t2 -c16 -d"${seconds}s" -s bench/wrk_paths.lua "http://127.0.0.1:$port" -- \
+  "$work/paths.txt" | grep '^http:' |
+  sed -E 's/.*requests=([0-9]+) errors=([0-9]+).*/\1 \2/' | (read -r all errors; echo $(((all - errors) / seconds))))
 echo "capacity (wrk, concurrency 16, closed loop): $capacity requests/s"
 half=$((capacity / 2))
 four=$((capacity * 4))
@@ -85,6 +89,7 @@ echo "-- shedding on (defaults), open loop at $half requests/s (normal), then $f
 open_loop "$half"
 open_loop "$four"
 stop
+[ "${SHEDDING_OFF:-1}" = 1 ] || exit 0  # SHEDDING_OFF=0: only the runs with shedding on
 echo "-- shedding off (every request admitted), open loop at $half, then $four"
 serve --max-in-flight 100000 --queue-target-ms 10000
 open_loop "$half"

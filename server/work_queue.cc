@@ -28,7 +28,7 @@ bool WorkQueue::TrySubmit(Task task) {
     const Clock::time_point now = Clock::now();
     if (queue_.size() >= QueueBoundLocked()) {
       ++stats_.shed_queue_full;
-      refused_at_ = now;
+      last_refused_ = now;
       // Full, refusing, and with a standing queue: more comes than the workers
       // serve (a burst the queue absorbs would have left no line behind it).
       if (!queue_.empty() && now - queue_.front().queued_at > options_.target / 4) {
@@ -43,14 +43,10 @@ bool WorkQueue::TrySubmit(Task task) {
   return true;
 }
 
-WorkQueue::Clock::duration WorkQueue::MaxWaitLocked(Clock::time_point now) const {
-  // Newest first, while requests are being refused at the door, one left
-  // behind for longer than a run takes will not be reached in time. (A closed
-  // loop of clients keeps a line without any being refused: its requests get
-  // the whole target.)
-  if (!overloaded_ || !refused_at_ || now - *refused_at_ >= options_.interval) {
-    return options_.target;
-  }
+WorkQueue::Clock::duration WorkQueue::MaxWaitLocked() const {
+  if (!overloaded_) return options_.target;
+  // Newest first, more arriving than the workers serve: one left behind for
+  // longer than a run takes will not be reached in time.
   return std::max<Clock::duration>(
       options_.overloaded_wait,
       std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(service_seconds_)));
@@ -71,25 +67,18 @@ size_t WorkQueue::QueueBoundLocked() const {
 
 WorkQueue::Item WorkQueue::TakeLocked(Clock::time_point now, bool& shed) {
   const Clock::duration oldest = now - queue_.front().queued_at;
-  const Clock::duration stale = MaxWaitLocked(now);  // newest first, answered 503 past it
+  const Clock::duration stale = MaxWaitLocked();  // newest first, answered 503 past it
+  // Overload ends when the workers have caught up: a request they take is
+  // alone and fresh, none having gone stale for ten times the wait allowed;
+  // or nothing was refused for an interval. Not at the first lull: newest
+  // first, more arriving than is served, the queue is short (what waited is
+  // shed) and may find itself with one request now and then.
   if (overloaded_) {
-    // Newest first leaves the oldest behind: overload ends when the workers
-    // have caught up, the queue emptying (not by shedding what went stale).
-    if (queue_.size() == 1 && oldest <= stale) {
+    const Clock::duration quiet = now - last_refused_;
+    if (quiet >= options_.interval ||
+        (queue_.size() == 1 && oldest <= stale && quiet >= 10 * stale)) {
       overloaded_ = false;
-      above_since_.reset();
-      caught_up_at_ = now;
     }
-  } else if (oldest <= options_.target / 4 || queue_.size() == 1) {
-    // No standing queue: a lone request that waited (a worker woken late on a
-    // busy machine) is not overload.
-    above_since_.reset();
-  } else if (caught_up_at_ && now - *caught_up_at_ < 10 * options_.interval) {
-    overloaded_ = true;  // back within moments of catching up: the same overload
-  } else if (!above_since_) {
-    above_since_ = now;
-  } else if (now - *above_since_ >= options_.interval) {
-    overloaded_ = true;
   }
   const bool lifo = overloaded_ && !stopping_;  // stopping: run what is queued
   Item item;
@@ -97,6 +86,7 @@ WorkQueue::Item WorkQueue::TakeLocked(Clock::time_point now, bool& shed) {
     item = std::move(queue_.front());  // too late: answered at once, without work
     queue_.pop_front();
     shed = true;
+    last_refused_ = now;  // refused as surely as at the door
   } else if (lifo) {
     item = std::move(queue_.back());
     queue_.pop_back();
@@ -132,16 +122,28 @@ void WorkQueue::Work() {
     const double ran = std::chrono::duration<double>(Clock::now() - started).count();
     lock.lock();
     --running_;
-    // Shed answers cost nothing and say nothing of the work. One slow request
-    // (a page fault, a generation switch) moves the average by at most 3/16 of
-    // itself, so it does not shrink the queue under ordinary load; a lasting
-    // slowdown still raises it within a few dozen requests.
-    if (!shed) {
-      const double sample = service_seconds_ <= 0 ? ran : std::min(ran, 4 * service_seconds_);
-      service_seconds_ =
-          service_seconds_ <= 0 ? sample : service_seconds_ + (sample - service_seconds_) / 16;
-    }
+    // Shed answers cost nothing and say nothing of the work.
+    if (!shed) MeasuredLocked(ran);
   }
+}
+
+void WorkQueue::MeasuredLocked(double seconds) {
+  if (first_runs_ < kFirstRuns) {
+    // The first runs of a process read cold caches and may take a hundred
+    // times longer than the rest: one of them alone would shrink the queue to
+    // a few requests, refusing a steady load it serves. Their median seeds
+    // the average.
+    first_[first_runs_++] = seconds;
+    if (first_runs_ < kFirstRuns) return;
+    std::nth_element(first_.begin(), first_.begin() + kFirstRuns / 2, first_.end());
+    service_seconds_ = first_[kFirstRuns / 2];
+    return;
+  }
+  // One slow request (a page fault, a generation switch) moves the average by
+  // at most 3/16 of itself, so it does not shrink the queue under ordinary
+  // load; a lasting slowdown still raises it within a few dozen requests.
+  const double sample = std::min(seconds, 4 * service_seconds_);
+  service_seconds_ += (sample - service_seconds_) / 16;
 }
 
 void WorkQueue::Stop() {
@@ -161,6 +163,7 @@ WorkQueue::Stats WorkQueue::stats() const {
   stats.queued = queue_.size();
   stats.in_flight = queue_.size() + running_;
   stats.overloaded = overloaded_;
+  stats.run_seconds = service_seconds_;
   return stats;
 }
 

@@ -18,17 +18,22 @@
 //     run. Not sooner: a generation switch or a page fault may hold the workers
 //     for tens of milliseconds, and that is a burst to absorb, not overload.
 // Under sustained overload the queue stays full, and first-in-first-out would
-// make every admitted request wait the whole target. So, as CoDel tells a queue
-// from a burst: once every request a worker took for `interval` had waited
-// over a quarter of the target with others waiting behind it, the queue is
-// overloaded; so is a full queue that refuses a request while its oldest has
-// waited that long (more comes than the workers serve). It then serves the
-// newest first, so a request admitted now is answered at about its normal
-// latency. While requests are refused at the door, those that waited over
-// `overloaded_wait` (1 ms) or a mean run time, whichever is longer, are
-// answered with a 503 without work (else those that waited over the target).
-// It is first-in-first-out again once the workers catch up and the queue
-// empties (adaptive LIFO, as in "Fail at Scale", ACM Queue 2015).
+// make every admitted request wait the whole target. So the queue is
+// overloaded when it is full and refuses a request while its oldest has
+// waited over a quarter of the target: more arrives than the workers serve (a
+// burst the queue absorbs leaves no line behind it). It then serves the newest
+// first, so a request admitted now is answered at about its normal latency,
+// and answers with a 503 without work those that waited over
+// `overloaded_wait` (1 ms) or a mean run time, whichever is longer: newest
+// first, they would be reached late or never (adaptive LIFO, as in "Fail at
+// Scale", ACM Queue 2015). It is first-in-first-out again once a worker finds
+// the request it takes alone and fresh, none having gone stale for ten such
+// waits, or once nothing was refused for `interval`.
+// A line alone is not overload: a closed loop of clients (each waiting for its
+// answer before it sends again) keeps a line as long as it has clients, and
+// can never send more than the workers serve. Newest first would make some of
+// them wait the whole target and be shed, for nothing; first-in-first-out
+// serves them all in turn.
 // The caller answers a shed request with 503 and Retry-After. A closed-loop
 // client with a few requests under way never fills such a queue; an arrival
 // rate above what the cores serve does, and the excess is refused at once.
@@ -37,13 +42,13 @@
 //   if (!queue.TrySubmit([](WorkQueue::Admission a) { ... })) Answer503();
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
-#include <optional>
 #include <thread>
 #include <vector>
 
@@ -58,13 +63,12 @@ struct WorkQueueOptions {
   // A request that waited longer is answered 503 without being run (the
   // server's search budget: it could not be answered in time anyway).
   std::chrono::microseconds max_wait{std::chrono::seconds(1)};
-  // How long the queue must stay over a quarter of `target` to count as
-  // overloaded (above): longer than a generation switch or a page fault.
+  // An overload ends when nothing was refused (at the door or for waiting)
+  // for this long.
   std::chrono::microseconds interval{std::chrono::milliseconds(100)};
-  // While overloaded and refusing requests at the door, a request that waited
-  // longer than this, and than a run takes on average, is answered 503 without
-  // being run: newest first, the one a worker takes has just come, and one left
-  // behind would be answered late. (Overloaded otherwise: longer than `target`.)
+  // While overloaded, a request that waited longer than this, and than a run
+  // takes on average, is answered 503 without being run: newest first, the one
+  // a worker takes has just come, and one left behind would be answered late.
   std::chrono::microseconds overloaded_wait{std::chrono::milliseconds(1)};
   // How many nice levels the handler threads run below the I/O threads
   // (Linux: per thread), so that, with every core busy with searches, the I/O
@@ -91,7 +95,8 @@ class WorkQueue {
     uint64_t shed_waited = 0;      // taken from the queue too late and answered without work
     uint64_t newest_first = 0;     // taken newest first, the queue being overloaded
     bool overloaded = false;
-    size_t in_flight = 0;  // queued plus running now
+    double run_seconds = 0;  // how long a run takes on average; 0 until measured
+    size_t in_flight = 0;    // queued plus running now
     size_t queued = 0;
   };
 
@@ -116,8 +121,10 @@ class WorkQueue {
   };
   void Work();
   // The longest a request should wait: the target, or less while overloaded
-  // and refusing requests (WorkQueueOptions::overloaded_wait). Under mutex_.
-  Clock::duration MaxWaitLocked(Clock::time_point now) const;
+  // (WorkQueueOptions::overloaded_wait). Under mutex_.
+  Clock::duration MaxWaitLocked() const;
+  // Adds a run of `seconds` to the average. Under mutex_.
+  void MeasuredLocked(double seconds);
   // How many may wait: what the workers start within the target. Under mutex_.
   size_t QueueBoundLocked() const;
 
@@ -131,17 +138,15 @@ class WorkQueue {
   // with queue_ not empty.
   Item TakeLocked(Clock::time_point now, bool& shed);
 
-  // A moving average of how long a task runs (seconds), 0 before the first.
+  // A moving average of how long a task runs (seconds), 0 before the first
+  // kFirstRuns, whose median seeds it.
   double service_seconds_ = 0;
-  // Since when every item taken had waited over a quarter of the target; unset
-  // when the last one had not.
-  std::optional<Clock::time_point> above_since_;
+  static constexpr int kFirstRuns = 9;
+  std::array<double, kFirstRuns> first_{};
+  int first_runs_ = 0;
   bool overloaded_ = false;
-  // When a request was last refused for the queue being full.
-  std::optional<Clock::time_point> refused_at_;
-  // When an overload last ended (the queue emptied); one that comes back within
-  // ten intervals is the same overload, resumed at once.
-  std::optional<Clock::time_point> caught_up_at_;
+  // When a request was last refused: at the door, or taken too late.
+  Clock::time_point last_refused_;
   Stats stats_;
   std::vector<std::thread> threads_;
 };
