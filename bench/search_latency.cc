@@ -33,7 +33,7 @@
 #include "bench/workload.h"
 #include "merch/ranking.h"
 #include "merch/rule_set.h"
-#include "query/facet_columns.h"
+#include "query/facets/facet_columns.h"
 #include "query/search.h"
 
 namespace {

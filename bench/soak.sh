@@ -80,7 +80,7 @@ done
 wait "$load" || true
 cat "$work/wrk.out" | grep -E "^soak:|Socket errors|Non-2xx" || cat "$work/wrk.out"
 # Flat: RSS and descriptors once the caches have filled. Each searcher thread
-# keeps up to 72 MB of posting lists and match sets (query/match_sets.h) and the
+# keeps up to 72 MB of posting lists and match sets (query/match/match_sets.h) and the
 # result cache holds up to --cache-mb; they fill over the first reindex periods,
 # so warm-up ends at the second reindex.
 awk -v from="$((2 * reindex_every))" '$1 >= from {

@@ -18,7 +18,7 @@
 #include "bench/current_index.h"
 #include "bench/workload.h"
 #include "query/search.h"
-#include "query/suggest.h"
+#include "query/suggest/suggest.h"
 
 namespace {
 

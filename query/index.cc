@@ -8,12 +8,12 @@
 #include "base/status.h"
 #include "base/strings.h"
 #include "catalog/index_schema.h"
-#include "query/facet_columns.h"
-#include "query/filters.h"
+#include "query/facets/facet_columns.h"
+#include "query/facets/signals.h"
+#include "query/match/filters.h"
 #include "query/result_cache.h"
 #include "query/search.h"
-#include "query/signals.h"
-#include "query/suggest.h"
+#include "query/suggest/suggest.h"
 
 namespace vitrine::query {
 namespace {

@@ -37,7 +37,7 @@ struct IndexSource {
 namespace internal {
 struct FacetColumns;
 }  // namespace internal
-class Suggester;  // query/suggest.h
+class Suggester;  // query/suggest/suggest.h
 
 // A generation opened for serving. Its live view advances when updates are
 // committed to it (Refresh): searchers reopen their readers at the new revision

@@ -36,7 +36,7 @@ std::optional<SortOrder> ParseSortOrder(std::string_view name);
 
 // How a term facet's values are listed (the facet_size most frequent are kept
 // either way): by count, by value (natural order: "2" < "10"), or by size (XS <
-// S < M ..., query/size_order.h). The size facet's default is by size, the
+// S < M ..., query/facets/size_order.h). The size facet's default is by size, the
 // others' by count.
 enum class FacetOrder { kCount, kValue, kSize };
 inline constexpr std::array<std::string_view, 3> kFacetOrderNames = {"count", "value", "size"};
@@ -151,13 +151,13 @@ struct SearchRequest {
   // with <highlight_tag>...</highlight_tag>.
   bool highlight = true;
   std::string highlight_tag = "em";
-  // Merchandising rules to apply (see query/rules.h); null: none. The server
+  // Merchandising rules to apply (see query/rank/rules.h); null: none. The server
   // passes the live snapshot (SearcherPool::config()).
   std::shared_ptr<const merch::RuleSet> rules;
-  // Text field weights and business signals (see query/rescore.h); null: the
+  // Text field weights and business signals (see query/rank/rescore.h); null: the
   // defaults. The server passes the live snapshot's, with the rules of its version.
   std::shared_ptr<const merch::Ranking> ranking;
-  // Managed synonym sets the query's words also match (query/synonyms.h); null:
+  // Managed synonym sets the query's words also match (query/text/synonyms.h); null:
   // none. The server passes the live snapshot's, with the rules of its version.
   std::shared_ptr<const merch::Thesaurus> synonyms;
   // False: never answered from nor kept in the result cache (previews of a

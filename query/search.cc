@@ -14,21 +14,21 @@
 #include "merch/ranking.h"
 #include "merch/rule_set.h"
 #include "merch/synonyms.h"
-#include "query/facet_columns.h"
-#include "query/facets.h"
-#include "query/filters.h"
-#include "query/highlight.h"
-#include "query/match_sets.h"
-#include "query/page.h"
-#include "query/parsed_query.h"
-#include "query/ranker.h"
-#include "query/rescore.h"
+#include "query/facets/facet_columns.h"
+#include "query/facets/facets.h"
+#include "query/match/filters.h"
+#include "query/match/match_sets.h"
+#include "query/rank/page.h"
+#include "query/rank/ranker.h"
+#include "query/rank/rescore.h"
+#include "query/rank/rules.h"
 #include "query/result_cache.h"
-#include "query/rules.h"
 #include "query/search_hits.h"
-#include "query/synonyms.h"
-#include "query/text_plan.h"
-#include "query/text_query.h"
+#include "query/text/highlight.h"
+#include "query/text/parsed_query.h"
+#include "query/text/synonyms.h"
+#include "query/text/text_plan.h"
+#include "query/text/text_query.h"
 #include "query/understand/understand.h"
 
 namespace vitrine::query {
@@ -165,7 +165,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
   }
   stages.Begin("parse");
   const analyzers::Analyzer& analyzer = index.analyzer();
-  // Managed synonyms, as this generation's analyzer reads them (query/synonyms.h).
+  // Managed synonyms, as this generation's analyzer reads them (query/text/synonyms.h).
   const std::shared_ptr<const merch::Thesaurus::Analysed> synonyms =
       request.synonyms ? request.synonyms->For(index.shared_analyzer()) : nullptr;
   const merch::Ranking& ranking = request.ranking ? *request.ranking : merch::DefaultRanking();

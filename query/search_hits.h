@@ -12,10 +12,10 @@
 #include "absl/status/status.h"
 #include "analyzers/analyzer.h"
 #include "catalog/product_store.h"
-#include "query/facet_columns.h"
-#include "query/highlight.h"
-#include "query/match_sets.h"
+#include "query/facets/facet_columns.h"
+#include "query/match/match_sets.h"
 #include "query/search.h"
+#include "query/text/highlight.h"
 
 namespace vitrine::query::internal {
 

@@ -16,7 +16,7 @@
 namespace vitrine::query {
 
 namespace internal {
-struct RulePlan;  // query/rules.h
+struct RulePlan;  // query/rank/rules.h
 }  // namespace internal
 
 class ResultCache;

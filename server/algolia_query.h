@@ -12,7 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "query/search.h"
-#include "query/suggest.h"
+#include "query/suggest/suggest.h"
 
 namespace vitrine::server::algolia {
 

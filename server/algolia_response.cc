@@ -13,7 +13,7 @@ namespace {
 
 using Json = nlohmann::json;
 
-// Undoes query/highlight.cc's escaping (exactly these five entities).
+// Undoes query/text/highlight.cc's escaping (exactly these five entities).
 void AppendUnescaped(std::string& out, std::string_view html) {
   static constexpr std::pair<std::string_view, char> kEntities[] = {
       {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};

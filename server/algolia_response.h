@@ -8,7 +8,7 @@
 
 #include "absl/status/status.h"
 #include "query/search.h"
-#include "query/suggest.h"
+#include "query/suggest/suggest.h"
 #include "server/algolia_query.h"
 #include "server/http.h"
 

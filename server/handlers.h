@@ -3,7 +3,7 @@
 #pragma once
 
 #include "query/search.h"
-#include "query/suggest.h"
+#include "query/suggest/suggest.h"
 #include "server/http.h"
 #include "server/metrics.h"
 #include "server/request_context.h"

@@ -1,5 +1,5 @@
 // GET /v1/suggest?q=...&limit=...: search-as-you-type suggestions from the
-// serving generation's in-memory Suggester (query/suggest.h).
+// serving generation's in-memory Suggester (query/suggest/suggest.h).
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -7,7 +7,7 @@
 #include "base/json_writer.h"
 #include "base/status.h"
 #include "base/strings.h"
-#include "query/suggest.h"
+#include "query/suggest/suggest.h"
 #include "server/errors.h"
 #include "server/handlers.h"
 

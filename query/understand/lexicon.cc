@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_join.h"
 #include "catalog/index_schema.h"
-#include "query/facet_columns.h"
+#include "query/facets/facet_columns.h"
 
 namespace vitrine::query::internal {
 namespace {

@@ -6,7 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "base/strings.h"
 #include "catalog/index_schema.h"
-#include "query/filters.h"
+#include "query/match/filters.h"
 #include "query/understand/phrases.h"
 
 namespace vitrine::query {

@@ -2,7 +2,7 @@
 // number), the rest is q. Suggestions are answered from the fixture index's
 // suggester; highlights must be valid UTF-8 and HTML-escaped around their <em> marks.
 #include "base/utf8.h"
-#include "query/suggest.h"
+#include "query/suggest/suggest.h"
 #include "tests/fuzz/fuzz_fixture.h"
 
 namespace {

@@ -1,7 +1,7 @@
-// Facet passes kept per revision (query/facet_memo.h): a search that counts
+// Facet passes kept per revision (query/facets/facet_memo.h): a search that counts
 // the same pass as an earlier one reads the earlier counts, and a pass over
 // other products never does.
-#include "query/facet_memo.h"
+#include "query/facets/facet_memo.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "base/status.h"
+#include "query/facets/size_order.h"
 #include "query/search.h"
-#include "query/size_order.h"
 #include "tests/query/query_testing.h"
 #include "tests/testing/temp_dir.h"
 

@@ -1,7 +1,7 @@
 // Counting facets by style on hand-made columns: every way a field's values fall
 // across a style's products (shared, all different, mixed; several per product)
 // counts a style once per value, and the cheap paths agree with the general one.
-#include "query/facet_tally.h"
+#include "query/facets/facet_tally.h"
 
 #include <gtest/gtest.h>
 #include <xapian.h>

@@ -1,9 +1,9 @@
-// Match sets (query/match_sets.h) against Xapian's own matcher: every operator
+// Match sets (query/match/match_sets.h) against Xapian's own matcher: every operator
 // our queries use, random query trees over the fixture's terms, and a set as a
 // posting source (ranker_test.cc covers kept sets on a larger catalog); and
 // column-sorted pages
-// (query/column_sort.h) against Xapian's sort by value.
-#include "query/match_sets.h"
+// (query/rank/column_sort.h) against Xapian's sort by value.
+#include "query/match/match_sets.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "catalog/index_schema.h"
-#include "query/column_sort.h"
-#include "query/facet_columns.h"
-#include "query/filters.h"
+#include "query/facets/facet_columns.h"
+#include "query/match/filters.h"
+#include "query/rank/column_sort.h"
 #include "tests/query/query_testing.h"
 
 namespace vitrine::query::internal {

@@ -1,7 +1,7 @@
 // The posting lists a revision carries to the next one (PostingStore::Carried)
 // are what the next revision's database holds, and the lists no change touched
 // are shared rather than copied.
-#include "query/posting_store.h"
+#include "query/match/posting_store.h"
 
 #include <gtest/gtest.h>
 #include <xapian.h>
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "query/match_sets.h"
+#include "query/match/match_sets.h"
 
 namespace vitrine::query::internal {
 namespace {

@@ -1,11 +1,11 @@
-// The in-memory ranker (query/ranker.h) and match sets (query/match_sets.h)
+// The in-memory ranker (query/rank/ranker.h) and match sets (query/match/match_sets.h)
 // against Xapian's matcher: the same documents in the same order with the same
 // weights, for the text queries a search builds (strict, typing, relaxed, with
 // colours, genders, sizes and field weights) and for random weighted query
 // trees, on the 12-product fixture and on a generated catalog of 3,000 products
 // (long posting lists: kept term sets, seeking, sets of many words); and variants
-// collapsed in memory (query/collapse.h) against Xapian's collapse key.
-#include "query/ranker.h"
+// collapsed in memory (query/rank/collapse.h) against Xapian's collapse key.
+#include "query/rank/ranker.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "catalog/index_schema.h"
-#include "query/column_sort.h"
-#include "query/filters.h"
-#include "query/text_query.h"
+#include "query/match/filters.h"
+#include "query/rank/column_sort.h"
+#include "query/text/text_query.h"
 #include "tests/query/query_testing.h"
 
 namespace vitrine::query::internal {

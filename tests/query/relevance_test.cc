@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "query/search.h"
-#include "query/text_query.h"
+#include "query/text/text_query.h"
 #include "tests/query/query_testing.h"
 #include "tests/testing/temp_dir.h"
 

@@ -2,7 +2,7 @@
 // built from tests/testdata/products.jsonl (12 products) and over hand-made
 // product lists: word-start matching, normalisation, ranking, mixing, limits,
 // highlighting and validation.
-#include "query/suggest.h"
+#include "query/suggest/suggest.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,0 +1,104 @@
+// Facet values held in memory, a column per value slot (docid -> value ids or
+// number), so counting a match's facets never reads documents from disk: one
+// tally per counting pass adds one to a counter per matching document and
+// field. Loaded once per generation from Xapian's value streams. Private to query/.
+#pragma once
+
+#include <xapian.h>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "query/facets/signals.h"
+#include "query/match/match_sets.h"
+#include "query/match/posting_store.h"
+#include "query/search.h"
+#include "query/understand/lexicon.h"
+
+namespace vitrine::query::internal {
+
+class FacetMemo;
+
+// Display values of one field. Single-valued fields map a docid straight to a
+// value id; multi-valued ones (sizes) list a document's value ids in
+// ids[offsets[docid] .. offsets[docid + 1]).
+struct FacetColumn {
+  std::vector<std::string> values;  // value id -> display value; id 0 is "no value"
+  std::vector<uint32_t> by_docid;   // single-valued: docid -> value id
+  std::vector<uint32_t> offsets;    // multi-valued: docid -> first entry in `ids`
+  std::vector<uint32_t> ids;
+  bool multi_valued() const { return !offsets.empty(); }
+  // How a single-valued field's values fall across the products of a style (a
+  // parent id), which says how facets count styles cheaply: the products of
+  // every style share one value (a brand), no two share one (a colour), or
+  // either may be. Set by FacetColumns::Load, kept by Updated (or made mixed).
+  enum class AcrossStyle { kMixed, kSame, kDistinct };
+  AcrossStyle across_style = AcrossStyle::kMixed;
+};
+
+// A numeric field (price, rating): docid -> value, NaN when the product has none.
+struct NumberColumn {
+  std::vector<double> by_docid;
+  double at(Xapian::docid id) const {
+    return id < by_docid.size() ? by_docid[id] : std::numeric_limits<double>::quiet_NaN();
+  }
+};
+
+// Every document of a revision and its length (for BM25), docid-indexed.
+struct DocumentLengths {
+  DocSet all;
+  std::vector<Xapian::termcount> by_docid;
+};
+
+struct FacetColumns {
+  std::map<Xapian::valueno, FacetColumn> slots;
+  std::map<Xapian::valueno, NumberColumn> numbers;
+  // docid -> product id (hits and sort ties read it here); empty when deleted.
+  std::vector<std::string> ids;
+  // Ranking signals derived from the columns above (kept in step by Load and Updated).
+  SignalColumns signals;
+  // The products with a parent id (likewise): facets count their styles.
+  DocSet variants;
+  // Read once per generation and brought up to date by Updated, so that a
+  // searcher does not read every document's length after each write batch.
+  std::shared_ptr<const DocumentLengths> lengths;
+  // The revision's posting lists, read as searches need them (a new revision
+  // starts with an empty store). Thread-safe, so shared though the columns are const.
+  std::shared_ptr<PostingStore> postings = std::make_shared<PostingStore>();
+  // The values queries can name (query understanding), built on first use. A
+  // revision whose live updates brought no new value shares its predecessor's.
+  std::shared_ptr<LexiconOnce> lexicon = std::make_shared<LexiconOnce>();
+  // Facet passes counted on this revision (facet_memo.h): set by Load, and
+  // started afresh by Updated. Thread-safe, so shared though the columns are const.
+  std::shared_ptr<FacetMemo> facet_memo;
+
+  // A document's product id: from `ids`, or from `database` (of the same
+  // revision) for one the columns do not know.
+  std::string ProductId(const Xapian::Database& database, Xapian::docid id) const {
+    return id < ids.size() && !ids[id].empty() ? ids[id] : database.get_document(id).get_data();
+  }
+
+  // Reads the value streams of `single` and `multi` (values joined by '|')
+  // display-value slots and of `numeric` slots (sortable_serialise'd numbers).
+  static FacetColumns Load(const Xapian::Database& database,
+                           const std::vector<Xapian::valueno>& single,
+                           const std::vector<Xapian::valueno>& multi,
+                           const std::vector<Xapian::valueno>& numeric);
+
+  // A copy brought up to date with `database` for the documents `changed`
+  // (added, replaced or deleted) since these columns were read.
+  FacetColumns Updated(const Xapian::Database& database,
+                       const std::vector<Xapian::docid>& changed) const;
+};
+
+// Boundaries for a range facet over `column` when the request gives none:
+// `buckets` - 1 round numbers near the quantiles of its values, so buckets hold
+// similar shares of the catalog ("..500", "500..1000", ...).
+std::vector<double> QuantileBoundaries(const NumberColumn& column, int buckets);
+
+}  // namespace vitrine::query::internal

@@ -1,0 +1,259 @@
+#include "query/facets/facet_tally.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace vitrine::query::internal {
+namespace {
+
+uint32_t BucketOf(const FacetTally::Buckets& buckets, double value) {
+  const auto bucket = std::upper_bound(buckets.bounds.begin(), buckets.bounds.end(), value);
+  return static_cast<uint32_t>(bucket - buckets.bounds.begin());
+}
+
+void Include(FacetStats& stats, double value) {
+  stats.min = stats.count == 0 ? value : std::min(stats.min, value);
+  stats.max = stats.count == 0 ? value : std::max(stats.max, value);
+  stats.sum += value;
+  ++stats.count;
+}
+
+}  // namespace
+
+size_t FacetTally::AddTerms(const FacetColumn& column) {
+  terms_.push_back({&column, std::vector<uint64_t>(column.values.size(), 0)});
+  return terms_.size() - 1;
+}
+
+size_t FacetTally::AddBuckets(const NumberColumn& column, std::vector<double> bounds) {
+  const size_t count = bounds.size() + 1;
+  buckets_.push_back({&column, std::move(bounds), std::vector<uint64_t>(count, 0), {}});
+  return buckets_.size() - 1;
+}
+
+template <typename ForEach>
+void FacetTally::AddEach(const ForEach& for_each, const Columns& columns) {
+  // Single-valued columns share one walk of the set: its docids a block at a
+  // time, each block counted column by column while it is in cache.
+  std::vector<Terms*> single;
+  for (Terms* terms : columns.terms) {
+    if (!terms->column->multi_valued()) single.push_back(terms);
+  }
+  if (!single.empty()) {
+    constexpr size_t kBlock = 1024;
+    std::array<Xapian::docid, kBlock> block;
+    size_t filled = 0;
+    const auto count_block = [&] {
+      for (Terms* terms : single) {
+        const uint32_t* const values = terms->column->by_docid.data();
+        const size_t size = terms->column->by_docid.size();
+        uint64_t* const counts = terms->counts.data();
+        for (size_t i = 0; i < filled; ++i) {
+          if (block[i] < size) ++counts[values[block[i]]];
+        }
+      }
+      filled = 0;
+    };
+    for_each([&](Xapian::docid id) {
+      block[filled++] = id;
+      if (filled == kBlock) count_block();
+    });
+    count_block();
+  }
+  for (Terms* terms : columns.terms) {
+    const FacetColumn& column = *terms->column;
+    uint64_t* const counts = terms->counts.data();
+    if (!column.multi_valued()) continue;  // counted above
+    const std::vector<uint32_t>& offsets = column.offsets;
+    for_each([&](Xapian::docid id) {
+      if (id + 1 >= offsets.size()) return;
+      for (uint32_t k = offsets[id]; k < offsets[id + 1]; ++k) ++counts[column.ids[k]];
+    });
+  }
+  for (Buckets* buckets : columns.buckets) {
+    FacetStats& stats = buckets->stats;
+    for_each([&](Xapian::docid id) {
+      const double value = buckets->column->at(id);
+      if (std::isnan(value)) return;
+      ++buckets->counts[BucketOf(*buckets, value)];
+      Include(stats, value);
+    });
+  }
+}
+
+void FacetTally::Add(const DocSet& docs, const StyleCounting* styles) {
+  Columns all;
+  for (Terms& terms : terms_) all.terms.push_back(&terms);
+  for (Buckets& buckets : buckets_) all.buckets.push_back(&buckets);
+  if (styles == nullptr) {
+    AddEach([&](const auto& f) { docs.ForEach(f); }, all);
+    return;
+  }
+  // Products without a parent count as themselves.
+  AddEach([&](const auto& f) { docs.ForEachMasked(styles->variants, false, f); }, all);
+  std::vector<Xapian::docid>& variants = styles->scratch.members;
+  variants.clear();
+  docs.ForEachMasked(styles->variants, true, [&](Xapian::docid id) { variants.push_back(id); });
+  if (variants.empty()) return;
+  const auto each_of = [](const std::vector<Xapian::docid>& ids) {
+    return [&ids](const auto& f) {
+      for (const Xapian::docid id : ids) f(id);
+    };
+  };
+  // The others by style. A field whose value no two products of a style share
+  // (a colour) counts every product; one whose products of a style all share
+  // it (a brand) counts one product per style; any other, each distinct value
+  // of a style once (AddStyles).
+  Columns distinct, same, mixed;
+  for (Terms* terms : all.terms) {
+    switch (terms->column->multi_valued() ? FacetColumn::AcrossStyle::kMixed
+                                          : terms->column->across_style) {
+      case FacetColumn::AcrossStyle::kDistinct:
+        distinct.terms.push_back(terms);
+        break;
+      case FacetColumn::AcrossStyle::kSame:
+        same.terms.push_back(terms);
+        break;
+      case FacetColumn::AcrossStyle::kMixed:
+        mixed.terms.push_back(terms);
+        break;
+    }
+  }
+  mixed.buckets = all.buckets;
+  if (!distinct.terms.empty()) AddEach(each_of(variants), distinct);
+  const bool by_style = !same.terms.empty() || !mixed.terms.empty() || !mixed.buckets.empty();
+  const bool grouped = by_style && StyleRuns(variants, styles->parents, styles->scratch.starts);
+  if (!same.terms.empty()) {
+    std::vector<Xapian::docid>& firsts = styles->scratch.firsts;
+    FirstOfEachStyle(variants, *styles, grouped, firsts);
+    AddEach(each_of(firsts), same);
+  }
+  if (!mixed.terms.empty() || !mixed.buckets.empty()) AddStyles(variants, *styles, grouped, mixed);
+}
+
+bool FacetTally::StyleRuns(const std::vector<Xapian::docid>& variants, const FacetColumn& parents,
+                           std::vector<uint32_t>& starts) {
+  starts.clear();
+  uint32_t previous = 0;  // no style yet (parent ids start at 1)
+  for (size_t i = 0; i < variants.size(); ++i) {
+    const uint32_t parent = ParentOf(parents, variants[i]);
+    if (i > 0 && parent == previous) continue;
+    // A style met before, or a product the columns give no parent: not grouped.
+    if (parent <= previous) {
+      starts.clear();
+      return false;
+    }
+    previous = parent;
+    starts.push_back(static_cast<uint32_t>(i));
+  }
+  return true;
+}
+
+void FacetTally::FirstOfEachStyle(const std::vector<Xapian::docid>& variants,
+                                  const StyleCounting& styles, bool grouped,
+                                  std::vector<Xapian::docid>& firsts) {
+  firsts.clear();
+  if (grouped) {  // each run's first product
+    for (const uint32_t start : styles.scratch.starts) firsts.push_back(variants[start]);
+    return;
+  }
+  StyleScratch& scratch = styles.scratch;
+  scratch.Fit(styles.parents.values.size());
+  Xapian::docid* const best = scratch.best.data();  // zero between calls
+  for (const Xapian::docid id : variants) {
+    Xapian::docid& first = best[ParentOf(styles.parents, id)];
+    if (first != 0) continue;
+    first = id;
+    firsts.push_back(id);
+  }
+  for (const Xapian::docid id : firsts) best[ParentOf(styles.parents, id)] = 0;
+}
+
+void FacetTally::AddStyles(const std::vector<Xapian::docid>& variants, const StyleCounting& styles,
+                           bool grouped, const Columns& columns) {
+  const FacetColumn& parents = styles.parents;
+  StyleScratch& scratch = styles.scratch;
+  // The products grouped by style: style k's are members[starts[k] ..
+  // starts[k + 1]) (the last one's up to the end). `variants` grouped already
+  // (StyleRuns) is its own; otherwise a counting sort groups them: `at[parent]`
+  // counts the style's products, then marks where its group ends, then where
+  // it begins (and is zero again at the end, as the scratch must be between
+  // calls).
+  std::vector<uint32_t>& starts = scratch.starts;
+  const Xapian::docid* members = variants.data();
+  if (!grouped) {
+    scratch.Fit(parents.values.size());
+    uint32_t* const at = scratch.variants.data();
+    std::vector<uint32_t>& touched = scratch.touched;
+    touched.clear();
+    for (const Xapian::docid id : variants) {
+      const uint32_t parent = ParentOf(parents, id);
+      if (at[parent]++ == 0) touched.push_back(parent);
+    }
+    starts.clear();
+    uint32_t end = 0;
+    for (const uint32_t parent : touched) {
+      starts.push_back(end);
+      at[parent] = end += at[parent];
+    }
+    std::vector<Xapian::docid>& grouped_ids = scratch.grouped;
+    grouped_ids.resize(variants.size());
+    for (const Xapian::docid id : variants) grouped_ids[--at[ParentOf(parents, id)]] = id;
+    for (const uint32_t parent : touched) at[parent] = 0;
+    members = grouped_ids.data();
+  }
+  const size_t style_count = starts.size();
+  const auto end_of = [&](size_t k) {
+    return k + 1 < style_count ? starts[k + 1] : static_cast<uint32_t>(variants.size());
+  };
+
+  // Per style, each value (bucket) its products have counts once: `marked`
+  // holds, per value, the last style that counted it (styles are numbered on
+  // from the tally's previous calls, so marks never need clearing).
+  const auto for_each_style = [&](const auto& f) {
+    for (size_t k = 0; k < style_count; ++k) {
+      f(style_ + static_cast<uint32_t>(k) + 1, members + starts[k], members + end_of(k));
+    }
+  };
+  for (Terms* terms : columns.terms) {
+    const FacetColumn& column = *terms->column;
+    terms->marked.resize(terms->counts.size(), 0);
+    uint32_t* const marked = terms->marked.data();
+    uint64_t* const counts = terms->counts.data();
+    const auto count = [&](uint32_t style, uint32_t value) {
+      if (marked[value] == style) return;
+      marked[value] = style;
+      ++counts[value];
+    };
+    for_each_style([&](uint32_t style, const Xapian::docid* first, const Xapian::docid* last) {
+      for (const Xapian::docid* id = first; id != last; ++id) {
+        if (!column.multi_valued()) {
+          if (*id < column.by_docid.size()) count(style, column.by_docid[*id]);
+        } else if (*id + 1 < column.offsets.size()) {
+          for (uint32_t k = column.offsets[*id]; k < column.offsets[*id + 1]; ++k) {
+            count(style, column.ids[k]);
+          }
+        }
+      }
+    });
+  }
+  for (Buckets* buckets : columns.buckets) {
+    buckets->marked.resize(buckets->counts.size(), 0);
+    for_each_style([&](uint32_t style, const Xapian::docid* first, const Xapian::docid* last) {
+      for (const Xapian::docid* id = first; id != last; ++id) {
+        const double value = buckets->column->at(*id);
+        if (std::isnan(value)) continue;
+        const uint32_t bucket = BucketOf(*buckets, value);
+        if (buckets->marked[bucket] != style) {
+          buckets->marked[bucket] = style;
+          ++buckets->counts[bucket];
+        }
+        Include(buckets->stats, value);
+      }
+    });
+  }
+  style_ += static_cast<uint32_t>(style_count);
+}
+
+}  // namespace vitrine::query::internal

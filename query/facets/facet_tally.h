@@ -1,0 +1,93 @@
+// One counting pass over a match: counts of term columns' values and of number
+// columns' buckets (plus stats), a column at a time, from the columns in memory.
+// With collapsed styles, a style counts once per value however many of its
+// products match, so a count is the number of tiles a filter on it shows.
+// Private to query/.
+//
+//   FacetTally tally;
+//   size_t brand = tally.AddTerms(columns.slots.at(kSlotBrand));
+//   tally.Add(matched, &styles);
+//   tally.terms()[brand].counts[value_id]
+#pragma once
+
+#include <xapian.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "query/facets/facet_columns.h"
+#include "query/match/match_sets.h"
+#include "query/rank/collapse.h"
+#include "query/request.h"
+
+namespace vitrine::query::internal {
+
+// Styles to count once: the parent-id column, the products that have a parent
+// (FacetColumns::variants) and a searcher's scratch.
+struct StyleCounting {
+  const FacetColumn& parents;
+  const DocSet& variants;
+  StyleScratch& scratch;
+};
+
+class FacetTally {
+ public:
+  struct Terms {
+    const FacetColumn* column;
+    std::vector<uint64_t> counts;  // by value id
+    std::vector<uint32_t> marked;  // by value id: the style that counted it last
+  };
+  struct Buckets {
+    const NumberColumn* column;
+    std::vector<double> bounds;    // ascending; bucket i is [bounds[i-1], bounds[i])
+    std::vector<uint64_t> counts;  // bounds.size() + 1 buckets
+    FacetStats stats;              // over products, styles or not
+    std::vector<uint32_t> marked;  // by bucket: the style that counted it last
+  };
+
+  // Returns the index of the new entry in terms() / buckets().
+  size_t AddTerms(const FacetColumn& column);
+  size_t AddBuckets(const NumberColumn& column, std::vector<double> bounds);
+
+  // Counts the values of every document of `docs`; with `styles`, the products
+  // of one style (a parent id) once per value among them. Costs what `docs`
+  // holds, not what the catalog holds.
+  void Add(const DocSet& docs, const StyleCounting* styles = nullptr);
+
+  const std::vector<Terms>& terms() const { return terms_; }
+  const std::vector<Buckets>& buckets() const { return buckets_; }
+  bool empty() const { return terms_.empty() && buckets_.empty(); }
+
+ private:
+  // Entries of terms_ and buckets_ to count in a pass.
+  struct Columns {
+    std::vector<Terms*> terms;
+    std::vector<Buckets*> buckets;
+  };
+  // Counts, in `columns`, each document `for_each(f)` calls f with.
+  template <typename ForEach>
+  void AddEach(const ForEach& for_each, const Columns& columns);
+  // Whether each style's products in `variants` (ascending) follow one another,
+  // each run starting a style with a higher parent id than the runs before it,
+  // and where each run starts (`starts`). So a catalog loaded in bulk leaves
+  // them: FacetColumns::Load numbers parents in order of their first product,
+  // and feeds list a style's products together. Products added to a style
+  // later break the order; the callers then group by the scratch.
+  static bool StyleRuns(const std::vector<Xapian::docid>& variants, const FacetColumn& parents,
+                        std::vector<uint32_t>& starts);
+  // Counts, in `columns`, the styles of `variants` (docids of products with a
+  // parent), once per value a style's products have. `grouped`: StyleRuns said
+  // so, and left the runs in the scratch's `starts`.
+  void AddStyles(const std::vector<Xapian::docid>& variants, const StyleCounting& styles,
+                 bool grouped, const Columns& columns);
+  // The first of `variants` (ascending) of each style (`grouped`: as above).
+  static void FirstOfEachStyle(const std::vector<Xapian::docid>& variants,
+                               const StyleCounting& styles, bool grouped,
+                               std::vector<Xapian::docid>& firsts);
+
+  std::vector<Terms> terms_;
+  std::vector<Buckets> buckets_;
+  uint32_t style_ = 0;  // styles counted so far (AddStyles numbers them on)
+};
+
+}  // namespace vitrine::query::internal

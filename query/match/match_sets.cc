@@ -1,0 +1,388 @@
+#include "query/match/match_sets.h"
+
+#include <algorithm>
+#include <cassert>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "query/facets/facet_columns.h"
+
+namespace vitrine::query::internal {
+namespace {
+
+// Adds the docid of every document of a match to a set.
+class Collector : public Xapian::MatchSpy {
+ public:
+  explicit Collector(DocSet& set) : set_(set) {}
+  void operator()(const Xapian::Document& doc, double /*weight*/) override {
+    set_.Add(doc.get_docid());  // no disk read
+  }
+
+ private:
+  DocSet& set_;
+};
+
+// A numeric range of one slot, as Xapian 1.4 serialises the value range queries
+// FilterQuery builds: 0x20 | slot, then the lower and upper bound (each its
+// length and bytes; empty: open) for VALUE_RANGE and VALUE_LE; 0x30 | slot and
+// the lower bound for VALUE_GE. Slots from 15 on and bounds of 255 bytes or
+// more are written otherwise: nullopt, as for anything unexpected.
+struct NumberRange {
+  Xapian::valueno slot;
+  double low = -std::numeric_limits<double>::infinity();
+  double high = std::numeric_limits<double>::infinity();
+};
+
+std::optional<NumberRange> ParseValueRange(const std::string& serialised, int type) {
+  if (serialised.empty()) return std::nullopt;
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(serialised[i]); };
+  const unsigned kind = byte(0) & 0xf0;
+  NumberRange range{.slot = static_cast<Xapian::valueno>(byte(0) & 0x0fu)};
+  if (range.slot == 15) return std::nullopt;
+  size_t at = 1;
+  // The next bound: nullopt past the end; "" when open.
+  const auto bound = [&]() -> std::optional<std::string> {
+    if (at >= serialised.size() || byte(at) == 0xff) return std::nullopt;
+    const size_t length = byte(at);
+    if (at + 1 + length > serialised.size()) return std::nullopt;
+    std::string value = serialised.substr(at + 1, length);
+    at += 1 + length;
+    return value;
+  };
+  const std::optional<std::string> low = bound();
+  if (!low) return std::nullopt;
+  if (!low->empty()) range.low = Xapian::sortable_unserialise(*low);
+  if (type == Xapian::Query::OP_VALUE_GE) {
+    if (kind != 0x30 || low->empty()) return std::nullopt;
+  } else {
+    const std::optional<std::string> high = bound();
+    if (kind != 0x20 || !high || high->empty()) return std::nullopt;
+    range.high = Xapian::sortable_unserialise(*high);
+    if (type == Xapian::Query::OP_VALUE_LE && !low->empty()) return std::nullopt;
+  }
+  if (at != serialised.size()) return std::nullopt;
+  return range;
+}
+
+}  // namespace
+
+std::optional<WildcardSpec> ParseWildcard(const std::string& serialised) {
+  if (serialised.size() < 5 || serialised[0] != '\x0b') return std::nullopt;
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(serialised[i]); };
+  if (byte(1) == 0xff || byte(4) == 0xff) return std::nullopt;
+  if (serialised.size() != 5 + size_t{byte(4)}) return std::nullopt;
+  return WildcardSpec{.max_expansion = byte(1),
+                      .max_type = byte(2),
+                      .combiner = byte(3),
+                      .pattern = serialised.substr(5)};
+}
+
+DocSet& DocSet::operator&=(const DocSet& other) {
+  assert(other.words_.size() == words_.size());
+  for (size_t i = 0; i < words_.size(); ++i) words_[i] &= other.words_[i];
+  return *this;
+}
+
+DocSet& DocSet::operator|=(const DocSet& other) {
+  assert(other.words_.size() == words_.size());
+  for (size_t i = 0; i < words_.size(); ++i) words_[i] |= other.words_[i];
+  return *this;
+}
+
+DocSet& DocSet::operator^=(const DocSet& other) {
+  assert(other.words_.size() == words_.size());
+  for (size_t i = 0; i < words_.size(); ++i) words_[i] ^= other.words_[i];
+  return *this;
+}
+
+DocSet& DocSet::Subtract(const DocSet& other) {
+  assert(other.words_.size() == words_.size());
+  for (size_t i = 0; i < words_.size(); ++i) words_[i] &= ~other.words_[i];
+  return *this;
+}
+
+uint64_t DocSet::Count() const {
+  uint64_t count = 0;
+  for (uint64_t word : words_) count += static_cast<uint64_t>(std::popcount(word));
+  return count;
+}
+
+Xapian::docid DocSet::Next(Xapian::docid from) const {
+  size_t i = from >> 6;
+  if (i >= words_.size()) return 0;
+  uint64_t word = words_[i] & (~uint64_t{0} << (from & 63));
+  while (word == 0) {
+    if (++i == words_.size()) return 0;
+    word = words_[i];
+  }
+  return static_cast<Xapian::docid>(i * 64 + static_cast<size_t>(std::countr_zero(word)));
+}
+
+bool DocSet::empty() const {
+  return std::all_of(words_.begin(), words_.end(), [](uint64_t word) { return word == 0; });
+}
+
+MatchSets::MatchSets(const Xapian::Database& database, size_t max_cached_bytes,
+                     size_t max_postings_bytes)
+    : database_(database),
+      max_cached_bytes_(max_cached_bytes),
+      max_postings_bytes_(max_postings_bytes) {
+  Reset();
+}
+
+void MatchSets::Reopened(const PostingStore* store) {
+  std::list<Kept> entries = std::move(entries_);
+  Reset();
+  if (store == nullptr) return;
+  for (Kept& entry : entries) {
+    if (entry.source == nullptr || store->Find(entry.key.substr(1)) != entry.source) continue;
+    entry.set.Grow(size_);  // (no new document is in an unchanged list)
+    cached_bytes_ += entry.set.bytes();
+    entries_.push_back(std::move(entry));
+    by_key_.emplace(entries_.back().key, std::prev(entries_.end()));
+  }
+  while (cached_bytes_ > cached_bound_ && !entries_.empty()) {
+    cached_bytes_ -= entries_.front().set.bytes();
+    by_key_.erase(entries_.front().key);
+    entries_.pop_front();
+  }
+}
+
+void MatchSets::Reset() {
+  size_ = static_cast<size_t>(database_.get_lastdocid()) + 1;
+  cached_bound_ =
+      max_cached_bytes_ != 0
+          ? max_cached_bytes_
+          : std::max<size_t>(8 << 20, kKeptSets * ((size_ + 63) / 64 * sizeof(uint64_t)));
+  NewSearch();
+  all_.reset();
+  entries_.clear();
+  by_key_.clear();
+  cached_bytes_ = 0;
+  expansions_.clear();
+  postings_.clear();
+  postings_bytes_ = 0;
+}
+
+const Postings& MatchSets::PostingsOf(const std::string& term) {
+  if (const auto found = postings_.find(term); found != postings_.end()) return *found->second;
+  std::shared_ptr<const Postings> postings =
+      store_ != nullptr ? store_->Get(term, database_)
+                        : std::make_shared<const Postings>(Postings::Read(database_, term));
+  // Lists of the shared store cost this searcher nothing but its map entry.
+  const size_t bytes = (store_ != nullptr ? 0 : postings->bytes()) + term.size() + 64;
+  if (postings_bytes_ + bytes > max_postings_bytes_) {  // start over
+    postings_.clear();
+    postings_bytes_ = 0;
+  }
+  postings_bytes_ += bytes;
+  return *postings_.emplace(term, std::move(postings)).first->second;
+}
+
+const DocSet& MatchSets::All() {
+  // (Of the same revision: the same size.)
+  if (shared_all_ != nullptr && shared_all_->bytes() == (size_ + 63) / 64 * sizeof(uint64_t)) {
+    return *shared_all_;
+  }
+  if (!all_) {
+    all_.emplace(size_);
+    for (Xapian::PostingIterator it = database_.postlist_begin("");
+         it != database_.postlist_end(""); ++it) {
+      all_->Add(*it);
+    }
+  }
+  return *all_;
+}
+
+DocSet MatchSets::Of(const Xapian::Query& query) {
+  switch (query.get_type()) {
+    case Xapian::Query::LEAF_MATCH_ALL:
+      return All();
+    case Xapian::Query::LEAF_MATCH_NOTHING:
+      return DocSet(size_);
+    case Xapian::Query::LEAF_TERM:
+      return Term(*query.get_terms_begin());
+    case Xapian::Query::OP_SCALE_WEIGHT:  // the set of its one part
+    case Xapian::Query::OP_AND_MAYBE:     // the set of its first part
+      return Of(query.get_subquery(0));
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_MAX:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR: {
+      const void* key = query.internal.get();
+      if (const auto found = memo_.find(key); found != memo_.end()) return found->second.second;
+      DocSet set = Composite(query);
+      if (memo_bytes_ + set.bytes() <= kMaxMemoBytes) {
+        memo_bytes_ += set.bytes();
+        memo_.emplace(key, std::make_pair(query, set));
+      }
+      return set;
+    }
+    case Xapian::Query::LEAF_POSTING_SOURCE:
+      // A fixed weight matches every document (the relaxed query's boost).
+      if (query.get_description().starts_with(
+              "Query(PostingSource(Xapian::FixedWeightPostingSource(")) {
+        return All();
+      }
+      return Opaque(query);
+    case Xapian::Query::OP_WILDCARD:
+      return Wildcard(query);
+    case Xapian::Query::OP_VALUE_RANGE:
+    case Xapian::Query::OP_VALUE_GE:
+    case Xapian::Query::OP_VALUE_LE:
+      return ValueRange(query);
+    default:
+      return Opaque(query);
+  }
+}
+
+DocSet MatchSets::Composite(const Xapian::Query& query) {
+  const size_t subqueries = query.get_num_subqueries();
+  switch (query.get_type()) {
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_FILTER: {
+      DocSet set = Of(query.get_subquery(0));
+      for (size_t i = 1; i < subqueries && !set.empty(); ++i) set &= Of(query.get_subquery(i));
+      return set;
+    }
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_MAX: {
+      DocSet set = Of(query.get_subquery(0));
+      for (size_t i = 1; i < subqueries; ++i) set |= Of(query.get_subquery(i));
+      return set;
+    }
+    case Xapian::Query::OP_AND_NOT: {
+      DocSet set = Of(query.get_subquery(0));
+      for (size_t i = 1; i < subqueries && !set.empty(); ++i)
+        set.Subtract(Of(query.get_subquery(i)));
+      return set;
+    }
+    case Xapian::Query::OP_XOR: {
+      DocSet set = Of(query.get_subquery(0));
+      for (size_t i = 1; i < subqueries; ++i) set ^= Of(query.get_subquery(i));
+      return set;
+    }
+    default:
+      return Opaque(query);
+  }
+}
+
+DocSet MatchSets::Term(const std::string& term) {
+  std::string key = "T" + term;
+  if (const DocSet* kept = Find(key)) return *kept;
+  DocSet set(size_);
+  const Postings& postings = PostingsOf(term);
+  for (const Xapian::docid id : postings.docids) set.Add(id);
+  if (postings.docids.size() >= kCacheFrom) {
+    // (A list of the store's may outlive this revision: PostingStore::Carried.)
+    Keep(std::move(key), set, store_ != nullptr ? postings_.at(term) : nullptr);
+  }
+  return set;
+}
+
+DocSet MatchSets::Opaque(const Xapian::Query& query) {
+  std::string key = "Q" + query.serialise();
+  if (const DocSet* kept = Find(key)) return *kept;
+  DocSet set(size_);
+  Collector collector(set);
+  Xapian::Enquire enquire(database_);
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  enquire.set_query(query);
+  enquire.add_matchspy(&collector);
+  enquire.get_mset(0, 0, database_.get_doccount());
+  Keep(std::move(key), set);
+  return set;
+}
+
+const std::optional<std::vector<std::string>>& MatchSets::Expansion(const Xapian::Query& wildcard) {
+  std::string key = wildcard.serialise();
+  if (const auto found = expansions_.find(key); found != expansions_.end()) return found->second;
+  std::optional<std::vector<std::string>>& expansion = expansions_[key];
+  const std::optional<WildcardSpec> spec = ParseWildcard(key);
+  if (!spec) return expansion;
+  struct Candidate {
+    Xapian::doccount termfreq;
+    std::string term;
+  };
+  std::vector<Candidate> candidates;
+  for (Xapian::TermIterator it = database_.allterms_begin(spec->pattern);
+       it != database_.allterms_end(spec->pattern); ++it) {
+    candidates.push_back({it.get_termfreq(), *it});
+  }
+  if (spec->max_expansion != 0 && candidates.size() > spec->max_expansion) {
+    if (spec->max_type == Xapian::Query::WILDCARD_LIMIT_FIRST) {
+      candidates.resize(spec->max_expansion);
+    } else if (spec->max_type == Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT) {
+      std::nth_element(
+          candidates.begin(), candidates.begin() + spec->max_expansion, candidates.end(),
+          [](const Candidate& a, const Candidate& b) { return a.termfreq > b.termfreq; });
+      candidates.resize(spec->max_expansion);
+    } else {
+      return expansion;  // Xapian would refuse it
+    }
+  }
+  expansion.emplace();
+  for (Candidate& candidate : candidates) expansion->push_back(std::move(candidate.term));
+  return expansion;
+}
+
+DocSet MatchSets::Wildcard(const Xapian::Query& query) {
+  const std::optional<std::vector<std::string>>& terms = Expansion(query);
+  if (!terms) return Opaque(query);
+  std::string key = "W" + query.serialise();
+  if (const DocSet* kept = Find(key)) return *kept;
+  DocSet set(size_);
+  for (const std::string& term : *terms) {
+    for (const Xapian::docid id : PostingsOf(term).docids) set.Add(id);
+  }
+  Keep(std::move(key), set);
+  return set;
+}
+
+DocSet MatchSets::ValueRange(const Xapian::Query& query) {
+  std::string serialised = query.serialise();
+  const std::optional<NumberRange> range = ParseValueRange(serialised, query.get_type());
+  if (!range || numbers_ == nullptr) return Opaque(query);
+  const auto column = numbers_->find(range->slot);
+  if (column == numbers_->end()) return Opaque(query);
+  std::string key = "Q" + std::move(serialised);  // (as Opaque keeps it)
+  if (const DocSet* kept = Find(key)) return *kept;
+  DocSet set(size_);
+  const std::vector<double>& values = column->second.by_docid;
+  for (size_t id = 1; id < values.size() && id < size_; ++id) {
+    // (NaN, no value, is in no range.)
+    if (values[id] >= range->low && values[id] <= range->high) {
+      set.Add(static_cast<Xapian::docid>(id));
+    }
+  }
+  set &= All();  // documents that exist
+  Keep(std::move(key), set);
+  return set;
+}
+
+const DocSet* MatchSets::Find(const std::string& key) {
+  const auto found = by_key_.find(key);
+  if (found == by_key_.end()) return nullptr;
+  entries_.splice(entries_.end(), entries_, found->second);  // now the most recent
+  return &found->second->set;
+}
+
+void MatchSets::Keep(std::string key, const DocSet& set, std::shared_ptr<const Postings> source) {
+  if (set.bytes() > cached_bound_) return;
+  while (cached_bytes_ + set.bytes() > cached_bound_ && !entries_.empty()) {
+    cached_bytes_ -= entries_.front().set.bytes();
+    by_key_.erase(entries_.front().key);
+    entries_.pop_front();
+  }
+  entries_.push_back({.key = key, .set = set, .source = std::move(source)});
+  by_key_.emplace(std::move(key), std::prev(entries_.end()));
+  cached_bytes_ += set.bytes();
+}
+
+}  // namespace vitrine::query::internal

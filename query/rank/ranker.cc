@@ -1,0 +1,305 @@
+#include "query/rank/ranker.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <string_view>
+
+#include "query/rank/top_k.h"
+
+namespace vitrine::query::internal {
+namespace {
+
+// Xapian::BM25Weight's defaults.
+constexpr double kK1 = 1;
+constexpr double kK3 = 1;
+constexpr double kB = 0.5;
+constexpr double kMinNormLen = 0.5;
+// A posting list this many times longer than the documents to weigh is
+// searched for them rather than read through.
+constexpr size_t kSeekAbove = 16;
+// A wildcard's weight is checked against Xapian's on about this many documents.
+constexpr uint64_t kWildcardSample = 16;
+
+// The number after `marker` in a query's description ("%.20g": exact), or NaN.
+double NumberAfter(const std::string& description, std::string_view marker) {
+  const size_t at = description.find(marker);
+  if (at == std::string::npos) return std::nan("");
+  const char* start = description.c_str() + at + marker.size();
+  char* end = nullptr;
+  const double value = std::strtod(start, &end);
+  return end == start ? std::nan("") : value;
+}
+
+}  // namespace
+
+Ranker::Ranker(const Xapian::Database& database, MatchSets& sets)
+    : database_(database), sets_(sets) {}
+
+void Ranker::Reset() {
+  documents_ = 0;
+  length_parts_.clear();
+  scores_.clear();
+  wdf_sums_.clear();
+  styles_ = {};
+  wildcards_.clear();
+}
+
+double Ranker::TermWeight(Xapian::doccount termfreq, double factor) const {
+  // As Xapian::BM25Weight::init, operation for operation (wqf 1).
+  double tw = (documents_ - termfreq + 0.5) / (termfreq + 0.5);
+  if (tw < 2) tw = tw * 0.5 + 1;
+  double termweight = std::log(tw) * factor;
+  termweight *= (kK3 + 1) * 1.0 / (kK3 + 1.0);
+  termweight *= (kK1 + 1);
+  return termweight;
+}
+
+double Ranker::WdfPart(Xapian::termcount wdf, Xapian::docid id) const {
+  // As Xapian::BM25Weight::get_sumpart, without the term weight.
+  const double wdf_double(wdf);
+  return wdf_double / (length_parts_[id] + wdf_double);
+}
+
+void Ranker::AddTerm(const std::string& term, const Context& context, double factor) {
+  const Postings& postings = sets_.PostingsOf(term);
+  if (postings.docids.empty()) return;
+  const double termweight =
+      TermWeight(static_cast<Xapian::doccount>(postings.docids.size()), factor);
+  const std::vector<Xapian::docid>& docids = postings.docids;
+  if (docids.size() > kSeekAbove && context.Count() * kSeekAbove < docids.size()) {
+    // A long list and few documents to weigh: seek each in the list.
+    auto at = docids.begin();
+    context.set.ForEach([&](Xapian::docid id) {
+      at = std::lower_bound(at, docids.end(), id);
+      if (at == docids.end() || *at != id) return;
+      scores_[id] += termweight * WdfPart(postings.wdfs[at - docids.begin()], id);
+    });
+    return;
+  }
+  for (size_t i = 0; i < docids.size(); ++i) {
+    const Xapian::docid id = docids[i];
+    if (context.set.Contains(id)) scores_[id] += termweight * WdfPart(postings.wdfs[i], id);
+  }
+}
+
+const Ranker::Wildcard& Ranker::WildcardOf(const Xapian::Query& query) {
+  std::string key = query.serialise();
+  if (const auto found = wildcards_.find(key); found != wildcards_.end()) return found->second;
+  Wildcard& wildcard = wildcards_[key];
+  // Weighed as one synonym of its terms.
+  const std::optional<WildcardSpec> spec = ParseWildcard(key);
+  if (!spec || spec->combiner != Xapian::Query::OP_SYNONYM) return wildcard;
+  // The expansion match sets read (MatchSets::Expansion): the documents it matches.
+  const std::optional<std::vector<std::string>>& expansion = sets_.Expansion(query);
+  if (!expansion) return wildcard;
+  const std::vector<std::string>& terms = *expansion;
+  const DocSet matched = sets_.Of(query);
+  if (matched.empty()) return wildcard;
+  // Its weight at factor 1, from Xapian, on a sample of its documents: the
+  // first calibrates, the others check the expansion's wdfs (a different set of
+  // terms matching the same documents would weigh some of them differently).
+  auto wdf_of = [&](Xapian::docid id) {
+    Xapian::termcount wdf = 0;
+    for (const std::string& term : terms) {
+      const Postings& postings = sets_.PostingsOf(term);
+      const auto at = std::lower_bound(postings.docids.begin(), postings.docids.end(), id);
+      if (at != postings.docids.end() && *at == id)
+        wdf += postings.wdfs[at - postings.docids.begin()];
+    }
+    return wdf;
+  };
+  DocSet sample(length_parts_.size());
+  const uint64_t count = matched.Count();
+  const uint64_t step = std::max<uint64_t>(1, count / kWildcardSample);
+  uint64_t seen = 0;
+  matched.ForEach([&](Xapian::docid id) {
+    if (seen++ % step == 0) sample.Add(id);
+  });
+  DocSetSource source(sample);
+  Xapian::Enquire enquire(database_);
+  enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+  enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(&source)));
+  const Xapian::MSet weighed = enquire.get_mset(0, database_.get_doccount());
+  // Xapian's own expansion matches every sampled document too.
+  if (weighed.empty() || weighed.size() != sample.Count()) return wildcard;
+  const Xapian::docid first = *weighed.begin();
+  const Xapian::termcount first_wdf = wdf_of(first);
+  if (first_wdf == 0) return wildcard;
+  wildcard.termweight = weighed.begin().get_weight() / WdfPart(first_wdf, first);
+  if (!std::isfinite(wildcard.termweight)) return wildcard;
+  for (Xapian::MSetIterator it = weighed.begin(); it != weighed.end(); ++it) {
+    const double weight = wildcard.termweight * WdfPart(wdf_of(*it), *it);
+    if (std::abs(weight - it.get_weight()) > 1e-9 * std::abs(it.get_weight())) return wildcard;
+  }
+  wildcard.terms = terms;
+  wildcard.ok = true;
+  return wildcard;
+}
+
+bool Ranker::AddWildcard(const Xapian::Query& query, const Context& context, double factor) {
+  const Wildcard& wildcard = WildcardOf(query);
+  if (!wildcard.ok) return false;
+  // The wdfs of its terms summed per document of the context, then weighed.
+  summed_.clear();
+  for (const std::string& term : wildcard.terms) {
+    const Postings& postings = sets_.PostingsOf(term);
+    for (size_t i = 0; i < postings.docids.size(); ++i) {
+      const Xapian::docid id = postings.docids[i];
+      if (!context.set.Contains(id)) continue;
+      if (wdf_sums_[id] == 0) summed_.push_back(id);
+      wdf_sums_[id] += postings.wdfs[i];
+    }
+  }
+  const double termweight = wildcard.termweight * factor;
+  for (const Xapian::docid id : summed_) {
+    scores_[id] += termweight * WdfPart(wdf_sums_[id], id);
+    wdf_sums_[id] = 0;
+  }
+  return true;
+}
+
+bool Ranker::Accumulate(const Xapian::Query& query, const Context& context, double factor) {
+  const size_t subqueries = query.get_num_subqueries();
+  switch (query.get_type()) {
+    case Xapian::Query::LEAF_MATCH_NOTHING:
+      return true;
+    case Xapian::Query::LEAF_TERM: {
+      if (factor == 0) return true;
+      const std::string term = *query.get_terms_begin();
+      // Weighed as a term of wqf 1: its description is "Query(<term>)", with
+      // no "#<wqf>" (nor "@<position>") after the term.
+      if (query.get_description().size() != term.size() + 7) return false;
+      AddTerm(term, context, factor);
+      return true;
+    }
+    case Xapian::Query::LEAF_POSTING_SOURCE: {
+      if (factor == 0) return true;
+      const double weight =
+          NumberAfter(query.get_description(), "Xapian::FixedWeightPostingSource(wt=");
+      if (std::isnan(weight)) return false;
+      context.set.ForEach([&](Xapian::docid id) { scores_[id] += factor * weight; });
+      return true;
+    }
+    case Xapian::Query::OP_SCALE_WEIGHT: {
+      const double scale = NumberAfter(query.get_description(), "Query(");
+      if (std::isnan(scale)) return false;
+      return Accumulate(query.get_subquery(0), context, factor * scale);
+    }
+    case Xapian::Query::OP_WILDCARD:
+      return factor == 0 || AddWildcard(query, context, factor);
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_PHRASE:
+      // Every part matches every document of the context.
+      for (size_t i = 0; i < subqueries; ++i) {
+        if (!Accumulate(query.get_subquery(i), context, factor)) return false;
+      }
+      return true;
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_AND_NOT:
+      // Only the first part weighs.
+      return Accumulate(query.get_subquery(0), context, factor);
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_MAYBE:
+      for (size_t i = 0; i < subqueries; ++i) {
+        const Xapian::Query part = query.get_subquery(i);
+        if (i == 0 && query.get_type() == Xapian::Query::OP_AND_MAYBE) {
+          if (!Accumulate(part, context, factor)) return false;
+          continue;
+        }
+        DocSet where = sets_.Of(part);
+        where &= context.set;
+        if (!where.empty() && !Accumulate(part, Context{.set = where}, factor)) return false;
+      }
+      return true;
+    default:
+      return factor == 0;  // a boolean part weighs nothing
+  }
+}
+
+void Ranker::Fit() {
+  if (!length_parts_.empty()) return;
+  documents_ = database_.get_doccount();
+  const double average = database_.get_avlength();
+  len_factor_ = average != 0 ? 1 / average : 0;
+  // Each document's part of BM25's denominator, as get_sumpart computes it.
+  length_parts_.assign(static_cast<size_t>(database_.get_lastdocid()) + 1, 0);
+  const auto set_part = [&](Xapian::docid id, Xapian::termcount length) {
+    const double normlen = std::max(length * len_factor_, kMinNormLen);
+    length_parts_[id] = kK1 * (normlen * kB + (1 - kB));
+  };
+  if (lengths_ != nullptr && lengths_->by_docid.size() == length_parts_.size()) {
+    lengths_->all.ForEach([&](Xapian::docid id) { set_part(id, lengths_->by_docid[id]); });
+  } else {
+    for (Xapian::PostingIterator it = database_.postlist_begin("");
+         it != database_.postlist_end(""); ++it) {
+      set_part(*it, it.get_doclength());
+    }
+  }
+  scores_.assign(length_parts_.size(), 0);
+  wdf_sums_.assign(length_parts_.size(), 0);
+}
+
+Ranker::Cleared::~Cleared() {
+  candidates.ForEach([this](Xapian::docid id) {
+    scores[id] = 0;
+    wdf_sums[id] = 0;
+  });
+}
+
+std::vector<RankedDoc> Ranker::Select(const DocSet& candidates, size_t count,
+                                      const FacetColumn* parents) {
+  const auto better = [](const RankedDoc& a, const RankedDoc& b) {
+    return a.weight != b.weight ? a.weight > b.weight : a.docid < b.docid;
+  };
+  const auto best = [&](size_t n) {
+    TopK<RankedDoc, decltype(better)> top(n, better);
+    candidates.ForEach([&](Xapian::docid id) { top.Offer({.docid = id, .weight = scores_[id]}); });
+    return std::move(top).Sorted();
+  };
+  if (parents == nullptr || count == 0) return best(count);
+  // Collapsed: the best documents in order, each style's first being its best
+  // (what Xapian's collapse keeps), until `count` styles are seen. A style has a
+  // handful of products, so a few times `count` documents nearly always hold
+  // them; when not, four times as many are fetched, until the match runs out.
+  styles_.Fit(parents->values.size());
+  Xapian::docid* const seen = styles_.best.data();  // zero between calls
+  std::vector<RankedDoc> styles;
+  for (size_t fetch = std::max<size_t>(2 * count, 32);; fetch *= 4) {
+    const std::vector<RankedDoc> docs = best(fetch);
+    for (const RankedDoc& doc : docs) {
+      const uint32_t parent = ParentOf(*parents, doc.docid);
+      if (parent != 0) {
+        if (seen[parent] != 0) continue;
+        seen[parent] = doc.docid;
+      }
+      styles.push_back({.docid = doc.docid, .weight = doc.weight, .parent = parent});
+      if (styles.size() == count) break;
+    }
+    for (const RankedDoc& style : styles) seen[style.parent] = 0;
+    if (styles.size() == count || docs.size() < fetch) return styles;
+    styles.clear();
+  }
+}
+
+std::optional<std::vector<RankedDoc>> Ranker::Top(const Xapian::Query& query,
+                                                  const DocSet& candidates, size_t count,
+                                                  const FacetColumn* parents) {
+  Fit();
+  // Scores are zero again when Top returns, or throws (with the wildcard wdfs
+  // Accumulate may have left).
+  const Cleared cleared{candidates, scores_, wdf_sums_};
+  if (!Accumulate(query, Context{.set = candidates}, 1.0)) return std::nullopt;
+  return Select(candidates, count, parents);
+}
+
+std::vector<RankedDoc> Ranker::TopBy(const DocSet& candidates, size_t count,
+                                     const FacetColumn* parents,
+                                     absl::FunctionRef<double(Xapian::docid)> weight) {
+  Fit();
+  const Cleared cleared{candidates, scores_, wdf_sums_};
+  candidates.ForEach([&](Xapian::docid id) { scores_[id] = weight(id); });
+  return Select(candidates, count, parents);
+}
+
+}  // namespace vitrine::query::internal

@@ -1,0 +1,127 @@
+#include "query/text/text_plan.h"
+
+#include <algorithm>
+#include <cstdint>
+
+#include "base/status.h"
+#include "query/match/filters.h"
+
+namespace vitrine::query::internal {
+namespace {
+
+// Fewer products than this with every word, or too few to fill the requested
+// page: follow them with partial matches. (A flat 100 gained 0.006 judged-only
+// nDCG on Home Depot but cost ~40% of p50 latency; filling the page costs only
+// the requests whose page is short.)
+constexpr uint64_t kRelaxBelow = 10;
+constexpr double kAllWordsBoost = 1000.0;  // above any text score
+
+Xapian::Query StrictQuery(const ParsedQuery& query, const TextContext& context) {
+  return query.browse() ? MatchAllQuery()
+                        : TextQuery(query.tokens, context.analyzer, /*any=*/false, query.typing,
+                                    query.forms, context.weights, context.synonyms);
+}
+
+// Products with some of the words, those with all of them first (a constant
+// boost above any text score), then most matched words and best BM25.
+Xapian::Query RelaxedQuery(const ParsedQuery& query, const TextContext& context) {
+  const Xapian::Query all_words(
+      Xapian::Query::OP_FILTER,
+      Xapian::Query((new Xapian::FixedWeightPostingSource(kAllWordsBoost))->release()),
+      TextQuery(query.tokens, context.analyzer, /*any=*/false, query.typing, query.forms,
+                context.weights, context.synonyms));
+  return Xapian::Query(Xapian::Query::OP_OR, all_words,
+                       TextQuery(query.tokens, context.analyzer, /*any=*/true, query.typing,
+                                 query.forms, context.weights, context.synonyms));
+}
+
+}  // namespace
+
+uint64_t HitCount(const DocSet& matched, const FacetColumn* parents) {
+  if (parents == nullptr) return matched.Count();
+  std::vector<bool> seen(parents->values.size());
+  uint64_t count = 0;
+  matched.ForEach([&](Xapian::docid id) {
+    const uint32_t parent = id < parents->by_docid.size() ? parents->by_docid[id] : 0;
+    if (parent == 0 || !seen[parent]) ++count;
+    if (parent != 0) seen[parent] = true;
+  });
+  return count;
+}
+
+absl::StatusOr<TextPlan> PlanText(const ParsedQuery& query, bool by_relevance, size_t first,
+                                  size_t per_page, TextContext& context) {
+  TextPlan plan{.text = StrictQuery(query, context), .searched = query};
+  plan.text_set = context.sets.Of(plan.text);
+  plan.matched = plan.text_set;
+  plan.matched &= context.filter_set;
+  uint64_t strict_total = HitCount(plan.matched, context.parents);
+  // By relevance, partial matches also fill a page that full matches leave short.
+  // (Sorted by a field, partial matches would interleave with full ones: relax
+  // and correct only when nothing matches.)
+  const uint64_t relax_below = by_relevance ? std::max<uint64_t>(kRelaxBelow, first + per_page) : 1;
+  if (strict_total < relax_below && !query.browse()) {
+    // Few or no products have every word: if a word is unknown, search the
+    // corrected query instead, when that finds more. Exact words are never
+    // corrected, so exact matches always come before corrected ones.
+    std::string corrected = context.correct(query.q);
+    if (!corrected.empty()) {
+      // (A correction may split a word in two: past the limit is fine then.)
+      const SearchLimits unlimited{.max_query_words = SIZE_MAX};
+      ASSIGN_OR_RETURN(ParsedQuery parsed, ParseQuery(corrected, context.analyzer, context.database,
+                                                      unlimited, /*typed=*/false));
+      Xapian::Query corrected_text = StrictQuery(parsed, context);
+      DocSet corrected_set = context.sets.Of(corrected_text);
+      DocSet corrected_matched = corrected_set;
+      corrected_matched &= context.filter_set;
+      const uint64_t corrected_total = HitCount(corrected_matched, context.parents);
+      // With no product matching every word, the corrected words still serve
+      // the partial matches below better than words the index does not know.
+      if (corrected_total > strict_total || strict_total == 0) {
+        plan.text = std::move(corrected_text);
+        plan.text_set = std::move(corrected_set);
+        plan.matched = std::move(corrected_matched);
+        strict_total = corrected_total;
+        plan.searched = std::move(parsed);
+        plan.corrected_query = std::move(corrected);
+      }
+    }
+  }
+  plan.total = strict_total;
+  if (strict_total < relax_below && plan.searched.tokens.size() > 1) {
+    Xapian::Query relaxed_text = RelaxedQuery(plan.searched, context);
+    DocSet relaxed_set = context.sets.Of(relaxed_text);
+    DocSet relaxed_matched = relaxed_set;
+    relaxed_matched &= context.filter_set;
+    const uint64_t relaxed_total = HitCount(relaxed_matched, context.parents);
+    if (strict_total < kRelaxBelow) {
+      // The partial matches stand in for the full ones: totals and facets too.
+      plan.relaxed = relaxed_total > strict_total;
+      if (plan.relaxed) {
+        plan.text = std::move(relaxed_text);
+        plan.text_set = std::move(relaxed_set);
+        plan.matched = std::move(relaxed_matched);
+        plan.total = relaxed_total;
+      }
+    } else {
+      // Enough full matches to stand on their own, too few for the page: partial
+      // matches only fill it, while facets keep counting the full matches.
+      auto on_page = [&](uint64_t hits) {
+        return std::min<uint64_t>(per_page, hits > first ? hits - first : 0);
+      };
+      plan.relaxed = on_page(relaxed_total) > on_page(strict_total);
+      if (plan.relaxed) {
+        plan.hits_text = std::move(relaxed_text);
+        plan.listed = std::move(relaxed_matched);
+        plan.total = relaxed_total;
+      }
+    }
+  }
+  if (plan.hits_text.empty()) {
+    plan.hits_text = plan.text;
+    plan.listed = plan.matched;
+  }
+  return plan;
+}
+
+}  // namespace vitrine::query::internal
