@@ -200,7 +200,8 @@ TEST_F(ReplicasTest, WithoutTheLogWritesAreRefusedAndReadsGoOn) {
   EXPECT_EQ(refused.status, 503) << refused.body;
   EXPECT_EQ(Json::parse(refused.body)["error"]["code"], "unavailable");
   EXPECT_FALSE(refused.Header("Retry-After").empty());
-  EXPECT_EQ(Send(1, "GET", "/v1/search?q=shirt").status, 200);
+  const HttpResult read = Send(1, "GET", "/v1/search?q=shirt");
+  EXPECT_EQ(read.status, 200) << read.body;
   ASSERT_TRUE(nats_.Start());
   int status = 0;
   for (int i = 0; i < 100 && status != 201; ++i) {
