@@ -4,6 +4,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <ranges>
 
 #include "catalog/index_schema.h"
 #include "query/rank/top_k.h"
@@ -60,18 +61,43 @@ std::vector<StyleHit> SortedPage(const DocSet& matched, const FacetColumns& colu
   const auto before = [&](const Keyed& a, const Keyed& b) {
     return before_docid(a.key, a.hit.docid, b.key, b.hit.docid);
   };
-  TopK<Keyed, decltype(before)> top(first + count, before);
-  if (parents == nullptr) {
+  const size_t needed = first + count;
+  // The first `fetch` products of the match in order.
+  const auto best = [&](size_t fetch) {
+    TopK<Keyed, decltype(before)> top(fetch, before);
     matched.ForEach(
         [&](Xapian::docid id) { top.Offer({.key = key_of(id), .hit = {.docid = id}}); });
-  } else {
-    ForEachStyle(
-        matched, *parents, *styles,
-        [&](Xapian::docid a, Xapian::docid b) { return before_docid(key_of(a), a, key_of(b), b); },
-        [&](const StyleHit& hit) { top.Offer({.key = key_of(hit.docid), .hit = hit}); });
+    return std::move(top).Sorted();
+  };
+  if (parents == nullptr) {
+    for (const Keyed& doc : best(needed) | std::views::drop(first)) page.push_back(doc.hit);
+    return page;
   }
-  const std::vector<Keyed> best = std::move(top).Sorted();
-  for (size_t i = first; i < best.size(); ++i) page.push_back(best[i].hit);
+  // Collapsed: a style's first product in the order is its best, so the first
+  // `needed` styles are the first met in the match's first products. A style has
+  // a handful of products, so a few times `needed` nearly always hold them; when
+  // not, four times as many are fetched, until the match runs out. (One pass
+  // over the match each time, and no per-style work for the styles that cannot
+  // reach the page.)
+  styles->Fit(parents->values.size());
+  Xapian::docid* const seen = styles->best.data();  // zero between calls
+  std::vector<StyleHit> hits;
+  for (size_t fetch = std::max<size_t>(4 * needed, 64); needed > 0; fetch *= 4) {
+    const std::vector<Keyed> docs = best(fetch);
+    for (const Keyed& doc : docs) {
+      const uint32_t parent = ParentOf(*parents, doc.hit.docid);
+      if (parent != 0) {
+        if (seen[parent] != 0) continue;
+        seen[parent] = doc.hit.docid;
+      }
+      hits.push_back({.docid = doc.hit.docid, .parent = parent});
+      if (hits.size() == needed) break;
+    }
+    for (const StyleHit& hit : hits) seen[hit.parent] = 0;
+    if (hits.size() == needed || docs.size() < fetch) break;
+    hits.clear();
+  }
+  for (const StyleHit& hit : hits | std::views::drop(first)) page.push_back(hit);
   return page;
 }
 
