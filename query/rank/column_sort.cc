@@ -4,7 +4,6 @@
 #include <cmath>
 #include <functional>
 #include <limits>
-#include <ranges>
 
 #include "catalog/index_schema.h"
 #include "query/rank/top_k.h"
@@ -70,7 +69,8 @@ std::vector<StyleHit> SortedPage(const DocSet& matched, const FacetColumns& colu
     return std::move(top).Sorted();
   };
   if (parents == nullptr) {
-    for (const Keyed& doc : best(needed) | std::views::drop(first)) page.push_back(doc.hit);
+    const std::vector<Keyed> docs = best(needed);
+    for (size_t i = first; i < docs.size(); ++i) page.push_back(docs[i].hit);
     return page;
   }
   // Collapsed: a style's first product in the order is its best, so the first
@@ -97,7 +97,7 @@ std::vector<StyleHit> SortedPage(const DocSet& matched, const FacetColumns& colu
     if (hits.size() == needed || docs.size() < fetch) break;
     hits.clear();
   }
-  for (const StyleHit& hit : hits | std::views::drop(first)) page.push_back(hit);
+  for (size_t i = first; i < hits.size(); ++i) page.push_back(hits[i]);
   return page;
 }
 
