@@ -1,11 +1,9 @@
 // Collapsing variants in memory: each style (the products sharing a parent_id)
 // is represented by its best listed product under the page's order, the one
 // Xapian's collapse key would keep (the first in that order); a product without
-// a parent stands for itself. Two passes over the match, no document read.
-// Private to query/.
-//
-//   ForEachStyle(listed, parents, scratch, better,
-//                [&](const StyleHit& hit) { top.Offer(...); });
+// a parent stands for itself. A page takes the match's first products in its
+// order and keeps each style's first (ranker.h, column_sort.h), so styles that
+// cannot reach the page cost nothing. Private to query/.
 #pragma once
 
 #include <xapian.h>
@@ -14,7 +12,6 @@
 #include <vector>
 
 #include "query/facets/facet_columns.h"
-#include "query/match/match_sets.h"
 
 namespace vitrine::query::internal {
 
@@ -48,29 +45,5 @@ struct StyleScratch {
   std::vector<uint32_t> touched;
   std::vector<uint32_t> starts;
 };
-
-// Calls `offer(StyleHit)` once per style of `listed`, in docid order, for the
-// product that is first under `better(a, b)` (a strict total order on docids),
-// and once for each product without a parent.
-template <typename Better, typename Offer>
-void ForEachStyle(const DocSet& listed, const FacetColumn& parents, StyleScratch& scratch,
-                  Better&& better, Offer&& offer) {
-  scratch.Fit(parents.values.size());
-  Xapian::docid* const best = scratch.best.data();
-  listed.ForEach([&](Xapian::docid id) {
-    const uint32_t parent = ParentOf(parents, id);
-    if (parent == 0) return;
-    if (best[parent] == 0 || better(id, best[parent])) best[parent] = id;
-  });
-  listed.ForEach([&](Xapian::docid id) {
-    const uint32_t parent = ParentOf(parents, id);
-    if (parent == 0) {
-      offer(StyleHit{.docid = id});
-    } else if (best[parent] == id) {
-      offer(StyleHit{.docid = id, .parent = parent});
-      best[parent] = 0;  // the style's other products are not its best either way
-    }
-  });
-}
 
 }  // namespace vitrine::query::internal

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <limits>
 
 #include "catalog/index_schema.h"
@@ -24,16 +23,27 @@ std::vector<StyleHit> SortedPage(const DocSet& matched, const FacetColumns& colu
                                  size_t first, size_t count, const FacetColumn* parents,
                                  StyleScratch* styles) {
   std::vector<StyleHit> page;
-  if (sort == SortOrder::kRelevance) {  // docid order
-    size_t seen = 0;
-    const auto take = [&](const StyleHit& hit) {
-      if (seen++ >= first && page.size() < count) page.push_back(hit);
-    };
-    if (parents == nullptr) {
-      matched.ForEach([&](Xapian::docid id) { take({.docid = id}); });
-    } else {
-      ForEachStyle(matched, *parents, *styles, std::less<Xapian::docid>(), take);
+  const size_t needed = first + count;
+  if (sort == SortOrder::kRelevance) {
+    // Docid order: a style's first product met is its best, so the page is
+    // read off the start of the match, no further than it reaches.
+    Xapian::docid* seen = nullptr;  // zero between calls
+    if (parents != nullptr) {
+      styles->Fit(parents->values.size());
+      seen = styles->best.data();
     }
+    std::vector<uint32_t> met;
+    size_t taken = 0;
+    for (Xapian::docid id = matched.Next(0); id != 0 && taken < needed; id = matched.Next(id + 1)) {
+      const uint32_t parent = parents != nullptr ? ParentOf(*parents, id) : 0;
+      if (parent != 0) {
+        if (seen[parent] != 0) continue;
+        seen[parent] = id;
+        met.push_back(parent);
+      }
+      if (taken++ >= first) page.push_back({.docid = id, .parent = parent});
+    }
+    for (const uint32_t parent : met) seen[parent] = 0;
     return page;
   }
   const bool descending = sort != SortOrder::kPriceAsc;
@@ -60,7 +70,6 @@ std::vector<StyleHit> SortedPage(const DocSet& matched, const FacetColumns& colu
   const auto before = [&](const Keyed& a, const Keyed& b) {
     return before_docid(a.key, a.hit.docid, b.key, b.hit.docid);
   };
-  const size_t needed = first + count;
   // The first `fetch` products of the match in order.
   const auto best = [&](size_t fetch) {
     TopK<Keyed, decltype(before)> top(fetch, before);

@@ -1,7 +1,8 @@
-// SortedPage against a sort of the whole match: a collapsed page is found
-// among the match's first products in order (more of them when styles crowd
-// the top), and must be the page a sort of every product would give, ties,
-// missing values, negative numbers and zeros included.
+// SortedPage against a sort of the whole match: a page is found among the
+// match's first products in order (more of them when styles crowd the top; in
+// docid order, as far as the page reaches), and must be the page a sort of
+// every product would give, ties, missing values, negative numbers and zeros
+// included.
 #include "query/rank/column_sort.h"
 
 #include <gtest/gtest.h>
@@ -64,6 +65,10 @@ std::vector<Xapian::docid> WholeSort(const DocSet& matched, const FacetColumns& 
       columns.numbers.at(sort == SortOrder::kRating ? schema::kSlotRating : schema::kSlotPrice);
   std::vector<std::tuple<double, std::string, Xapian::docid>> keyed;
   matched.ForEach([&](Xapian::docid id) {
+    if (sort == SortOrder::kRelevance) {  // a browse's: docid order
+      keyed.emplace_back(0, "", id);
+      return;
+    }
     const double value = column.at(id);
     const double key = std::isnan(value) ? std::numeric_limits<double>::infinity()
                        : descending      ? -value
@@ -88,7 +93,8 @@ std::vector<Xapian::docid> WholeSort(const DocSet& matched, const FacetColumns& 
 void ExpectWholeSortPages(const DocSet& matched, const FacetColumns& columns,
                           const FacetColumn& parents) {
   StyleScratch styles;
-  for (const SortOrder sort : {SortOrder::kPriceAsc, SortOrder::kPriceDesc, SortOrder::kRating}) {
+  for (const SortOrder sort :
+       {SortOrder::kRelevance, SortOrder::kPriceAsc, SortOrder::kPriceDesc, SortOrder::kRating}) {
     for (const auto& [first, count] :
          {std::pair<size_t, size_t>{0, 24}, {24, 24}, {300, 12}, {0, 1}, {5, 0}}) {
       for (const FacetColumn* grouped : {&parents, static_cast<const FacetColumn*>(nullptr)}) {
