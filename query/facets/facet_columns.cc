@@ -206,7 +206,7 @@ void ReclassifyChangedStyles(FacetColumns& columns, const Xapian::Database& data
   }
 }
 
-// The products with a parent id.
+// Every document of `database` and its length.
 std::shared_ptr<const DocumentLengths> ReadLengths(const Xapian::Database& database) {
   auto lengths = std::make_shared<DocumentLengths>();
   lengths->all = DocSet(static_cast<size_t>(database.get_lastdocid()) + 1);
@@ -219,6 +219,7 @@ std::shared_ptr<const DocumentLengths> ReadLengths(const Xapian::Database& datab
   return lengths;
 }
 
+// The products with a parent id.
 DocSet VariantsOf(const FacetColumns& columns) {
   const auto parents = columns.slots.find(schema::kSlotParent);
   if (parents == columns.slots.end()) return DocSet();

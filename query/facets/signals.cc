@@ -89,15 +89,18 @@ bool Unchanged(const FacetColumns& before, const FacetColumns& after, Xapian::va
   return true;
 }
 
+// A product's stock signal from the in-stock column: 1 in stock, else 0.
+float InStockAt(const FacetColumn& column, size_t id) {
+  return column.values[column.by_docid[id]] == "1" ? 1.0f : 0.0f;
+}
+
 std::vector<float> InStockSignal(const FacetColumns& columns) {
   std::vector<float> signal;
   const auto stock = columns.slots.find(schema::kSlotInStock);
   if (stock == columns.slots.end()) return signal;
   const FacetColumn& column = stock->second;
-  signal.assign(column.by_docid.size(), 0.0f);
-  for (size_t id = 0; id < column.by_docid.size(); ++id) {
-    if (column.values[column.by_docid[id]] == "1") signal[id] = 1.0f;
-  }
+  signal.resize(column.by_docid.size());
+  for (size_t id = 0; id < column.by_docid.size(); ++id) signal[id] = InStockAt(column, id);
   return signal;
 }
 
@@ -154,9 +157,7 @@ SignalColumns UpdatedSignalColumns(const FacetColumns& before, const FacetColumn
     updated.in_stock = signals.in_stock;
     updated.in_stock.resize(column.by_docid.size(), 0.0f);
     for (const Xapian::docid id : changed) {
-      if (id < column.by_docid.size()) {
-        updated.in_stock[id] = column.values[column.by_docid[id]] == "1" ? 1.0f : 0.0f;
-      }
+      if (id < column.by_docid.size()) updated.in_stock[id] = InStockAt(column, id);
     }
   } else {
     updated.in_stock = InStockSignal(after);
@@ -175,12 +176,8 @@ SignalColumns UpdatedSignalColumns(const FacetColumns& before, const FacetColumn
 
 SignalColumns BuildSignalColumns(const FacetColumns& columns) {
   SignalColumns signals;
-  auto number = [&](Xapian::valueno slot) -> const NumberColumn* {
-    const auto it = columns.numbers.find(slot);
-    return it == columns.numbers.end() ? nullptr : &it->second;
-  };
-  signals.popularity = ByRank(number(schema::kSlotPopularity));
-  signals.recency = ByRank(number(schema::kSlotCreatedAt));
+  signals.popularity = ByRank(NumberOf(columns, schema::kSlotPopularity));
+  signals.recency = ByRank(NumberOf(columns, schema::kSlotCreatedAt));
   signals.rating = RatingSignal(columns);
   signals.in_stock = InStockSignal(columns);
   signals.attributes = AttributeSignals(columns);

@@ -143,11 +143,7 @@ void MatchSets::Reopened(const PostingStore* store) {
     entries_.push_back(std::move(entry));
     by_key_.emplace(entries_.back().key, std::prev(entries_.end()));
   }
-  while (cached_bytes_ > cached_bound_ && !entries_.empty()) {
-    cached_bytes_ -= entries_.front().set.bytes();
-    by_key_.erase(entries_.front().key);
-    entries_.pop_front();
-  }
+  MakeRoom(0);
 }
 
 void MatchSets::Reset() {
@@ -375,14 +371,18 @@ const DocSet* MatchSets::Find(const std::string& key) {
 
 void MatchSets::Keep(std::string key, const DocSet& set, std::shared_ptr<const Postings> source) {
   if (set.bytes() > cached_bound_) return;
-  while (cached_bytes_ + set.bytes() > cached_bound_ && !entries_.empty()) {
+  MakeRoom(set.bytes());
+  entries_.push_back({.key = key, .set = set, .source = std::move(source)});
+  by_key_.emplace(std::move(key), std::prev(entries_.end()));
+  cached_bytes_ += set.bytes();
+}
+
+void MatchSets::MakeRoom(size_t bytes) {
+  while (cached_bytes_ + bytes > cached_bound_ && !entries_.empty()) {
     cached_bytes_ -= entries_.front().set.bytes();
     by_key_.erase(entries_.front().key);
     entries_.pop_front();
   }
-  entries_.push_back({.key = key, .set = set, .source = std::move(source)});
-  by_key_.emplace(std::move(key), std::prev(entries_.end()));
-  cached_bytes_ += set.bytes();
 }
 
 }  // namespace vitrine::query::internal

@@ -200,6 +200,8 @@ class MatchSets {
   const DocSet* Find(const std::string& key);
   // `source`: the store's list a term's set was made from (else null).
   void Keep(std::string key, const DocSet& set, std::shared_ptr<const Postings> source = nullptr);
+  // Forgets the least recently used kept sets until `bytes` more fit the bound.
+  void MakeRoom(size_t bytes);
 
   const Xapian::Database& database_;
   size_t size_ = 0;  // docids are below this
