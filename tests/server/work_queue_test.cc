@@ -185,8 +185,11 @@ TEST(WorkQueue, WhileRefusingAtTheDoorAnOverloadedQueueShedsWhatWaitedPastARun) 
   EXPECT_EQ(waiting.ran, 0);
   EXPECT_EQ(waiting.shed, admitted);
   // A request that finds the workers idle runs, and ends the overload once
-  // none went stale for ten times the wait allowed (a run: 50 ms).
-  std::this_thread::sleep_for(60ms);
+  // none went stale for ten times the wait allowed: a run as measured, which
+  // a sanitizer or a busy machine may stretch past the 5 ms slept.
+  const auto run = std::chrono::duration<double>(queue.stats().run_seconds);
+  std::this_thread::sleep_for(std::chrono::duration_cast<std::chrono::milliseconds>(12 * run) +
+                              10ms);
   Outcomes fresh;
   ASSERT_TRUE(queue.TrySubmit(fresh.Task()));
   drain();
