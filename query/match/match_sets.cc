@@ -162,8 +162,8 @@ void MatchSets::Reset() {
   postings_bytes_ = 0;
 }
 
-const Postings& MatchSets::PostingsOf(const std::string& term) {
-  if (const auto found = postings_.find(term); found != postings_.end()) return *found->second;
+std::shared_ptr<const Postings> MatchSets::SharedPostingsOf(const std::string& term) {
+  if (const auto found = postings_.find(term); found != postings_.end()) return found->second;
   std::shared_ptr<const Postings> postings =
       store_ != nullptr ? store_->Get(term, database_)
                         : std::make_shared<const Postings>(Postings::Read(database_, term));
@@ -174,7 +174,7 @@ const Postings& MatchSets::PostingsOf(const std::string& term) {
     postings_bytes_ = 0;
   }
   postings_bytes_ += bytes;
-  return *postings_.emplace(term, std::move(postings)).first->second;
+  return postings_.emplace(term, std::move(postings)).first->second;
 }
 
 const DocSet& MatchSets::All() {

@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -90,6 +91,8 @@ class DocSet {
   }
 
   size_t bytes() const { return words_.size() * sizeof(uint64_t); }
+  // Its bits, docids 64 * i to 64 * i + 63 in word i.
+  std::span<const uint64_t> words() const { return words_; }
 
  private:
   std::vector<uint64_t> words_;
@@ -143,7 +146,9 @@ class MatchSets {
 
   // A term's postings, read once (until Reset or the bound is reached). Valid
   // until the next call.
-  const Postings& PostingsOf(const std::string& term);
+  const Postings& PostingsOf(const std::string& term) { return *SharedPostingsOf(term); }
+  // The same, held by the caller for as long as it needs it.
+  std::shared_ptr<const Postings> SharedPostingsOf(const std::string& term);
 
   // Forgets every kept set (call after the database was reopened).
   void Reset();

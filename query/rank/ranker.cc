@@ -15,9 +15,6 @@ constexpr double kK1 = 1;
 constexpr double kK3 = 1;
 constexpr double kB = 0.5;
 constexpr double kMinNormLen = 0.5;
-// A posting list this many times longer than the documents to weigh is
-// searched for them rather than read through.
-constexpr size_t kSeekAbove = 16;
 // A wildcard's weight is checked against Xapian's on about this many documents.
 constexpr uint64_t kWildcardSample = 16;
 
@@ -40,9 +37,10 @@ void Ranker::Reset() {
   documents_ = 0;
   length_parts_.clear();
   scores_.clear();
-  wdf_sums_.clear();
   styles_ = {};
   wildcards_.clear();
+  merged_bytes_ = 0;
+  max_parts_.clear();
 }
 
 double Ranker::TermWeight(Xapian::doccount termfreq, double factor) const {
@@ -61,29 +59,16 @@ double Ranker::WdfPart(Xapian::termcount wdf, Xapian::docid id) const {
   return wdf_double / (length_parts_[id] + wdf_double);
 }
 
-void Ranker::AddTerm(const std::string& term, const Context& context, double factor) {
-  const Postings& postings = sets_.PostingsOf(term);
-  if (postings.docids.empty()) return;
-  const double termweight =
-      TermWeight(static_cast<Xapian::doccount>(postings.docids.size()), factor);
-  const std::vector<Xapian::docid>& docids = postings.docids;
-  if (docids.size() > kSeekAbove && context.Count() * kSeekAbove < docids.size()) {
-    // A long list and few documents to weigh: seek each in the list.
-    auto at = docids.begin();
-    context.set.ForEach([&](Xapian::docid id) {
-      at = std::lower_bound(at, docids.end(), id);
-      if (at == docids.end() || *at != id) return;
-      scores_[id] += termweight * WdfPart(postings.wdfs[at - docids.begin()], id);
-    });
-    return;
+double Ranker::MaxPart(const std::string& term, const Postings& postings) {
+  if (const auto found = max_parts_.find(term); found != max_parts_.end()) return found->second;
+  double max = 0;
+  for (size_t i = 0; i < postings.docids.size(); ++i) {
+    max = std::max(max, WdfPart(postings.wdfs[i], postings.docids[i]));
   }
-  for (size_t i = 0; i < docids.size(); ++i) {
-    const Xapian::docid id = docids[i];
-    if (context.set.Contains(id)) scores_[id] += termweight * WdfPart(postings.wdfs[i], id);
-  }
+  return max_parts_[term] = max;
 }
 
-const Ranker::Wildcard& Ranker::WildcardOf(const Xapian::Query& query) {
+Ranker::Wildcard& Ranker::WildcardOf(const Xapian::Query& query) {
   std::string key = query.serialise();
   if (const auto found = wildcards_.find(key); found != wildcards_.end()) return found->second;
   Wildcard& wildcard = wildcards_[key];
@@ -95,7 +80,10 @@ const Ranker::Wildcard& Ranker::WildcardOf(const Xapian::Query& query) {
   if (!expansion) return wildcard;
   const std::vector<std::string>& terms = *expansion;
   const DocSet matched = sets_.Of(query);
-  if (matched.empty()) return wildcard;
+  if (matched.empty()) {  // it weighs nothing
+    wildcard.ok = true;
+    return wildcard;
+  }
   // Its weight at factor 1, from Xapian, on a sample of its documents: the
   // first calibrates, the others check the expansion's wdfs (a different set of
   // terms matching the same documents would weigh some of them differently).
@@ -137,29 +125,69 @@ const Ranker::Wildcard& Ranker::WildcardOf(const Xapian::Query& query) {
   return wildcard;
 }
 
-bool Ranker::AddWildcard(const Xapian::Query& query, const Context& context, double factor) {
-  const Wildcard& wildcard = WildcardOf(query);
-  if (!wildcard.ok) return false;
-  // The wdfs of its terms summed per document of the context, then weighed.
-  summed_.clear();
-  for (const std::string& term : wildcard.terms) {
-    const Postings& postings = sets_.PostingsOf(term);
-    for (size_t i = 0; i < postings.docids.size(); ++i) {
-      const Xapian::docid id = postings.docids[i];
-      if (!context.set.Contains(id)) continue;
-      if (wdf_sums_[id] == 0) summed_.push_back(id);
-      wdf_sums_[id] += postings.wdfs[i];
-    }
+namespace {
+
+// The postings of `a` and `b` merged, the wdfs of a document in both summed.
+Postings MergeSum(const Postings& a, const Postings& b) {
+  Postings merged;
+  merged.docids.reserve(a.docids.size() + b.docids.size());
+  merged.wdfs.reserve(a.docids.size() + b.docids.size());
+  size_t i = 0, j = 0;
+  while (i < a.docids.size() || j < b.docids.size()) {
+    const bool from_a = j == b.docids.size() || (i < a.docids.size() && a.docids[i] <= b.docids[j]);
+    const bool from_b = i == a.docids.size() || (j < b.docids.size() && b.docids[j] <= a.docids[i]);
+    merged.docids.push_back(from_a ? a.docids[i] : b.docids[j]);
+    merged.wdfs.push_back((from_a ? a.wdfs[i] : 0) + (from_b ? b.wdfs[j] : 0));
+    i += from_a;
+    j += from_b;
   }
-  const double termweight = wildcard.termweight * factor;
-  for (const Xapian::docid id : summed_) {
-    scores_[id] += termweight * WdfPart(wdf_sums_[id], id);
-    wdf_sums_[id] = 0;
-  }
-  return true;
+  return merged;
 }
 
-bool Ranker::Accumulate(const Xapian::Query& query, const Context& context, double factor) {
+// Whether every document a weighed leaf of `query` counts for matches `query`
+// (so that, as a part of an OR, it asks nothing more of them than the leaf).
+bool Implied(const Xapian::Query& query) {
+  switch (query.get_type()) {
+    case Xapian::Query::LEAF_MATCH_NOTHING:
+    case Xapian::Query::LEAF_TERM:
+    case Xapian::Query::LEAF_POSTING_SOURCE:  // a fixed weight matches every document
+    case Xapian::Query::OP_WILDCARD:
+      return true;
+    case Xapian::Query::OP_SCALE_WEIGHT:
+      return Implied(query.get_subquery(0));
+    case Xapian::Query::OP_OR:
+      for (size_t i = 0; i < query.get_num_subqueries(); ++i) {
+        if (!Implied(query.get_subquery(i))) return false;
+      }
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<const Postings> Ranker::MergedOf(Wildcard& wildcard) {
+  if (wildcard.merged != nullptr) return wildcard.merged;
+  auto merged = std::make_shared<Postings>();
+  for (const std::string& term : wildcard.terms) {
+    *merged = MergeSum(*merged, sets_.PostingsOf(term));
+  }
+  if (merged_bytes_ + merged->bytes() > kMergedBytes) {  // start over
+    for (auto& [key, other] : wildcards_) other.merged = nullptr;
+    merged_bytes_ = 0;
+  }
+  merged_bytes_ += merged->bytes();
+  wildcard.max_part = 0;
+  for (size_t i = 0; i < merged->docids.size(); ++i) {
+    wildcard.max_part = std::max(wildcard.max_part, WdfPart(merged->wdfs[i], merged->docids[i]));
+  }
+  wildcard.merged = std::move(merged);
+  return wildcard.merged;
+}
+
+bool Ranker::Flatten(const Xapian::Query& query, const DocSet& candidates, const DocSet* condition,
+                     double factor, Plan& plan) {
   const size_t subqueries = query.get_num_subqueries();
   switch (query.get_type()) {
     case Xapian::Query::LEAF_MATCH_NOTHING:
@@ -170,7 +198,16 @@ bool Ranker::Accumulate(const Xapian::Query& query, const Context& context, doub
       // Weighed as a term of wqf 1: its description is "Query(<term>)", with
       // no "#<wqf>" (nor "@<position>") after the term.
       if (query.get_description().size() != term.size() + 7) return false;
-      AddTerm(term, context, factor);
+      std::shared_ptr<const Postings> postings = sets_.SharedPostingsOf(term);
+      if (postings->docids.empty()) return true;
+      const double termweight =
+          TermWeight(static_cast<Xapian::doccount>(postings->docids.size()), factor);
+      plan.lists.push_back({.docids = postings->docids,
+                            .wdfs = postings->wdfs,
+                            .termweight = termweight,
+                            .condition = condition,
+                            .max = termweight * MaxPart(term, *postings)});
+      plan.held.push_back(std::move(postings));
       return true;
     }
     case Xapian::Query::LEAF_POSTING_SOURCE: {
@@ -178,38 +215,63 @@ bool Ranker::Accumulate(const Xapian::Query& query, const Context& context, doub
       const double weight =
           NumberAfter(query.get_description(), "Xapian::FixedWeightPostingSource(wt=");
       if (std::isnan(weight)) return false;
-      context.set.ForEach([&](Xapian::docid id) { scores_[id] += factor * weight; });
+      // Every document where it counts, alike.
+      plan.lists.push_back({.set = condition != nullptr ? condition : &candidates,
+                            .constant = factor * weight,
+                            .max = factor * weight});
       return true;
     }
     case Xapian::Query::OP_SCALE_WEIGHT: {
       const double scale = NumberAfter(query.get_description(), "Query(");
       if (std::isnan(scale)) return false;
-      return Accumulate(query.get_subquery(0), context, factor * scale);
+      return Flatten(query.get_subquery(0), candidates, condition, factor * scale, plan);
     }
-    case Xapian::Query::OP_WILDCARD:
-      return factor == 0 || AddWildcard(query, context, factor);
+    case Xapian::Query::OP_WILDCARD: {
+      if (factor == 0) return true;
+      Wildcard& wildcard = WildcardOf(query);
+      if (!wildcard.ok) {
+        // Unchecked, it may still match no candidate where it counts.
+        DocSet where = sets_.Of(query);
+        where &= condition != nullptr ? *condition : candidates;
+        return where.empty();
+      }
+      std::shared_ptr<const Postings> merged = MergedOf(wildcard);
+      if (merged->docids.empty()) return true;
+      const double termweight = wildcard.termweight * factor;
+      plan.lists.push_back({.docids = merged->docids,
+                            .wdfs = merged->wdfs,
+                            .termweight = termweight,
+                            .condition = condition,
+                            .max = termweight * wildcard.max_part});
+      plan.held.push_back(std::move(merged));
+      return true;
+    }
     case Xapian::Query::OP_AND:
     case Xapian::Query::OP_PHRASE:
-      // Every part matches every document of the context.
+      // Every part matches every document where this one counts.
       for (size_t i = 0; i < subqueries; ++i) {
-        if (!Accumulate(query.get_subquery(i), context, factor)) return false;
+        if (!Flatten(query.get_subquery(i), candidates, condition, factor, plan)) return false;
       }
       return true;
     case Xapian::Query::OP_FILTER:
     case Xapian::Query::OP_AND_NOT:
       // Only the first part weighs.
-      return Accumulate(query.get_subquery(0), context, factor);
+      return Flatten(query.get_subquery(0), candidates, condition, factor, plan);
     case Xapian::Query::OP_OR:
     case Xapian::Query::OP_AND_MAYBE:
+      // Each part counts where it matches.
       for (size_t i = 0; i < subqueries; ++i) {
         const Xapian::Query part = query.get_subquery(i);
-        if (i == 0 && query.get_type() == Xapian::Query::OP_AND_MAYBE) {
-          if (!Accumulate(part, context, factor)) return false;
+        if ((i == 0 && query.get_type() == Xapian::Query::OP_AND_MAYBE) || Implied(part)) {
+          // It matches wherever its lists have postings: they say where.
+          if (!Flatten(part, candidates, condition, factor, plan)) return false;
           continue;
         }
         DocSet where = sets_.Of(part);
-        where &= context.set;
-        if (!where.empty() && !Accumulate(part, Context{.set = where}, factor)) return false;
+        where &= condition != nullptr ? *condition : candidates;
+        if (where.empty()) continue;
+        plan.conditions.push_back(std::move(where));
+        if (!Flatten(part, candidates, &plan.conditions.back(), factor, plan)) return false;
       }
       return true;
     default:
@@ -237,35 +299,24 @@ void Ranker::Fit() {
     }
   }
   scores_.assign(length_parts_.size(), 0);
-  wdf_sums_.assign(length_parts_.size(), 0);
 }
 
 Ranker::Cleared::~Cleared() {
-  candidates.ForEach([this](Xapian::docid id) {
-    scores[id] = 0;
-    wdf_sums[id] = 0;
-  });
+  candidates.ForEach([this](Xapian::docid id) { scores[id] = 0; });
 }
 
-std::vector<RankedDoc> Ranker::Select(const DocSet& candidates, size_t count,
-                                      const FacetColumn* parents) {
-  const auto better = [](const RankedDoc& a, const RankedDoc& b) {
-    return a.weight != b.weight ? a.weight > b.weight : a.docid < b.docid;
-  };
-  const auto best = [&](size_t n) {
-    TopK<RankedDoc, decltype(better)> top(n, better);
-    candidates.ForEach([&](Xapian::docid id) { top.Offer({.docid = id, .weight = scores_[id]}); });
-    return std::move(top).Sorted();
-  };
+std::vector<RankedDoc> Ranker::Select(size_t count, const FacetColumn* parents,
+                                      absl::FunctionRef<std::vector<RankedDoc>(size_t)> best) {
   if (parents == nullptr || count == 0) return best(count);
   // Collapsed: the best documents in order, each style's first being its best
   // (what Xapian's collapse keeps), until `count` styles are seen. A style has a
-  // handful of products, so a few times `count` documents nearly always hold
-  // them; when not, four times as many are fetched, until the match runs out.
+  // handful of products, often of equal weight (the same words, another
+  // colour), so four times `count` documents nearly always hold them; when
+  // not, four times as many are fetched, until the match runs out.
   styles_.Fit(parents->values.size());
   Xapian::docid* const seen = styles_.best.data();  // zero between calls
   std::vector<RankedDoc> styles;
-  for (size_t fetch = std::max<size_t>(2 * count, 32);; fetch *= 4) {
+  for (size_t fetch = std::max<size_t>(4 * count, 64);; fetch *= 4) {
     const std::vector<RankedDoc> docs = best(fetch);
     for (const RankedDoc& doc : docs) {
       const uint32_t parent = ParentOf(*parents, doc.docid);
@@ -286,20 +337,26 @@ std::optional<std::vector<RankedDoc>> Ranker::Top(const Xapian::Query& query,
                                                   const DocSet& candidates, size_t count,
                                                   const FacetColumn* parents) {
   Fit();
-  // Scores are zero again when Top returns, or throws (with the wildcard wdfs
-  // Accumulate may have left).
-  const Cleared cleared{candidates, scores_, wdf_sums_};
-  if (!Accumulate(query, Context{.set = candidates}, 1.0)) return std::nullopt;
-  return Select(candidates, count, parents);
+  Plan plan;
+  if (!Flatten(query, candidates, nullptr, 1.0, plan)) return std::nullopt;
+  return Select(count, parents,
+                [&](size_t n) { return MaxScoreTop(plan.lists, candidates, length_parts_, n); });
 }
 
 std::vector<RankedDoc> Ranker::TopBy(const DocSet& candidates, size_t count,
                                      const FacetColumn* parents,
                                      absl::FunctionRef<double(Xapian::docid)> weight) {
   Fit();
-  const Cleared cleared{candidates, scores_, wdf_sums_};
+  const Cleared cleared{candidates, scores_};
   candidates.ForEach([&](Xapian::docid id) { scores_[id] = weight(id); });
-  return Select(candidates, count, parents);
+  return Select(count, parents, [&](size_t n) {
+    const auto better = [](const RankedDoc& a, const RankedDoc& b) {
+      return a.weight != b.weight ? a.weight > b.weight : a.docid < b.docid;
+    };
+    TopK<RankedDoc, decltype(better)> top(n, better);
+    candidates.ForEach([&](Xapian::docid id) { top.Offer({.docid = id, .weight = scores_[id]}); });
+    return std::move(top).Sorted();
+  });
 }
 
 }  // namespace vitrine::query::internal

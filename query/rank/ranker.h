@@ -1,9 +1,11 @@
 // Ranking a match in memory: the BM25 weights Xapian's matcher would give the
 // documents of a known match set, summed over the query tree the way Xapian
-// sums them, and the best first. The match set (match_sets.h) says which
-// documents each part of the query matches, so each term's postings are read
-// once (MatchSets keeps them between searches) and weighed only where their part counts,
-// instead of a walk of the whole tree per document. Private to query/.
+// sums them, and the best first. The query tree becomes a flat sum of weighed
+// lists (max_score.h): each term's postings (MatchSets keeps them between
+// searches), weighed only where their part of the tree counts (a set from
+// match_sets.h when the part asks more than the term), and the best documents
+// are found a document at a time, skipping those that cannot reach the page.
+// Private to query/.
 //
 // Weighed like Xapian (default BM25Weight: k1 = 1, k2 = 0, k3 = 1, b = 0.5,
 // min_normlen = 0.5): terms, OR, AND, AND_MAYBE, FILTER, AND_NOT and PHRASE
@@ -15,6 +17,8 @@
 
 #include <xapian.h>
 
+#include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -24,14 +28,9 @@
 #include "query/facets/facet_columns.h"
 #include "query/match/match_sets.h"
 #include "query/rank/collapse.h"
+#include "query/rank/max_score.h"
 
 namespace vitrine::query::internal {
-
-struct RankedDoc {
-  Xapian::docid docid;
-  double weight;
-  uint32_t parent = 0;  // collapsing: the parent's value id (0: none)
-};
 
 class Ranker {
  public:
@@ -57,42 +56,50 @@ class Ranker {
                                absl::FunctionRef<double(Xapian::docid)> weight);
 
  private:
-  // Zeroes the candidates' scores (and wildcard wdfs) when it goes.
+  // Zeroes the candidates' scores when it goes.
   struct Cleared {
     const DocSet& candidates;
     std::vector<double>& scores;
-    std::vector<Xapian::termcount>& wdf_sums;
     ~Cleared();
   };
 
   // Sizes the per-document arrays on first use.
   void Fit();
-  // The best `count` of `candidates` by scores_, collapsed by `parents` if given.
-  std::vector<RankedDoc> Select(const DocSet& candidates, size_t count, const FacetColumn* parents);
-  // A wildcard's expansion and the weight of its synonym at factor 1, before
-  // the wdf part; `ok` false when it could not be checked.
+  // The best `count` documents by `best(n)` (the best n documents, best first),
+  // collapsed by `parents` if given.
+  std::vector<RankedDoc> Select(size_t count, const FacetColumn* parents,
+                                absl::FunctionRef<std::vector<RankedDoc>(size_t)> best);
+
+  // A wildcard's expansion, the weight of its synonym at factor 1 before the
+  // wdf part, and its terms' postings merged (their wdfs summed per document,
+  // as a synonym counts them); `ok` false when it could not be checked.
   struct Wildcard {
     std::vector<std::string> terms;
     double termweight = 0;
     bool ok = false;
+    std::shared_ptr<const Postings> merged;  // made on first use
+    double max_part = 0;                     // the highest WdfPart of `merged`
   };
 
-  // The documents a part of the query is weighed for, and their number, counted
-  // once if asked.
-  struct Context {
-    const DocSet& set;
-    mutable std::optional<uint64_t> count;
-    uint64_t Count() const {
-      if (!count) count = set.Count();
-      return *count;
-    }
+  // The query as weighed lists, in the order Xapian sums its parts.
+  struct Plan {
+    std::vector<WeighedList> lists;
+    std::deque<DocSet> conditions;                      // the lists' conditions
+    std::vector<std::shared_ptr<const Postings>> held;  // the lists' postings
   };
-  bool Accumulate(const Xapian::Query& query, const Context& context, double factor);
-  void AddTerm(const std::string& term, const Context& context, double factor);
-  bool AddWildcard(const Xapian::Query& query, const Context& context, double factor);
-  const Wildcard& WildcardOf(const Xapian::Query& query);
+  // Adds the lists of `query` to `plan`, each weighing only the candidates in
+  // `condition` (null: all of them). False for a part this ranker does not weigh.
+  bool Flatten(const Xapian::Query& query, const DocSet& candidates, const DocSet* condition,
+               double factor, Plan& plan);
+  Wildcard& WildcardOf(const Xapian::Query& query);
+  // The merged postings of a checked wildcard, kept up to kMergedBytes in all.
+  std::shared_ptr<const Postings> MergedOf(Wildcard& wildcard);
   double TermWeight(Xapian::doccount termfreq, double factor) const;
   double WdfPart(Xapian::termcount wdf, Xapian::docid id) const;
+  // The highest WdfPart of a list's postings (computed once per term).
+  double MaxPart(const std::string& term, const Postings& postings);
+
+  static constexpr size_t kMergedBytes = 32 << 20;
 
   const Xapian::Database& database_;
   MatchSets& sets_;
@@ -101,11 +108,11 @@ class Ranker {
   double len_factor_ = 0;
   // By docid: k1 * (normalised length * b + 1 - b), BM25's denominator less the wdf.
   std::vector<double> length_parts_;
-  std::vector<double> scores_;                           // by docid; zero outside Top()
-  std::vector<Xapian::termcount> wdf_sums_;              // by docid; zero outside AddWildcard()
-  std::vector<Xapian::docid> summed_;                    // AddWildcard's documents
+  std::vector<double> scores_;                           // by docid; zero outside TopBy()
   StyleScratch styles_;                                  // collapsing
   std::unordered_map<std::string, Wildcard> wildcards_;  // by serialisation
+  size_t merged_bytes_ = 0;
+  std::unordered_map<std::string, double> max_parts_;  // by term
 };
 
 }  // namespace vitrine::query::internal

@@ -32,6 +32,10 @@ class TopK {
     }
   }
 
+  size_t size() const { return items_.size(); }
+  // The worst of the kept items (not empty).
+  const T& Worst() const { return items_.front(); }
+
   // The kept items, best first.
   std::vector<T> Sorted() && {
     std::sort_heap(items_.begin(), items_.end(), better_);

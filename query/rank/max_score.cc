@@ -1,0 +1,364 @@
+#include "query/rank/max_score.h"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <numeric>
+
+#include "query/rank/top_k.h"
+
+namespace vitrine::query::internal {
+namespace {
+
+// Bounds are sums in another order than a weight's: they may round a little
+// lower than the weight they bound (by a few units in the last place), never
+// by this much. Weights closer than this are taken as equal.
+constexpr double kSlack = 1e-12;
+// Documents are taken a window at a time: 64 words of the candidates' bits.
+constexpr size_t kWindowWords = 64;
+constexpr size_t kWindow = kWindowWords * 64;
+// Looking a document up in a list costs about as much as reading this many
+// postings in turn.
+constexpr size_t kLookupCost = 8;
+
+struct Better {
+  bool operator()(const RankedDoc& a, const RankedDoc& b) const {
+    return a.weight != b.weight ? a.weight > b.weight : a.docid < b.docid;
+  }
+};
+
+// True when a document that can weigh at most `bound` might enter a page whose
+// worst weighs `worst`. It must weigh more: documents come in docid order, so
+// one of equal weight follows every document on the page. (Many do: every
+// product of a stated gender, say, has the same boost and no other word.)
+bool MayEnter(double bound, double worst) { return bound > worst * (1 + kSlack); }
+
+// The first position from `from` on whose docid is at least `target`: doubling
+// steps, then a binary search.
+size_t Gallop(std::span<const Xapian::docid> docids, size_t from, Xapian::docid target) {
+  if (from >= docids.size() || docids[from] >= target) return from;
+  size_t low = from;  // docids[low] < target
+  size_t step = 1;
+  while (low + step < docids.size() && docids[low + step] < target) {
+    low += step;
+    step *= 2;
+  }
+  const auto begin = docids.begin();
+  const size_t high = std::min(low + step, docids.size());
+  return static_cast<size_t>(std::lower_bound(begin + static_cast<std::ptrdiff_t>(low + 1),
+                                              begin + static_cast<std::ptrdiff_t>(high), target) -
+                             begin);
+}
+
+class Walk {
+ public:
+  Walk(std::span<const WeighedList> lists, const DocSet& candidates,
+       const std::vector<double>& length_parts, size_t count)
+      : lists_(lists),
+        candidates_(candidates),
+        length_parts_(length_parts),
+        count_(count),
+        top_(count, Better()),
+        n_(lists.size()),
+        order_(n_),
+        rank_(n_),
+        by_max_(n_),
+        cost_(n_),
+        up_to_(n_),
+        scan_(n_, 0),
+        probe_(n_, 0),
+        weights_(n_, 0),
+        has_(n_, 0),
+        acc_(kWindow, 0) {
+    // The lists that add least per document they bring come first: they are
+    // the first to be looked up rather than walked. (By their maxima alone, a
+    // dense list of some weight, such as every product of a stated gender,
+    // would be walked to the end.)
+    for (size_t i = 0; i < n_; ++i) {
+      const WeighedList& list = lists_[i];
+      cost_[i] =
+          std::max<uint64_t>(1, list.set != nullptr ? list.set->Count() : list.docids.size());
+    }
+    std::iota(order_.begin(), order_.end(), 0);
+    std::stable_sort(order_.begin(), order_.end(), [&](size_t a, size_t b) {
+      return lists_[a].max / static_cast<double>(cost_[a]) <
+             lists_[b].max / static_cast<double>(cost_[b]);
+    });
+    double sum = 0;
+    for (size_t i = 0; i < n_; ++i) up_to_[i] = sum += lists_[order_[i]].max;
+    for (size_t i = 0; i < n_; ++i) rank_[order_[i]] = i;
+    // Looked up, the lists that could add most go first: a document that lacks
+    // them is dropped soonest. Sets, looked up at once, before lists of as much.
+    std::iota(by_max_.begin(), by_max_.end(), 0);
+    std::stable_sort(by_max_.begin(), by_max_.end(), [&](size_t a, size_t b) {
+      if (lists_[a].max != lists_[b].max) return lists_[a].max > lists_[b].max;
+      return lists_[a].set != nullptr && lists_[b].set == nullptr;
+    });
+  }
+
+  std::vector<RankedDoc> Run() && {
+    const std::span<const uint64_t> words = candidates_.words();
+    for (size_t w0 = 0; w0 < words.size() && n_ > 0; w0 += kWindowWords) {
+      if (kept_ == count_ && !MayEnter(up_to_[n_ - 1], worst_)) break;  // none can enter
+      const size_t w1 = std::min(words.size(), w0 + kWindowWords);
+      size_t candidates = 0;
+      for (size_t k = w0; k < w1; ++k) candidates += static_cast<size_t>(std::popcount(words[k]));
+      if (candidates == 0) continue;
+      // Few candidates and long lists: each candidate looked up in the lists
+      // costs less than reading the lists' postings in the window.
+      const size_t lower = first_essential_;
+      size_t postings = 0;
+      for (size_t i = lower; i < n_; ++i) {
+        postings += cost_[order_[i]] * kWindow / length_parts_.size() + 1;
+      }
+      if (candidates * (n_ - lower) * kLookupCost < postings) {
+        ForEachBit(words, w0, w1, [&](Xapian::docid doc) { Consider(doc, up_to_[n_ - 1], n_); });
+      } else {
+        if (lower == 0) {
+          WeighAll(w0, w1);
+        } else {
+          Scan(w0, w1, lower);
+        }
+      }
+    }
+    std::vector<RankedDoc> best = std::move(top_).Sorted();
+    if (best.size() < count_) FillWithUnweighed(best);
+    return best;
+  }
+
+ private:
+  template <typename F>
+  static void ForEachBit(std::span<const uint64_t> words, size_t w0, size_t w1, F&& f) {
+    for (size_t k = w0; k < w1; ++k) {
+      for (uint64_t word = words[k]; word != 0; word &= word - 1) {
+        f(static_cast<Xapian::docid>(k * 64 + static_cast<size_t>(std::countr_zero(word))));
+      }
+    }
+  }
+
+  // What `list` adds to `doc` at posting `pos` (a posting list's).
+  double PostingWeight(const WeighedList& list, size_t pos, Xapian::docid doc) const {
+    // As Ranker::WdfPart, operation for operation.
+    const double wdf(list.wdfs[pos]);
+    return list.termweight * (wdf / (length_parts_[doc] + wdf));
+  }
+
+  // Whether list `i` weighs `doc` (its lookup position moves on to it), and by
+  // how much.
+  bool Probe(size_t i, Xapian::docid doc, double& weight) {
+    const WeighedList& list = lists_[i];
+    weight = 0;
+    if (list.set != nullptr) {
+      if (!list.set->Contains(doc)) return false;
+      weight = list.constant;
+      return true;
+    }
+    const size_t pos = probe_[i] = Gallop(list.docids, probe_[i], doc);
+    if (pos == list.docids.size() || list.docids[pos] != doc) return false;
+    if (list.condition != nullptr && !list.condition->Contains(doc)) return false;
+    weight = PostingWeight(list, pos, doc);
+    return true;
+  }
+
+  // Every list walked (the page is not full, or nothing can be skipped yet):
+  // each document of the window weighed by adding each list's parts in turn,
+  // in the lists' order, and offered.
+  void WeighAll(size_t w0, size_t w1) {
+    const std::span<const uint64_t> words = candidates_.words();
+    const Xapian::docid base = static_cast<Xapian::docid>(w0 * 64);
+    const Xapian::docid end = static_cast<Xapian::docid>(w1 * 64);
+    std::array<uint64_t, kWindowWords> hits{};
+    for (size_t l = 0; l < n_; ++l) {
+      const WeighedList& list = lists_[l];
+      if (list.set != nullptr) {
+        const std::span<const uint64_t> set = list.set->words();
+        for (size_t k = w0; k < w1 && k < set.size(); ++k) {
+          const uint64_t bits = set[k] & words[k];
+          hits[k - w0] |= bits;
+          for (uint64_t word = bits; word != 0; word &= word - 1) {
+            acc_[(k - w0) * 64 + static_cast<size_t>(std::countr_zero(word))] += list.constant;
+          }
+        }
+        continue;
+      }
+      size_t pos = Gallop(list.docids, scan_[l], base);
+      for (; pos < list.docids.size() && list.docids[pos] < end; ++pos) {
+        const Xapian::docid doc = list.docids[pos];
+        if (!candidates_.Contains(doc)) continue;
+        if (list.condition != nullptr && !list.condition->Contains(doc)) continue;
+        hits[(doc - base) >> 6] |= uint64_t{1} << (doc & 63);
+        acc_[doc - base] += PostingWeight(list, pos, doc);
+      }
+      scan_[l] = pos;
+    }
+    for (size_t k = 0; k < w1 - w0; ++k) {
+      for (uint64_t word = hits[k]; word != 0; word &= word - 1) {
+        const size_t at = k * 64 + static_cast<size_t>(std::countr_zero(word));
+        Offer(base + static_cast<Xapian::docid>(at), acc_[at]);
+        acc_[at] = 0;
+      }
+    }
+  }
+
+  // The documents of the window in the walked lists (order_[lower..]), each
+  // with what those lists add; then each considered.
+  void Scan(size_t w0, size_t w1, size_t lower) {
+    const std::span<const uint64_t> words = candidates_.words();
+    const size_t width = w1 - w0;
+    const Xapian::docid base = static_cast<Xapian::docid>(w0 * 64);
+    const Xapian::docid end = static_cast<Xapian::docid>(w1 * 64);
+    std::array<uint64_t, kWindowWords> hits{};
+    std::array<uint64_t, kWindowWords> weighed{};  // by a posting list (in acc_)
+    double most = 0;  // what the walked lists with documents here could add
+    walked_sets_.clear();
+    for (size_t i = lower; i < n_; ++i) {
+      const size_t l = order_[i];
+      const WeighedList& list = lists_[l];
+      if (list.set != nullptr) {
+        const std::span<const uint64_t> set = list.set->words();
+        uint64_t any = 0;
+        for (size_t k = w0; k < w1 && k < set.size(); ++k) {
+          const uint64_t bits = set[k] & words[k];
+          hits[k - w0] |= bits;
+          any |= bits;
+        }
+        if (any != 0) {
+          most += list.max;
+          walked_sets_.push_back(l);
+        }
+        continue;
+      }
+      size_t pos = Gallop(list.docids, scan_[l], base);
+      bool any = false;
+      for (; pos < list.docids.size() && list.docids[pos] < end; ++pos) {
+        const Xapian::docid doc = list.docids[pos];
+        if (!candidates_.Contains(doc)) continue;
+        if (list.condition != nullptr && !list.condition->Contains(doc)) continue;
+        weighed[(doc - base) >> 6] |= uint64_t{1} << (doc & 63);
+        acc_[doc - base] += PostingWeight(list, pos, doc);
+        any = true;
+      }
+      scan_[l] = pos;
+      if (any) most += list.max;
+    }
+    for (size_t k = 0; k < width; ++k) hits[k] |= weighed[k];
+    const double others = lower > 0 ? up_to_[lower - 1] : 0;
+    if (kept_ == count_) {
+      // A set looked up that adds more than any document here could spare:
+      // only its documents may enter, a word of 64 at a time.
+      for (size_t i = 0; i < lower; ++i) {
+        const WeighedList& list = lists_[order_[i]];
+        if (list.set == nullptr || MayEnter(most + others - list.max, worst_)) continue;
+        const std::span<const uint64_t> set = list.set->words();
+        for (size_t k = 0; k < width; ++k) hits[k] &= w0 + k < set.size() ? set[w0 + k] : 0;
+      }
+    }
+    for (size_t k = 0; k < width; ++k) {
+      for (uint64_t word = hits[k]; word != 0; word &= word - 1) {
+        const size_t at = k * 64 + static_cast<size_t>(std::countr_zero(word));
+        const Xapian::docid doc = base + static_cast<Xapian::docid>(at);
+        double bound = acc_[at] + others;
+        for (const size_t l : walked_sets_) {
+          if (lists_[l].set->Contains(doc)) bound += lists_[l].constant;
+        }
+        Consider(doc, bound, lower);
+      }
+      // (The documents dropped above leave what they added too.)
+      for (uint64_t word = weighed[k]; word != 0; word &= word - 1) {
+        acc_[k * 64 + static_cast<size_t>(std::countr_zero(word))] = 0;
+      }
+    }
+  }
+
+  // `doc`, which may weigh up to `bound` with the lists below `lower` (by
+  // their maxima) not yet looked at: weighed and offered unless it cannot
+  // enter the page.
+  void Consider(Xapian::docid doc, double bound, size_t lower) {
+    const bool full = kept_ == count_;
+    if (full && !MayEnter(bound, worst_)) return;
+    // The lists not yet looked at, those that could add most first, while it
+    // still may enter.
+    for (const size_t l : by_max_) {
+      if (rank_[l] >= lower) continue;  // walked: in `bound` already
+      has_[l] = Probe(l, doc, weights_[l]);
+      bound += weights_[l] - lists_[l].max;
+      if (full && !MayEnter(bound, worst_)) return;
+    }
+    bool any = false;
+    for (size_t i = lower; i < n_; ++i) {
+      const size_t l = order_[i];
+      has_[l] = Probe(l, doc, weights_[l]);
+    }
+    // Summed in the lists' order, as the ranker sums them list by list: the
+    // same document always weighs the same, to the last bit.
+    double weight = 0;
+    for (size_t l = 0; l < n_; ++l) {
+      if (!has_[l]) continue;
+      weight += weights_[l];
+      any = true;
+    }
+    if (!any) return;  // in no list: it weighs nothing (FillWithUnweighed)
+    Offer(doc, weight);
+  }
+
+  void Offer(Xapian::docid doc, double weight) {
+    if (kept_ == count_ && !Better()({.docid = doc, .weight = weight}, top_.Worst())) return;
+    top_.Offer({.docid = doc, .weight = weight});
+    if (kept_ < count_) ++kept_;
+    if (kept_ == count_) {
+      worst_ = top_.Worst().weight;
+      // Lists whose maxima, with all those below, cannot reach the page no
+      // longer bring documents.
+      while (first_essential_ < n_ && !MayEnter(up_to_[first_essential_], worst_)) {
+        ++first_essential_;
+      }
+    }
+  }
+
+  // Short of the page: every weighed document entered. Candidates in no list
+  // weigh nothing and follow, by docid (as Xapian lists them).
+  void FillWithUnweighed(std::vector<RankedDoc>& best) const {
+    std::vector<Xapian::docid> listed;
+    listed.reserve(best.size());
+    for (const RankedDoc& doc : best) listed.push_back(doc.docid);
+    std::sort(listed.begin(), listed.end());
+    for (Xapian::docid doc = candidates_.Next(0); doc != 0 && best.size() < count_;
+         doc = candidates_.Next(doc + 1)) {
+      if (!std::binary_search(listed.begin(), listed.end(), doc)) {
+        best.push_back({.docid = doc, .weight = 0});
+      }
+    }
+    std::stable_sort(best.begin(), best.end(), Better());
+  }
+
+  const std::span<const WeighedList> lists_;
+  const DocSet& candidates_;
+  const std::vector<double>& length_parts_;
+  const size_t count_;
+  TopK<RankedDoc, Better> top_;
+  const size_t n_;
+  std::vector<size_t> order_;   // the lists, least weight per document first
+  std::vector<size_t> rank_;    // by list: its place in order_
+  std::vector<size_t> by_max_;  // the lists by their maxima, highest first
+  std::vector<uint64_t> cost_;  // by list: its documents
+  std::vector<double> up_to_;   // up_to_[i]: the maxima of order_[0..i] summed
+  size_t first_essential_ = 0;  // order_[first_essential_..] bring documents
+  size_t kept_ = 0;
+  double worst_ = 0;                 // on the page, once full
+  std::vector<size_t> scan_;         // by list: where the walk through it is
+  std::vector<size_t> probe_;        // by list: where its last lookup ended
+  std::vector<double> weights_;      // by list: what it adds to the document considered
+  std::vector<char> has_;            // by list: whether it has that document
+  std::vector<double> acc_;          // by document of the window: what its lists add
+  std::vector<size_t> walked_sets_;  // the window's walked sets with documents
+};
+
+}  // namespace
+
+std::vector<RankedDoc> MaxScoreTop(std::span<const WeighedList> lists, const DocSet& candidates,
+                                   const std::vector<double>& length_parts, size_t count) {
+  if (count == 0) return {};
+  return Walk(lists, candidates, length_parts, count).Run();
+}
+
+}  // namespace vitrine::query::internal

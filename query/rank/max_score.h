@@ -1,0 +1,62 @@
+// The best documents of a match by a sum of weighed lists, a document at a
+// time, skipping those that cannot reach the page (MaxScore: Turtle and Flood,
+// "Query evaluation: strategies and optimizations", 1995; as Lucene's
+// MaxScoreBulkScorer). The lists are ordered by the most each adds per
+// document it holds. Once the page is full, the longest prefix of that order
+// whose maxima sum below the page's worst weight cannot bring a document onto
+// the page on its own: only the other lists are walked ("essential"), 4,096
+// docids at a time; the rest are looked up for the documents those bring,
+// the highest maxima first, and a document is dropped as soon as what it
+// could still reach falls below the page. A set looked up that adds more than
+// a window's documents could spare narrows the window a word of 64 at a time.
+// A broad word (the category Topwear, a quarter of a catalog, behind "top")
+// then costs the postings of the lists that decide the page, not every match;
+// and when the candidates are few, each is looked up in the lists instead.
+//
+// Exact: every document that could enter is weighed, and its weight is the
+// sum of its lists' parts in the lists' order, as the ranker always sums them
+// (so the same document weighs the same to the last bit, wherever it was met).
+#pragma once
+
+#include <xapian.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "query/match/match_sets.h"
+
+namespace vitrine::query::internal {
+
+struct RankedDoc {
+  Xapian::docid docid;
+  double weight;
+  uint32_t parent = 0;  // collapsing: the parent's value id (0: none)
+};
+
+// One part of a document's weight.
+struct WeighedList {
+  // A posting list (docids ascending, with their wdfs), each posting weighing
+  // `termweight * wdf / (length_parts[docid] + wdf)` (BM25 without its term
+  // weight: Ranker::WdfPart) ...
+  std::span<const Xapian::docid> docids;
+  std::span<const Xapian::termcount> wdfs;
+  double termweight = 0;
+  // ... or, when `set` is not null, each document of the set weighing `constant`.
+  const DocSet* set = nullptr;
+  double constant = 0;
+  // When not null, only the documents of this set weigh (a part of the query
+  // whose other words they must also have).
+  const DocSet* condition = nullptr;
+  // No posting of the list weighs more.
+  double max = 0;
+};
+
+// The `count` best documents of `candidates` by the sum of `lists` (highest
+// first, ties by ascending docid), each weighed only if a candidate. A
+// document in none of the lists is not returned. `length_parts` by docid.
+std::vector<RankedDoc> MaxScoreTop(std::span<const WeighedList> lists, const DocSet& candidates,
+                                   const std::vector<double>& length_parts, size_t count);
+
+}  // namespace vitrine::query::internal
