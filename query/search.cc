@@ -222,7 +222,8 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
       SearchRequest only;
       only.filters[part.field] = part.matches;
       if (const std::optional<Xapian::Query> has = internal::FilterQuery(only)) {
-        missing.Subtract(sets.Of(*has));
+        internal::DocSet scratch;
+        missing.Subtract(sets.Ref(*has, scratch));
       }
       return {.said = said, .missing = missing.Count()};
     });
@@ -332,7 +333,10 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
   const internal::PinLayout pins =
       internal::LayOutPins(rules, database, eligible, hits_query, effective, text.total);
   response.total += pins.unmatched;
-  if (pins.leave_out) text.listed.Subtract(sets.Of(*pins.leave_out));
+  if (pins.leave_out) {
+    internal::DocSet scratch;
+    text.listed.Subtract(sets.Ref(*pins.leave_out, scratch));
+  }
   internal::PageContext page_context{.database = database,
                                      .sets = sets,
                                      .ranker = ranker,

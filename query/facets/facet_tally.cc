@@ -134,20 +134,27 @@ void FacetTally::Add(const DocSet& docs, const StyleCounting* styles) {
 
 bool FacetTally::StyleRuns(const std::vector<Xapian::docid>& variants, const FacetColumn& parents,
                            std::vector<uint32_t>& starts) {
-  starts.clear();
+  // Without a branch per product: whether one starts a style follows no
+  // pattern a branch predictor could learn (styles have one to a few products).
+  starts.resize(variants.size());
+  uint32_t* const out = starts.data();
+  const uint32_t* const by_docid = parents.by_docid.data();
+  const size_t size = parents.by_docid.size();
+  size_t runs = 0;
   uint32_t previous = 0;  // no style yet (parent ids start at 1)
+  bool grouped = true;
   for (size_t i = 0; i < variants.size(); ++i) {
-    const uint32_t parent = ParentOf(parents, variants[i]);
-    if (i > 0 && parent == previous) continue;
+    const Xapian::docid id = variants[i];
+    const uint32_t parent = id < size ? by_docid[id] : 0;
+    const bool start = i == 0 || parent != previous;
     // A style met before, or a product the columns give no parent: not grouped.
-    if (parent <= previous) {
-      starts.clear();
-      return false;
-    }
+    grouped &= !start || parent > previous;
+    out[runs] = static_cast<uint32_t>(i);
+    runs += start;
     previous = parent;
-    starts.push_back(static_cast<uint32_t>(i));
   }
-  return true;
+  starts.resize(grouped ? runs : 0);
+  return grouped;
 }
 
 void FacetTally::FirstOfEachStyle(const std::vector<Xapian::docid>& variants,

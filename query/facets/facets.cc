@@ -127,12 +127,12 @@ std::vector<Facet> FacetCounter::Count(MatchSets& sets, const Xapian::Query& tex
         continue;
       }
     }
+    DocSet scratch;
     if (!restricted) {
-      restricted = text;
-      if (restriction) *restricted &= sets.Of(*restriction);
+      restricted = restriction ? DocSet::Intersection(text, sets.Ref(*restriction, scratch)) : text;
     }
-    DocSet pass = *restricted;
-    if (filter) pass &= sets.Of(*filter);
+    DocSet pass =
+        filter ? DocSet::Intersection(*restricted, sets.Ref(*filter, scratch)) : *restricted;
     tally.Add(pass, styles_ ? &*styles_ : nullptr);
     if (!key.empty()) memo_->Insert(key, tally);
   }

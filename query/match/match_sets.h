@@ -62,6 +62,8 @@ class DocSet {
   DocSet& operator|=(const DocSet& other);
   DocSet& operator^=(const DocSet& other);
   DocSet& Subtract(const DocSet& other);
+  // The documents in both, made in one pass (not a copy, then another).
+  static DocSet Intersection(const DocSet& a, const DocSet& b);
   uint64_t Count() const;
   bool empty() const;
   // The first document at or after `from`; 0 when none.
@@ -93,6 +95,7 @@ class DocSet {
   size_t bytes() const { return words_.size() * sizeof(uint64_t); }
   // Its bits, docids 64 * i to 64 * i + 63 in word i.
   std::span<const uint64_t> words() const { return words_; }
+  void SetWord(size_t i, uint64_t word) { words_[i] = word; }
 
  private:
   std::vector<uint64_t> words_;
@@ -182,6 +185,9 @@ class MatchSets {
   // posting sources) is matched by Xapian on its own and kept. Composite queries are remembered
   // until NewSearch(), so the sets of a query's parts cost nothing after the first.
   DocSet Of(const Xapian::Query& query);
+  // The same without a copy when the set is kept or remembered (else made in
+  // `scratch`). Valid until the next call.
+  const DocSet& Ref(const Xapian::Query& query, DocSet& scratch);
   // Every document of the database.
   const DocSet& All();
 

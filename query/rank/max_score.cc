@@ -160,6 +160,28 @@ class Walk {
     return true;
   }
 
+  // Adds what posting list `l` gives each candidate in [base, end) to acc_,
+  // marking it in `marks`; whether there were any. Without a branch per
+  // posting: which postings are candidates follows no pattern a branch
+  // predictor could learn, and a part of zero adds nothing.
+  bool WalkPostings(size_t l, Xapian::docid base, Xapian::docid end,
+                    std::array<uint64_t, kWindowWords>& marks) {
+    const WeighedList& list = lists_[l];
+    const DocSet& where = list.condition != nullptr ? *list.condition : candidates_;
+    const std::span<const Xapian::docid> docids = list.docids;
+    uint64_t any = 0;
+    size_t pos = Gallop(docids, scan_[l], base);
+    for (; pos < docids.size() && docids[pos] < end; ++pos) {
+      const Xapian::docid doc = docids[pos];
+      const uint64_t in = static_cast<uint64_t>(candidates_.Contains(doc) & where.Contains(doc));
+      marks[(doc - base) >> 6] |= in << (doc & 63);
+      acc_[doc - base] += PostingWeight(list, pos, doc) * static_cast<double>(in);
+      any |= in;
+    }
+    scan_[l] = pos;
+    return any != 0;
+  }
+
   // Every list walked (the page is not full, or nothing can be skipped yet):
   // each document of the window weighed by adding each list's parts in turn,
   // in the lists' order, and offered.
@@ -181,15 +203,7 @@ class Walk {
         }
         continue;
       }
-      size_t pos = Gallop(list.docids, scan_[l], base);
-      for (; pos < list.docids.size() && list.docids[pos] < end; ++pos) {
-        const Xapian::docid doc = list.docids[pos];
-        if (!candidates_.Contains(doc)) continue;
-        if (list.condition != nullptr && !list.condition->Contains(doc)) continue;
-        hits[(doc - base) >> 6] |= uint64_t{1} << (doc & 63);
-        acc_[doc - base] += PostingWeight(list, pos, doc);
-      }
-      scan_[l] = pos;
+      WalkPostings(l, base, end, hits);
     }
     for (size_t k = 0; k < w1 - w0; ++k) {
       for (uint64_t word = hits[k]; word != 0; word &= word - 1) {
@@ -228,18 +242,7 @@ class Walk {
         }
         continue;
       }
-      size_t pos = Gallop(list.docids, scan_[l], base);
-      bool any = false;
-      for (; pos < list.docids.size() && list.docids[pos] < end; ++pos) {
-        const Xapian::docid doc = list.docids[pos];
-        if (!candidates_.Contains(doc)) continue;
-        if (list.condition != nullptr && !list.condition->Contains(doc)) continue;
-        weighed[(doc - base) >> 6] |= uint64_t{1} << (doc & 63);
-        acc_[doc - base] += PostingWeight(list, pos, doc);
-        any = true;
-      }
-      scan_[l] = pos;
-      if (any) most += list.max;
+      if (WalkPostings(l, base, end, weighed)) most += list.max;
     }
     for (size_t k = 0; k < width; ++k) hits[k] |= weighed[k];
     const double others = lower > 0 ? up_to_[lower - 1] : 0;

@@ -36,7 +36,6 @@ Ranker::Ranker(const Xapian::Database& database, MatchSets& sets)
 void Ranker::Reset() {
   documents_ = 0;
   length_parts_.clear();
-  scores_.clear();
   styles_ = {};
   wildcards_.clear();
   merged_bytes_ = 0;
@@ -231,9 +230,10 @@ bool Ranker::Flatten(const Xapian::Query& query, const DocSet& candidates, const
       Wildcard& wildcard = WildcardOf(query);
       if (!wildcard.ok) {
         // Unchecked, it may still match no candidate where it counts.
-        DocSet where = sets_.Of(query);
-        where &= condition != nullptr ? *condition : candidates;
-        return where.empty();
+        DocSet scratch;
+        return DocSet::Intersection(sets_.Ref(query, scratch),
+                                    condition != nullptr ? *condition : candidates)
+            .empty();
       }
       std::shared_ptr<const Postings> merged = MergedOf(wildcard);
       if (merged->docids.empty()) return true;
@@ -267,8 +267,9 @@ bool Ranker::Flatten(const Xapian::Query& query, const DocSet& candidates, const
           if (!Flatten(part, candidates, condition, factor, plan)) return false;
           continue;
         }
-        DocSet where = sets_.Of(part);
-        where &= condition != nullptr ? *condition : candidates;
+        DocSet scratch;
+        DocSet where = DocSet::Intersection(sets_.Ref(part, scratch),
+                                            condition != nullptr ? *condition : candidates);
         if (where.empty()) continue;
         plan.conditions.push_back(std::move(where));
         if (!Flatten(part, candidates, &plan.conditions.back(), factor, plan)) return false;
@@ -298,11 +299,6 @@ void Ranker::Fit() {
       set_part(*it, it.get_doclength());
     }
   }
-  scores_.assign(length_parts_.size(), 0);
-}
-
-Ranker::Cleared::~Cleared() {
-  candidates.ForEach([this](Xapian::docid id) { scores[id] = 0; });
 }
 
 std::vector<RankedDoc> Ranker::Select(size_t count, const FacetColumn* parents,
@@ -346,15 +342,13 @@ std::optional<std::vector<RankedDoc>> Ranker::Top(const Xapian::Query& query,
 std::vector<RankedDoc> Ranker::TopBy(const DocSet& candidates, size_t count,
                                      const FacetColumn* parents,
                                      absl::FunctionRef<double(Xapian::docid)> weight) {
-  Fit();
-  const Cleared cleared{candidates, scores_};
-  candidates.ForEach([&](Xapian::docid id) { scores_[id] = weight(id); });
+  // Weighed as they are offered, in one pass (two when styles crowd the top).
   return Select(count, parents, [&](size_t n) {
     const auto better = [](const RankedDoc& a, const RankedDoc& b) {
       return a.weight != b.weight ? a.weight > b.weight : a.docid < b.docid;
     };
     TopK<RankedDoc, decltype(better)> top(n, better);
-    candidates.ForEach([&](Xapian::docid id) { top.Offer({.docid = id, .weight = scores_[id]}); });
+    candidates.ForEach([&](Xapian::docid id) { top.Offer({.docid = id, .weight = weight(id)}); });
     return std::move(top).Sorted();
   });
 }

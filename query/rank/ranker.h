@@ -50,19 +50,13 @@ class Ranker {
   std::optional<std::vector<RankedDoc>> Top(const Xapian::Query& query, const DocSet& candidates,
                                             size_t count, const FacetColumn* parents = nullptr);
 
-  // The same by `weight(docid)`, called once per candidate: a browse weighed by
-  // its multipliers (rescore.h) rather than by a query.
+  // The same by `weight(docid)`, called for each candidate (again for a deeper
+  // fetch when styles crowd the top): a browse weighed by its multipliers
+  // (rescore.h) rather than by a query.
   std::vector<RankedDoc> TopBy(const DocSet& candidates, size_t count, const FacetColumn* parents,
                                absl::FunctionRef<double(Xapian::docid)> weight);
 
  private:
-  // Zeroes the candidates' scores when it goes.
-  struct Cleared {
-    const DocSet& candidates;
-    std::vector<double>& scores;
-    ~Cleared();
-  };
-
   // Sizes the per-document arrays on first use.
   void Fit();
   // The best `count` documents by `best(n)` (the best n documents, best first),
@@ -108,7 +102,6 @@ class Ranker {
   double len_factor_ = 0;
   // By docid: k1 * (normalised length * b + 1 - b), BM25's denominator less the wdf.
   std::vector<double> length_parts_;
-  std::vector<double> scores_;                           // by docid; zero outside TopBy()
   StyleScratch styles_;                                  // collapsing
   std::unordered_map<std::string, Wildcard> wildcards_;  // by serialisation
   size_t merged_bytes_ = 0;

@@ -39,12 +39,18 @@ Xapian::Query RelaxedQuery(const ParsedQuery& query, const TextContext& context)
 
 uint64_t HitCount(const DocSet& matched, const FacetColumn* parents) {
   if (parents == nullptr) return matched.Count();
-  std::vector<bool> seen(parents->values.size());
+  // A bit per style, and no branch per product: whether one is its style's
+  // first follows no pattern a branch predictor could learn.
+  std::vector<uint64_t> seen(parents->values.size() / 64 + 1);
+  const uint32_t* const by_docid = parents->by_docid.data();
+  const size_t size = parents->by_docid.size();
   uint64_t count = 0;
   matched.ForEach([&](Xapian::docid id) {
-    const uint32_t parent = id < parents->by_docid.size() ? parents->by_docid[id] : 0;
-    if (parent == 0 || !seen[parent]) ++count;
-    if (parent != 0) seen[parent] = true;
+    const uint32_t parent = id < size ? by_docid[id] : 0;
+    uint64_t& word = seen[parent >> 6];
+    const uint64_t bit = uint64_t{1} << (parent & 63);
+    count += (parent == 0) | ((word & bit) == 0);  // no parent: a style of its own
+    word |= bit;
   });
   return count;
 }
@@ -53,8 +59,7 @@ absl::StatusOr<TextPlan> PlanText(const ParsedQuery& query, bool by_relevance, s
                                   size_t per_page, TextContext& context) {
   TextPlan plan{.text = StrictQuery(query, context), .searched = query};
   plan.text_set = context.sets.Of(plan.text);
-  plan.matched = plan.text_set;
-  plan.matched &= context.filter_set;
+  plan.matched = DocSet::Intersection(plan.text_set, context.filter_set);
   uint64_t strict_total = HitCount(plan.matched, context.parents);
   // By relevance, partial matches also fill a page that full matches leave short.
   // (Sorted by a field, partial matches would interleave with full ones: relax
@@ -72,8 +77,7 @@ absl::StatusOr<TextPlan> PlanText(const ParsedQuery& query, bool by_relevance, s
                                                       unlimited, /*typed=*/false));
       Xapian::Query corrected_text = StrictQuery(parsed, context);
       DocSet corrected_set = context.sets.Of(corrected_text);
-      DocSet corrected_matched = corrected_set;
-      corrected_matched &= context.filter_set;
+      DocSet corrected_matched = DocSet::Intersection(corrected_set, context.filter_set);
       const uint64_t corrected_total = HitCount(corrected_matched, context.parents);
       // With no product matching every word, the corrected words still serve
       // the partial matches below better than words the index does not know.
@@ -91,8 +95,7 @@ absl::StatusOr<TextPlan> PlanText(const ParsedQuery& query, bool by_relevance, s
   if (strict_total < relax_below && plan.searched.tokens.size() > 1) {
     Xapian::Query relaxed_text = RelaxedQuery(plan.searched, context);
     DocSet relaxed_set = context.sets.Of(relaxed_text);
-    DocSet relaxed_matched = relaxed_set;
-    relaxed_matched &= context.filter_set;
+    DocSet relaxed_matched = DocSet::Intersection(relaxed_set, context.filter_set);
     const uint64_t relaxed_total = HitCount(relaxed_matched, context.parents);
     if (strict_total < kRelaxBelow) {
       // The partial matches stand in for the full ones: totals and facets too.
