@@ -15,8 +15,8 @@ namespace {
 // by this much. Weights closer than this are taken as equal.
 constexpr double kSlack = 1e-12;
 // Documents are taken a window at a time: 64 words of the candidates' bits.
-constexpr size_t kWindowWords = 64;
-constexpr size_t kWindow = kWindowWords * 64;
+constexpr size_t kWindowWords = kWindowDocs / 64;
+constexpr size_t kWindow = kWindowDocs;
 // Looking a document up in a list costs about as much as reading this many
 // postings in turn.
 constexpr size_t kLookupCost = 8;
@@ -36,6 +36,11 @@ bool MayEnter(double bound, double worst) { return bound > worst * (1 + kSlack);
 // The first position from `from` on whose docid is at least `target`: doubling
 // steps, then a binary search.
 size_t Gallop(std::span<const Xapian::docid> docids, size_t from, Xapian::docid target) {
+  // A few in turn first: a list looked up for each document a walk brings
+  // moves on a little each time.
+  for (const size_t near = std::min(from + 4, docids.size()); from < near; ++from) {
+    if (docids[from] >= target) return from;
+  }
   if (from >= docids.size() || docids[from] >= target) return from;
   size_t low = from;  // docids[low] < target
   size_t step = 1;
@@ -49,6 +54,25 @@ size_t Gallop(std::span<const Xapian::docid> docids, size_t from, Xapian::docid 
                                               begin + static_cast<std::ptrdiff_t>(high), target) -
                              begin);
 }
+
+}  // namespace
+
+PartMaxima MaximaOf(std::span<const Xapian::docid> docids, std::span<const Xapian::termcount> wdfs,
+                    const std::vector<double>& length_parts) {
+  PartMaxima maxima;
+  maxima.windows.assign(length_parts.size() / kWindow + 1, 0);
+  for (size_t i = 0; i < docids.size(); ++i) {
+    // As Ranker::WdfPart, operation for operation.
+    const double wdf(wdfs[i]);
+    const double part = wdf / (length_parts[docids[i]] + wdf);
+    double& window = maxima.windows[docids[i] / kWindow];
+    window = std::max(window, part);
+    maxima.max = std::max(maxima.max, part);
+  }
+  return maxima;
+}
+
+namespace {
 
 class Walk {
  public:
@@ -65,6 +89,8 @@ class Walk {
         by_max_(n_),
         cost_(n_),
         up_to_(n_),
+        window_max_(n_),
+        window_up_to_(n_),
         scan_(n_, 0),
         probe_(n_, 0),
         weights_(n_, 0),
@@ -104,6 +130,10 @@ class Walk {
       size_t candidates = 0;
       for (size_t k = w0; k < w1; ++k) candidates += static_cast<size_t>(std::popcount(words[k]));
       if (candidates == 0) continue;
+      // What the lists can add in this window: when even all of it cannot
+      // reach the page, nothing here is read.
+      StartWindow(w0 / kWindowWords);
+      if (kept_ == count_ && !MayEnter(window_up_to_[n_ - 1], worst_)) continue;
       // Few candidates and long lists: each candidate looked up in the lists
       // costs less than reading the lists' postings in the window.
       const size_t lower = first_essential_;
@@ -112,13 +142,13 @@ class Walk {
         postings += cost_[order_[i]] * kWindow / length_parts_.size() + 1;
       }
       if (candidates * (n_ - lower) * kLookupCost < postings) {
-        ForEachBit(words, w0, w1, [&](Xapian::docid doc) { Consider(doc, up_to_[n_ - 1], n_); });
+        LookUpBelow(n_);
+        ForEachBit(words, w0, w1, [&](Xapian::docid doc) { Consider(doc, window_up_to_[n_ - 1]); });
+      } else if (lower == 0) {
+        WeighAll(w0, w1);
       } else {
-        if (lower == 0) {
-          WeighAll(w0, w1);
-        } else {
-          Scan(w0, w1, lower);
-        }
+        LookUpBelow(lower);
+        Scan(w0, w1, lower);
       }
     }
     std::vector<RankedDoc> best = std::move(top_).Sorted();
@@ -182,6 +212,20 @@ class Walk {
     return any != 0;
   }
 
+  // The most each list can add in window `w` (its postings' best part there),
+  // and their sums in order_.
+  void StartWindow(size_t w) {
+    for (size_t l = 0; l < n_; ++l) {
+      const WeighedList& list = lists_[l];
+      window_max_[l] =
+          list.set != nullptr || list.window_parts.empty()
+              ? list.max
+              : (w < list.window_parts.size() ? list.termweight * list.window_parts[w] : 0);
+    }
+    double sum = 0;
+    for (size_t i = 0; i < n_; ++i) window_up_to_[i] = sum += window_max_[order_[i]];
+  }
+
   // Every list walked (the page is not full, or nothing can be skipped yet):
   // each document of the window weighed by adding each list's parts in turn,
   // in the lists' order, and offered.
@@ -237,21 +281,21 @@ class Walk {
           any |= bits;
         }
         if (any != 0) {
-          most += list.max;
+          most += window_max_[l];
           walked_sets_.push_back(l);
         }
         continue;
       }
-      if (WalkPostings(l, base, end, weighed)) most += list.max;
+      if (WalkPostings(l, base, end, weighed)) most += window_max_[l];
     }
     for (size_t k = 0; k < width; ++k) hits[k] |= weighed[k];
-    const double others = lower > 0 ? up_to_[lower - 1] : 0;
+    const double others = lower > 0 ? window_up_to_[lower - 1] : 0;
     if (kept_ == count_) {
       // A set looked up that adds more than any document here could spare:
       // only its documents may enter, a word of 64 at a time.
       for (size_t i = 0; i < lower; ++i) {
         const WeighedList& list = lists_[order_[i]];
-        if (list.set == nullptr || MayEnter(most + others - list.max, worst_)) continue;
+        if (list.set == nullptr || MayEnter(most + others - list.constant, worst_)) continue;
         const std::span<const uint64_t> set = list.set->words();
         for (size_t k = 0; k < width; ++k) hits[k] &= w0 + k < set.size() ? set[w0 + k] : 0;
       }
@@ -264,7 +308,7 @@ class Walk {
         for (const size_t l : walked_sets_) {
           if (lists_[l].set->Contains(doc)) bound += lists_[l].constant;
         }
-        Consider(doc, bound, lower);
+        Consider(doc, bound);
       }
       // (The documents dropped above leave what they added too.)
       for (uint64_t word = weighed[k]; word != 0; word &= word - 1) {
@@ -273,25 +317,20 @@ class Walk {
     }
   }
 
-  // `doc`, which may weigh up to `bound` with the lists below `lower` (by
-  // their maxima) not yet looked at: weighed and offered unless it cannot
-  // enter the page.
-  void Consider(Xapian::docid doc, double bound, size_t lower) {
+  // `doc`, which may weigh up to `bound` with the lists LookUpBelow chose not
+  // yet looked at: weighed and offered unless it cannot enter the page.
+  void Consider(Xapian::docid doc, double bound) {
     const bool full = kept_ == count_;
     if (full && !MayEnter(bound, worst_)) return;
     // The lists not yet looked at, those that could add most first, while it
     // still may enter.
-    for (const size_t l : by_max_) {
-      if (rank_[l] >= lower) continue;  // walked: in `bound` already
+    for (const size_t l : looked_up_) {
       has_[l] = Probe(l, doc, weights_[l]);
-      bound += weights_[l] - lists_[l].max;
+      bound += weights_[l] - window_max_[l];
       if (full && !MayEnter(bound, worst_)) return;
     }
     bool any = false;
-    for (size_t i = lower; i < n_; ++i) {
-      const size_t l = order_[i];
-      has_[l] = Probe(l, doc, weights_[l]);
-    }
+    for (const size_t l : walked_) has_[l] = Probe(l, doc, weights_[l]);
     // Summed in the lists' order, as the ranker sums them list by list: the
     // same document always weighs the same, to the last bit.
     double weight = 0;
@@ -302,6 +341,22 @@ class Walk {
     }
     if (!any) return;  // in no list: it weighs nothing (FillWithUnweighed)
     Offer(doc, weight);
+  }
+
+  // Which lists Consider looks up in this window (order_[..lower), those with
+  // postings here, highest maxima first) and which were walked.
+  void LookUpBelow(size_t lower) {
+    looked_up_.clear();
+    walked_.clear();
+    for (const size_t l : by_max_) {
+      if (rank_[l] >= lower) {
+        walked_.push_back(l);
+      } else if (window_max_[l] > 0) {
+        looked_up_.push_back(l);
+      } else {
+        has_[l] = false;  // none here
+      }
+    }
   }
 
   void Offer(Xapian::docid doc, double weight) {
@@ -340,12 +395,14 @@ class Walk {
   const size_t count_;
   TopK<RankedDoc, Better> top_;
   const size_t n_;
-  std::vector<size_t> order_;   // the lists, least weight per document first
-  std::vector<size_t> rank_;    // by list: its place in order_
-  std::vector<size_t> by_max_;  // the lists by their maxima, highest first
-  std::vector<uint64_t> cost_;  // by list: its documents
-  std::vector<double> up_to_;   // up_to_[i]: the maxima of order_[0..i] summed
-  size_t first_essential_ = 0;  // order_[first_essential_..] bring documents
+  std::vector<size_t> order_;         // the lists, least weight per document first
+  std::vector<size_t> rank_;          // by list: its place in order_
+  std::vector<size_t> by_max_;        // the lists by their maxima, highest first
+  std::vector<uint64_t> cost_;        // by list: its documents
+  std::vector<double> up_to_;         // up_to_[i]: the maxima of order_[0..i] summed
+  std::vector<double> window_max_;    // by list: the most it adds in this window
+  std::vector<double> window_up_to_;  // as up_to_, in this window
+  size_t first_essential_ = 0;        // order_[first_essential_..] bring documents
   size_t kept_ = 0;
   double worst_ = 0;                 // on the page, once full
   std::vector<size_t> scan_;         // by list: where the walk through it is
@@ -354,6 +411,8 @@ class Walk {
   std::vector<char> has_;            // by list: whether it has that document
   std::vector<double> acc_;          // by document of the window: what its lists add
   std::vector<size_t> walked_sets_;  // the window's walked sets with documents
+  std::vector<size_t> looked_up_;    // LookUpBelow's
+  std::vector<size_t> walked_;
 };
 
 }  // namespace

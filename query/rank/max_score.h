@@ -7,11 +7,13 @@
 // the page on its own: only the other lists are walked ("essential"), 4,096
 // docids at a time; the rest are looked up for the documents those bring,
 // the highest maxima first, and a document is dropped as soon as what it
-// could still reach falls below the page. A set looked up that adds more than
-// a window's documents could spare narrows the window a word of 64 at a time.
-// A broad word (the category Topwear, a quarter of a catalog, behind "top")
-// then costs the postings of the lists that decide the page, not every match;
-// and when the candidates are few, each is looked up in the lists instead.
+// could still reach falls below the page. Each list's maxima are also known
+// per window (block-max): a window whose lists cannot reach the page is
+// passed over, and a document's bound counts what the lists can add there. A set looked up that
+// adds more than a window's documents could spare narrows the window a word of 64 at a time. A
+// broad word (the category Topwear, a quarter of a catalog, behind "top") then costs the postings
+// of the lists that decide the page, not every match; and when the candidates are few, each is
+// looked up in the lists instead.
 //
 // Exact: every document that could enter is weighed, and its weight is the
 // sum of its lists' parts in the lists' order, as the ranker always sums them
@@ -28,6 +30,18 @@
 #include "query/match/match_sets.h"
 
 namespace vitrine::query::internal {
+
+// Documents are taken a window of this many docids at a time.
+inline constexpr size_t kWindowDocs = 4096;
+
+// The highest part (wdf / (length part + wdf)) of a posting list's postings,
+// overall and in each window of docids (0 where it has none).
+struct PartMaxima {
+  double max = 0;
+  std::vector<double> windows;
+};
+PartMaxima MaximaOf(std::span<const Xapian::docid> docids, std::span<const Xapian::termcount> wdfs,
+                    const std::vector<double>& length_parts);
 
 struct RankedDoc {
   Xapian::docid docid;
@@ -51,6 +65,10 @@ struct WeighedList {
   const DocSet* condition = nullptr;
   // No posting of the list weighs more.
   double max = 0;
+  // A posting list's: the highest part in each window (PartMaxima::windows),
+  // so that a window where the lists cannot reach the page is passed over.
+  // Empty: `max` everywhere.
+  std::span<const double> window_parts;
 };
 
 // The `count` best documents of `candidates` by the sum of `lists` (highest

@@ -39,7 +39,7 @@ void Ranker::Reset() {
   styles_ = {};
   wildcards_.clear();
   merged_bytes_ = 0;
-  max_parts_.clear();
+  maxima_.clear();
 }
 
 double Ranker::TermWeight(Xapian::doccount termfreq, double factor) const {
@@ -58,13 +58,14 @@ double Ranker::WdfPart(Xapian::termcount wdf, Xapian::docid id) const {
   return wdf_double / (length_parts_[id] + wdf_double);
 }
 
-double Ranker::MaxPart(const std::string& term, const Postings& postings) {
-  if (const auto found = max_parts_.find(term); found != max_parts_.end()) return found->second;
-  double max = 0;
-  for (size_t i = 0; i < postings.docids.size(); ++i) {
-    max = std::max(max, WdfPart(postings.wdfs[i], postings.docids[i]));
+std::shared_ptr<const PartMaxima> Ranker::MaximaOf(const std::string& term,
+                                                   const Postings& postings) {
+  std::shared_ptr<const PartMaxima>& maxima = maxima_[term];
+  if (maxima == nullptr) {
+    maxima = std::make_shared<const PartMaxima>(
+        internal::MaximaOf(postings.docids, postings.wdfs, length_parts_));
   }
-  return max_parts_[term] = max;
+  return maxima;
 }
 
 Ranker::Wildcard& Ranker::WildcardOf(const Xapian::Query& query) {
@@ -177,10 +178,8 @@ std::shared_ptr<const Postings> Ranker::MergedOf(Wildcard& wildcard) {
     merged_bytes_ = 0;
   }
   merged_bytes_ += merged->bytes();
-  wildcard.max_part = 0;
-  for (size_t i = 0; i < merged->docids.size(); ++i) {
-    wildcard.max_part = std::max(wildcard.max_part, WdfPart(merged->wdfs[i], merged->docids[i]));
-  }
+  wildcard.maxima = std::make_shared<const PartMaxima>(
+      internal::MaximaOf(merged->docids, merged->wdfs, length_parts_));
   wildcard.merged = std::move(merged);
   return wildcard.merged;
 }
@@ -201,12 +200,15 @@ bool Ranker::Flatten(const Xapian::Query& query, const DocSet& candidates, const
       if (postings->docids.empty()) return true;
       const double termweight =
           TermWeight(static_cast<Xapian::doccount>(postings->docids.size()), factor);
+      std::shared_ptr<const PartMaxima> maxima = MaximaOf(term, *postings);
       plan.lists.push_back({.docids = postings->docids,
                             .wdfs = postings->wdfs,
                             .termweight = termweight,
                             .condition = condition,
-                            .max = termweight * MaxPart(term, *postings)});
+                            .max = termweight * maxima->max,
+                            .window_parts = maxima->windows});
       plan.held.push_back(std::move(postings));
+      plan.maxima.push_back(std::move(maxima));
       return true;
     }
     case Xapian::Query::LEAF_POSTING_SOURCE: {
@@ -242,8 +244,10 @@ bool Ranker::Flatten(const Xapian::Query& query, const DocSet& candidates, const
                             .wdfs = merged->wdfs,
                             .termweight = termweight,
                             .condition = condition,
-                            .max = termweight * wildcard.max_part});
+                            .max = termweight * wildcard.maxima->max,
+                            .window_parts = wildcard.maxima->windows});
       plan.held.push_back(std::move(merged));
+      plan.maxima.push_back(wildcard.maxima);
       return true;
     }
     case Xapian::Query::OP_AND:

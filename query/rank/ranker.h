@@ -71,15 +71,16 @@ class Ranker {
     std::vector<std::string> terms;
     double termweight = 0;
     bool ok = false;
-    std::shared_ptr<const Postings> merged;  // made on first use
-    double max_part = 0;                     // the highest WdfPart of `merged`
+    std::shared_ptr<const Postings> merged;    // made on first use
+    std::shared_ptr<const PartMaxima> maxima;  // of `merged`'s parts
   };
 
   // The query as weighed lists, in the order Xapian sums its parts.
   struct Plan {
     std::vector<WeighedList> lists;
-    std::deque<DocSet> conditions;                      // the lists' conditions
-    std::vector<std::shared_ptr<const Postings>> held;  // the lists' postings
+    std::deque<DocSet> conditions;                          // the lists' conditions
+    std::vector<std::shared_ptr<const Postings>> held;      // the lists' postings
+    std::vector<std::shared_ptr<const PartMaxima>> maxima;  // and their parts' maxima
   };
   // Adds the lists of `query` to `plan`, each weighing only the candidates in
   // `condition` (null: all of them). False for a part this ranker does not weigh.
@@ -90,8 +91,9 @@ class Ranker {
   std::shared_ptr<const Postings> MergedOf(Wildcard& wildcard);
   double TermWeight(Xapian::doccount termfreq, double factor) const;
   double WdfPart(Xapian::termcount wdf, Xapian::docid id) const;
-  // The highest WdfPart of a list's postings (computed once per term).
-  double MaxPart(const std::string& term, const Postings& postings);
+  // The highest WdfParts of a term's postings, overall and per window
+  // (computed once per term).
+  std::shared_ptr<const PartMaxima> MaximaOf(const std::string& term, const Postings& postings);
 
   static constexpr size_t kMergedBytes = 32 << 20;
 
@@ -105,7 +107,7 @@ class Ranker {
   StyleScratch styles_;                                  // collapsing
   std::unordered_map<std::string, Wildcard> wildcards_;  // by serialisation
   size_t merged_bytes_ = 0;
-  std::unordered_map<std::string, double> max_parts_;  // by term
+  std::unordered_map<std::string, std::shared_ptr<const PartMaxima>> maxima_;  // by term
 };
 
 }  // namespace vitrine::query::internal

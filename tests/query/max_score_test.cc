@@ -31,30 +31,32 @@ struct Case {
   std::deque<DocSet> sets;  // the constant lists' sets and the conditions
   std::vector<std::vector<Xapian::docid>> docids;
   std::vector<std::vector<Xapian::termcount>> wdfs;
+  std::deque<PartMaxima> maxima;
   std::vector<WeighedList> lists;
 };
 
-// A list of about `density` of the documents, weighing `termweight` per
-// posting part; counting only inside `condition` if given.
+// A list of about `density` of the documents (of those from `from` on),
+// weighing `termweight` per posting part; counting only inside `condition` if
+// given. Its maxima per window are known (block-max), or only its maximum.
 void AddPostings(Case& c, std::mt19937& random, double density, double termweight,
-                 const DocSet* condition) {
+                 const DocSet* condition, Xapian::docid from = 1, bool windows = true) {
   std::bernoulli_distribution has(density);
   std::uniform_int_distribution<Xapian::termcount> wdf(1, 3);
   std::vector<Xapian::docid>& docids = c.docids.emplace_back();
   std::vector<Xapian::termcount>& wdfs = c.wdfs.emplace_back();
-  double max = 0;
-  for (Xapian::docid id = 1; id <= kProducts; ++id) {
+  for (Xapian::docid id = from; id <= kProducts; ++id) {
     if (!has(random)) continue;
     docids.push_back(id);
     wdfs.push_back(wdf(random));
-    const double part = wdfs.back() / (c.length_parts[id] + wdfs.back());
-    max = std::max(max, termweight * part);
   }
+  const PartMaxima& maxima = c.maxima.emplace_back(MaximaOf(docids, wdfs, c.length_parts));
   c.lists.push_back({.docids = docids,
                      .wdfs = wdfs,
                      .termweight = termweight,
                      .condition = condition,
-                     .max = max});
+                     .max = termweight * maxima.max,
+                     .window_parts = windows ? std::span<const double>(maxima.windows)
+                                             : std::span<const double>()});
 }
 
 DocSet RandomSet(std::mt19937& random, double density) {
@@ -77,6 +79,10 @@ Case MakeCase(std::mt19937& random, int shape) {
   AddPostings(c, random, 0.6, 1.5, nullptr);  // a broad word in a description
   AddPostings(c, random, 0.3, 3.0, &condition);
   AddPostings(c, random, 0.01, 20.0, nullptr);  // a rare word in titles
+  // A word of the last products only (whole windows without it), and one
+  // whose maxima per window are not known.
+  AddPostings(c, random, 0.05, 12.0, nullptr, kProducts - 9000);
+  AddPostings(c, random, 0.1, 2.0, nullptr, 1, /*windows=*/false);
   if (shape >= 1) {
     // Every product of a stated gender, and of each matched word.
     c.lists.push_back(
