@@ -92,6 +92,10 @@ struct Searcher::Impl {
   // spelling data is slow to search, and shoppers repeat their typos. Reset with
   // the sets.
   absl::flat_hash_map<std::string, std::string> corrections;
+  // What the catalog states of an understood part (Confirm's counts: two
+  // passes over the products that say its words), by part and managed
+  // synonyms' version: shoppers repeat "black" and "men". Reset with the sets.
+  absl::flat_hash_map<std::string, internal::Statement> statements;
 
   // Forgets what was read; after a reopen at a revision whose posting lists
   // are `store`, but for the match sets of the terms whose lists it left as
@@ -101,6 +105,7 @@ struct Searcher::Impl {
     ranker.Reset();
     styles = {};
     corrections.clear();
+    statements.clear();
   }
   std::string Corrected(std::string_view q, const analyzers::Analyzer& analyzer,
                         const merch::Thesaurus::Analysed* synonyms, uint64_t synonyms_version);
@@ -209,6 +214,13 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
     internal::Confirm(understanding, [&](const UnderstoodPart& part) -> internal::Statement {
       // (A gender word alone matches everything as text: it only re-orders.)
       if (part.field == "gender") return {};
+      // (Drafts of synonyms have no version to tell them apart.)
+      const bool keep = synonyms == nullptr || synonyms_version != 0;
+      std::string key = StrCat(synonyms_version, ":", part.field, ":", part.text, ":",
+                               absl::StrJoin(part.matches, "|"));
+      if (const auto found = statements.find(key); keep && found != statements.end()) {
+        return found->second;
+      }
       absl::StatusOr<internal::ParsedQuery> words =
           internal::ParseQuery(part.text, analyzer, database, options.limits, /*typed=*/false);
       if (!words.ok() || words->browse()) return {};
@@ -225,7 +237,12 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
         internal::DocSet scratch;
         missing.Subtract(sets.Ref(*has, scratch));
       }
-      return {.said = said, .missing = missing.Count()};
+      const internal::Statement statement{.said = said, .missing = missing.Count()};
+      if (keep) {
+        if (statements.size() >= kMaxCorrections) statements.clear();
+        statements.emplace(std::move(key), statement);
+      }
+      return statement;
     });
     understood_request = request;
     internal::AddFilters(understanding, understood_request);
