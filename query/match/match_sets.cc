@@ -200,7 +200,37 @@ const DocSet& MatchSets::All() {
   return *all_;
 }
 
+namespace {
+
+// Whether the set of a query of this type combines its parts' (Composite).
+bool Combines(Xapian::Query::op type) {
+  switch (type) {
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_MAX:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
 DocSet MatchSets::Of(const Xapian::Query& query) {
+  if (Combines(query.get_type())) {
+    const void* key = query.internal.get();
+    if (const auto found = memo_.find(key); found != memo_.end()) return found->second.second;
+    DocSet set = Composite(query);
+    if (memo_bytes_ + set.bytes() <= kMaxMemoBytes) {
+      memo_bytes_ += set.bytes();
+      memo_.emplace(key, std::make_pair(query, set));
+    }
+    return set;
+  }
   switch (query.get_type()) {
     case Xapian::Query::LEAF_MATCH_ALL:
       return All();
@@ -211,22 +241,6 @@ DocSet MatchSets::Of(const Xapian::Query& query) {
     case Xapian::Query::OP_SCALE_WEIGHT:  // the set of its one part
     case Xapian::Query::OP_AND_MAYBE:     // the set of its first part
       return Of(query.get_subquery(0));
-    case Xapian::Query::OP_AND:
-    case Xapian::Query::OP_FILTER:
-    case Xapian::Query::OP_OR:
-    case Xapian::Query::OP_SYNONYM:
-    case Xapian::Query::OP_MAX:
-    case Xapian::Query::OP_AND_NOT:
-    case Xapian::Query::OP_XOR: {
-      const void* key = query.internal.get();
-      if (const auto found = memo_.find(key); found != memo_.end()) return found->second.second;
-      DocSet set = Composite(query);
-      if (memo_bytes_ + set.bytes() <= kMaxMemoBytes) {
-        memo_bytes_ += set.bytes();
-        memo_.emplace(key, std::make_pair(query, set));
-      }
-      return set;
-    }
     case Xapian::Query::LEAF_POSTING_SOURCE:
       // A fixed weight matches every document (the relaxed query's boost).
       if (query.get_description().starts_with(
@@ -255,18 +269,11 @@ const DocSet& MatchSets::Ref(const Xapian::Query& query, DocSet& scratch) {
     case Xapian::Query::OP_SCALE_WEIGHT:
     case Xapian::Query::OP_AND_MAYBE:
       return Ref(query.get_subquery(0), scratch);
-    case Xapian::Query::OP_AND:
-    case Xapian::Query::OP_FILTER:
-    case Xapian::Query::OP_OR:
-    case Xapian::Query::OP_SYNONYM:
-    case Xapian::Query::OP_MAX:
-    case Xapian::Query::OP_AND_NOT:
-    case Xapian::Query::OP_XOR:
+    default:
+      if (!Combines(query.get_type())) break;
       if (const auto found = memo_.find(query.internal.get()); found != memo_.end()) {
         return found->second.second;
       }
-      break;
-    default:
       break;
   }
   scratch = Of(query);
