@@ -77,11 +77,12 @@ namespace {
 class Walk {
  public:
   Walk(std::span<const WeighedList> lists, const DocSet& candidates,
-       const std::vector<double>& length_parts, size_t count)
+       const std::vector<double>& length_parts, size_t count, std::span<const uint32_t> parents)
       : lists_(lists),
         candidates_(candidates),
         length_parts_(length_parts),
         count_(count),
+        parents_(parents),
         top_(count, Better()),
         n_(lists.size()),
         order_(n_),
@@ -360,6 +361,14 @@ class Walk {
   }
 
   void Offer(Xapian::docid doc, double weight) {
+    if (!parents_.empty()) {
+      // A style's products follow one another: one after a better one of its
+      // style (earlier, so winning a tie) cannot stand for it.
+      const uint32_t parent = doc < parents_.size() ? parents_[doc] : 0;
+      if (parent != 0 && parent == last_parent_ && weight <= last_weight_) return;
+      last_parent_ = parent;
+      last_weight_ = weight;
+    }
     if (kept_ == count_ && !Better()({.docid = doc, .weight = weight}, top_.Worst())) return;
     top_.Offer({.docid = doc, .weight = weight});
     if (kept_ < count_) ++kept_;
@@ -393,6 +402,9 @@ class Walk {
   const DocSet& candidates_;
   const std::vector<double>& length_parts_;
   const size_t count_;
+  const std::span<const uint32_t> parents_;
+  uint32_t last_parent_ = 0;  // of the product offered last (0: none)
+  double last_weight_ = 0;    // and its weight
   TopK<RankedDoc, Better> top_;
   const size_t n_;
   std::vector<size_t> order_;         // the lists, least weight per document first
@@ -418,9 +430,10 @@ class Walk {
 }  // namespace
 
 std::vector<RankedDoc> MaxScoreTop(std::span<const WeighedList> lists, const DocSet& candidates,
-                                   const std::vector<double>& length_parts, size_t count) {
+                                   const std::vector<double>& length_parts, size_t count,
+                                   std::span<const uint32_t> parents) {
   if (count == 0) return {};
-  return Walk(lists, candidates, length_parts, count).Run();
+  return Walk(lists, candidates, length_parts, count, parents).Run();
 }
 
 }  // namespace vitrine::query::internal

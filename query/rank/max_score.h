@@ -72,9 +72,14 @@ struct WeighedList {
 };
 
 // The `count` best documents of `candidates` by the sum of `lists` (highest
-// first, ties by ascending docid), each weighed only if a candidate. A
-// document in none of the lists is not returned. `length_parts` by docid.
+// first, ties by ascending docid), each weighed only if a candidate.
+// Candidates in none of the lists weigh nothing and follow, by docid.
+// `length_parts` by docid. With `parents` (a style per docid, 0: none), a
+// product is left out when the product offered before it, in docid order, is
+// of its style and weighs as much or more: it could never stand for its style
+// (collapse.h), and the page's places go to other styles.
 std::vector<RankedDoc> MaxScoreTop(std::span<const WeighedList> lists, const DocSet& candidates,
-                                   const std::vector<double>& length_parts, size_t count);
+                                   const std::vector<double>& length_parts, size_t count,
+                                   std::span<const uint32_t> parents = {});
 
 }  // namespace vitrine::query::internal

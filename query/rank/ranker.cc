@@ -309,14 +309,15 @@ std::vector<RankedDoc> Ranker::Select(size_t count, const FacetColumn* parents,
                                       absl::FunctionRef<std::vector<RankedDoc>(size_t)> best) {
   if (parents == nullptr || count == 0) return best(count);
   // Collapsed: the best documents in order, each style's first being its best
-  // (what Xapian's collapse keeps), until `count` styles are seen. A style has a
-  // handful of products, often of equal weight (the same words, another
-  // colour), so four times `count` documents nearly always hold them; when
-  // not, four times as many are fetched, until the match runs out.
+  // (what Xapian's collapse keeps), until `count` styles are seen. `best`
+  // leaves out a product that follows a better one of its style, and a
+  // style's products follow one another, so a few more than `count` documents
+  // nearly always hold them; when not, four times as many are fetched, until
+  // the match runs out.
   styles_.Fit(parents->values.size());
   Xapian::docid* const seen = styles_.best.data();  // zero between calls
   std::vector<RankedDoc> styles;
-  for (size_t fetch = std::max<size_t>(4 * count, 64);; fetch *= 4) {
+  for (size_t fetch = count + count / 2 + 16;; fetch *= 4) {
     const std::vector<RankedDoc> docs = best(fetch);
     for (const RankedDoc& doc : docs) {
       const uint32_t parent = ParentOf(*parents, doc.docid);
@@ -339,8 +340,12 @@ std::optional<std::vector<RankedDoc>> Ranker::Top(const Xapian::Query& query,
   Fit();
   Plan plan;
   if (!Flatten(query, candidates, nullptr, 1.0, plan)) return std::nullopt;
-  return Select(count, parents,
-                [&](size_t n) { return MaxScoreTop(plan.lists, candidates, length_parts_, n); });
+  const std::span<const uint32_t> styles = parents != nullptr
+                                               ? std::span<const uint32_t>(parents->by_docid)
+                                               : std::span<const uint32_t>();
+  return Select(count, parents, [&](size_t n) {
+    return MaxScoreTop(plan.lists, candidates, length_parts_, n, styles);
+  });
 }
 
 std::vector<RankedDoc> Ranker::TopBy(const DocSet& candidates, size_t count,
@@ -352,7 +357,16 @@ std::vector<RankedDoc> Ranker::TopBy(const DocSet& candidates, size_t count,
       return a.weight != b.weight ? a.weight > b.weight : a.docid < b.docid;
     };
     TopK<RankedDoc, decltype(better)> top(n, better);
-    candidates.ForEach([&](Xapian::docid id) { top.Offer({.docid = id, .weight = weight(id)}); });
+    uint32_t last_parent = 0;  // of the product offered before, as MaxScoreTop does
+    double last_weight = 0;
+    candidates.ForEach([&](Xapian::docid id) {
+      const double w = weight(id);
+      const uint32_t parent = parents != nullptr ? ParentOf(*parents, id) : 0;
+      if (parent != 0 && parent == last_parent && w <= last_weight) return;
+      last_parent = parent;
+      last_weight = w;
+      top.Offer({.docid = id, .weight = w});
+    });
     return std::move(top).Sorted();
   });
 }

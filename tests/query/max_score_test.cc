@@ -162,5 +162,64 @@ TEST(MaxScoreTop, CandidatesInNoListFollowByDocid) {
   EXPECT_TRUE(MaxScoreTop(c.lists, candidates, c.length_parts, 0).empty());
 }
 
+// The first product of each style, in page order: what a collapsed page shows.
+std::vector<RankedDoc> FirstOfEachStyle(const std::vector<RankedDoc>& docs,
+                                        const std::vector<uint32_t>& parents) {
+  std::vector<RankedDoc> firsts;
+  std::vector<bool> seen(kProducts + 1, false);
+  for (const RankedDoc& doc : docs) {
+    const uint32_t parent = parents[doc.docid];
+    if (parent != 0 && seen[parent]) continue;
+    if (parent != 0) seen[parent] = true;
+    firsts.push_back(doc);
+  }
+  return firsts;
+}
+
+TEST(MaxScoreTop, WithStylesLeavesOutOnlyProductsThatCannotStandForTheirStyle) {
+  std::mt19937 random(11);
+  // Styles of one to four neighbouring products; one product in ten has none.
+  std::vector<uint32_t> parents(kProducts + 1, 0);
+  std::uniform_int_distribution<int> style_size(1, 4);
+  std::bernoulli_distribution alone(0.1);
+  uint32_t style = 0;
+  for (Xapian::docid id = 1; id <= kProducts;) {
+    if (alone(random)) {
+      ++id;
+      continue;
+    }
+    ++style;
+    for (int n = style_size(random); n > 0 && id <= kProducts; --n) parents[id++] = style;
+  }
+  for (int shape = 0; shape < 3; ++shape) {
+    const Case c = MakeCase(random, shape);
+    for (const double density : {1.0, 0.3, 0.002}) {
+      const DocSet candidates = RandomSet(random, density);
+      // Each style's best (ties: its first) in page order, from every candidate.
+      const std::vector<RankedDoc> styles =
+          FirstOfEachStyle(WeighEach(c, candidates, kProducts), parents);
+      for (const size_t count : {size_t{1}, size_t{10}, size_t{100}, size_t{1000}}) {
+        SCOPED_TRACE("shape " + std::to_string(shape) + ", candidates " + std::to_string(density) +
+                     ", count " + std::to_string(count));
+        const std::vector<RankedDoc> found =
+            MaxScoreTop(c.lists, candidates, c.length_parts, count, parents);
+        const std::vector<RankedDoc> firsts = FirstOfEachStyle(found, parents);
+        ASSERT_LE(firsts.size(), styles.size());
+        for (size_t i = 0; i < firsts.size(); ++i) {
+          ASSERT_EQ(firsts[i].docid, styles[i].docid) << i;
+          ASSERT_EQ(firsts[i].weight, styles[i].weight) << i;
+        }
+        // Products that cannot stand for their style gave their places to others.
+        const std::vector<RankedDoc> plain =
+            MaxScoreTop(c.lists, candidates, c.length_parts, count);
+        EXPECT_EQ(found.size(), plain.size());
+        if (count >= 1000 && density > 0.01) {
+          EXPECT_GT(firsts.size(), FirstOfEachStyle(plain, parents).size());
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace vitrine::query::internal
