@@ -58,9 +58,10 @@ size_t Gallop(std::span<const Xapian::docid> docids, size_t from, Xapian::docid 
 }  // namespace
 
 PartMaxima MaximaOf(std::span<const Xapian::docid> docids, std::span<const Xapian::termcount> wdfs,
-                    const std::vector<double>& length_parts) {
+                    const std::vector<double>& length_parts, bool keep_parts) {
   PartMaxima maxima;
   maxima.windows.assign(length_parts.size() / kWindow + 1, 0);
+  if (keep_parts) maxima.parts.resize(docids.size());
   for (size_t i = 0; i < docids.size(); ++i) {
     // As Ranker::WdfPart, operation for operation.
     const double wdf(wdfs[i]);
@@ -68,6 +69,7 @@ PartMaxima MaximaOf(std::span<const Xapian::docid> docids, std::span<const Xapia
     double& window = maxima.windows[docids[i] / kWindow];
     window = std::max(window, part);
     maxima.max = std::max(maxima.max, part);
+    if (keep_parts) maxima.parts[i] = part;
   }
   return maxima;
 }
@@ -169,6 +171,9 @@ class Walk {
 
   // What `list` adds to `doc` at posting `pos` (a posting list's).
   double PostingWeight(const WeighedList& list, size_t pos, Xapian::docid doc) const {
+    return list.parts.empty() ? ComputedWeight(list, pos, doc) : list.termweight * list.parts[pos];
+  }
+  double ComputedWeight(const WeighedList& list, size_t pos, Xapian::docid doc) const {
     // As Ranker::WdfPart, operation for operation.
     const double wdf(list.wdfs[pos]);
     return list.termweight * (wdf / (length_parts_[doc] + wdf));
@@ -202,12 +207,19 @@ class Walk {
     const std::span<const Xapian::docid> docids = list.docids;
     uint64_t any = 0;
     size_t pos = Gallop(docids, scan_[l], base);
-    for (; pos < docids.size() && docids[pos] < end; ++pos) {
-      const Xapian::docid doc = docids[pos];
-      const uint64_t in = static_cast<uint64_t>(candidates_.Contains(doc) & where.Contains(doc));
-      marks[(doc - base) >> 6] |= in << (doc & 63);
-      acc_[doc - base] += PostingWeight(list, pos, doc) * static_cast<double>(in);
-      any |= in;
+    const auto walk = [&](auto weight_at) {
+      for (; pos < docids.size() && docids[pos] < end; ++pos) {
+        const Xapian::docid doc = docids[pos];
+        const uint64_t in = static_cast<uint64_t>(candidates_.Contains(doc) & where.Contains(doc));
+        marks[(doc - base) >> 6] |= in << (doc & 63);
+        acc_[doc - base] += weight_at(doc) * static_cast<double>(in);
+        any |= in;
+      }
+    };
+    if (!list.parts.empty()) {
+      walk([&](Xapian::docid) { return list.termweight * list.parts[pos]; });
+    } else {
+      walk([&](Xapian::docid doc) { return ComputedWeight(list, pos, doc); });
     }
     scan_[l] = pos;
     return any != 0;

@@ -35,13 +35,17 @@ namespace vitrine::query::internal {
 inline constexpr size_t kWindowDocs = 4096;
 
 // The highest part (wdf / (length part + wdf)) of a posting list's postings,
-// overall and in each window of docids (0 where it has none).
+// overall and in each window of docids (0 where it has none); with
+// `keep_parts`, each posting's part too (8 bytes a posting), so that a walk
+// reads them in turn instead of each document's length part, which a long
+// list finds in a cache line of its own (a 1M-product catalog's are 8 MB).
 struct PartMaxima {
   double max = 0;
   std::vector<double> windows;
+  std::vector<double> parts;  // by posting, when kept
 };
 PartMaxima MaximaOf(std::span<const Xapian::docid> docids, std::span<const Xapian::termcount> wdfs,
-                    const std::vector<double>& length_parts);
+                    const std::vector<double>& length_parts, bool keep_parts = false);
 
 struct RankedDoc {
   Xapian::docid docid;
@@ -69,6 +73,9 @@ struct WeighedList {
   // so that a window where the lists cannot reach the page is passed over.
   // Empty: `max` everywhere.
   std::span<const double> window_parts;
+  // A posting list's: each posting's part (PartMaxima::parts), the same
+  // double the formula above gives. Empty: computed from `length_parts`.
+  std::span<const double> parts;
 };
 
 // The `count` best documents of `candidates` by the sum of `lists` (highest

@@ -40,6 +40,7 @@ void Ranker::Reset() {
   wildcards_.clear();
   merged_bytes_ = 0;
   maxima_.clear();
+  parts_bytes_ = 0;
 }
 
 double Ranker::TermWeight(Xapian::doccount termfreq, double factor) const {
@@ -58,12 +59,19 @@ double Ranker::WdfPart(Xapian::termcount wdf, Xapian::docid id) const {
   return wdf_double / (length_parts_[id] + wdf_double);
 }
 
+bool Ranker::KeepParts(size_t postings) {
+  const size_t bytes = postings * sizeof(double);
+  if (postings < kPartsFrom || parts_bytes_ + bytes > kPartsBytes) return false;
+  parts_bytes_ += bytes;
+  return true;
+}
+
 std::shared_ptr<const PartMaxima> Ranker::MaximaOf(const std::string& term,
                                                    const Postings& postings) {
   std::shared_ptr<const PartMaxima>& maxima = maxima_[term];
   if (maxima == nullptr) {
-    maxima = std::make_shared<const PartMaxima>(
-        internal::MaximaOf(postings.docids, postings.wdfs, length_parts_));
+    maxima = std::make_shared<const PartMaxima>(internal::MaximaOf(
+        postings.docids, postings.wdfs, length_parts_, KeepParts(postings.docids.size())));
   }
   return maxima;
 }
@@ -178,8 +186,8 @@ std::shared_ptr<const Postings> Ranker::MergedOf(Wildcard& wildcard) {
     merged_bytes_ = 0;
   }
   merged_bytes_ += merged->bytes();
-  wildcard.maxima = std::make_shared<const PartMaxima>(
-      internal::MaximaOf(merged->docids, merged->wdfs, length_parts_));
+  wildcard.maxima = std::make_shared<const PartMaxima>(internal::MaximaOf(
+      merged->docids, merged->wdfs, length_parts_, KeepParts(merged->docids.size())));
   wildcard.merged = std::move(merged);
   return wildcard.merged;
 }
@@ -206,7 +214,8 @@ bool Ranker::Flatten(const Xapian::Query& query, const DocSet& candidates, const
                             .termweight = termweight,
                             .condition = condition,
                             .max = termweight * maxima->max,
-                            .window_parts = maxima->windows});
+                            .window_parts = maxima->windows,
+                            .parts = maxima->parts});
       plan.held.push_back(std::move(postings));
       plan.maxima.push_back(std::move(maxima));
       return true;
@@ -245,7 +254,8 @@ bool Ranker::Flatten(const Xapian::Query& query, const DocSet& candidates, const
                             .termweight = termweight,
                             .condition = condition,
                             .max = termweight * wildcard.maxima->max,
-                            .window_parts = wildcard.maxima->windows});
+                            .window_parts = wildcard.maxima->windows,
+                            .parts = wildcard.maxima->parts});
       plan.held.push_back(std::move(merged));
       plan.maxima.push_back(wildcard.maxima);
       return true;

@@ -91,11 +91,19 @@ class Ranker {
   std::shared_ptr<const Postings> MergedOf(Wildcard& wildcard);
   double TermWeight(Xapian::doccount termfreq, double factor) const;
   double WdfPart(Xapian::termcount wdf, Xapian::docid id) const;
-  // The highest WdfParts of a term's postings, overall and per window
-  // (computed once per term).
+  // The highest WdfParts of a term's postings, overall and per window, and
+  // each posting's part if KeepParts (computed once per term).
   std::shared_ptr<const PartMaxima> MaximaOf(const std::string& term, const Postings& postings);
+  // Whether to keep each posting's part of a list of `postings` postings
+  // (counted if so): lists of kPartsFrom postings or more, up to kPartsBytes
+  // in all, first come first kept until the index is reopened.
+  bool KeepParts(size_t postings);
 
   static constexpr size_t kMergedBytes = 32 << 20;
+  // At 1M products a storefront workload's lists come to ~15M postings (120
+  // MB of parts); a short list's parts cost little to compute each time.
+  static constexpr size_t kPartsFrom = 1024;
+  static constexpr size_t kPartsBytes = size_t{128} << 20;
 
   const Xapian::Database& database_;
   MatchSets& sets_;
@@ -108,6 +116,7 @@ class Ranker {
   std::unordered_map<std::string, Wildcard> wildcards_;  // by serialisation
   size_t merged_bytes_ = 0;
   std::unordered_map<std::string, std::shared_ptr<const PartMaxima>> maxima_;  // by term
+  size_t parts_bytes_ = 0;  // of the parts kept (KeepParts)
 };
 
 }  // namespace vitrine::query::internal

@@ -37,9 +37,11 @@ struct Case {
 
 // A list of about `density` of the documents (of those from `from` on),
 // weighing `termweight` per posting part; counting only inside `condition` if
-// given. Its maxima per window are known (block-max), or only its maximum.
+// given. Its maxima per window are known (block-max), or only its maximum;
+// its postings' parts kept, or computed as they are read.
 void AddPostings(Case& c, std::mt19937& random, double density, double termweight,
-                 const DocSet* condition, Xapian::docid from = 1, bool windows = true) {
+                 const DocSet* condition, Xapian::docid from = 1, bool windows = true,
+                 bool parts = false) {
   std::bernoulli_distribution has(density);
   std::uniform_int_distribution<Xapian::termcount> wdf(1, 3);
   std::vector<Xapian::docid>& docids = c.docids.emplace_back();
@@ -49,14 +51,15 @@ void AddPostings(Case& c, std::mt19937& random, double density, double termweigh
     docids.push_back(id);
     wdfs.push_back(wdf(random));
   }
-  const PartMaxima& maxima = c.maxima.emplace_back(MaximaOf(docids, wdfs, c.length_parts));
+  const PartMaxima& maxima = c.maxima.emplace_back(MaximaOf(docids, wdfs, c.length_parts, parts));
   c.lists.push_back({.docids = docids,
                      .wdfs = wdfs,
                      .termweight = termweight,
                      .condition = condition,
                      .max = termweight * maxima.max,
                      .window_parts = windows ? std::span<const double>(maxima.windows)
-                                             : std::span<const double>()});
+                                             : std::span<const double>(),
+                     .parts = maxima.parts});
 }
 
 DocSet RandomSet(std::mt19937& random, double density) {
@@ -76,8 +79,10 @@ Case MakeCase(std::mt19937& random, int shape) {
   c.docids.reserve(16);  // the lists' spans point into these
   c.wdfs.reserve(16);
   const DocSet& condition = c.sets.emplace_back(RandomSet(random, 0.5));
-  AddPostings(c, random, 0.6, 1.5, nullptr);  // a broad word in a description
-  AddPostings(c, random, 0.3, 3.0, &condition);
+  // A broad word in a description, its parts kept, and one only where the
+  // condition holds, with and without.
+  AddPostings(c, random, 0.6, 1.5, nullptr, 1, true, /*parts=*/true);
+  AddPostings(c, random, 0.3, 3.0, &condition, 1, true, /*parts=*/shape == 1);
   AddPostings(c, random, 0.01, 20.0, nullptr);  // a rare word in titles
   // A word of the last products only (whole windows without it), and one
   // whose maxima per window are not known.
@@ -94,7 +99,8 @@ Case MakeCase(std::mt19937& random, int shape) {
     // All the words: a few products far above the rest.
     c.lists.push_back(
         {.set = &c.sets.emplace_back(RandomSet(random, 0.0005)), .constant = 1000, .max = 1000});
-    AddPostings(c, random, 0.001, 30.0, &c.sets.emplace_back(RandomSet(random, 0.7)));
+    AddPostings(c, random, 0.001, 30.0, &c.sets.emplace_back(RandomSet(random, 0.7)), 1, true,
+                true);
   }
   return c;
 }
