@@ -267,6 +267,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
                                   .synonyms = synonyms.get(),
                                   .filter_set = *filter_set,
                                   .parents = parents,
+                                  .adjacency = &columns->adjacency,
                                   .correct = [&](std::string_view q) {
                                     return Corrected(q, analyzer, synonyms.get(), synonyms_version);
                                   }};

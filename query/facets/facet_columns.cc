@@ -231,6 +231,36 @@ DocSet VariantsOf(const FacetColumns& columns) {
   return variants;
 }
 
+FacetColumns::StyleAdjacency AdjacencyOf(const FacetColumns& columns) {
+  FacetColumns::StyleAdjacency adjacency;
+  const auto parents = columns.slots.find(schema::kSlotParent);
+  if (parents == columns.slots.end()) return adjacency;
+  const std::vector<uint32_t>& by_docid = parents->second.by_docid;
+  adjacency.continues = DocSet(by_docid.size());
+  adjacency.scattered = DocSet(by_docid.size());
+  // A style is scattered when a product of it follows a product of another
+  // style, and its style was met before.
+  std::vector<bool> met(parents->second.values.size(), false);
+  std::vector<bool> scattered(parents->second.values.size(), false);
+  bool any_scattered = false;
+  for (size_t id = 1; id < by_docid.size(); ++id) {
+    const uint32_t parent = by_docid[id];
+    if (parent == 0) continue;
+    if (parent == by_docid[id - 1]) {
+      adjacency.continues.Add(static_cast<Xapian::docid>(id));
+    } else if (met[parent]) {
+      scattered[parent] = true;
+      any_scattered = true;
+    }
+    met[parent] = true;
+  }
+  if (!any_scattered) return adjacency;
+  for (size_t id = 1; id < by_docid.size(); ++id) {
+    if (scattered[by_docid[id]]) adjacency.scattered.Add(static_cast<Xapian::docid>(id));
+  }
+  return adjacency;
+}
+
 }  // namespace
 
 FacetColumns FacetColumns::Load(const Xapian::Database& database,
@@ -249,6 +279,7 @@ FacetColumns FacetColumns::Load(const Xapian::Database& database,
   }
   columns.signals = BuildSignalColumns(columns);
   columns.variants = VariantsOf(columns);
+  columns.adjacency = AdjacencyOf(columns);
   ClassifyAcrossStyles(columns);
   columns.lengths = ReadLengths(database);
   return columns;
@@ -322,6 +353,7 @@ FacetColumns FacetColumns::Updated(const Xapian::Database& database,
   }
   columns.signals = UpdatedSignalColumns(*this, columns, changed);
   columns.variants = VariantsOf(columns);
+  columns.adjacency = AdjacencyOf(columns);
   ReclassifyChangedStyles(columns, database, changed);
   // New values (a brand, a size) need a new lexicon; counts alone do not.
   // (Single-valued columns only ever add values; sizes are read afresh.)

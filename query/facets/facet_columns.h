@@ -64,6 +64,16 @@ struct FacetColumns {
   SignalColumns signals;
   // The products with a parent id (likewise): facets count their styles.
   DocSet variants;
+  // Where the styles' products lie in docid order (likewise), so that a
+  // match's styles are counted 64 products at a time (HitCount): `continues`
+  // holds each product of the style of the product just before it, and
+  // `scattered` every product of a style whose products are not all adjacent
+  // (a variant added after the feed, or a feed not listed by style).
+  struct StyleAdjacency {
+    DocSet continues;
+    DocSet scattered;
+  };
+  StyleAdjacency adjacency;
   // Read once per generation and brought up to date by Updated, so that a
   // searcher does not read every document's length after each write batch.
   std::shared_ptr<const DocumentLengths> lengths;

@@ -1,6 +1,7 @@
 #include "query/text/text_plan.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 
 #include "base/status.h"
@@ -37,21 +38,54 @@ Xapian::Query RelaxedQuery(const ParsedQuery& query, const TextContext& context)
 
 }  // namespace
 
-uint64_t HitCount(const DocSet& matched, const FacetColumn* parents) {
+uint64_t HitCount(const DocSet& matched, const FacetColumn* parents,
+                  const FacetColumns::StyleAdjacency* adjacency) {
   if (parents == nullptr) return matched.Count();
-  // A bit per style, and no branch per product: whether one is its style's
-  // first follows no pattern a branch predictor could learn.
+  const std::span<const uint64_t> words = matched.words();
+  const std::span<const uint64_t> continues =
+      adjacency != nullptr ? adjacency->continues.words() : std::span<const uint64_t>();
+  const std::span<const uint64_t> scattered =
+      adjacency != nullptr ? adjacency->scattered.words() : std::span<const uint64_t>();
+  // Adjacent styles, 64 products at a time: a product counts unless the
+  // product before it is of its style and matched or itself not counted
+  // (`covered`, spread one product a step along each run of a style).
+  // Products of no style never continue one, and count.
+  uint64_t count = 0;
+  uint64_t carry = 0;  // the last product of the word before: matched or covered
+  for (size_t k = 0; k < words.size(); ++k) {
+    const uint64_t same = k < continues.size() ? continues[k] : 0;
+    const uint64_t adjacent = words[k] & ~(k < scattered.size() ? scattered[k] : 0);
+    uint64_t covered = same & ((adjacent << 1) | carry);
+    for (uint64_t more = 0; (more = same & (((adjacent | covered) << 1) | carry)) != covered;) {
+      covered = more;
+    }
+    count += static_cast<uint64_t>(std::popcount(adjacent & ~covered));
+    carry = (adjacent | covered) >> 63;
+  }
+  // Scattered styles (all of them without `adjacency`): a bit per style, and
+  // no branch per product: whether one is its style's first follows no
+  // pattern a branch predictor could learn.
   std::vector<uint64_t> seen(parents->values.size() / 64 + 1);
   const uint32_t* const by_docid = parents->by_docid.data();
   const size_t size = parents->by_docid.size();
-  uint64_t count = 0;
-  matched.ForEach([&](Xapian::docid id) {
+  const auto count_scattered = [&](Xapian::docid id) {
     const uint32_t parent = id < size ? by_docid[id] : 0;
     uint64_t& word = seen[parent >> 6];
     const uint64_t bit = uint64_t{1} << (parent & 63);
     count += (parent == 0) | ((word & bit) == 0);  // no parent: a style of its own
     word |= bit;
-  });
+  };
+  if (adjacency == nullptr) {
+    count = 0;
+    matched.ForEach(count_scattered);
+    return count;
+  }
+  for (size_t k = 0; k < words.size() && k < scattered.size(); ++k) {
+    for (uint64_t word = words[k] & scattered[k]; word != 0; word &= word - 1) {
+      count_scattered(
+          static_cast<Xapian::docid>(k * 64 + static_cast<size_t>(std::countr_zero(word))));
+    }
+  }
   return count;
 }
 
@@ -60,7 +94,7 @@ absl::StatusOr<TextPlan> PlanText(const ParsedQuery& query, bool by_relevance, s
   TextPlan plan{.text = StrictQuery(query, context), .searched = query};
   plan.text_set = context.sets.Of(plan.text);
   plan.matched = DocSet::Intersection(plan.text_set, context.filter_set);
-  uint64_t strict_total = HitCount(plan.matched, context.parents);
+  uint64_t strict_total = HitCount(plan.matched, context.parents, context.adjacency);
   // By relevance, partial matches also fill a page that full matches leave short.
   // (Sorted by a field, partial matches would interleave with full ones: relax
   // and correct only when nothing matches.)
@@ -78,7 +112,8 @@ absl::StatusOr<TextPlan> PlanText(const ParsedQuery& query, bool by_relevance, s
       Xapian::Query corrected_text = StrictQuery(parsed, context);
       DocSet corrected_set = context.sets.Of(corrected_text);
       DocSet corrected_matched = DocSet::Intersection(corrected_set, context.filter_set);
-      const uint64_t corrected_total = HitCount(corrected_matched, context.parents);
+      const uint64_t corrected_total =
+          HitCount(corrected_matched, context.parents, context.adjacency);
       // With no product matching every word, the corrected words still serve
       // the partial matches below better than words the index does not know.
       if (corrected_total > strict_total || strict_total == 0) {
@@ -96,7 +131,7 @@ absl::StatusOr<TextPlan> PlanText(const ParsedQuery& query, bool by_relevance, s
     Xapian::Query relaxed_text = RelaxedQuery(plan.searched, context);
     DocSet relaxed_set = context.sets.Of(relaxed_text);
     DocSet relaxed_matched = DocSet::Intersection(relaxed_set, context.filter_set);
-    const uint64_t relaxed_total = HitCount(relaxed_matched, context.parents);
+    const uint64_t relaxed_total = HitCount(relaxed_matched, context.parents, context.adjacency);
     if (strict_total < kRelaxBelow) {
       // The partial matches stand in for the full ones: totals and facets too.
       plan.relaxed = relaxed_total > strict_total;

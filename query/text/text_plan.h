@@ -32,6 +32,7 @@ struct TextContext {
   const merch::Thesaurus::Analysed* synonyms = nullptr;  // managed synonyms, or null
   const DocSet& filter_set;                              // what the filters (and rules) let through
   const FacetColumn* parents = nullptr;                  // collapsing styles: each counts once
+  const FacetColumns::StyleAdjacency* adjacency = nullptr;  // where their products lie
   // The correction of a query ("" when nothing changed), remembered by the searcher.
   std::function<std::string(std::string_view q)> correct;
 };
@@ -53,8 +54,10 @@ struct TextPlan {
 };
 
 // Hits a set makes: with `parents` (collapsing styles), the products of one
-// parent count once.
-uint64_t HitCount(const DocSet& matched, const FacetColumn* parents);
+// parent count once. `adjacency` (of the same columns), if given, counts
+// adjacent styles a word of the set at a time.
+uint64_t HitCount(const DocSet& matched, const FacetColumn* parents,
+                  const FacetColumns::StyleAdjacency* adjacency = nullptr);
 
 // The text plan of `query` for a request by relevance or by a field (`by_relevance`)
 // whose page starts at `first` and holds `per_page` hits.

@@ -8,10 +8,13 @@
 
 #include <algorithm>
 #include <functional>
+#include <random>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "catalog/index_schema.h"
+#include "query/text/text_plan.h"
 
 namespace vitrine::query::internal {
 namespace {
@@ -321,6 +324,69 @@ TEST(FacetColumnsUpdated, ColumnsMadeOtherwiseThanByLoadReadTheLengthsOnce) {
   ASSERT_NE(updated.lengths, nullptr);
   EXPECT_EQ(updated.lengths->all.Count(), 2u);
   EXPECT_EQ(updated.lengths->by_docid, (std::vector<Xapian::termcount>{0, 3, 3}));
+}
+
+// A match's styles counted from where the styles' products lie (64 products at
+// a time) are those counted product by product, and those of a set: styles of
+// one to seventy adjacent products (runs across words, and past a word's
+// length), products of no style, and styles whose products lie apart, at
+// first and after variants are added at the end.
+TEST(HitCount, StylesCountedAWordAtATimeAreThoseCountedOneByOne) {
+  Xapian::WritableDatabase database(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  std::mt19937 random(5);
+  std::uniform_int_distribution<int> length(1, 6);
+  std::bernoulli_distribution alone(0.15), long_run(0.02), apart(0.03);
+  std::vector<std::string> parent_of = {""};  // by docid
+  const auto add = [&](const std::string& parent) {
+    database.add_document(Product(parent, "Roadster", "Red"));
+    parent_of.push_back(parent);
+  };
+  for (int style = 0; parent_of.size() < 4000; ++style) {
+    if (alone(random)) add("");
+    const std::string parent = "S" + std::to_string(style);
+    for (int n = long_run(random) ? 70 : length(random); n > 0; --n) add(parent);
+    // A product of an earlier style now and then: that style lies apart.
+    if (apart(random)) add("S" + std::to_string(style / 2));
+  }
+  const auto expect_counts = [&](const FacetColumns& columns, const std::string& step) {
+    const FacetColumn& parents = columns.slots.at(schema::kSlotParent);
+    EXPECT_GT(columns.adjacency.scattered.Count(), 0u) << step;
+    for (const double density : {1.0, 0.6, 0.1, 0.01}) {
+      std::bernoulli_distribution has(density);
+      DocSet matched(parent_of.size());
+      std::set<std::string> styles;
+      uint64_t expected = 0;
+      for (Xapian::docid id = 1; id < parent_of.size(); ++id) {
+        if (!has(random)) continue;
+        matched.Add(id);
+        expected += parent_of[id].empty() || styles.insert(parent_of[id]).second;
+      }
+      EXPECT_EQ(HitCount(matched, &parents, &columns.adjacency), expected) << step << density;
+      EXPECT_EQ(HitCount(matched, &parents), expected) << step << density;
+      EXPECT_EQ(HitCount(matched, nullptr, &columns.adjacency), matched.Count());
+    }
+  };
+  const std::vector<Xapian::valueno> single = {schema::kSlotParent};
+  const FacetColumns loaded = FacetColumns::Load(database, single, {}, {});
+  expect_counts(loaded, "loaded");
+  // New variants of the first styles, at the end; one product moved to another style.
+  std::vector<Xapian::docid> changed;
+  for (int style = 0; style < 40; ++style) {
+    add("S" + std::to_string(style));
+    changed.push_back(static_cast<Xapian::docid>(parent_of.size() - 1));
+  }
+  database.replace_document(2, Product("S7", "Roadster", "Red"));
+  parent_of[2] = "S7";
+  changed.push_back(2);
+  const FacetColumns updated = loaded.Updated(database, changed);
+  expect_counts(updated, "updated");
+  const FacetColumns fresh = FacetColumns::Load(database, single, {}, {});
+  DocSet differ = updated.adjacency.continues;
+  differ ^= fresh.adjacency.continues;
+  EXPECT_TRUE(differ.empty());
+  differ = updated.adjacency.scattered;
+  differ ^= fresh.adjacency.scattered;
+  EXPECT_TRUE(differ.empty());
 }
 
 }  // namespace
