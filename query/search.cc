@@ -329,7 +329,8 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
     stages.Begin("facets");
     std::optional<internal::StyleCounting> styles_counted;
     if (parents != nullptr) {
-      styles_counted.emplace(internal::StyleCounting{*parents, columns->variants, styles});
+      styles_counted.emplace(
+          internal::StyleCounting{*parents, columns->variants, styles, &columns->adjacency});
     }
     internal::FacetCounter facets(index, *columns, effective, styles_counted);
     response.facets = facets.Count(sets, text.text, text.text_set, text.matched, rules.restriction);

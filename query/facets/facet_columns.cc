@@ -232,16 +232,22 @@ DocSet VariantsOf(const FacetColumns& columns) {
 }
 
 FacetColumns::StyleAdjacency AdjacencyOf(const FacetColumns& columns) {
-  FacetColumns::StyleAdjacency adjacency;
   const auto parents = columns.slots.find(schema::kSlotParent);
-  if (parents == columns.slots.end()) return adjacency;
-  const std::vector<uint32_t>& by_docid = parents->second.by_docid;
+  if (parents == columns.slots.end()) return {};
+  return FacetColumns::StyleAdjacency::Of(parents->second);
+}
+
+}  // namespace
+
+FacetColumns::StyleAdjacency FacetColumns::StyleAdjacency::Of(const FacetColumn& parents) {
+  StyleAdjacency adjacency;
+  const std::vector<uint32_t>& by_docid = parents.by_docid;
   adjacency.continues = DocSet(by_docid.size());
   adjacency.scattered = DocSet(by_docid.size());
   // A style is scattered when a product of it follows a product of another
   // style, and its style was met before.
-  std::vector<bool> met(parents->second.values.size(), false);
-  std::vector<bool> scattered(parents->second.values.size(), false);
+  std::vector<bool> met(parents.values.size(), false);
+  std::vector<bool> scattered(parents.values.size(), false);
   bool any_scattered = false;
   for (size_t id = 1; id < by_docid.size(); ++id) {
     const uint32_t parent = by_docid[id];
@@ -260,8 +266,6 @@ FacetColumns::StyleAdjacency AdjacencyOf(const FacetColumns& columns) {
   }
   return adjacency;
 }
-
-}  // namespace
 
 FacetColumns FacetColumns::Load(const Xapian::Database& database,
                                 const std::vector<Xapian::valueno>& single,

@@ -72,6 +72,27 @@ struct FacetColumns {
   struct StyleAdjacency {
     DocSet continues;
     DocSet scattered;
+
+    // Of a parent-id column.
+    static StyleAdjacency Of(const FacetColumn& parents);
+
+    // Of `products` (word k of a set, none of them of a scattered style), the
+    // first of their style in the set: one is not when the product before it
+    // is of its style and in the set or not first itself (spread along each
+    // run of a style, a step at a time). `carry` passes on from word k - 1
+    // to word k (0 before word 0).
+    uint64_t Firsts(size_t k, uint64_t products, uint64_t& carry) const {
+      const uint64_t same = k < continues.words().size() ? continues.words()[k] : 0;
+      uint64_t covered = same & ((products << 1) | carry);
+      for (uint64_t more = 0; (more = same & (((products | covered) << 1) | carry)) != covered;) {
+        covered = more;
+      }
+      carry = (products | covered) >> 63;
+      return products & ~covered;
+    }
+    uint64_t Scattered(size_t k) const {
+      return k < scattered.words().size() ? scattered.words()[k] : 0;
+    }
   };
   StyleAdjacency adjacency;
   // Read once per generation and brought up to date by Updated, so that a

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 
 namespace vitrine::query::internal {
@@ -93,8 +94,11 @@ void FacetTally::Add(const DocSet& docs, const StyleCounting* styles) {
   // Products without a parent count as themselves.
   AddEach([&](const auto& f) { docs.ForEachMasked(styles->variants, false, f); }, all);
   std::vector<Xapian::docid>& variants = styles->scratch.members;
-  variants.clear();
-  docs.ForEachMasked(styles->variants, true, [&](Xapian::docid id) { variants.push_back(id); });
+  const bool adjacent = AdjacentRuns(docs, *styles, variants, styles->scratch.starts);
+  if (!adjacent) {
+    variants.clear();
+    docs.ForEachMasked(styles->variants, true, [&](Xapian::docid id) { variants.push_back(id); });
+  }
   if (variants.empty()) return;
   const auto each_of = [](const std::vector<Xapian::docid>& ids) {
     return [&ids](const auto& f) {
@@ -123,7 +127,8 @@ void FacetTally::Add(const DocSet& docs, const StyleCounting* styles) {
   mixed.buckets = all.buckets;
   if (!distinct.terms.empty()) AddEach(each_of(variants), distinct);
   const bool by_style = !same.terms.empty() || !mixed.terms.empty() || !mixed.buckets.empty();
-  const bool grouped = by_style && StyleRuns(variants, styles->parents, styles->scratch.starts);
+  const bool grouped =
+      adjacent || (by_style && StyleRuns(variants, styles->parents, styles->scratch.starts));
   if (!same.terms.empty()) {
     std::vector<Xapian::docid>& firsts = styles->scratch.firsts;
     FirstOfEachStyle(variants, *styles, grouped, firsts);
@@ -155,6 +160,42 @@ bool FacetTally::StyleRuns(const std::vector<Xapian::docid>& variants, const Fac
   }
   starts.resize(grouped ? runs : 0);
   return grouped;
+}
+
+bool FacetTally::AdjacentRuns(const DocSet& docs, const StyleCounting& styles,
+                              std::vector<Xapian::docid>& variants, std::vector<uint32_t>& starts) {
+  const FacetColumns::StyleAdjacency* const adjacency = styles.adjacency;
+  if (adjacency == nullptr) return false;
+  const std::span<const uint64_t> words = docs.words();
+  const std::span<const uint64_t> with_parent = styles.variants.words();
+  const size_t size = std::min(words.size(), with_parent.size());
+  size_t count = 0;
+  for (size_t k = 0; k < size; ++k) {
+    const uint64_t products = words[k] & with_parent[k];
+    if ((products & adjacency->Scattered(k)) != 0) return false;
+    count += static_cast<size_t>(std::popcount(products));
+  }
+  variants.resize(count);
+  starts.resize(count);
+  Xapian::docid* const ids = variants.data();
+  uint32_t* const out = starts.data();
+  size_t at = 0;
+  size_t runs = 0;
+  uint64_t carry = 0;
+  for (size_t k = 0; k < size; ++k) {
+    const uint64_t products = words[k] & with_parent[k];
+    const uint64_t firsts = adjacency->Firsts(k, products, carry);
+    // Without a branch per product (one starts a style or not, in no pattern).
+    for (uint64_t word = products; word != 0; word &= word - 1) {
+      const int bit = std::countr_zero(word);
+      ids[at] = static_cast<Xapian::docid>(k * 64 + static_cast<size_t>(bit));
+      out[runs] = static_cast<uint32_t>(at);
+      runs += (firsts >> bit) & 1;
+      ++at;
+    }
+  }
+  starts.resize(runs);
+  return true;
 }
 
 void FacetTally::FirstOfEachStyle(const std::vector<Xapian::docid>& variants,

@@ -23,11 +23,13 @@
 namespace vitrine::query::internal {
 
 // Styles to count once: the parent-id column, the products that have a parent
-// (FacetColumns::variants) and a searcher's scratch.
+// (FacetColumns::variants), a searcher's scratch, and where the styles'
+// products lie (FacetColumns::adjacency), if known.
 struct StyleCounting {
   const FacetColumn& parents;
   const DocSet& variants;
   StyleScratch& scratch;
+  const FacetColumns::StyleAdjacency* adjacency = nullptr;
 };
 
 class FacetTally {
@@ -75,6 +77,11 @@ class FacetTally {
   // later break the order; the callers then group by the scratch.
   static bool StyleRuns(const std::vector<Xapian::docid>& variants, const FacetColumn& parents,
                         std::vector<uint32_t>& starts);
+  // The products of `docs` with a parent into `variants` (ascending) and, when
+  // none is of a scattered style, each style's run into `starts` (as
+  // StyleRuns), 64 products at a time; whether it could.
+  static bool AdjacentRuns(const DocSet& docs, const StyleCounting& styles,
+                           std::vector<Xapian::docid>& variants, std::vector<uint32_t>& starts);
   // Counts, in `columns`, the styles of `variants` (docids of products with a
   // parent), once per value a style's products have. `grouped`: StyleRuns said
   // so, and left the runs in the scratch's `starts`.

@@ -42,25 +42,15 @@ uint64_t HitCount(const DocSet& matched, const FacetColumn* parents,
                   const FacetColumns::StyleAdjacency* adjacency) {
   if (parents == nullptr) return matched.Count();
   const std::span<const uint64_t> words = matched.words();
-  const std::span<const uint64_t> continues =
-      adjacency != nullptr ? adjacency->continues.words() : std::span<const uint64_t>();
-  const std::span<const uint64_t> scattered =
-      adjacency != nullptr ? adjacency->scattered.words() : std::span<const uint64_t>();
-  // Adjacent styles, 64 products at a time: a product counts unless the
-  // product before it is of its style and matched or itself not counted
-  // (`covered`, spread one product a step along each run of a style).
-  // Products of no style never continue one, and count.
+  // Adjacent styles, 64 products at a time: the first matched product of each
+  // counts, as do products of no style (they never continue one).
   uint64_t count = 0;
-  uint64_t carry = 0;  // the last product of the word before: matched or covered
-  for (size_t k = 0; k < words.size(); ++k) {
-    const uint64_t same = k < continues.size() ? continues[k] : 0;
-    const uint64_t adjacent = words[k] & ~(k < scattered.size() ? scattered[k] : 0);
-    uint64_t covered = same & ((adjacent << 1) | carry);
-    for (uint64_t more = 0; (more = same & (((adjacent | covered) << 1) | carry)) != covered;) {
-      covered = more;
+  if (adjacency != nullptr) {
+    uint64_t carry = 0;
+    for (size_t k = 0; k < words.size(); ++k) {
+      const uint64_t adjacent = words[k] & ~adjacency->Scattered(k);
+      count += static_cast<uint64_t>(std::popcount(adjacency->Firsts(k, adjacent, carry)));
     }
-    count += static_cast<uint64_t>(std::popcount(adjacent & ~covered));
-    carry = (adjacent | covered) >> 63;
   }
   // Scattered styles (all of them without `adjacency`): a bit per style, and
   // no branch per product: whether one is its style's first follows no
@@ -76,12 +66,11 @@ uint64_t HitCount(const DocSet& matched, const FacetColumn* parents,
     word |= bit;
   };
   if (adjacency == nullptr) {
-    count = 0;
     matched.ForEach(count_scattered);
     return count;
   }
-  for (size_t k = 0; k < words.size() && k < scattered.size(); ++k) {
-    for (uint64_t word = words[k] & scattered[k]; word != 0; word &= word - 1) {
+  for (size_t k = 0; k < words.size(); ++k) {
+    for (uint64_t word = words[k] & adjacency->Scattered(k); word != 0; word &= word - 1) {
       count_scattered(
           static_cast<Xapian::docid>(k * 64 + static_cast<size_t>(std::countr_zero(word))));
     }

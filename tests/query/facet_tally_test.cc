@@ -39,13 +39,16 @@ struct Catalog {
   StyleScratch scratch;
 };
 
+// With `adjacent`, the tally also knows where the styles' products lie.
 std::vector<uint64_t> Counts(Catalog& catalog, FacetColumn& column, bool styles,
-                             const std::vector<Xapian::docid>& matched) {
+                             const std::vector<Xapian::docid>& matched, bool adjacent = false) {
   DocSet docs(catalog.parents.by_docid.size());
   for (Xapian::docid id : matched) docs.Add(id);
   FacetTally tally;
   const size_t entry = tally.AddTerms(column);
-  const StyleCounting counting{catalog.parents, catalog.variants, catalog.scratch};
+  const FacetColumns::StyleAdjacency adjacency = FacetColumns::StyleAdjacency::Of(catalog.parents);
+  const StyleCounting counting{catalog.parents, catalog.variants, catalog.scratch,
+                               adjacent ? &adjacency : nullptr};
   tally.Add(docs, styles ? &counting : nullptr);
   return tally.terms()[entry].counts;
 }
@@ -103,11 +106,18 @@ std::vector<uint64_t> CountedByHand(const FacetColumn& parents, const FacetColum
 }
 
 TEST(FacetTally, StylesWhoseProductsAreApartOrNumberedOutOfOrderCountOnce) {
-  // Styles read in bulk list their products together, numbered in order; these
-  // do not (products added to a style later, a style renumbered): A is 1, 4
-  // and 7, B is 2, 3 and 6, C is 5; 8 has no parent.
-  for (const std::vector<uint32_t>& parent_of : std::vector<std::vector<uint32_t>>{
-           {0, 1, 2, 2, 1, 3, 2, 1, 0}, {0, 3, 1, 1, 3, 2, 1, 3, 0}, {0, 2, 2, 1, 1, 3, 3, 2, 0}}) {
+  // Styles read in bulk list their products together, numbered in order; the
+  // first three do not (products added to a style later, a style renumbered):
+  // A is 1, 4 and 7, B is 2, 3 and 6, C is 5; 8 has no parent. The others
+  // list each style's products together, or all but one style's. Each is
+  // counted with and without knowing where the styles' products lie.
+  for (const std::vector<uint32_t>& parent_of :
+       std::vector<std::vector<uint32_t>>{{0, 1, 2, 2, 1, 3, 2, 1, 0},
+                                          {0, 3, 1, 1, 3, 2, 1, 3, 0},
+                                          {0, 2, 2, 1, 1, 3, 3, 2, 0},
+                                          {0, 1, 1, 2, 2, 2, 3, 3, 0},
+                                          {0, 3, 3, 3, 1, 2, 2, 1, 0},
+                                          {0, 2, 1, 1, 1, 1, 3, 3, 0}}) {
     Catalog catalog;
     catalog.parents = {.values = {"", "A", "B", "C"}, .by_docid = parent_of};
     catalog.variants = DocSet(9);
@@ -125,6 +135,7 @@ TEST(FacetTally, StylesWhoseProductsAreApartOrNumberedOutOfOrderCountOnce) {
         const std::vector<uint64_t> expected = CountedByHand(catalog.parents, *column, matched);
         column->across_style = FacetColumn::AcrossStyle::kMixed;
         EXPECT_EQ(Counts(catalog, *column, true, matched), expected) << subset;
+        EXPECT_EQ(Counts(catalog, *column, true, matched, /*adjacent=*/true), expected) << subset;
         // (Whether or not a style's products share the value, the cheap path
         // for shared values counts one product per style.)
         column->across_style = FacetColumn::AcrossStyle::kSame;
@@ -137,6 +148,7 @@ TEST(FacetTally, StylesWhoseProductsAreApartOrNumberedOutOfOrderCountOnce) {
           ++firsts[column->by_docid[id]];
         }
         EXPECT_EQ(Counts(catalog, *column, true, matched), firsts) << subset;
+        EXPECT_EQ(Counts(catalog, *column, true, matched, /*adjacent=*/true), firsts) << subset;
       }
     }
   }
