@@ -33,6 +33,23 @@ class ValueIds {
   std::unordered_map<std::string, uint32_t> ids_;
 };
 
+}  // namespace
+
+void FacetColumn::Narrow(std::span<const Xapian::docid> changed) {
+  if (multi_valued() || values.size() > kNarrowValues) {
+    narrow = {};
+    return;
+  }
+  if (narrow.size() == by_docid.size() && !changed.empty()) {
+    for (const Xapian::docid id : changed) narrow[id] = static_cast<uint8_t>(by_docid[id]);
+    return;
+  }
+  narrow.resize(by_docid.size());
+  for (size_t id = 0; id < by_docid.size(); ++id) narrow[id] = static_cast<uint8_t>(by_docid[id]);
+}
+
+namespace {
+
 void LoadSingle(const Xapian::Database& database, Xapian::valueno slot, FacetColumn& column) {
   ValueIds ids(column);
   column.by_docid.assign(static_cast<size_t>(database.get_lastdocid()) + 1, 0);
@@ -41,6 +58,7 @@ void LoadSingle(const Xapian::Database& database, Xapian::valueno slot, FacetCol
     const std::string value = *it;
     if (!value.empty()) column.by_docid[it.get_docid()] = ids.Of(value);
   }
+  column.Narrow();
 }
 
 // The ids of the values of `joined` (values joined by '|'), appended to `out`.
@@ -339,6 +357,7 @@ FacetColumns FacetColumns::Updated(const Xapian::Database& database,
         id = ids->Of(value);
       }
     }
+    column.Narrow(changed);
   }
   if (columns.ids.size() < size) columns.ids.resize(size);
   for (size_t i = 0; i < changed.size(); ++i) {

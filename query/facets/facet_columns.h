@@ -11,6 +11,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,14 @@ struct FacetColumn {
   // either may be. Set by FacetColumns::Load, kept by Updated (or made mixed).
   enum class AcrossStyle { kMixed, kSame, kDistinct };
   AcrossStyle across_style = AcrossStyle::kMixed;
+  // Single-valued with at most 256 values (a colour, a gender): `by_docid` a
+  // byte per product, which is what counting a match reads (a quarter of the
+  // cache lines). Empty otherwise, or until Narrow is called.
+  std::vector<uint8_t> narrow;
+  static constexpr size_t kNarrowValues = 256;
+  // Makes `narrow` follow `by_docid`: in full, or for the `changed` docids
+  // only when it did already.
+  void Narrow(std::span<const Xapian::docid> changed = {});
 };
 
 // A numeric field (price, rating): docid -> value, NaN when the product has none.

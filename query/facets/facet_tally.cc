@@ -47,11 +47,18 @@ void FacetTally::AddEach(const ForEach& for_each, const Columns& columns) {
     size_t filled = 0;
     const auto count_block = [&] {
       for (Terms* terms : single) {
-        const uint32_t* const values = terms->column->by_docid.data();
-        const size_t size = terms->column->by_docid.size();
+        const FacetColumn& column = *terms->column;
+        const size_t size = column.by_docid.size();
         uint64_t* const counts = terms->counts.data();
-        for (size_t i = 0; i < filled; ++i) {
-          if (block[i] < size) ++counts[values[block[i]]];
+        const auto count = [&](const auto* values) {
+          for (size_t i = 0; i < filled; ++i) {
+            if (block[i] < size) ++counts[values[block[i]]];
+          }
+        };
+        if (column.narrow.size() == size) {
+          count(column.narrow.data());
+        } else {
+          count(column.by_docid.data());
         }
       }
       filled = 0;

@@ -84,6 +84,34 @@ TEST(FacetTally, TheCheapPathsAgreeWithTheGeneralOne) {
   }
 }
 
+// A column of few values counts from a byte per product, and that byte
+// follows the value ids through updates; a column of many values has none.
+TEST(FacetColumn, NarrowIdsFollowTheValueIdsAndCountAlike) {
+  for (const bool styles : {false, true}) {
+    Catalog catalog;
+    const std::vector<Xapian::docid> all = {1, 2, 3, 4, 5, 6};
+    const std::vector<uint64_t> wide = Counts(catalog, catalog.color, styles, all);
+    catalog.color.Narrow();
+    ASSERT_EQ(catalog.color.narrow.size(), catalog.color.by_docid.size());
+    EXPECT_EQ(Counts(catalog, catalog.color, styles, all), wide);
+  }
+  FacetColumn column{.values = {"", "Red", "Black"}, .by_docid = {0, 1, 2, 2, 1}};
+  column.Narrow();
+  EXPECT_EQ(column.narrow, (std::vector<uint8_t>{0, 1, 2, 2, 1}));
+  column.by_docid[3] = 1;
+  column.Narrow(std::vector<Xapian::docid>{3});
+  EXPECT_EQ(column.narrow, (std::vector<uint8_t>{0, 1, 2, 1, 1}));
+  column.by_docid.push_back(2);  // a new product: in full again
+  column.Narrow(std::vector<Xapian::docid>{5});
+  EXPECT_EQ(column.narrow, (std::vector<uint8_t>{0, 1, 2, 1, 1, 2}));
+  while (column.values.size() <= FacetColumn::kNarrowValues) {
+    column.values.push_back("v" + std::to_string(column.values.size()));
+  }
+  column.by_docid[1] = static_cast<uint32_t>(column.values.size() - 1);
+  column.Narrow(std::vector<Xapian::docid>{1});
+  EXPECT_TRUE(column.narrow.empty());
+}
+
 // Counts by style the slow way: per value, the styles one of whose matched
 // products has it, and the matched products without a parent that have it.
 std::vector<uint64_t> CountedByHand(const FacetColumn& parents, const FacetColumn& column,
@@ -203,6 +231,12 @@ TEST(FacetColumnsAcrossStyle, LoadedFromTheCatalogAndKeptOrMadeMixedByUpdates) {
   const FacetColumns kept = loaded.Updated(database, {5});
   EXPECT_EQ(across(kept, schema::kSlotBrand), FacetColumn::AcrossStyle::kSame);
   EXPECT_EQ(across(kept, schema::kSlotColor), FacetColumn::AcrossStyle::kDistinct);
+  // (A colour's byte per product follows, the new product's too.)
+  const FacetColumn& colors = kept.slots.at(schema::kSlotColor);
+  ASSERT_EQ(colors.narrow.size(), colors.by_docid.size());
+  for (size_t id = 0; id < colors.by_docid.size(); ++id) {
+    EXPECT_EQ(colors.narrow[id], colors.by_docid[id]) << id;
+  }
   database.replace_document(2, Product("A", "Roadster", "Red"));
   const FacetColumns mixed = kept.Updated(database, {2});
   EXPECT_EQ(across(mixed, schema::kSlotBrand), FacetColumn::AcrossStyle::kSame);
