@@ -261,7 +261,6 @@ FacetColumns::StyleAdjacency FacetColumns::StyleAdjacency::Of(const FacetColumn&
   StyleAdjacency adjacency;
   const std::vector<uint32_t>& by_docid = parents.by_docid;
   adjacency.continues = DocSet(by_docid.size());
-  adjacency.scattered = DocSet(by_docid.size());
   // A style is scattered when a product of it follows a product of another
   // style, and its style was met before.
   std::vector<bool> met(parents.values.size(), false);
@@ -278,7 +277,8 @@ FacetColumns::StyleAdjacency FacetColumns::StyleAdjacency::Of(const FacetColumn&
     }
     met[parent] = true;
   }
-  if (!any_scattered) return adjacency;
+  if (!any_scattered) return adjacency;  // (`scattered` left empty)
+  adjacency.scattered = DocSet(by_docid.size());
   for (size_t id = 1; id < by_docid.size(); ++id) {
     if (scattered[by_docid[id]]) adjacency.scattered.Add(static_cast<Xapian::docid>(id));
   }

@@ -77,7 +77,8 @@ struct FacetColumns {
   // match's styles are counted 64 products at a time (HitCount): `continues`
   // holds each product of the style of the product just before it, and
   // `scattered` every product of a style whose products are not all adjacent
-  // (a variant added after the feed, or a feed not listed by style).
+  // (a variant added after the feed, or a feed not listed by style; empty,
+  // of no size, when there is none).
   struct StyleAdjacency {
     DocSet continues;
     DocSet scattered;

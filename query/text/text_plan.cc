@@ -51,6 +51,7 @@ uint64_t HitCount(const DocSet& matched, const FacetColumn* parents,
       const uint64_t adjacent = words[k] & ~adjacency->Scattered(k);
       count += static_cast<uint64_t>(std::popcount(adjacency->Firsts(k, adjacent, carry)));
     }
+    if (adjacency->scattered.words().empty()) return count;  // no style lies apart
   }
   // Scattered styles (all of them without `adjacency`): a bit per style, and
   // no branch per product: whether one is its style's first follows no
@@ -67,13 +68,8 @@ uint64_t HitCount(const DocSet& matched, const FacetColumn* parents,
   };
   if (adjacency == nullptr) {
     matched.ForEach(count_scattered);
-    return count;
-  }
-  for (size_t k = 0; k < words.size(); ++k) {
-    for (uint64_t word = words[k] & adjacency->Scattered(k); word != 0; word &= word - 1) {
-      count_scattered(
-          static_cast<Xapian::docid>(k * 64 + static_cast<size_t>(std::countr_zero(word))));
-    }
+  } else {
+    matched.ForEachMasked(adjacency->scattered, true, count_scattered);
   }
   return count;
 }

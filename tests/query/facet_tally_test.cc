@@ -427,6 +427,17 @@ TEST(HitCount, StylesCountedAWordAtATimeAreThoseCountedOneByOne) {
   const FacetColumns updated = loaded.Updated(database, changed);
   expect_counts(updated, "updated");
   const FacetColumns fresh = FacetColumns::Load(database, single, {}, {});
+  // (Built as the catalog was before the products apart: none lies apart.)
+  FacetColumn adjacent{.values = {"", "A", "B", "C"}, .by_docid = {0, 1, 1, 0, 2, 2, 2, 3}};
+  const FacetColumns::StyleAdjacency none_apart = FacetColumns::StyleAdjacency::Of(adjacent);
+  EXPECT_TRUE(none_apart.scattered.words().empty());
+  for (uint32_t subset = 0; subset < (1u << 7); ++subset) {
+    DocSet matched(adjacent.by_docid.size());
+    for (Xapian::docid id = 1; id <= 7; ++id) {
+      if ((subset >> (id - 1) & 1) != 0) matched.Add(id);
+    }
+    EXPECT_EQ(HitCount(matched, &adjacent, &none_apart), HitCount(matched, &adjacent)) << subset;
+  }
   DocSet differ = updated.adjacency.continues;
   differ ^= fresh.adjacency.continues;
   EXPECT_TRUE(differ.empty());
