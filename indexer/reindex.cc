@@ -20,6 +20,7 @@
 #include "indexer/document_builder.h"
 #include "indexer/feed_reader.h"
 #include "indexer/generations.h"
+#include "indexer/internal/segmented_index.h"
 #include "indexer/journal.h"
 #include "indexer/supplemental_feed.h"
 
@@ -78,14 +79,22 @@ PreparedChunk Prepare(const FeedReader& reader, const analyzers::Analyzer& analy
   return out;
 }
 
-// The single writer: owns the new generation's Xapian database and snapshot store,
-// and applies prepared chunks strictly in feed order, so the same feed always
-// yields the same document ids.
+internal::SegmentedIndexOptions IndexOptions(const ReindexOptions& options, int writers) {
+  internal::SegmentedIndexOptions out{.writers = writers, .nice = options.nice};
+  if (options.segment_documents > 0) out.segment_documents = options.segment_documents;
+  return out;
+}
+
+// Applies prepared chunks strictly in feed order to the new generation's Xapian
+// database (written in segments, on threads of their own) and snapshot store,
+// so the same feed always yields the same document ids.
 class GenerationWriter {
  public:
-  GenerationWriter(const ReindexOptions& options, Xapian::WritableDatabase database,
+  GenerationWriter(const ReindexOptions& options, const std::string& xapian_path, int writers,
                    std::unique_ptr<catalog::ProductStore> store)
-      : options_(options), database_(std::move(database)), store_(std::move(store)) {}
+      : options_(options),
+        index_(xapian_path, IndexOptions(options, writers)),
+        store_(std::move(store)) {}
 
   absl::Status Apply(const std::string& file, PreparedChunk chunk) {
     if (options_.cancelled && options_.cancelled()) {
@@ -111,7 +120,7 @@ class GenerationWriter {
         continue;
       }
       if (prepared.supplemented) ++supplemented_;
-      database_.add_document(prepared.document);
+      RETURN_IF_ERROR(index_.Add(std::move(prepared.document)));
       for (std::string& word : prepared.spelling) {
         if (word.size() >= kMinSpellingBytes && word.size() <= 64) ++spelling_[std::move(word)];
       }
@@ -142,14 +151,12 @@ class GenerationWriter {
   absl::Status Finish(uint64_t journal_seq) {
     // One add_spelling per distinct word (with its frequency), not per use.
     for (const auto& [word, count] : spelling_) {
-      if (count >= kMinSpellingCount) database_.add_spelling(word, count);
+      if (count >= kMinSpellingCount) index_.AddSpelling(word, count);
     }
-    database_.set_metadata(std::string(catalog::schema::kFilterableAttributesKey),
-                           absl::StrJoin(options_.filterable_attributes, ","));
-    database_.set_metadata(std::string(catalog::schema::kJournalSeqKey),
-                           std::to_string(journal_seq));
-    database_.commit();
-    database_.close();
+    index_.SetMetadata(std::string(catalog::schema::kFilterableAttributesKey),
+                       absl::StrJoin(options_.filterable_attributes, ","));
+    index_.SetMetadata(std::string(catalog::schema::kJournalSeqKey), std::to_string(journal_seq));
+    RETURN_IF_ERROR(index_.Finish());
     RETURN_IF_ERROR(store_->Flush());
     store_.reset();
     return absl::OkStatus();
@@ -164,7 +171,7 @@ class GenerationWriter {
 
  private:
   const ReindexOptions& options_;
-  Xapian::WritableDatabase database_;
+  internal::SegmentedIndex index_;
   std::unique_ptr<catalog::ProductStore> store_;
   absl::flat_hash_map<std::string, std::pair<std::string, uint64_t>> first_line_;
   absl::flat_hash_map<std::string, Xapian::termcount> spelling_;
@@ -272,12 +279,10 @@ absl::StatusOr<ReindexSummary> Build(const DataDir& dir, const Generation& gener
                           ? options.threads
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   // The generation is synced once, as a whole, before it can become current.
-  Xapian::WritableDatabase database(generation.xapian_path(),
-                                    Xapian::DB_CREATE | Xapian::DB_NO_SYNC);
   ASSIGN_OR_RETURN(auto store,
                    catalog::ProductStore::Open(generation.snapshot_path(),
                                                {.mode = catalog::StoreMode::kReadWrite}));
-  GenerationWriter writer(options, std::move(database), std::move(store));
+  GenerationWriter writer(options, generation.xapian_path(), threads, std::move(store));
   ASSIGN_OR_RETURN(const analyzers::Analyzer analyzer, PrepareAnalyzer(generation, options));
   // Writes made through the API from here on are replayed onto the new
   // generation when a server opens it; the feeds are taken to hold the ones before.

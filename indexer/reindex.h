@@ -34,7 +34,12 @@ struct ReindexOptions {
   std::vector<std::string> supplemental_feeds;
   std::string data_dir;
   int64_t max_errors = -1;  // abort when more records than this are rejected; -1: no limit
-  int threads = 0;          // analysis threads besides the writer; 0: one per core
+  // Threads that analyse records, and partial databases written at once
+  // (indexer/internal/segmented_index.h); 0: one per core.
+  int threads = 0;
+  // Documents per partial database; 0: the default (8,192). Any value gives
+  // the same database.
+  size_t segment_documents = 0;
   // The CPU priority (Linux nice value) of the build's threads, above the
   // caller's: a reindex inside a serving process gives way to its searches
   // and writes, and a machine's idle cores still run it at full speed. 0: as

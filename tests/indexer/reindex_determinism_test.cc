@@ -1,10 +1,12 @@
 // Specification of Reindex's determinism: the same feed always gives the same
 // document ids, terms, values and snapshot bytes, however many threads analyse
-// it, and rejected records are reported in feed order across chunk boundaries.
+// it and however many partial databases it is written in, and rejected records
+// are reported in feed order across chunk boundaries.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -49,6 +51,24 @@ std::vector<DocumentDump> DumpIndex(const std::string& path) {
     }
   }
   return dump;
+}
+
+// The database's spelling data and user metadata.
+std::map<std::string, Xapian::doccount> DumpSpelling(const std::string& path) {
+  const Xapian::Database db(path);
+  std::map<std::string, Xapian::doccount> spelling;
+  for (Xapian::TermIterator t = db.spellings_begin(); t != db.spellings_end(); ++t) {
+    spelling[*t] = t.get_termfreq();
+  }
+  return spelling;
+}
+std::map<std::string, std::string> DumpMetadata(const std::string& path) {
+  const Xapian::Database db(path);
+  std::map<std::string, std::string> metadata;
+  for (Xapian::TermIterator t = db.metadata_keys_begin(); t != db.metadata_keys_end(); ++t) {
+    metadata[*t] = db.get_metadata(*t);
+  }
+  return metadata;
 }
 
 std::vector<std::string> DocumentIds(const std::vector<DocumentDump>& dump) {
@@ -103,6 +123,41 @@ TEST_F(ReindexTest, IsDeterministicAcrossChunksAndThreadCounts) {
   EXPECT_EQ(ids[698], "p699");
   EXPECT_EQ(ids[699], "p701");  // p700 was rejected
   EXPECT_EQ(Snapshots(four_threads, ids), Snapshots(one_thread, ids));
+}
+
+TEST_F(ReindexTest, IsTheSameDatabaseHoweverManyPartialDatabasesItIsWrittenIn) {
+  // 1,498 accepted products: 1 partial database, 15 of 100 (the last one not
+  // full), 7 of exactly 214 (and one of no products for the spelling).
+  const std::string feed = temp_.WriteFile("large.jsonl", LargeFeed(1500, {700, 1300}));
+  ReindexOptions options = Options({feed});
+  options.filterable_attributes = {"usage"};
+  std::vector<Generation> built;
+  for (const size_t segment : {100000, 100, 214}) {
+    options.segment_documents = segment;
+    ASSERT_TRUE(Reindex(options).ok()) << segment;
+    built.push_back(CurrentGeneration());
+    // The partial databases are gone.
+    EXPECT_FALSE(std::filesystem::exists(built.back().xapian_path() + ".parts"));
+  }
+  const std::vector<DocumentDump> dump = DumpIndex(built[0].xapian_path());
+  ASSERT_EQ(dump.size(), 1498u);
+  const std::vector<std::string> ids = DocumentIds(dump);
+  EXPECT_EQ(ids[100], "p101");  // the first product of the second of 100
+  EXPECT_EQ(ids[699], "p701");
+  const std::map<std::string, Xapian::doccount> spelling = DumpSpelling(built[0].xapian_path());
+  EXPECT_EQ(spelling.at("shirts"), 375u);  // counted across every partial database
+  const std::map<std::string, std::string> metadata = DumpMetadata(built[0].xapian_path());
+  EXPECT_EQ(metadata.size(), 2u);
+  for (size_t i = 1; i < built.size(); ++i) {
+    const std::string path = built[i].xapian_path();
+    EXPECT_EQ(DumpIndex(path), dump) << i;
+    EXPECT_EQ(DumpSpelling(path), spelling) << i;
+    EXPECT_EQ(DumpMetadata(path), metadata) << i;
+    const Xapian::Database db(path);
+    EXPECT_EQ(db.get_doccount(), 1498u);
+    EXPECT_EQ(db.get_lastdocid(), 1498u);
+    EXPECT_EQ(db.get_termfreq("XFCOLOR:black"), 375u);
+  }
 }
 
 TEST_F(ReindexTest, ReportsRejectionsInFeedOrderAcrossChunks) {
