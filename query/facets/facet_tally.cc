@@ -98,24 +98,11 @@ void FacetTally::Add(const DocSet& docs, const StyleCounting* styles) {
     AddEach([&](const auto& f) { docs.ForEach(f); }, all);
     return;
   }
-  // Products without a parent count as themselves.
-  AddEach([&](const auto& f) { docs.ForEachMasked(styles->variants, false, f); }, all);
-  std::vector<Xapian::docid>& variants = styles->scratch.members;
-  const bool adjacent = AdjacentRuns(docs, *styles, variants, styles->scratch.starts);
-  if (!adjacent) {
-    variants.clear();
-    docs.ForEachMasked(styles->variants, true, [&](Xapian::docid id) { variants.push_back(id); });
-  }
-  if (variants.empty()) return;
-  const auto each_of = [](const std::vector<Xapian::docid>& ids) {
-    return [&ids](const auto& f) {
-      for (const Xapian::docid id : ids) f(id);
-    };
-  };
-  // The others by style. A field whose value no two products of a style share
-  // (a colour) counts every product; one whose products of a style all share
-  // it (a brand) counts one product per style; any other, each distinct value
-  // of a style once (AddStyles).
+  // Products without a parent count as themselves; the others by style. A
+  // field whose value no two products of a style share (a colour) counts every
+  // product; one whose products of a style all share it (a brand) counts one
+  // product per style; any other, each distinct value of a style once
+  // (AddStyles).
   Columns distinct, same, mixed;
   for (Terms* terms : all.terms) {
     switch (terms->column->multi_valued() ? FacetColumn::AcrossStyle::kMixed
@@ -132,6 +119,27 @@ void FacetTally::Add(const DocSet& docs, const StyleCounting* styles) {
     }
   }
   mixed.buckets = all.buckets;
+  if (mixed.terms.empty() && mixed.buckets.empty() && Adjacent(docs, *styles)) {
+    // Nothing gathered: the first products of their styles found a word at a time.
+    if (!distinct.terms.empty()) AddEach([&](const auto& f) { docs.ForEach(f); }, distinct);
+    if (!same.terms.empty()) {
+      AddEach([&](const auto& f) { ForEachFirstOfItsStyle(docs, *styles, f); }, same);
+    }
+    return;
+  }
+  AddEach([&](const auto& f) { docs.ForEachMasked(styles->variants, false, f); }, all);
+  std::vector<Xapian::docid>& variants = styles->scratch.members;
+  const bool adjacent = AdjacentRuns(docs, *styles, variants, styles->scratch.starts);
+  if (!adjacent) {
+    variants.clear();
+    docs.ForEachMasked(styles->variants, true, [&](Xapian::docid id) { variants.push_back(id); });
+  }
+  if (variants.empty()) return;
+  const auto each_of = [](const std::vector<Xapian::docid>& ids) {
+    return [&ids](const auto& f) {
+      for (const Xapian::docid id : ids) f(id);
+    };
+  };
   if (!distinct.terms.empty()) AddEach(each_of(variants), distinct);
   const bool by_style = !same.terms.empty() || !mixed.terms.empty() || !mixed.buckets.empty();
   const bool grouped =
@@ -169,19 +177,30 @@ bool FacetTally::StyleRuns(const std::vector<Xapian::docid>& variants, const Fac
   return grouped;
 }
 
-bool FacetTally::AdjacentRuns(const DocSet& docs, const StyleCounting& styles,
-                              std::vector<Xapian::docid>& variants, std::vector<uint32_t>& starts) {
+bool FacetTally::Adjacent(const DocSet& docs, const StyleCounting& styles, size_t* count) {
   const FacetColumns::StyleAdjacency* const adjacency = styles.adjacency;
   if (adjacency == nullptr) return false;
   const std::span<const uint64_t> words = docs.words();
   const std::span<const uint64_t> with_parent = styles.variants.words();
   const size_t size = std::min(words.size(), with_parent.size());
-  size_t count = 0;
+  size_t products = 0;
   for (size_t k = 0; k < size; ++k) {
-    const uint64_t products = words[k] & with_parent[k];
-    if ((products & adjacency->Scattered(k)) != 0) return false;
-    count += static_cast<size_t>(std::popcount(products));
+    const uint64_t word = words[k] & with_parent[k];
+    if ((word & adjacency->Scattered(k)) != 0) return false;
+    if (count != nullptr) products += static_cast<size_t>(std::popcount(word));
   }
+  if (count != nullptr) *count = products;
+  return true;
+}
+
+bool FacetTally::AdjacentRuns(const DocSet& docs, const StyleCounting& styles,
+                              std::vector<Xapian::docid>& variants, std::vector<uint32_t>& starts) {
+  size_t count = 0;
+  if (!Adjacent(docs, styles, &count)) return false;
+  const FacetColumns::StyleAdjacency* const adjacency = styles.adjacency;
+  const std::span<const uint64_t> words = docs.words();
+  const std::span<const uint64_t> with_parent = styles.variants.words();
+  const size_t size = std::min(words.size(), with_parent.size());
   variants.resize(count);
   starts.resize(count);
   Xapian::docid* const ids = variants.data();

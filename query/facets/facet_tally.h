@@ -12,7 +12,9 @@
 
 #include <xapian.h>
 
+#include <bit>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "query/facets/facet_columns.h"
@@ -80,6 +82,25 @@ class FacetTally {
   // The products of `docs` with a parent into `variants` (ascending) and, when
   // none is of a scattered style, each style's run into `starts` (as
   // StyleRuns), 64 products at a time; whether it could.
+  // Whether no product of `docs` is of a style whose products lie apart
+  // (StyleAdjacency::scattered), so that the first of each style can be found
+  // a word at a time; `count`, if given: the products of `docs` with a parent.
+  static bool Adjacent(const DocSet& docs, const StyleCounting& styles, size_t* count = nullptr);
+  // Calls `f(docid)`, in ascending order, for each product of `docs` without a
+  // parent and the first of each style's (Adjacent must hold).
+  template <typename F>
+  static void ForEachFirstOfItsStyle(const DocSet& docs, const StyleCounting& styles, F&& f) {
+    const std::span<const uint64_t> words = docs.words();
+    const std::span<const uint64_t> with_parent = styles.variants.words();
+    uint64_t carry = 0;
+    for (size_t k = 0; k < words.size(); ++k) {
+      const uint64_t held = k < with_parent.size() ? with_parent[k] : 0;
+      const uint64_t firsts = styles.adjacency->Firsts(k, words[k] & held, carry);
+      for (uint64_t word = (words[k] & ~held) | firsts; word != 0; word &= word - 1) {
+        f(static_cast<Xapian::docid>(k * 64 + static_cast<size_t>(std::countr_zero(word))));
+      }
+    }
+  }
   static bool AdjacentRuns(const DocSet& docs, const StyleCounting& styles,
                            std::vector<Xapian::docid>& variants, std::vector<uint32_t>& starts);
   // Counts, in `columns`, the styles of `variants` (docids of products with a

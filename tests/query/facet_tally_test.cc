@@ -80,6 +80,8 @@ TEST(FacetTally, TheCheapPathsAgreeWithTheGeneralOne) {
       column->across_style = column == &catalog.brand ? FacetColumn::AcrossStyle::kSame
                                                       : FacetColumn::AcrossStyle::kDistinct;
       EXPECT_EQ(Counts(catalog, *column, true, matched), general);
+      // Knowing where the styles lie, without gathering their products.
+      EXPECT_EQ(Counts(catalog, *column, true, matched, /*adjacent=*/true), general);
     }
   }
 }
@@ -177,6 +179,12 @@ TEST(FacetTally, StylesWhoseProductsAreApartOrNumberedOutOfOrderCountOnce) {
         }
         EXPECT_EQ(Counts(catalog, *column, true, matched), firsts) << subset;
         EXPECT_EQ(Counts(catalog, *column, true, matched, /*adjacent=*/true), firsts) << subset;
+        // The one for values a style's products never share counts every product.
+        column->across_style = FacetColumn::AcrossStyle::kDistinct;
+        std::vector<uint64_t> every(column->values.size(), 0);
+        for (const Xapian::docid id : matched) ++every[column->by_docid[id]];
+        EXPECT_EQ(Counts(catalog, *column, true, matched), every) << subset;
+        EXPECT_EQ(Counts(catalog, *column, true, matched, /*adjacent=*/true), every) << subset;
       }
     }
   }
