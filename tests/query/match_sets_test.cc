@@ -134,6 +134,23 @@ TEST_F(MatchSetsTest, RandomQueryTreesMatchAsXapianDoes) {
     ASSERT_THAT(Members(sets.Of(query)), ElementsAreArray(XapianMatches(database_, query)))
         << query.get_description();
   }
+  // Trees of parts whose sets are remembered (evaluated before in this
+  // search), which combine from where they are kept.
+  std::vector<Xapian::Query> parts;
+  for (int i = 0; i < 40; ++i) {
+    parts.push_back(tree(2));
+    sets.Of(parts.back());
+  }
+  parts.push_back(Xapian::Query::MatchAll);
+  for (int i = 0; i < 200; ++i) {
+    std::vector<Xapian::Query> subqueries;
+    for (size_t k = 0, n = 2 + random() % 3; k < n; ++k) {
+      subqueries.push_back(random() % 4 == 0 ? tree(1) : parts[random() % parts.size()]);
+    }
+    const Xapian::Query query(ops[random() % std::size(ops)], subqueries.begin(), subqueries.end());
+    ASSERT_THAT(Members(sets.Of(query)), ElementsAreArray(XapianMatches(database_, query)))
+        << query.get_description();
+  }
 }
 
 TEST_F(MatchSetsTest, FiltersOfARequestMatchAsXapianDoes) {
