@@ -49,10 +49,11 @@ struct Prepared {
 using Chunk = std::vector<FeedRecord>;
 using PreparedChunk = std::vector<Prepared>;
 
+// A thread of its own (std::launch::async), at the priority of the build's
+// thread: a new thread inherits its creator's nice value.
 PreparedChunk Prepare(const FeedReader& reader, const analyzers::Analyzer& analyzer,
                       const std::vector<std::string>& filterable_attributes,
-                      const SupplementalFeeds& supplements, int nice, Chunk chunk) {
-  LowerThreadPriority(nice);  // (a thread of its own: std::launch::async)
+                      const SupplementalFeeds& supplements, Chunk chunk) {
   PreparedChunk out(chunk.size());
   for (size_t i = 0; i < chunk.size(); ++i) {
     out[i].line = chunk[i].line;
@@ -80,7 +81,9 @@ PreparedChunk Prepare(const FeedReader& reader, const analyzers::Analyzer& analy
 }
 
 internal::SegmentedIndexOptions IndexOptions(const ReindexOptions& options, int writers) {
-  internal::SegmentedIndexOptions out{.writers = writers, .nice = options.nice};
+  // At most 4 at once: each holds a segment's documents in memory, and a
+  // build inside a serving process should not take all of a large host's.
+  internal::SegmentedIndexOptions out{.writers = std::min(writers, 4)};
   if (options.segment_documents > 0) out.segment_documents = options.segment_documents;
   return out;
 }
@@ -198,10 +201,10 @@ absl::Status IndexFeed(const std::string& file, const analyzers::Analyzer& analy
     const bool more = reader->Next(record);
     if (more) chunk.push_back(std::move(record));
     if (chunk.size() == kChunkRecords || (!more && !chunk.empty())) {
-      in_flight.push_back(
-          std::async(std::launch::async, Prepare, std::cref(*reader), std::cref(analyzer),
-                     std::cref(writer.options().filterable_attributes), std::cref(supplements),
-                     writer.options().nice, std::move(chunk)));
+      in_flight.push_back(std::async(std::launch::async, Prepare, std::cref(*reader),
+                                     std::cref(analyzer),
+                                     std::cref(writer.options().filterable_attributes),
+                                     std::cref(supplements), std::move(chunk)));
       chunk = Chunk();
       if (static_cast<int>(in_flight.size()) > threads) RETURN_IF_ERROR(drain_one());
     }
@@ -333,6 +336,8 @@ absl::StatusOr<ReindexSummary> Reindex(const ReindexOptions& options) {
       summary = Build(dir, generation, options);
     } catch (const Xapian::Error& e) {
       summary = absl::InternalError(StrCat("building the index: ", e.get_description()));
+    } catch (const std::exception& e) {  // out of memory, no thread to be had
+      summary = absl::InternalError(StrCat("building the index: ", e.what()));
     }
   };
   if (options.nice > 0) {

@@ -34,8 +34,8 @@ struct ReindexOptions {
   std::vector<std::string> supplemental_feeds;
   std::string data_dir;
   int64_t max_errors = -1;  // abort when more records than this are rejected; -1: no limit
-  // Threads that analyse records, and partial databases written at once
-  // (indexer/internal/segmented_index.h); 0: one per core.
+  // Threads that analyse records, and partial databases written at once (at
+  // most 4; indexer/internal/segmented_index.h); 0: one per core.
   int threads = 0;
   // Documents per partial database; 0: the default (8,192). Any value gives
   // the same database.

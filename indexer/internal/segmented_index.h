@@ -4,7 +4,8 @@
 // them in order at the end. A partial database keeps its documents in the order
 // they were added and the compactor numbers each one's documents after those of
 // the ones before it, so document ids follow the order of Add, as a single
-// writer's would. Private to indexer/.
+// writer's would. The writer threads run at the priority of the thread that
+// adds (a new thread inherits its creator's nice value). Private to indexer/.
 //
 //   SegmentedIndex index(generation.xapian_path(), {.writers = 2});
 //   for (...) RETURN_IF_ERROR(index.Add(std::move(document)));
@@ -26,11 +27,15 @@
 namespace vitrine::indexer::internal {
 
 struct SegmentedIndexOptions {
-  int writers = 1;  // partial databases written at once (at least 1)
+  // Partial databases written at once (at least 1). Each holds its documents
+  // in memory until written (some 30 MB for 8,192 products).
+  int writers = 1;
   // Documents per partial database. Below Xapian's flush threshold (10,000),
   // each is written in one pass, never merged into postings already on disk.
   size_t segment_documents = 8192;
-  int nice = 0;  // lowers the writer threads' priority by this much (see ReindexOptions)
+  // Partial databases joined at once (each holds 4 files open); more are
+  // joined in groups first. 0: as many as the open-file limit leaves room for.
+  size_t join_fan_in = 0;
 };
 
 class SegmentedIndex {
@@ -57,6 +62,8 @@ class SegmentedIndex {
   // Hands the documents gathered so far to a writer.
   absl::Status StartSegment();
   absl::Status WaitForOldest();
+  // Joins `parts` into `into`, in order.
+  static absl::Status Join(const std::vector<std::string>& parts, const std::string& into);
 
   const std::string path_;
   const SegmentedIndexOptions options_;

@@ -79,9 +79,6 @@ class FacetTally {
   // later break the order; the callers then group by the scratch.
   static bool StyleRuns(const std::vector<Xapian::docid>& variants, const FacetColumn& parents,
                         std::vector<uint32_t>& starts);
-  // The products of `docs` with a parent into `variants` (ascending) and, when
-  // none is of a scattered style, each style's run into `starts` (as
-  // StyleRuns), 64 products at a time; whether it could.
   // Whether no product of `docs` is of a style whose products lie apart
   // (StyleAdjacency::scattered), so that the first of each style can be found
   // a word at a time; `count`, if given: the products of `docs` with a parent.
@@ -101,6 +98,9 @@ class FacetTally {
       }
     }
   }
+  // The products of `docs` with a parent into `variants` (ascending) and, when
+  // none is of a scattered style, each style's run into `starts` (as
+  // StyleRuns), 64 products at a time; whether it could.
   static bool AdjacentRuns(const DocSet& docs, const StyleCounting& styles,
                            std::vector<Xapian::docid>& variants, std::vector<uint32_t>& starts);
   // Counts, in `columns`, the styles of `variants` (docids of products with a

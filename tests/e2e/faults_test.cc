@@ -152,7 +152,7 @@ TEST_F(FaultsTest, AReindexKilledMidwayLeavesCurrentAloneAndIsCleanedUpAtTheNext
                                         BundledFeed(dir_, 20000), "--quiet"});
   // Killed once it has started writing its generation.
   const std::string partial = Data() + "/generations/000002";
-  for (int i = 0; i < 500 && !fs::exists(partial + "/xapian.parts"); ++i) {
+  for (int i = 0; i < 500 && !fs::exists(partial + "/snapshots"); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
