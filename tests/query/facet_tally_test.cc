@@ -418,6 +418,36 @@ TEST(HitCount, StylesCountedAWordAtATimeAreThoseCountedOneByOne) {
       EXPECT_EQ(HitCount(matched, &parents, &columns.adjacency), expected) << step << density;
       EXPECT_EQ(HitCount(matched, &parents), expected) << step << density;
       EXPECT_EQ(HitCount(matched, nullptr, &columns.adjacency), matched.Count());
+      // Facets of a field a style's products share (a value per style) and of
+      // one they never share, over the match without the styles apart: found
+      // a word at a time, they are what counting product by product gives.
+      DocSet adjacent = matched;
+      adjacent.Subtract(columns.adjacency.scattered);
+      FacetColumn brand{.values = {"", "a", "b", "c", "d", "e"}};
+      FacetColumn color{.values = {"", "1", "2", "3", "4", "5", "6", "7"}};
+      brand.across_style = FacetColumn::AcrossStyle::kSame;
+      color.across_style = FacetColumn::AcrossStyle::kDistinct;
+      std::vector<uint64_t> brands(brand.values.size(), 0), colors(color.values.size(), 0);
+      std::set<uint32_t> counted;
+      for (Xapian::docid id = 0; id < parents.by_docid.size(); ++id) {
+        const uint32_t parent = parents.by_docid[id];
+        brand.by_docid.push_back((parent != 0 ? parent : id) % 5 + 1);
+        color.by_docid.push_back(id % 7 + 1);
+        if (!adjacent.Contains(id)) continue;
+        ++colors[color.by_docid[id]];
+        if (parent == 0 || counted.insert(parent).second) ++brands[brand.by_docid[id]];
+      }
+      for (const bool knowing_where : {true, false}) {
+        FacetTally tally;
+        const size_t b = tally.AddTerms(brand);
+        const size_t c = tally.AddTerms(color);
+        StyleScratch scratch;
+        const StyleCounting counting{parents, columns.variants, scratch,
+                                     knowing_where ? &columns.adjacency : nullptr};
+        tally.Add(adjacent, &counting);
+        EXPECT_EQ(tally.terms()[b].counts, brands) << step << density << knowing_where;
+        EXPECT_EQ(tally.terms()[c].counts, colors) << step << density << knowing_where;
+      }
     }
   };
   const std::vector<Xapian::valueno> single = {schema::kSlotParent};
