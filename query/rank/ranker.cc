@@ -175,17 +175,24 @@ bool Implied(const Xapian::Query& query) {
 
 }  // namespace
 
+size_t Ranker::MergedBound() const {
+  return std::max(kMergedBytes, length_parts_.size() * kMergedBytesPerDocument);
+}
+
 std::shared_ptr<const Postings> Ranker::MergedOf(Wildcard& wildcard) {
   if (wildcard.merged != nullptr) return wildcard.merged;
   auto merged = std::make_shared<Postings>();
   for (const std::string& term : wildcard.terms) {
     *merged = MergeSum(*merged, sets_.PostingsOf(term));
   }
-  if (merged_bytes_ + merged->bytes() > kMergedBytes) {  // start over
+  if (merged_bytes_ + merged->bytes() > MergedBound()) {  // start over
     for (auto& [key, other] : wildcards_) other.merged = nullptr;
     merged_bytes_ = 0;
   }
   merged_bytes_ += merged->bytes();
+  // The parts of the maxima replaced no longer count against the bound
+  // (otherwise a wildcard merged again would use it up).
+  if (wildcard.maxima != nullptr) parts_bytes_ -= wildcard.maxima->parts.size() * sizeof(double);
   wildcard.maxima = std::make_shared<const PartMaxima>(internal::MaximaOf(
       merged->docids, merged->wdfs, length_parts_, KeepParts(merged->docids.size())));
   wildcard.merged = std::move(merged);

@@ -87,7 +87,7 @@ class Ranker {
   bool Flatten(const Xapian::Query& query, const DocSet& candidates, const DocSet* condition,
                double factor, Plan& plan);
   Wildcard& WildcardOf(const Xapian::Query& query);
-  // The merged postings of a checked wildcard, kept up to kMergedBytes in all.
+  // The merged postings of a checked wildcard, kept up to MergedBound() in all.
   std::shared_ptr<const Postings> MergedOf(Wildcard& wildcard);
   double TermWeight(Xapian::doccount termfreq, double factor) const;
   double WdfPart(Xapian::termcount wdf, Xapian::docid id) const;
@@ -99,7 +99,12 @@ class Ranker {
   // in all, first come first kept until the index is reopened.
   bool KeepParts(size_t postings);
 
+  // Merged wildcard lists kept: 32 bytes a document, at least 32 MB (a
+  // wildcard's list grows with the catalog; at 4M products a fixed 32 MB had
+  // them merged again on nearly every request).
   static constexpr size_t kMergedBytes = 32 << 20;
+  static constexpr size_t kMergedBytesPerDocument = 32;
+  size_t MergedBound() const;
   // At 1M products a storefront workload's lists come to ~15M postings (120
   // MB of parts); a short list's parts cost little to compute each time.
   static constexpr size_t kPartsFrom = 1024;
