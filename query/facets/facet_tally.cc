@@ -119,7 +119,11 @@ void FacetTally::Add(const DocSet& docs, const StyleCounting* styles) {
     }
   }
   mixed.buckets = all.buckets;
-  if (mixed.terms.empty() && mixed.buckets.empty() && Adjacent(docs, *styles)) {
+  // Fields of mixed values need each style's products gathered; the others
+  // need not, unless a matched product's style lies apart (then Adjacent,
+  // asked once, said so, and AdjacentRuns would only say it again).
+  const bool needs_groups = !mixed.terms.empty() || !mixed.buckets.empty();
+  if (!needs_groups && Adjacent(docs, *styles)) {
     // Nothing gathered: the first products of their styles found a word at a time.
     if (!distinct.terms.empty()) AddEach([&](const auto& f) { docs.ForEach(f); }, distinct);
     if (!same.terms.empty()) {
@@ -129,7 +133,8 @@ void FacetTally::Add(const DocSet& docs, const StyleCounting* styles) {
   }
   AddEach([&](const auto& f) { docs.ForEachMasked(styles->variants, false, f); }, all);
   std::vector<Xapian::docid>& variants = styles->scratch.members;
-  const bool adjacent = AdjacentRuns(docs, *styles, variants, styles->scratch.starts);
+  const bool adjacent =
+      needs_groups && AdjacentRuns(docs, *styles, variants, styles->scratch.starts);
   if (!adjacent) {
     variants.clear();
     docs.ForEachMasked(styles->variants, true, [&](Xapian::docid id) { variants.push_back(id); });
