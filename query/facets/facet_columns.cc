@@ -33,19 +33,32 @@ class ValueIds {
   std::unordered_map<std::string, uint32_t> ids_;
 };
 
-}  // namespace
-
-void FacetColumn::Narrow(std::span<const Xapian::docid> changed) {
-  if (multi_valued() || values.size() > kNarrowValues) {
-    narrow = {};
-    return;
-  }
+// `narrow` as `by_docid`, a value id per product in a narrower type.
+template <typename T>
+void Follow(const std::vector<uint32_t>& by_docid, std::span<const Xapian::docid> changed,
+            std::vector<T>& narrow) {
   if (narrow.size() == by_docid.size() && !changed.empty()) {
-    for (const Xapian::docid id : changed) narrow[id] = static_cast<uint8_t>(by_docid[id]);
+    for (const Xapian::docid id : changed) narrow[id] = static_cast<T>(by_docid[id]);
     return;
   }
   narrow.resize(by_docid.size());
-  for (size_t id = 0; id < by_docid.size(); ++id) narrow[id] = static_cast<uint8_t>(by_docid[id]);
+  for (size_t id = 0; id < by_docid.size(); ++id) narrow[id] = static_cast<T>(by_docid[id]);
+}
+
+}  // namespace
+
+void FacetColumn::Narrow(std::span<const Xapian::docid> changed) {
+  const bool single = !multi_valued();
+  if (single && values.size() <= kNarrowValues) {
+    narrow16 = {};
+    Follow(by_docid, changed, narrow);
+  } else if (single && values.size() <= kNarrow16Values) {
+    narrow = {};
+    Follow(by_docid, changed, narrow16);
+  } else {
+    narrow = {};
+    narrow16 = {};
+  }
 }
 
 namespace {

@@ -45,8 +45,12 @@ struct FacetColumn {
   // cache lines). Empty otherwise, or until Narrow is called.
   std::vector<uint8_t> narrow;
   static constexpr size_t kNarrowValues = 256;
-  // Makes `narrow` follow `by_docid`: in full, or for the `changed` docids
-  // only when it did already.
+  // Single-valued with more, up to 65,536 (a brand): two bytes per product.
+  std::vector<uint16_t> narrow16;
+  static constexpr size_t kNarrow16Values = 65536;
+  // Makes `narrow` or `narrow16`, whichever the number of values allows,
+  // follow `by_docid` (and empties the other): in full, or for the `changed`
+  // docids only when it did already.
   void Narrow(std::span<const Xapian::docid> changed = {});
 };
 

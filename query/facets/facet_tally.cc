@@ -57,6 +57,8 @@ void FacetTally::AddEach(const ForEach& for_each, const Columns& columns) {
         };
         if (column.narrow.size() == size) {
           count(column.narrow.data());
+        } else if (column.narrow16.size() == size) {
+          count(column.narrow16.data());
         } else {
           count(column.by_docid.data());
         }

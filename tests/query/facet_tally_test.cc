@@ -87,7 +87,7 @@ TEST(FacetTally, TheCheapPathsAgreeWithTheGeneralOne) {
 }
 
 // A column of few values counts from a byte per product, and that byte
-// follows the value ids through updates; a column of many values has none.
+// follows the value ids through updates; a column of more, from two bytes.
 TEST(FacetColumn, NarrowIdsFollowTheValueIdsAndCountAlike) {
   for (const bool styles : {false, true}) {
     Catalog catalog;
@@ -112,6 +112,25 @@ TEST(FacetColumn, NarrowIdsFollowTheValueIdsAndCountAlike) {
   column.by_docid[1] = static_cast<uint32_t>(column.values.size() - 1);
   column.Narrow(std::vector<Xapian::docid>{1});
   EXPECT_TRUE(column.narrow.empty());
+  EXPECT_EQ(column.narrow16, (std::vector<uint16_t>{0, 256, 2, 1, 1, 2}));
+  column.by_docid[4] = 256;
+  column.Narrow(std::vector<Xapian::docid>{4});
+  EXPECT_EQ(column.narrow16, (std::vector<uint16_t>{0, 256, 2, 1, 256, 2}));
+  while (column.values.size() <= FacetColumn::kNarrow16Values) {
+    column.values.push_back("v" + std::to_string(column.values.size()));
+  }
+  column.by_docid[2] = static_cast<uint32_t>(column.values.size() - 1);
+  column.Narrow(std::vector<Xapian::docid>{2});
+  EXPECT_TRUE(column.narrow.empty());
+  EXPECT_TRUE(column.narrow16.empty());
+  // Counted from whichever it has, a column counts alike.
+  for (const bool styles : {false, true}) {
+    Catalog catalog;
+    const std::vector<Xapian::docid> all = {1, 2, 3, 4, 5, 6};
+    const std::vector<uint64_t> wide = Counts(catalog, catalog.color, styles, all);
+    catalog.color.narrow16.assign(catalog.color.by_docid.begin(), catalog.color.by_docid.end());
+    EXPECT_EQ(Counts(catalog, catalog.color, styles, all), wide);
+  }
 }
 
 // Counts by style the slow way: per value, the styles one of whose matched
