@@ -44,9 +44,8 @@ using vitrine::bench::Percentile;
 using Clock = std::chrono::steady_clock;
 constexpr size_t kMaxRequestsPerThread = 500000;  // bounds a run even on a fast machine
 
-// A line of /proc/self/status (or of another such file: `path`).
-std::string ProcStatus(const std::string& key, const char* path = "/proc/self/status") {
-  std::ifstream status(path);
+std::string ProcStatus(const std::string& key) {
+  std::ifstream status("/proc/self/status");
   std::string line;
   while (std::getline(status, line)) {
     if (line.rfind(key + ":", 0) == 0) {
@@ -310,10 +309,8 @@ int main(int argc, char** argv) {
                 typos.size());
     Run(pool, typos, 1, seconds);
   }
-  // (in_huge_pages: how much of it transparent huge pages hold, jemalloc_options.cc)
-  std::printf("memory: peak_rss=%s rss=%s in_huge_pages=%s\n", ProcStatus("VmHWM").c_str(),
-              ProcStatus("VmRSS").c_str(),
-              ProcStatus("AnonHugePages", "/proc/self/smaps_rollup").c_str());
+  std::printf("memory: peak_rss=%s rss=%s\n", ProcStatus("VmHWM").c_str(),
+              ProcStatus("VmRSS").c_str());
   const vitrine::query::internal::PostingStore& store = *current->index->facet_columns()->postings;
   std::printf("posting store: %zu lists, %.0f MB (bound %.0f MB)\n", store.terms(),
               store.bytes() / 1e6, vitrine::query::internal::PostingStore::kDefaultMaxBytes / 1e6);
