@@ -159,7 +159,7 @@ void MatchSets::Reset() {
   cached_bound_ =
       max_cached_bytes_ != 0
           ? max_cached_bytes_
-          : std::max<size_t>(kKeptBytes, kKeptSets * ((size_ + 63) / 64 * sizeof(uint64_t)));
+          : std::max<size_t>(8 << 20, kKeptSets * ((size_ + 63) / 64 * sizeof(uint64_t)));
   NewSearch();
   all_.reset();
   entries_.clear();

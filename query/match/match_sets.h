@@ -138,13 +138,9 @@ class MatchSets {
   static constexpr Xapian::doccount kCacheFrom = 256;
 
   // Leaf sets kept by default: as many bytes as this many sets of the
-  // database take, and at least kKeptBytes (a storefront's frequent terms and
-  // filters: at 1M products, 1,024 sets of 122 KiB; at 4M, 256 of 488 KiB).
-  // (With 256 sets at 1M, the storefront workload's match stage took 0.38
-  // against 0.29 ms a request: bench/ab.sh, 4 runs each.) Each searcher keeps
-  // its own.
+  // database take, and at least 8 MiB (a storefront's frequent terms and
+  // filters; at 1M products, 32 MiB).
   static constexpr size_t kKeptSets = 256;
-  static constexpr size_t kKeptBytes = size_t{128} << 20;
 
   // `database` must outlive this; at most `max_cached_bytes` of leaf sets (0:
   // the default above) and `max_postings_bytes` of posting lists are kept.
@@ -221,7 +217,7 @@ class MatchSets {
   const Xapian::Database& database_;
   size_t size_ = 0;  // docids are below this
   const std::map<Xapian::valueno, NumberColumn>* numbers_ = nullptr;
-  size_t max_cached_bytes_;  // as asked (0: kKeptSets, kKeptBytes)
+  size_t max_cached_bytes_;  // as asked (0: kKeptSets)
   size_t cached_bound_ = 0;  // in bytes, for this database
   size_t cached_bytes_ = 0;
   size_t max_postings_bytes_;
