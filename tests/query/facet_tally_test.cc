@@ -96,6 +96,10 @@ TEST(FacetColumn, NarrowIdsFollowTheValueIdsAndCountAlike) {
     catalog.color.Narrow();
     ASSERT_EQ(catalog.color.narrow.size(), catalog.color.by_docid.size());
     EXPECT_EQ(Counts(catalog, catalog.color, styles, all), wide);
+    // From two bytes a product, as a column of more values counts.
+    catalog.color.narrow.clear();
+    catalog.color.narrow16.assign(catalog.color.by_docid.begin(), catalog.color.by_docid.end());
+    EXPECT_EQ(Counts(catalog, catalog.color, styles, all), wide);
   }
   FacetColumn column{.values = {"", "Red", "Black"}, .by_docid = {0, 1, 2, 2, 1}};
   column.Narrow();
@@ -106,31 +110,23 @@ TEST(FacetColumn, NarrowIdsFollowTheValueIdsAndCountAlike) {
   column.by_docid.push_back(2);  // a new product: in full again
   column.Narrow(std::vector<Xapian::docid>{5});
   EXPECT_EQ(column.narrow, (std::vector<uint8_t>{0, 1, 2, 1, 1, 2}));
-  while (column.values.size() <= FacetColumn::kNarrowValues) {
-    column.values.push_back("v" + std::to_string(column.values.size()));
-  }
-  column.by_docid[1] = static_cast<uint32_t>(column.values.size() - 1);
-  column.Narrow(std::vector<Xapian::docid>{1});
+  // More values than `limit`, the last one given to product `id`.
+  const auto past = [&column](size_t limit, Xapian::docid id) {
+    while (column.values.size() <= limit) {
+      column.values.push_back("v" + std::to_string(column.values.size()));
+    }
+    column.by_docid[id] = static_cast<uint32_t>(column.values.size() - 1);
+    column.Narrow(std::vector<Xapian::docid>{id});
+  };
+  past(FacetColumn::kNarrowValues, 1);
   EXPECT_TRUE(column.narrow.empty());
   EXPECT_EQ(column.narrow16, (std::vector<uint16_t>{0, 256, 2, 1, 1, 2}));
   column.by_docid[4] = 256;
   column.Narrow(std::vector<Xapian::docid>{4});
   EXPECT_EQ(column.narrow16, (std::vector<uint16_t>{0, 256, 2, 1, 256, 2}));
-  while (column.values.size() <= FacetColumn::kNarrow16Values) {
-    column.values.push_back("v" + std::to_string(column.values.size()));
-  }
-  column.by_docid[2] = static_cast<uint32_t>(column.values.size() - 1);
-  column.Narrow(std::vector<Xapian::docid>{2});
+  past(FacetColumn::kNarrow16Values, 2);
   EXPECT_TRUE(column.narrow.empty());
   EXPECT_TRUE(column.narrow16.empty());
-  // Counted from whichever it has, a column counts alike.
-  for (const bool styles : {false, true}) {
-    Catalog catalog;
-    const std::vector<Xapian::docid> all = {1, 2, 3, 4, 5, 6};
-    const std::vector<uint64_t> wide = Counts(catalog, catalog.color, styles, all);
-    catalog.color.narrow16.assign(catalog.color.by_docid.begin(), catalog.color.by_docid.end());
-    EXPECT_EQ(Counts(catalog, catalog.color, styles, all), wide);
-  }
 }
 
 // Counts by style the slow way: per value, the styles one of whose matched
