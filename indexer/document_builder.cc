@@ -24,13 +24,38 @@ void AddTerm(Xapian::Document& doc, const schema::TextField& field, std::string&
   }
 }
 
-// Indexes `text` in `field`; returns the colour families it named.
-std::vector<std::string> AddText(Xapian::Document& doc, const analyzers::Analyzer& analyzer,
-                                 const schema::TextField& field, std::string_view text) {
+// The analyses a document needs: from the memo, when there is one, for the
+// values products share.
+struct Analyses {
+  const analyzers::Analyzer& analyzer;
+  AnalysisMemo* memo;  // null: each made anew
+
+  // `text`'s tokens (`repeated`: a value other products have too), made in
+  // `scratch` unless kept.
+  const std::vector<analyzers::Token>& Tokens(std::string_view text, bool repeated,
+                                              std::vector<analyzers::Token>& scratch) const {
+    if (repeated && memo != nullptr) return memo->Analyze(text);
+    scratch = analyzer.Analyze(text);
+    return scratch;
+  }
+  std::string Filter(std::string_view value) const {
+    return memo != nullptr ? memo->FilterValue(value) : FilterValue(value);
+  }
+  std::string Size(std::string_view size) const {
+    return memo != nullptr ? memo->SizeTerm(size) : analyzer.SizeTerm(size);
+  }
+};
+
+// Indexes `text` in `field` (`repeated`: as Analyses::Tokens); returns the
+// colour families it named.
+std::vector<std::string> AddText(Xapian::Document& doc, const Analyses& analyses,
+                                 const schema::TextField& field, std::string_view text,
+                                 bool repeated) {
   std::vector<std::string> families;
   if (text.empty()) return families;
   std::string term(field.prefix);
-  for (const analyzers::Token& token : analyzer.Analyze(text)) {
+  std::vector<analyzers::Token> scratch;
+  for (const analyzers::Token& token : analyses.Tokens(text, repeated, scratch)) {
     AddTerm(doc, field, term, token.term, token.position);
     for (const std::string& broader : token.also) {
       AddTerm(doc, field, term, broader, token.position);
@@ -40,9 +65,10 @@ std::vector<std::string> AddText(Xapian::Document& doc, const analyzers::Analyze
   return families;
 }
 
-void AddFilter(Xapian::Document& doc, std::string_view field, std::string_view value) {
+void AddFilter(Xapian::Document& doc, const Analyses& analyses, std::string_view field,
+               std::string_view value) {
   if (value.empty()) return;
-  std::string term = schema::FilterTerm(field, FilterValue(value));
+  std::string term = schema::FilterTerm(field, analyses.Filter(value));
   if (term.size() <= 240) doc.add_boolean_term(term);
 }
 
@@ -81,36 +107,38 @@ std::string FilterValue(std::string_view display_value) {
   return analyzers::NormalizeText(display_value);
 }
 
-Xapian::Document BuildDocument(const catalog::Product& p, const analyzers::Analyzer& analyzer,
-                               std::span<const std::string> filterable_attributes) {
+namespace {
+
+Xapian::Document Build(const catalog::Product& p, const Analyses& analyses,
+                       std::span<const std::string> filterable_attributes) {
   Xapian::Document doc;
   doc.set_data(p.id);
   doc.add_boolean_term(schema::IdTerm(p.id));
 
-  AddText(doc, analyzer, schema::TextFieldNamed("title"), p.title);
-  AddText(doc, analyzer, schema::TextFieldNamed("brand"), p.brand);
-  AddText(doc, analyzer, schema::TextFieldNamed("category"), absl::StrJoin(p.category, " "));
+  AddText(doc, analyses, schema::TextFieldNamed("title"), p.title, false);
+  AddText(doc, analyses, schema::TextFieldNamed("brand"), p.brand, true);
+  AddText(doc, analyses, schema::TextFieldNamed("category"), absl::StrJoin(p.category, " "), true);
   // Only the colour field names the product's colour family: a title or
   // description may mention other colours ("navy dial").
   for (const std::string& family :
-       AddText(doc, analyzer, schema::TextFieldNamed("color"), p.color)) {
+       AddText(doc, analyses, schema::TextFieldNamed("color"), p.color, true)) {
     doc.add_term(StrCat(schema::kColorFamilyPrefix, family));
   }
-  AddText(doc, analyzer, schema::TextFieldNamed("gender"), p.gender);
-  AddText(doc, analyzer, schema::TextFieldNamed("description"), p.description);
+  AddText(doc, analyses, schema::TextFieldNamed("gender"), p.gender, true);
+  AddText(doc, analyses, schema::TextFieldNamed("description"), p.description, false);
 
-  AddFilter(doc, "BRAND", p.brand);
-  AddFilter(doc, "COLOR", p.color);
-  AddFilter(doc, "GENDER", p.gender);
-  AddFilter(doc, "SEASON", p.season);
-  AddFilter(doc, "MATERIAL", p.material);
-  for (const std::string& level : p.category) AddFilter(doc, "CATEGORY", level);
+  AddFilter(doc, analyses, "BRAND", p.brand);
+  AddFilter(doc, analyses, "COLOR", p.color);
+  AddFilter(doc, analyses, "GENDER", p.gender);
+  AddFilter(doc, analyses, "SEASON", p.season);
+  AddFilter(doc, analyses, "MATERIAL", p.material);
+  for (const std::string& level : p.category) AddFilter(doc, analyses, "CATEGORY", level);
   for (const std::string& size : p.sizes) {
-    AddFilter(doc, "SIZE", size);
-    const std::string term = StrCat(schema::kSizePrefix, analyzer.SizeTerm(size));
+    AddFilter(doc, analyses, "SIZE", size);
+    const std::string term = StrCat(schema::kSizePrefix, analyses.Size(size));
     if (term.size() > schema::kSizePrefix.size() && term.size() <= 240) doc.add_boolean_term(term);
   }
-  if (p.in_stock) AddFilter(doc, "INSTOCK", *p.in_stock ? "true" : "false");
+  if (p.in_stock) AddFilter(doc, analyses, "INSTOCK", *p.in_stock ? "true" : "false");
 
   SetNumber(doc, schema::kSlotPrice, p.price);
   SetNumber(doc, schema::kSlotRating, p.rating);
@@ -143,10 +171,49 @@ Xapian::Document BuildDocument(const catalog::Product& p, const analyzers::Analy
   for (size_t i = 0; i < filterable_attributes.size(); ++i) {
     const auto value = p.attributes.find(filterable_attributes[i]);
     if (value == p.attributes.end()) continue;
-    AddFilter(doc, schema::AttributeFilterField(filterable_attributes[i]), value->second);
+    AddFilter(doc, analyses, schema::AttributeFilterField(filterable_attributes[i]), value->second);
     doc.add_value(static_cast<Xapian::valueno>(schema::kSlotAttribute0 + i), value->second);
   }
   return doc;
+}
+
+}  // namespace
+
+template <typename Value, typename Make>
+const Value& AnalysisMemo::Kept(absl::flat_hash_map<std::string, Value>& map, std::string_view key,
+                                Make&& make) {
+  // (Debian's Abseil has a string_view of its own.)
+  if (const auto found = map.find(absl::string_view(key.data(), key.size())); found != map.end()) {
+    return found->second;
+  }
+  if (map.size() >= max_values_) map.clear();  // starts over
+  return map.emplace(std::string(key), make()).first->second;
+}
+
+const std::vector<analyzers::Token>& AnalysisMemo::Analyze(std::string_view text) {
+  return Kept(tokens_, text, [&] { return analyzer_.Analyze(text); });
+}
+
+const std::vector<std::string>& AnalysisMemo::Words(std::string_view text) {
+  return Kept(words_, text, [&] { return analyzer_.Words(text); });
+}
+
+const std::string& AnalysisMemo::SizeTerm(std::string_view size) {
+  return Kept(size_terms_, size, [&] { return analyzer_.SizeTerm(size); });
+}
+
+const std::string& AnalysisMemo::FilterValue(std::string_view value) {
+  return Kept(filter_values_, value, [&] { return indexer::FilterValue(value); });
+}
+
+Xapian::Document BuildDocument(const catalog::Product& product, const analyzers::Analyzer& text,
+                               std::span<const std::string> filterable_attributes) {
+  return Build(product, {.analyzer = text, .memo = nullptr}, filterable_attributes);
+}
+
+Xapian::Document BuildDocument(const catalog::Product& product, AnalysisMemo& memo,
+                               std::span<const std::string> filterable_attributes) {
+  return Build(product, {.analyzer = memo.analyzer(), .memo = &memo}, filterable_attributes);
 }
 
 }  // namespace vitrine::indexer

@@ -7,8 +7,10 @@
 #include <filesystem>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_join.h"
@@ -49,11 +51,38 @@ struct Prepared {
 using Chunk = std::vector<FeedRecord>;
 using PreparedChunk = std::vector<Prepared>;
 
+// The analysis memos of the chunks being prepared, each chunk taking one for
+// its time (a memo is not thread-safe), so that the values a catalog repeats
+// are analysed once per memo rather than once per product.
+class MemoPool {
+ public:
+  explicit MemoPool(const analyzers::Analyzer& analyzer) : analyzer_(analyzer) {}
+
+  std::unique_ptr<AnalysisMemo> Take() {
+    std::lock_guard lock(mutex_);
+    if (free_.empty()) return std::make_unique<AnalysisMemo>(analyzer_);
+    std::unique_ptr<AnalysisMemo> memo = std::move(free_.back());
+    free_.pop_back();
+    return memo;
+  }
+  void Give(std::unique_ptr<AnalysisMemo> memo) {
+    std::lock_guard lock(mutex_);
+    free_.push_back(std::move(memo));
+  }
+
+ private:
+  const analyzers::Analyzer& analyzer_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<AnalysisMemo>> free_;
+};
+
 // A thread of its own (std::launch::async), at the priority of the build's
 // thread: a new thread inherits its creator's nice value.
-PreparedChunk Prepare(const FeedReader& reader, const analyzers::Analyzer& analyzer,
+PreparedChunk Prepare(const FeedReader& reader, MemoPool& memos,
                       const std::vector<std::string>& filterable_attributes,
                       const SupplementalFeeds& supplements, Chunk chunk) {
+  std::unique_ptr<AnalysisMemo> memo = memos.Take();
+  const analyzers::Analyzer& analyzer = memo->analyzer();
   PreparedChunk out(chunk.size());
   for (size_t i = 0; i < chunk.size(); ++i) {
     out[i].line = chunk[i].line;
@@ -72,11 +101,12 @@ PreparedChunk Prepare(const FeedReader& reader, const analyzers::Analyzer& analy
       out[i].supplemented = true;
     }
     out[i].snapshot = catalog::ProductToJson(*product);
-    out[i].document = BuildDocument(*product, analyzer, filterable_attributes);
+    out[i].document = BuildDocument(*product, *memo, filterable_attributes);
     // The words shoppers type, unstemmed, for spelling correction at query time.
     out[i].spelling = analyzer.Words(product->title);
-    for (std::string& word : analyzer.Words(product->brand)) out[i].spelling.push_back(word);
+    for (const std::string& word : memo->Words(product->brand)) out[i].spelling.push_back(word);
   }
+  memos.Give(std::move(memo));
   return out;
 }
 
@@ -189,6 +219,7 @@ absl::Status IndexFeed(const std::string& file, const analyzers::Analyzer& analy
                        const SupplementalFeeds& supplements, int threads,
                        GenerationWriter& writer) {
   ASSIGN_OR_RETURN(std::unique_ptr<FeedReader> reader, FeedReader::Open(file));
+  MemoPool memos(analyzer);
   std::deque<std::future<PreparedChunk>> in_flight;
   auto drain_one = [&]() -> absl::Status {
     PreparedChunk chunk = in_flight.front().get();
@@ -202,7 +233,7 @@ absl::Status IndexFeed(const std::string& file, const analyzers::Analyzer& analy
     if (more) chunk.push_back(std::move(record));
     if (chunk.size() == kChunkRecords || (!more && !chunk.empty())) {
       in_flight.push_back(std::async(std::launch::async, Prepare, std::cref(*reader),
-                                     std::cref(analyzer),
+                                     std::ref(memos),
                                      std::cref(writer.options().filterable_attributes),
                                      std::cref(supplements), std::move(chunk)));
       chunk = Chunk();

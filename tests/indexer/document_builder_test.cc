@@ -7,10 +7,13 @@
 #include <xapian.h>
 
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
 #include "catalog/index_schema.h"
+#include "tests/analyzers/fashion_testing.h"
 
 namespace vitrine::indexer {
 namespace {
@@ -231,6 +234,50 @@ TEST(BuildDocument, IndexesOnlyDeclaredAttributesInDeclarationOrder) {
   EXPECT_THAT(terms, Contains("XFATTR.usage:casual"));
   EXPECT_THAT(terms, Contains("XFATTR.fit:skinny fit"));
   for (const std::string& term : terms) EXPECT_EQ(term.find("dark"), std::string::npos) << term;
+}
+
+// Everything a document holds, to compare two builds of it.
+struct Contents {
+  std::string data;
+  std::vector<std::tuple<std::string, Xapian::termcount, std::vector<Xapian::termpos>>> terms;
+  std::vector<std::pair<Xapian::valueno, std::string>> values;
+  friend bool operator==(const Contents&, const Contents&) = default;
+};
+
+Contents ContentsOf(const Xapian::Document& doc) {
+  Contents contents{.data = doc.get_data()};
+  for (Xapian::TermIterator it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
+    contents.terms.emplace_back(
+        *it, it.get_wdf(),
+        std::vector<Xapian::termpos>(it.positionlist_begin(), it.positionlist_end()));
+  }
+  for (Xapian::ValueIterator it = doc.values_begin(); it != doc.values_end(); ++it) {
+    contents.values.emplace_back(it.get_valueno(), *it);
+  }
+  return contents;
+}
+
+TEST(BuildDocument, BuildsTheSameDocumentFromAnAnalysisMemo) {
+  // The fashion analyzer: colour families, genders, sizes and compounds.
+  const analyzers::Analyzer& fashion = analyzers::fashion_spec::Fashion();
+  // A bound of 64 values, which the brands pass: it starts over on the way.
+  AnalysisMemo memo(fashion, 64);
+  const std::vector<std::string> attributes = {"usage"};
+  const std::vector<std::string> colors = {"Navy Blue", "Black", "Off White", "Crème"};
+  for (size_t i = 0; i < 300; ++i) {
+    catalog::Product p = Jeans();
+    p.id = "p" + std::to_string(i);
+    p.title = "Roadster Women " + colors[i % colors.size()] + " T-Shirt " + std::to_string(i);
+    p.brand = i % 3 == 0 ? "Roadster" : "Brand " + std::to_string(i);  // repeated, and new
+    p.color = colors[i % colors.size()];
+    p.gender = i % 2 == 0 ? "Women" : "Men's";
+    p.category = {"Apparel", i % 2 == 0 ? "Topwear" : "Bottomwear", "T-Shirts"};
+    p.sizes = {"Extra Large", "W32 L34", std::to_string(i % 40)};
+    p.attributes["usage"] = i % 5 == 0 ? "Casual" : "Sports";
+    const Contents made = ContentsOf(BuildDocument(p, fashion, attributes));
+    ASSERT_EQ(ContentsOf(BuildDocument(p, memo, attributes)), made) << "product " << i;
+    ASSERT_EQ(memo.Words(p.brand), fashion.Words(p.brand)) << "product " << i;
+  }
 }
 
 TEST(ValidateFilterableAttributes, AcceptsPlainDistinctKeys) {
