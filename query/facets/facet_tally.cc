@@ -33,63 +33,46 @@ size_t FacetTally::AddBuckets(const NumberColumn& column, std::vector<double> bo
   return buckets_.size() - 1;
 }
 
-template <typename ForEach>
-void FacetTally::AddEach(const ForEach& for_each, const Columns& columns) {
-  // Single-valued columns share one walk of the set: its docids a block at a
-  // time, each block counted column by column while it is in cache.
-  std::vector<Terms*> single;
-  for (Terms* terms : columns.terms) {
-    if (!terms->column->multi_valued()) single.push_back(terms);
-  }
-  if (!single.empty()) {
-    constexpr size_t kBlock = 1024;
-    std::array<Xapian::docid, kBlock> block;
-    size_t filled = 0;
-    const auto count_block = [&] {
-      for (Terms* terms : single) {
-        const FacetColumn& column = *terms->column;
-        const size_t size = column.by_docid.size();
-        uint64_t* const counts = terms->counts.data();
-        const auto count = [&](const auto* values) {
-          for (size_t i = 0; i < filled; ++i) {
-            if (block[i] < size) ++counts[values[block[i]]];
-          }
-        };
-        if (column.narrow.size() == size) {
-          count(column.narrow.data());
-        } else if (column.narrow16.size() == size) {
-          count(column.narrow16.data());
-        } else {
-          count(column.by_docid.data());
+template <typename Blocks>
+void FacetTally::AddEach(const Blocks& blocks, const Columns& columns) {
+  // One walk of the documents, a block at a time, each block counted column
+  // by column while it is in cache.
+  blocks([&](std::span<const Xapian::docid> ids) {
+    for (Terms* terms : columns.terms) {
+      const FacetColumn& column = *terms->column;
+      uint64_t* const counts = terms->counts.data();
+      if (column.multi_valued()) {
+        const std::vector<uint32_t>& offsets = column.offsets;
+        for (const Xapian::docid id : ids) {
+          if (id + 1 >= offsets.size()) continue;
+          for (uint32_t k = offsets[id]; k < offsets[id + 1]; ++k) ++counts[column.ids[k]];
         }
+        continue;
       }
-      filled = 0;
-    };
-    for_each([&](Xapian::docid id) {
-      block[filled++] = id;
-      if (filled == kBlock) count_block();
-    });
-    count_block();
-  }
-  for (Terms* terms : columns.terms) {
-    const FacetColumn& column = *terms->column;
-    uint64_t* const counts = terms->counts.data();
-    if (!column.multi_valued()) continue;  // counted above
-    const std::vector<uint32_t>& offsets = column.offsets;
-    for_each([&](Xapian::docid id) {
-      if (id + 1 >= offsets.size()) return;
-      for (uint32_t k = offsets[id]; k < offsets[id + 1]; ++k) ++counts[column.ids[k]];
-    });
-  }
-  for (Buckets* buckets : columns.buckets) {
-    FacetStats& stats = buckets->stats;
-    for_each([&](Xapian::docid id) {
-      const double value = buckets->column->at(id);
-      if (std::isnan(value)) return;
-      ++buckets->counts[BucketOf(*buckets, value)];
-      Include(stats, value);
-    });
-  }
+      const size_t size = column.by_docid.size();
+      const auto count = [&](const auto* values) {
+        for (const Xapian::docid id : ids) {
+          if (id < size) ++counts[values[id]];
+        }
+      };
+      if (column.narrow.size() == size) {
+        count(column.narrow.data());
+      } else if (column.narrow16.size() == size) {
+        count(column.narrow16.data());
+      } else {
+        count(column.by_docid.data());
+      }
+    }
+    for (Buckets* buckets : columns.buckets) {
+      FacetStats& stats = buckets->stats;
+      for (const Xapian::docid id : ids) {
+        const double value = buckets->column->at(id);
+        if (std::isnan(value)) continue;
+        ++buckets->counts[BucketOf(*buckets, value)];
+        Include(stats, value);
+      }
+    }
+  });
 }
 
 void FacetTally::Add(const DocSet& docs, const StyleCounting* styles) {
@@ -97,7 +80,7 @@ void FacetTally::Add(const DocSet& docs, const StyleCounting* styles) {
   for (Terms& terms : terms_) all.terms.push_back(&terms);
   for (Buckets& buckets : buckets_) all.buckets.push_back(&buckets);
   if (styles == nullptr) {
-    AddEach([&](const auto& f) { docs.ForEach(f); }, all);
+    AddEach([&](const auto& f) { docs.ForEachBlock(f); }, all);
     return;
   }
   // Products without a parent count as themselves; the others by style. A
@@ -127,13 +110,21 @@ void FacetTally::Add(const DocSet& docs, const StyleCounting* styles) {
   const bool needs_groups = !mixed.terms.empty() || !mixed.buckets.empty();
   if (!needs_groups && Adjacent(docs, *styles)) {
     // Nothing gathered: the first products of their styles found a word at a time.
-    if (!distinct.terms.empty()) AddEach([&](const auto& f) { docs.ForEach(f); }, distinct);
+    if (!distinct.terms.empty()) AddEach([&](const auto& f) { docs.ForEachBlock(f); }, distinct);
     if (!same.terms.empty()) {
-      AddEach([&](const auto& f) { ForEachFirstOfItsStyle(docs, *styles, f); }, same);
+      AddEach([&](const auto& f) { FirstsOfTheirStyles(docs, *styles, f); }, same);
     }
     return;
   }
-  AddEach([&](const auto& f) { docs.ForEachMasked(styles->variants, false, f); }, all);
+  // Products without a parent, a word at a time.
+  AddEach(
+      [&](const auto& f) {
+        const std::span<const uint64_t> words = docs.words();
+        const std::span<const uint64_t> held = styles->variants.words();
+        DocSet::ForEachBlockOf(
+            words.size(), [&](size_t k) { return words[k] & ~(k < held.size() ? held[k] : 0); }, f);
+      },
+      all);
   std::vector<Xapian::docid>& variants = styles->scratch.members;
   const bool adjacent =
       needs_groups && AdjacentRuns(docs, *styles, variants, styles->scratch.starts);
@@ -143,9 +134,7 @@ void FacetTally::Add(const DocSet& docs, const StyleCounting* styles) {
   }
   if (variants.empty()) return;
   const auto each_of = [](const std::vector<Xapian::docid>& ids) {
-    return [&ids](const auto& f) {
-      for (const Xapian::docid id : ids) f(id);
-    };
+    return [&ids](const auto& f) { f(std::span<const Xapian::docid>(ids)); };
   };
   if (!distinct.terms.empty()) AddEach(each_of(variants), distinct);
   const bool by_style = !same.terms.empty() || !mixed.terms.empty() || !mixed.buckets.empty();

@@ -68,9 +68,10 @@ class FacetTally {
     std::vector<Terms*> terms;
     std::vector<Buckets*> buckets;
   };
-  // Counts, in `columns`, each document `for_each(f)` calls f with.
-  template <typename ForEach>
-  void AddEach(const ForEach& for_each, const Columns& columns);
+  // Counts, in `columns`, the documents of each block `blocks(f)` calls f with
+  // (a std::span<const Xapian::docid>).
+  template <typename Blocks>
+  void AddEach(const Blocks& blocks, const Columns& columns);
   // Whether each style's products in `variants` (ascending) follow one another,
   // each run starting a style with a higher parent id than the runs before it,
   // and where each run starts (`starts`). So a catalog loaded in bulk leaves
@@ -83,20 +84,21 @@ class FacetTally {
   // (StyleAdjacency::scattered), so that the first of each style can be found
   // a word at a time; `count`, if given: the products of `docs` with a parent.
   static bool Adjacent(const DocSet& docs, const StyleCounting& styles, size_t* count = nullptr);
-  // Calls `f(docid)`, in ascending order, for each product of `docs` without a
-  // parent and the first of each style's (Adjacent must hold).
+  // Calls `f` with blocks of documents (DocSet::ForEachBlock), in ascending
+  // order: each product of `docs` without a parent and the first of each
+  // style's (Adjacent must hold).
   template <typename F>
-  static void ForEachFirstOfItsStyle(const DocSet& docs, const StyleCounting& styles, F&& f) {
+  static void FirstsOfTheirStyles(const DocSet& docs, const StyleCounting& styles, F&& f) {
     const std::span<const uint64_t> words = docs.words();
     const std::span<const uint64_t> with_parent = styles.variants.words();
-    uint64_t carry = 0;
-    for (size_t k = 0; k < words.size(); ++k) {
-      const uint64_t held = k < with_parent.size() ? with_parent[k] : 0;
-      const uint64_t firsts = styles.adjacency->Firsts(k, words[k] & held, carry);
-      for (uint64_t word = (words[k] & ~held) | firsts; word != 0; word &= word - 1) {
-        f(static_cast<Xapian::docid>(k * 64 + static_cast<size_t>(std::countr_zero(word))));
-      }
-    }
+    uint64_t carry = 0;  // (the words are asked for in turn)
+    DocSet::ForEachBlockOf(
+        words.size(),
+        [&](size_t k) {
+          const uint64_t held = k < with_parent.size() ? with_parent[k] : 0;
+          return (words[k] & ~held) | styles.adjacency->Firsts(k, words[k] & held, carry);
+        },
+        f);
   }
   // The products of `docs` with a parent into `variants` (ascending) and, when
   // none is of a scattered style, each style's run into `starts` (as

@@ -14,6 +14,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstdint>
 #include <list>
@@ -90,6 +91,49 @@ class DocSet {
         f(static_cast<Xapian::docid>(i * 64 + static_cast<size_t>(std::countr_zero(word))));
       }
     }
+  }
+
+  // Documents are handed to ForEachBlock's callers up to this many at a time.
+  static constexpr size_t kBlockDocs = 1024;
+
+  // Calls `f(std::span<const Xapian::docid>)` with the documents in ascending
+  // docid order, up to about kBlockDocs at a time, for a caller that takes
+  // each block in a loop of its own: decoded 8 bits of a word at a time, not a
+  // bit at a time, a block costs no mispredicted branch per word (a word's
+  // count of documents follows no pattern a branch predictor could learn).
+  template <typename F>
+  void ForEachBlock(F&& f) const {
+    ForEachBlockOf(
+        words_.size(), [&](size_t k) { return words_[k]; }, f);
+  }
+  // The same for the words `word(k)` gives, for k = 0 to `words` - 1 in turn
+  // (a set's words combined with others').
+  template <typename Word, typename F>
+  static void ForEachBlockOf(size_t words, Word&& word, F&& f) {
+    // Room for a block, a word's documents past it and the decoding's slack.
+    std::array<Xapian::docid, kBlockDocs + 64 + 7> block;
+    size_t filled = 0;
+    for (size_t k = 0; k < words; ++k) {
+      uint64_t bits = word(k);
+      if (bits == 0) continue;
+      const size_t count = static_cast<size_t>(std::popcount(bits));
+      const auto base = static_cast<Xapian::docid>(k * 64);
+      Xapian::docid* const out = block.data() + filled;
+      // Eight at a time, past the last bit too: countr_zero(0) is 64, and what
+      // lands past `count` is written over or never read.
+      for (size_t i = 0; i < count; i += 8) {
+        for (size_t j = 0; j < 8; ++j) {
+          out[i + j] = base + static_cast<Xapian::docid>(std::countr_zero(bits));
+          bits &= bits - 1;
+        }
+      }
+      filled += count;
+      if (filled >= kBlockDocs) {
+        f(std::span<const Xapian::docid>(block.data(), filled));
+        filled = 0;
+      }
+    }
+    if (filled > 0) f(std::span<const Xapian::docid>(block.data(), filled));
   }
 
   size_t bytes() const { return words_.size() * sizeof(uint64_t); }
