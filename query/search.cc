@@ -375,7 +375,9 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
   response.hits = std::move(page.hits);
   if (!page.collapsed.empty()) {
     // Variants of the products the hits came from (pinned ones included).
-    ListVariants(database, sets, *columns, sets.Of(hits_query), page.collapsed, response.hits);
+    internal::DocSet scratch;  // (the hits' set is remembered from the match: no copy)
+    ListVariants(database, sets, *columns, sets.Ref(hits_query, scratch), page.collapsed,
+                 response.hits);
   }
   internal::PlacePins(pins, request, response);  // rules
   stages.Begin("hydrate");
