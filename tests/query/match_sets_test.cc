@@ -192,6 +192,40 @@ TEST_F(MatchSetsTest, DocSetOperationsAndNext) {
   EXPECT_TRUE(DocSet(200).empty());
 }
 
+TEST(DocSet, BlocksHoldEveryDocumentInOrderWhateverTheDensity) {
+  std::mt19937 random(7);
+  // Sparse to full words, over several blocks, and a set with nothing.
+  for (const double density : {0.0, 0.001, 0.05, 0.3, 0.9, 1.0}) {
+    DocSet set(20000);
+    std::bernoulli_distribution in(density);
+    for (Xapian::docid id = 0; id < 20000; ++id) {
+      if (in(random)) set.Add(id);
+    }
+    std::vector<Xapian::docid> blocked;
+    size_t largest = 0;
+    set.ForEachBlock([&](std::span<const Xapian::docid> block) {
+      EXPECT_FALSE(block.empty());
+      largest = std::max(largest, block.size());
+      blocked.insert(blocked.end(), block.begin(), block.end());
+    });
+    EXPECT_EQ(blocked, Members(set)) << "density " << density;
+    EXPECT_LT(largest, DocSet::kBlockDocs + 64) << "density " << density;
+  }
+  // Words combined on the way: the documents of one set not in another.
+  DocSet a(1000), b(1000);
+  for (Xapian::docid id = 0; id < 1000; id += 3) a.Add(id);
+  for (Xapian::docid id = 0; id < 1000; id += 2) b.Add(id);
+  std::vector<Xapian::docid> only_a;
+  DocSet::ForEachBlockOf(
+      a.words().size(), [&](size_t k) { return a.words()[k] & ~b.words()[k]; },
+      [&](std::span<const Xapian::docid> block) {
+        only_a.insert(only_a.end(), block.begin(), block.end());
+      });
+  DocSet expected = a;
+  expected.Subtract(b);
+  EXPECT_EQ(only_a, Members(expected));
+}
+
 TEST_F(MatchSetsTest, ASetAsAPostingSourceFiltersAMatch) {
   MatchSets sets(database_);
   DocSet some = sets.Of(Xapian::Query(TermOf("gender", "women")));
