@@ -400,6 +400,54 @@ TEST(FacetColumnsUpdated, ColumnsMadeOtherwiseThanByLoadReadTheLengthsOnce) {
 // one to seventy adjacent products (runs across words, and past a word's
 // length), products of no style, and styles whose products lie apart, at
 // first and after variants are added at the end.
+TEST(StyleAdjacency, FirstsAreTheFirstMatchedProductOfEachStyle) {
+  std::mt19937 random(11);
+  // Styles of 1 to 150 products one after another (runs across words, some
+  // over whole words), and products without one between them.
+  FacetColumn parents{.values = {""}, .by_docid = {0}};
+  std::uniform_int_distribution<int> length(1, 150);
+  while (parents.by_docid.size() < 5000) {
+    const int run = length(random);
+    const auto parent = static_cast<uint32_t>(parents.values.size());
+    parents.values.push_back("S" + std::to_string(parent));
+    for (int i = 0; i < run; ++i) parents.by_docid.push_back(parent);
+    if (random() % 4 == 0) parents.by_docid.push_back(0);
+  }
+  const FacetColumns::StyleAdjacency adjacency = FacetColumns::StyleAdjacency::Of(parents);
+  ASSERT_TRUE(adjacency.scattered.words().empty());
+  for (const double density : {0.01, 0.2, 0.7, 1.0}) {
+    std::bernoulli_distribution in(density);
+    DocSet matched(parents.by_docid.size());
+    for (Xapian::docid id = 1; id < parents.by_docid.size(); ++id) {
+      if (in(random)) matched.Add(id);
+    }
+    // One by one: a product of a style is first when no product before it
+    // in the set is of its style; one without a style never is.
+    std::vector<Xapian::docid> expected;
+    std::set<uint32_t> seen;
+    matched.ForEach([&](Xapian::docid id) {
+      const uint32_t parent = parents.by_docid[id];
+      if (parent != 0 && seen.insert(parent).second) expected.push_back(id);
+    });
+    std::vector<Xapian::docid> firsts;
+    uint64_t carry = 0;
+    const std::span<const uint64_t> words = matched.words();
+    for (size_t k = 0; k < words.size(); ++k) {
+      uint64_t styled = 0;  // the products of the word with a style (none lies apart)
+      for (uint64_t word = words[k]; word != 0; word &= word - 1) {
+        const int bit = std::countr_zero(word);
+        if (parents.by_docid[k * 64 + static_cast<size_t>(bit)] != 0) {
+          styled |= uint64_t{1} << bit;
+        }
+      }
+      for (uint64_t word = adjacency.Firsts(k, styled, carry); word != 0; word &= word - 1) {
+        firsts.push_back(static_cast<Xapian::docid>(k * 64 + std::countr_zero(word)));
+      }
+    }
+    EXPECT_EQ(firsts, expected) << "density " << density;
+  }
+}
+
 TEST(HitCount, StylesCountedAWordAtATimeAreThoseCountedOneByOne) {
   Xapian::WritableDatabase database(std::string(), Xapian::DB_BACKEND_INMEMORY);
   std::mt19937 random(5);
