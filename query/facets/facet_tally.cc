@@ -1,7 +1,6 @@
 #include "query/facets/facet_tally.h"
 
 #include <algorithm>
-#include <array>
 #include <bit>
 #include <cmath>
 

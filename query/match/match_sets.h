@@ -98,9 +98,10 @@ class DocSet {
 
   // Calls `f(std::span<const Xapian::docid>)` with the documents in ascending
   // docid order, up to about kBlockDocs at a time, for a caller that takes
-  // each block in a loop of its own: decoded 8 bits of a word at a time, not a
-  // bit at a time, a block costs no mispredicted branch per word (a word's
-  // count of documents follows no pattern a branch predictor could learn).
+  // each block in a loop of its own. A word's documents are decoded eight at
+  // a time rather than one by one, so a block costs no mispredicted branch
+  // per word (how many of a word's 64 documents a set holds follows no
+  // pattern a branch predictor could learn).
   template <typename F>
   void ForEachBlock(F&& f) const {
     ForEachBlockOf(
