@@ -24,38 +24,18 @@ void AddTerm(Xapian::Document& doc, const schema::TextField& field, std::string&
   }
 }
 
-// The analyses a document needs: from the memo, when there is one, for the
-// values products share.
-struct Analyses {
-  const analyzers::Analyzer& analyzer;
-  AnalysisMemo* memo;  // null: each made anew
-
-  // `text`'s tokens (`repeated`: a value other products have too), made in
-  // `scratch` unless kept.
-  const std::vector<analyzers::Token>& Tokens(std::string_view text, bool repeated,
-                                              std::vector<analyzers::Token>& scratch) const {
-    if (repeated && memo != nullptr) return memo->Analyze(text);
-    scratch = analyzer.Analyze(text);
-    return scratch;
-  }
-  std::string Filter(std::string_view value) const {
-    return memo != nullptr ? memo->FilterValue(value) : FilterValue(value);
-  }
-  std::string Size(std::string_view size) const {
-    return memo != nullptr ? memo->SizeTerm(size) : analyzer.SizeTerm(size);
-  }
-};
-
-// Indexes `text` in `field` (`repeated`: as Analyses::Tokens); returns the
-// colour families it named.
-std::vector<std::string> AddText(Xapian::Document& doc, const Analyses& analyses,
+// Indexes `text` in `field`; returns the colour families it named. The
+// tokens of a `repeated` value (one other products have too) come from the
+// memo; the others are made anew.
+std::vector<std::string> AddText(Xapian::Document& doc, AnalysisMemo& memo,
                                  const schema::TextField& field, std::string_view text,
                                  bool repeated) {
   std::vector<std::string> families;
   if (text.empty()) return families;
   std::string term(field.prefix);
-  std::vector<analyzers::Token> scratch;
-  for (const analyzers::Token& token : analyses.Tokens(text, repeated, scratch)) {
+  std::vector<analyzers::Token> made;
+  if (!repeated) made = memo.analyzer().Analyze(text);
+  for (const analyzers::Token& token : repeated ? memo.Analyze(text) : made) {
     AddTerm(doc, field, term, token.term, token.position);
     for (const std::string& broader : token.also) {
       AddTerm(doc, field, term, broader, token.position);
@@ -65,10 +45,10 @@ std::vector<std::string> AddText(Xapian::Document& doc, const Analyses& analyses
   return families;
 }
 
-void AddFilter(Xapian::Document& doc, const Analyses& analyses, std::string_view field,
+void AddFilter(Xapian::Document& doc, AnalysisMemo& memo, std::string_view field,
                std::string_view value) {
   if (value.empty()) return;
-  std::string term = schema::FilterTerm(field, analyses.Filter(value));
+  std::string term = schema::FilterTerm(field, memo.FilterValue(value));
   if (term.size() <= 240) doc.add_boolean_term(term);
 }
 
@@ -109,36 +89,36 @@ std::string FilterValue(std::string_view display_value) {
 
 namespace {
 
-Xapian::Document Build(const catalog::Product& p, const Analyses& analyses,
+Xapian::Document Build(const catalog::Product& p, AnalysisMemo& memo,
                        std::span<const std::string> filterable_attributes) {
   Xapian::Document doc;
   doc.set_data(p.id);
   doc.add_boolean_term(schema::IdTerm(p.id));
 
-  AddText(doc, analyses, schema::TextFieldNamed("title"), p.title, false);
-  AddText(doc, analyses, schema::TextFieldNamed("brand"), p.brand, true);
-  AddText(doc, analyses, schema::TextFieldNamed("category"), absl::StrJoin(p.category, " "), true);
+  AddText(doc, memo, schema::TextFieldNamed("title"), p.title, false);
+  AddText(doc, memo, schema::TextFieldNamed("brand"), p.brand, true);
+  AddText(doc, memo, schema::TextFieldNamed("category"), absl::StrJoin(p.category, " "), true);
   // Only the colour field names the product's colour family: a title or
   // description may mention other colours ("navy dial").
   for (const std::string& family :
-       AddText(doc, analyses, schema::TextFieldNamed("color"), p.color, true)) {
+       AddText(doc, memo, schema::TextFieldNamed("color"), p.color, true)) {
     doc.add_term(StrCat(schema::kColorFamilyPrefix, family));
   }
-  AddText(doc, analyses, schema::TextFieldNamed("gender"), p.gender, true);
-  AddText(doc, analyses, schema::TextFieldNamed("description"), p.description, false);
+  AddText(doc, memo, schema::TextFieldNamed("gender"), p.gender, true);
+  AddText(doc, memo, schema::TextFieldNamed("description"), p.description, false);
 
-  AddFilter(doc, analyses, "BRAND", p.brand);
-  AddFilter(doc, analyses, "COLOR", p.color);
-  AddFilter(doc, analyses, "GENDER", p.gender);
-  AddFilter(doc, analyses, "SEASON", p.season);
-  AddFilter(doc, analyses, "MATERIAL", p.material);
-  for (const std::string& level : p.category) AddFilter(doc, analyses, "CATEGORY", level);
+  AddFilter(doc, memo, "BRAND", p.brand);
+  AddFilter(doc, memo, "COLOR", p.color);
+  AddFilter(doc, memo, "GENDER", p.gender);
+  AddFilter(doc, memo, "SEASON", p.season);
+  AddFilter(doc, memo, "MATERIAL", p.material);
+  for (const std::string& level : p.category) AddFilter(doc, memo, "CATEGORY", level);
   for (const std::string& size : p.sizes) {
-    AddFilter(doc, analyses, "SIZE", size);
-    const std::string term = StrCat(schema::kSizePrefix, analyses.Size(size));
+    AddFilter(doc, memo, "SIZE", size);
+    const std::string term = StrCat(schema::kSizePrefix, memo.SizeTerm(size));
     if (term.size() > schema::kSizePrefix.size() && term.size() <= 240) doc.add_boolean_term(term);
   }
-  if (p.in_stock) AddFilter(doc, analyses, "INSTOCK", *p.in_stock ? "true" : "false");
+  if (p.in_stock) AddFilter(doc, memo, "INSTOCK", *p.in_stock ? "true" : "false");
 
   SetNumber(doc, schema::kSlotPrice, p.price);
   SetNumber(doc, schema::kSlotRating, p.rating);
@@ -171,7 +151,7 @@ Xapian::Document Build(const catalog::Product& p, const Analyses& analyses,
   for (size_t i = 0; i < filterable_attributes.size(); ++i) {
     const auto value = p.attributes.find(filterable_attributes[i]);
     if (value == p.attributes.end()) continue;
-    AddFilter(doc, analyses, schema::AttributeFilterField(filterable_attributes[i]), value->second);
+    AddFilter(doc, memo, schema::AttributeFilterField(filterable_attributes[i]), value->second);
     doc.add_value(static_cast<Xapian::valueno>(schema::kSlotAttribute0 + i), value->second);
   }
   return doc;
@@ -208,12 +188,13 @@ const std::string& AnalysisMemo::FilterValue(std::string_view value) {
 
 Xapian::Document BuildDocument(const catalog::Product& product, const analyzers::Analyzer& text,
                                std::span<const std::string> filterable_attributes) {
-  return Build(product, {.analyzer = text, .memo = nullptr}, filterable_attributes);
+  AnalysisMemo memo(text);  // (for this document's values only)
+  return Build(product, memo, filterable_attributes);
 }
 
 Xapian::Document BuildDocument(const catalog::Product& product, AnalysisMemo& memo,
                                std::span<const std::string> filterable_attributes) {
-  return Build(product, {.analyzer = memo.analyzer(), .memo = &memo}, filterable_attributes);
+  return Build(product, memo, filterable_attributes);
 }
 
 }  // namespace vitrine::indexer

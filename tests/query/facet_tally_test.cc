@@ -395,11 +395,8 @@ TEST(FacetColumnsUpdated, ColumnsMadeOtherwiseThanByLoadReadTheLengthsOnce) {
   EXPECT_EQ(updated.lengths->by_docid, (std::vector<Xapian::termcount>{0, 3, 3}));
 }
 
-// A match's styles counted from where the styles' products lie (64 products at
-// a time) are those counted product by product, and those of a set: styles of
-// one to seventy adjacent products (runs across words, and past a word's
-// length), products of no style, and styles whose products lie apart, at
-// first and after variants are added at the end.
+// StyleAdjacency::Firsts, a word at a time, against the firsts found one
+// product at a time.
 TEST(StyleAdjacency, FirstsAreTheFirstMatchedProductOfEachStyle) {
   std::mt19937 random(11);
   // Styles of 1 to 150 products one after another (runs across words, some
@@ -448,6 +445,11 @@ TEST(StyleAdjacency, FirstsAreTheFirstMatchedProductOfEachStyle) {
   }
 }
 
+// A match's styles counted from where the styles' products lie (64 products at
+// a time) are those counted product by product, and those of a set: styles of
+// one to seventy adjacent products (runs across words, and past a word's
+// length), products of no style, and styles whose products lie apart, at
+// first and after variants are added at the end.
 TEST(HitCount, StylesCountedAWordAtATimeAreThoseCountedOneByOne) {
   Xapian::WritableDatabase database(std::string(), Xapian::DB_BACKEND_INMEMORY);
   std::mt19937 random(5);
