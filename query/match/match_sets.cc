@@ -85,12 +85,25 @@ DocSet& DocSet::operator&=(const DocSet& other) {
   return *this;
 }
 
-DocSet DocSet::Intersection(const DocSet& a, const DocSet& b) {
+template <typename Op>
+DocSet DocSet::Zip(const DocSet& a, const DocSet& b, Op op) {
   assert(a.words_.size() == b.words_.size());
-  DocSet both;
-  both.words_.resize(a.words_.size());
-  for (size_t i = 0; i < a.words_.size(); ++i) both.words_[i] = a.words_[i] & b.words_[i];
-  return both;
+  DocSet out;
+  out.words_.resize(a.words_.size());
+  for (size_t i = 0; i < a.words_.size(); ++i) out.words_[i] = op(a.words_[i], b.words_[i]);
+  return out;
+}
+
+DocSet DocSet::Intersection(const DocSet& a, const DocSet& b) {
+  return Zip(a, b, [](uint64_t x, uint64_t y) { return x & y; });
+}
+
+DocSet DocSet::Union(const DocSet& a, const DocSet& b) {
+  return Zip(a, b, [](uint64_t x, uint64_t y) { return x | y; });
+}
+
+DocSet DocSet::Difference(const DocSet& a, const DocSet& b) {
+  return Zip(a, b, [](uint64_t x, uint64_t y) { return x & ~y; });
 }
 
 DocSet& DocSet::operator|=(const DocSet& other) {
@@ -222,13 +235,9 @@ bool Combines(Xapian::Query::op type) {
 
 DocSet MatchSets::Of(const Xapian::Query& query) {
   if (Combines(query.get_type())) {
-    const void* key = query.internal.get();
-    if (const auto found = memo_.find(key); found != memo_.end()) return found->second.second;
-    DocSet set = Composite(query);
-    if (memo_bytes_ + set.bytes() <= kMaxMemoBytes) {
-      memo_bytes_ += set.bytes();
-      memo_.emplace(key, std::make_pair(query, set));
-    }
+    DocSet scratch;
+    const DocSet& set = Composed(query, scratch);
+    if (&set == &scratch) return scratch;
     return set;
   }
   switch (query.get_type()) {
@@ -270,50 +279,79 @@ const DocSet& MatchSets::Ref(const Xapian::Query& query, DocSet& scratch) {
     case Xapian::Query::OP_AND_MAYBE:
       return Ref(query.get_subquery(0), scratch);
     default:
-      if (!Combines(query.get_type())) break;
-      if (const auto found = memo_.find(query.internal.get()); found != memo_.end()) {
-        return found->second.second;
-      }
+      if (Combines(query.get_type())) return Composed(query, scratch);
       break;
   }
   scratch = Of(query);
   return scratch;
 }
 
-DocSet MatchSets::Composite(const Xapian::Query& query) {
-  const size_t subqueries = query.get_num_subqueries();
-  DocSet scratch;  // a part's set, when it has to be made
-  switch (query.get_type()) {
-    case Xapian::Query::OP_AND:
-    case Xapian::Query::OP_FILTER: {
-      DocSet set = Of(query.get_subquery(0));
-      for (size_t i = 1; i < subqueries && !set.empty(); ++i) {
-        set &= Ref(query.get_subquery(i), scratch);
-      }
-      return set;
-    }
-    case Xapian::Query::OP_OR:
-    case Xapian::Query::OP_SYNONYM:
-    case Xapian::Query::OP_MAX: {
-      DocSet set = Of(query.get_subquery(0));
-      for (size_t i = 1; i < subqueries; ++i) set |= Ref(query.get_subquery(i), scratch);
-      return set;
-    }
-    case Xapian::Query::OP_AND_NOT: {
-      DocSet set = Of(query.get_subquery(0));
-      for (size_t i = 1; i < subqueries && !set.empty(); ++i) {
-        set.Subtract(Ref(query.get_subquery(i), scratch));
-      }
-      return set;
-    }
-    case Xapian::Query::OP_XOR: {
-      DocSet set = Of(query.get_subquery(0));
-      for (size_t i = 1; i < subqueries; ++i) set ^= Ref(query.get_subquery(i), scratch);
-      return set;
-    }
-    default:
-      return Opaque(query);
+const DocSet& MatchSets::Composed(const Xapian::Query& query, DocSet& scratch) {
+  const void* key = query.internal.get();
+  if (const auto found = memo_.find(key); found != memo_.end()) return found->second.second;
+  DocSet set = Composite(query);
+  if (memo_bytes_ + set.bytes() > kMaxMemoBytes) {
+    scratch = std::move(set);
+    return scratch;
   }
+  memo_bytes_ += set.bytes();
+  return memo_.emplace(key, std::make_pair(query, std::move(set))).first->second.second;
+}
+
+DocSet MatchSets::Composite(const Xapian::Query& query) {
+  const Xapian::Query::op type = query.get_type();
+  const size_t subqueries = query.get_num_subqueries();
+  // Parts an empty set cannot gain documents from.
+  const bool narrows = type == Xapian::Query::OP_AND || type == Xapian::Query::OP_FILTER ||
+                       type == Xapian::Query::OP_AND_NOT;
+  const auto combine = [type](DocSet& set, const DocSet& part) {
+    switch (type) {
+      case Xapian::Query::OP_AND:
+      case Xapian::Query::OP_FILTER:
+        set &= part;
+        break;
+      case Xapian::Query::OP_AND_NOT:
+        set.Subtract(part);
+        break;
+      case Xapian::Query::OP_XOR:
+        set ^= part;
+        break;
+      default:  // OR, SYNONYM, MAX
+        set |= part;
+        break;
+    }
+  };
+  // The first two parts' sets are read where they are kept (the first held
+  // there while the second is made) and combined in one pass into a new set.
+  DocSet owned;  // the first part's set, when it has to be made
+  const DocSet& first = Ref(query.get_subquery(0), owned);
+  DocSet set;
+  if (subqueries == 1 || (narrows && first.empty())) {
+    set = &first == &owned ? std::move(owned) : first;
+    return set;
+  }
+  DocSet scratch;  // a later part's set, when it has to be made
+  {
+    const Pin pin(*this, first);
+    const DocSet& second = Ref(query.get_subquery(1), scratch);
+    if (&first == &owned) {
+      set = std::move(owned);
+      combine(set, second);
+    } else if (type == Xapian::Query::OP_AND || type == Xapian::Query::OP_FILTER) {
+      set = DocSet::Intersection(first, second);
+    } else if (type == Xapian::Query::OP_AND_NOT) {
+      set = DocSet::Difference(first, second);
+    } else if (type == Xapian::Query::OP_XOR) {
+      set = first;
+      set ^= second;
+    } else {
+      set = DocSet::Union(first, second);
+    }
+  }
+  for (size_t i = 2; i < subqueries && !(narrows && set.empty()); ++i) {
+    combine(set, Ref(query.get_subquery(i), scratch));
+  }
+  return set;
 }
 
 DocSet MatchSets::Term(const std::string& term) {
@@ -432,10 +470,14 @@ void MatchSets::Keep(std::string key, const DocSet& set, std::shared_ptr<const P
 }
 
 void MatchSets::MakeRoom(size_t bytes) {
-  while (cached_bytes_ + bytes > cached_bound_ && !entries_.empty()) {
-    cached_bytes_ -= entries_.front().set.bytes();
-    by_key_.erase(entries_.front().key);
-    entries_.pop_front();
+  for (auto it = entries_.begin(); cached_bytes_ + bytes > cached_bound_ && it != entries_.end();) {
+    if (std::find(pinned_.begin(), pinned_.end(), &it->set) != pinned_.end()) {
+      ++it;  // a composite still reads it
+      continue;
+    }
+    cached_bytes_ -= it->set.bytes();
+    by_key_.erase(it->key);
+    it = entries_.erase(it);
   }
 }
 

@@ -63,8 +63,11 @@ class DocSet {
   DocSet& operator|=(const DocSet& other);
   DocSet& operator^=(const DocSet& other);
   DocSet& Subtract(const DocSet& other);
-  // The documents in both, made in one pass (not a copy, then another).
+  // The documents in both, in either, and in `a` but not `b`: each made in
+  // one pass (not a copy, then another).
   static DocSet Intersection(const DocSet& a, const DocSet& b);
+  static DocSet Union(const DocSet& a, const DocSet& b);
+  static DocSet Difference(const DocSet& a, const DocSet& b);
   uint64_t Count() const;
   bool empty() const;
   // The first document at or after `from`; 0 when none.
@@ -143,6 +146,9 @@ class DocSet {
   void SetWord(size_t i, uint64_t word) { words_[i] = word; }
 
  private:
+  template <typename Op>
+  static DocSet Zip(const DocSet& a, const DocSet& b, Op op);
+
   std::vector<uint64_t> words_;
 };
 
@@ -248,6 +254,9 @@ class MatchSets {
   size_t cached() const { return entries_.size(); }
 
  private:
+  // The set of a composite query: remembered for the search when it fits
+  // (made by Composite the first time), else made in `scratch`.
+  const DocSet& Composed(const Xapian::Query& query, DocSet& scratch);
   DocSet Composite(const Xapian::Query& query);
   DocSet Term(const std::string& term);
   DocSet Opaque(const Xapian::Query& query);
@@ -281,6 +290,24 @@ class MatchSets {
   };
   // Least recently used first.
   std::list<Kept> entries_;
+  // Kept sets a composite reads while it makes its other parts' sets (which
+  // may keep more): MakeRoom passes them over, and the bound holds again once
+  // the outermost composite is made.
+  std::vector<const DocSet*> pinned_;
+  class Pin {
+   public:
+    Pin(MatchSets& sets, const DocSet& set) : sets_(sets) { sets_.pinned_.push_back(&set); }
+    ~Pin() {
+      sets_.pinned_.pop_back();
+      if (sets_.pinned_.empty()) sets_.MakeRoom(0);
+    }
+    Pin(const Pin&) = delete;
+    Pin& operator=(const Pin&) = delete;
+
+   private:
+    MatchSets& sets_;
+  };
+
   std::unordered_map<std::string, std::list<Kept>::iterator> by_key_;
   // This search's composite queries by their internals (each kept alive by its
   // copy, so an address is never reused while remembered), up to kMaxMemoBytes.

@@ -153,6 +153,39 @@ TEST_F(MatchSetsTest, RandomQueryTreesMatchAsXapianDoes) {
   }
 }
 
+TEST(MatchSets, APartsKeptSetOutlivesTheKeepingOfTheNext) {
+  // Terms of enough documents to have their sets kept, and room for one: a
+  // composite whose first part's set is kept reads it after making the
+  // second's, whose keeping would forget the first's (under ASan, a use after
+  // free), unless the first is held while the second is made.
+  Xapian::WritableDatabase database(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  const std::vector<std::pair<std::string, Xapian::docid>> terms = {
+      {"Sa", 2}, {"Sb", 3}, {"Sc", 5}};
+  for (Xapian::docid id = 1; id <= 3000; ++id) {
+    Xapian::Document document;
+    for (const auto& [term, every] : terms) {
+      if (id % every == 0) document.add_term(term);
+    }
+    database.add_document(document);
+  }
+  database.commit();
+  ASSERT_GE(database.get_termfreq("Sc"), MatchSets::kCacheFrom);
+  MatchSets sets(database, DocSet(database.get_lastdocid() + 1).bytes());
+  for (const Xapian::Query::op op : {Xapian::Query::OP_AND, Xapian::Query::OP_OR,
+                                     Xapian::Query::OP_AND_NOT, Xapian::Query::OP_XOR}) {
+    for (size_t first = 0; first < terms.size(); ++first) {
+      const Xapian::Query query(op, Xapian::Query(terms[first].first),
+                                Xapian::Query(terms[(first + 1) % terms.size()].first));
+      sets.Of(Xapian::Query(terms[first].first));  // kept, and the only one
+      ASSERT_EQ(sets.cached(), 1u);
+      ASSERT_THAT(Members(sets.Of(query)), ElementsAreArray(XapianMatches(database, query)))
+          << query.get_description();
+      sets.NewSearch();
+    }
+  }
+  EXPECT_EQ(sets.cached(), 1u);  // the pass over the bound lasted the composite only
+}
+
 TEST_F(MatchSetsTest, FiltersOfARequestMatchAsXapianDoes) {
   SearchRequest request;
   request.filters["gender"] = {"Men", "Unisex"};
@@ -189,6 +222,10 @@ TEST_F(MatchSetsTest, DocSetOperationsAndNext) {
   DocSet odd = a;
   odd ^= b;
   EXPECT_THAT(Members(odd), ::testing::ElementsAre(1u, 65u, 130u, 199u));
+  // The same made in one pass.
+  EXPECT_THAT(Members(DocSet::Intersection(a, b)), ElementsAreArray(Members(both)));
+  EXPECT_THAT(Members(DocSet::Union(a, b)), ElementsAreArray(Members(either)));
+  EXPECT_THAT(Members(DocSet::Difference(a, b)), ElementsAreArray(Members(only_a)));
   EXPECT_TRUE(DocSet(200).empty());
 }
 
