@@ -98,7 +98,8 @@ class Walk {
         probe_(n_, 0),
         weights_(n_, 0),
         has_(n_, 0),
-        acc_(kWindow, 0) {
+        acc_(kWindow, 0),
+        walking_(n_, 0) {
     // The lists that add least per document they bring come first: they are
     // the first to be looked up rather than walked. (By their maxima alone, a
     // dense list of some weight, such as every product of a stated gender,
@@ -123,6 +124,13 @@ class Walk {
       if (lists_[a].max != lists_[b].max) return lists_[a].max > lists_[b].max;
       return lists_[a].set != nullptr && lists_[b].set == nullptr;
     });
+    for (size_t l = 0; l < n_; ++l) {
+      if (lists_[l].set != nullptr) sets_.push_back(l);
+    }
+    if (sets_.size() > kMaxCombinedSets ||
+        std::any_of(sets_.begin(), sets_.end(), [&](size_t l) { return lists_[l].constant < 0; })) {
+      sets_.clear();  // (a bound from their combinations would cost more than it saves)
+    }
   }
 
   std::vector<RankedDoc> Run() && {
@@ -131,22 +139,29 @@ class Walk {
       if (kept_ == count_ && !MayEnter(up_to_[n_ - 1], worst_)) break;  // none can enter
       const size_t w1 = std::min(words.size(), w0 + kWindowWords);
       size_t candidates = 0;
-      for (size_t k = w0; k < w1; ++k) candidates += static_cast<size_t>(std::popcount(words[k]));
+      for (size_t k = w0; k < w1; ++k) {
+        window_[k - w0] = words[k];
+        candidates += static_cast<size_t>(std::popcount(words[k]));
+      }
       if (candidates == 0) continue;
       // What the lists can add in this window: when even all of it cannot
       // reach the page, nothing here is read.
       StartWindow(w0 / kWindowWords);
       if (kept_ == count_ && !MayEnter(window_up_to_[n_ - 1], worst_)) continue;
+      if (kept_ == count_ && !sets_.empty()) {
+        candidates = KeepViable(w0, w1);
+        if (candidates == 0) continue;
+      }
       // Few candidates and long lists: each candidate looked up in the lists
       // costs less than reading the lists' postings in the window.
       const size_t lower = first_essential_;
       size_t postings = 0;
-      for (size_t i = lower; i < n_; ++i) {
-        postings += cost_[order_[i]] * kWindow / length_parts_.size() + 1;
-      }
+      for (size_t i = lower; i < n_; ++i) postings += PostingsHere(order_[i]);
       if (candidates * (n_ - lower) * kLookupCost < postings) {
         LookUpBelow(n_);
-        ForEachBit(words, w0, w1, [&](Xapian::docid doc) { Consider(doc, window_up_to_[n_ - 1]); });
+        ForEachBit(window_, 0, w1 - w0, [&](Xapian::docid at) {
+          Consider(static_cast<Xapian::docid>(w0 * 64) + at, window_up_to_[n_ - 1]);
+        });
       } else if (lower == 0) {
         WeighAll(w0, w1);
       } else {
@@ -167,6 +182,54 @@ class Walk {
         f(static_cast<Xapian::docid>(k * 64 + static_cast<size_t>(std::countr_zero(word))));
       }
     }
+  }
+
+  // Leaves in window_ (the window's candidates, words w0 to w1) the documents
+  // whose sets (lists of a constant weight) add enough for them to reach the
+  // page with all the window's posting lists: those in every set of one of the
+  // smallest combinations of sets that add enough. (Products with two of three
+  // words, say, when a partial match earns a constant per word.) Returns how
+  // many are left.
+  size_t KeepViable(size_t w0, size_t w1) {
+    double lists = 0;  // what the posting lists can add here
+    for (size_t l = 0; l < n_; ++l) {
+      if (lists_[l].set == nullptr) lists += window_max_[l];
+    }
+    if (MayEnter(lists, worst_)) return WindowCount(w1 - w0);  // sets or not
+    // The combinations enough, as bit masks over sets_, each without a smaller one enough.
+    const uint32_t combinations = uint32_t{1} << sets_.size();
+    viable_.clear();
+    for (uint32_t mask = 1; mask < combinations; ++mask) {
+      if (std::any_of(viable_.begin(), viable_.end(),
+                      [mask](uint32_t smaller) { return (smaller & mask) == smaller; })) {
+        continue;  // (masks come in ascending order: a smaller one came first)
+      }
+      double bound = lists;
+      for (size_t i = 0; i < sets_.size(); ++i) {
+        if ((mask >> i & 1) != 0) bound += lists_[sets_[i]].constant;
+      }
+      if (MayEnter(bound, worst_)) viable_.push_back(mask);
+    }
+    for (size_t k = w0; k < w1; ++k) {
+      uint64_t any = 0;
+      for (const uint32_t mask : viable_) {
+        uint64_t all = window_[k - w0];
+        for (size_t i = 0; i < sets_.size() && all != 0; ++i) {
+          if ((mask >> i & 1) == 0) continue;
+          const std::span<const uint64_t> set = lists_[sets_[i]].set->words();
+          all &= k < set.size() ? set[k] : 0;
+        }
+        any |= all;
+      }
+      window_[k - w0] = any;
+    }
+    return WindowCount(w1 - w0);
+  }
+
+  size_t WindowCount(size_t width) const {
+    size_t count = 0;
+    for (size_t k = 0; k < width; ++k) count += static_cast<size_t>(std::popcount(window_[k]));
+    return count;
   }
 
   // What `list` adds to `doc` at posting `pos` (a posting list's).
@@ -210,7 +273,8 @@ class Walk {
     const auto walk = [&](auto weight_at) {
       for (; pos < docids.size() && docids[pos] < end; ++pos) {
         const Xapian::docid doc = docids[pos];
-        const uint64_t in = static_cast<uint64_t>(candidates_.Contains(doc) & where.Contains(doc));
+        const uint64_t in = (window_[(doc - base) >> 6] >> (doc & 63) & 1) &
+                            static_cast<uint64_t>(where.Contains(doc));
         marks[(doc - base) >> 6] |= in << (doc & 63);
         acc_[doc - base] += weight_at(doc) * static_cast<double>(in);
         any |= in;
@@ -243,7 +307,6 @@ class Walk {
   // each document of the window weighed by adding each list's parts in turn,
   // in the lists' order, and offered.
   void WeighAll(size_t w0, size_t w1) {
-    const std::span<const uint64_t> words = candidates_.words();
     const Xapian::docid base = static_cast<Xapian::docid>(w0 * 64);
     const Xapian::docid end = static_cast<Xapian::docid>(w1 * 64);
     std::array<uint64_t, kWindowWords> hits{};
@@ -252,7 +315,7 @@ class Walk {
       if (list.set != nullptr) {
         const std::span<const uint64_t> set = list.set->words();
         for (size_t k = w0; k < w1 && k < set.size(); ++k) {
-          const uint64_t bits = set[k] & words[k];
+          const uint64_t bits = set[k] & window_[k - w0];
           hits[k - w0] |= bits;
           for (uint64_t word = bits; word != 0; word &= word - 1) {
             acc_[(k - w0) * 64 + static_cast<size_t>(std::countr_zero(word))] += list.constant;
@@ -274,7 +337,6 @@ class Walk {
   // The documents of the window in the walked lists (order_[lower..]), each
   // with what those lists add; then each considered.
   void Scan(size_t w0, size_t w1, size_t lower) {
-    const std::span<const uint64_t> words = candidates_.words();
     const size_t width = w1 - w0;
     const Xapian::docid base = static_cast<Xapian::docid>(w0 * 64);
     const Xapian::docid end = static_cast<Xapian::docid>(w1 * 64);
@@ -289,7 +351,7 @@ class Walk {
         const std::span<const uint64_t> set = list.set->words();
         uint64_t any = 0;
         for (size_t k = w0; k < w1 && k < set.size(); ++k) {
-          const uint64_t bits = set[k] & words[k];
+          const uint64_t bits = set[k] & window_[k - w0];
           hits[k - w0] |= bits;
           any |= bits;
         }
@@ -302,7 +364,33 @@ class Walk {
       if (WalkPostings(l, base, end, weighed)) most += window_max_[l];
     }
     for (size_t k = 0; k < width; ++k) hits[k] |= weighed[k];
-    const double others = lower > 0 ? window_up_to_[lower - 1] : 0;
+    // The lists looked up, less those dense here next to the documents found:
+    // those are walked too (bringing no documents), so that a document's bound
+    // holds what they add rather than their most, and it is looked up in them
+    // only if it still may enter. (A partial match's words: every product with
+    // two of them may enter by its sets, few by what the words add.)
+    size_t found = 0;
+    for (size_t k = 0; k < width; ++k) found += static_cast<size_t>(std::popcount(hits[k]));
+    std::array<uint64_t, kWindowWords> dense{};  // by the lists walked for that (in acc_)
+    double others = 0;                           // what the lists looked up could add
+    bool walked_dense = false;
+    for (size_t i = 0; i < lower; ++i) {
+      const size_t l = order_[i];
+      if (lists_[l].set == nullptr && PostingsHere(l) <= found * kLookupCost / 2) {
+        WalkPostings(l, base, end, dense);
+        most += window_max_[l];
+        walking_[l] = 1;
+        walked_dense = true;
+        continue;
+      }
+      others += window_max_[l];
+    }
+    if (walked_dense) {
+      std::erase_if(looked_up_, [&](size_t l) { return walking_[l] != 0; });
+      for (size_t i = 0; i < lower; ++i) {
+        if (walking_[order_[i]] != 0) walked_.push_back(order_[i]);
+      }
+    }
     if (kept_ == count_) {
       // A set looked up that adds more than any document here could spare:
       // only its documents may enter, a word of 64 at a time.
@@ -324,11 +412,17 @@ class Walk {
         Consider(doc, bound);
       }
       // (The documents dropped above leave what they added too.)
-      for (uint64_t word = weighed[k]; word != 0; word &= word - 1) {
+      for (uint64_t word = weighed[k] | dense[k]; word != 0; word &= word - 1) {
         acc_[k * 64 + static_cast<size_t>(std::countr_zero(word))] = 0;
       }
     }
+    if (walked_dense) {
+      for (size_t i = 0; i < lower; ++i) walking_[order_[i]] = 0;
+    }
   }
+
+  // About how many postings list `l` has in a window.
+  size_t PostingsHere(size_t l) const { return cost_[l] * kWindow / length_parts_.size() + 1; }
 
   // `doc`, which may weigh up to `bound` with the lists LookUpBelow chose not
   // yet looked at: weighed and offered unless it cannot enter the page.
@@ -435,7 +529,16 @@ class Walk {
   std::vector<char> has_;            // by list: whether it has that document
   std::vector<double> acc_;          // by document of the window: what its lists add
   std::vector<size_t> walked_sets_;  // the window's walked sets with documents
-  std::vector<size_t> looked_up_;    // LookUpBelow's
+  // The lists of a constant weight (sets), when few enough that KeepViable
+  // can weigh their combinations (else none).
+  static constexpr size_t kMaxCombinedSets = 6;
+  std::vector<size_t> sets_;
+  std::vector<char> walking_;     // by list: Scan walks it, though looked up (zero between windows)
+  std::vector<uint32_t> viable_;  // KeepViable's combinations
+  // The window's candidates: words w0 to w1 of candidates_, less those
+  // KeepViable dropped.
+  std::array<uint64_t, kWindowWords> window_{};
+  std::vector<size_t> looked_up_;  // LookUpBelow's
   std::vector<size_t> walked_;
 };
 

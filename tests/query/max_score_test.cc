@@ -1,7 +1,8 @@
 // MaxScoreTop against weighing every candidate: the pages must be the same
 // documents with the same weights, to the last bit, whatever it skipped. The
 // lists are made so that pruning happens: a few rare lists of high weight
-// among broad ones of low weight, dense constant sets (a stated gender), lists
+// among broad ones of low weight, dense constant sets (a stated gender, the words
+// of a partial match, some two of which a product needs to reach a page), lists
 // that count only inside a condition, ties everywhere (weights from a few
 // wdfs and lengths), candidates dense and sparse (both ways of finding
 // documents), and pages from one document to past the end of the match.
@@ -95,6 +96,13 @@ Case MakeCase(std::mt19937& random, int shape) {
     c.lists.push_back(
         {.set = &c.sets.emplace_back(RandomSet(random, 0.2)), .constant = 10, .max = 10});
   }
+  if (shape == 3) {
+    // Two more words: a product needs some two of the three to reach a page.
+    c.lists.push_back(
+        {.set = &c.sets.emplace_back(RandomSet(random, 0.3)), .constant = 10, .max = 10});
+    c.lists.push_back(
+        {.set = &c.sets.emplace_back(RandomSet(random, 0.4)), .constant = 10, .max = 10});
+  }
   if (shape >= 2) {
     // All the words: a few products far above the rest.
     c.lists.push_back(
@@ -132,7 +140,7 @@ std::vector<RankedDoc> WeighEach(const Case& c, const DocSet& candidates, size_t
 
 TEST(MaxScoreTop, FindsThePagesThatWeighingEveryCandidateFinds) {
   std::mt19937 random(42);
-  for (int shape = 0; shape < 3; ++shape) {
+  for (int shape = 0; shape < 4; ++shape) {
     const Case c = MakeCase(random, shape);
     for (const double density : {1.0, 0.3, 0.002}) {
       const DocSet candidates = RandomSet(random, density);
@@ -197,7 +205,7 @@ TEST(MaxScoreTop, WithStylesLeavesOutOnlyProductsThatCannotStandForTheirStyle) {
     ++style;
     for (int n = style_size(random); n > 0 && id <= kProducts; --n) parents[id++] = style;
   }
-  for (int shape = 0; shape < 3; ++shape) {
+  for (int shape = 0; shape < 4; ++shape) {
     const Case c = MakeCase(random, shape);
     for (const double density : {1.0, 0.3, 0.002}) {
       const DocSet candidates = RandomSet(random, density);
