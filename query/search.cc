@@ -252,14 +252,22 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
   // Filters restrict every query below (strict, corrected, relaxed) and never score.
   // (Merchandising rules add forced filters and hidden products.)
   std::optional<Xapian::Query> filter;
-  std::optional<internal::DocSet> filter_set;
+  // What the filters let through: made for them, or (without any) every
+  // document, as the revision holds it.
+  internal::DocSet filtered;
+  const internal::DocSet* filter_set = nullptr;
   // The text plan of `text` under `with`'s filters.
   const auto plan = [&](const SearchRequest& with,
                         std::string_view text) -> absl::StatusOr<internal::TextPlan> {
     ASSIGN_OR_RETURN(const internal::ParsedQuery parsed,
                      internal::ParseQuery(text, analyzer, database, options.limits));
     filter = internal::WithRestriction(rules, internal::FilterQuery(with));
-    filter_set = filter ? sets.Of(*filter) : sets.All();
+    if (filter) {
+      filtered = sets.Of(*filter);
+      filter_set = &filtered;
+    } else {
+      filter_set = &sets.All();
+    }
     internal::TextContext context{.analyzer = analyzer,
                                   .database = database,
                                   .sets = sets,

@@ -275,6 +275,14 @@ const DocSet& MatchSets::Ref(const Xapian::Query& query, DocSet& scratch) {
     case Xapian::Query::LEAF_TERM:
       if (const DocSet* kept = Find("T" + *query.get_terms_begin())) return *kept;
       break;
+    case Xapian::Query::OP_WILDCARD:  // (keys as Wildcard and ValueRange keep them)
+      if (const DocSet* kept = Find("W" + query.serialise())) return *kept;
+      break;
+    case Xapian::Query::OP_VALUE_RANGE:
+    case Xapian::Query::OP_VALUE_GE:
+    case Xapian::Query::OP_VALUE_LE:
+      if (const DocSet* kept = Find("Q" + query.serialise())) return *kept;
+      break;
     case Xapian::Query::OP_SCALE_WEIGHT:
     case Xapian::Query::OP_AND_MAYBE:
       return Ref(query.get_subquery(0), scratch);
