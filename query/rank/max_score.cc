@@ -467,24 +467,39 @@ class Walk {
   }
 
   void Offer(Xapian::docid doc, double weight) {
+    const RankedDoc offered{.docid = doc, .weight = weight};
     if (!parents_.empty()) {
       // A style's products follow one another: one after a better one of its
-      // style (earlier, so winning a tie) cannot stand for it.
+      // style (earlier, so winning a tie) cannot stand for it, and one better
+      // than those before it takes the place of the best of them, if it has
+      // one on the page.
       const uint32_t parent = doc < parents_.size() ? parents_[doc] : 0;
-      if (parent != 0 && parent == last_parent_ && weight <= last_weight_) return;
+      const bool same = parent != 0 && parent == last_parent_;
+      if (same && weight <= last_weight_) return;
+      const Xapian::docid before = last_doc_;
       last_parent_ = parent;
       last_weight_ = weight;
-    }
-    if (kept_ == count_ && !Better()({.docid = doc, .weight = weight}, top_.Worst())) return;
-    top_.Offer({.docid = doc, .weight = weight});
-    if (kept_ < count_) ++kept_;
-    if (kept_ == count_) {
-      worst_ = top_.Worst().weight;
-      // Lists whose maxima, with all those below, cannot reach the page no
-      // longer bring documents.
-      while (first_essential_ < n_ && !MayEnter(up_to_[first_essential_], worst_)) {
-        ++first_essential_;
+      last_doc_ = doc;
+      if (same && last_kept_ &&
+          top_.Replace([before](const RankedDoc& kept) { return kept.docid == before; }, offered)) {
+        if (kept_ == count_) Tighten();
+        return;
       }
+      last_kept_ = false;
+    }
+    if (kept_ == count_ && !Better()(offered, top_.Worst())) return;
+    top_.Offer(offered);
+    last_kept_ = true;
+    if (kept_ < count_) ++kept_;
+    if (kept_ == count_) Tighten();
+  }
+
+  // The page is full: its worst, and the lists whose maxima, with all those
+  // below, cannot reach it no longer bring documents.
+  void Tighten() {
+    worst_ = top_.Worst().weight;
+    while (first_essential_ < n_ && !MayEnter(up_to_[first_essential_], worst_)) {
+      ++first_essential_;
     }
   }
 
@@ -509,8 +524,10 @@ class Walk {
   const std::vector<double>& length_parts_;
   const size_t count_;
   const std::span<const uint32_t> parents_;
-  uint32_t last_parent_ = 0;  // of the product offered last (0: none)
-  double last_weight_ = 0;    // and its weight
+  uint32_t last_parent_ = 0;    // of the product offered last (0: none)
+  double last_weight_ = 0;      // the best weight of its style's products offered in a row
+  Xapian::docid last_doc_ = 0;  // the product of that weight
+  bool last_kept_ = false;      // whether that product went on the page
   TopK<RankedDoc, Better> top_;
   const size_t n_;
   std::vector<size_t> order_;         // the lists, least weight per document first

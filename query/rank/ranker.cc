@@ -322,19 +322,20 @@ void Ranker::Fit() {
   }
 }
 
-std::vector<RankedDoc> Ranker::Select(size_t count, const FacetColumn* parents,
+std::vector<RankedDoc> Ranker::Select(size_t count, const FacetColumn* parents, size_t extra,
                                       absl::FunctionRef<std::vector<RankedDoc>(size_t)> best) {
   if (parents == nullptr || count == 0) return best(count);
   // Collapsed: the best documents in order, each style's first being its best
   // (what Xapian's collapse keeps), until `count` styles are seen. `best`
-  // leaves out a product that follows a better one of its style, and a
-  // style's products follow one another, so a few more than `count` documents
-  // nearly always hold them; when not, four times as many are fetched, until
-  // the match runs out.
+  // leaves out a product that follows a better one of its style (MaxScoreTop
+  // also one that a better one of its style follows), and a style's products
+  // follow one another, so a few more than `count` documents nearly always
+  // hold them; when not, four times as many are fetched, until the match runs
+  // out.
   styles_.Fit(parents->values.size());
   Xapian::docid* const seen = styles_.best.data();  // zero between calls
   std::vector<RankedDoc> styles;
-  for (size_t fetch = count + count / 2 + 16;; fetch *= 4) {
+  for (size_t fetch = count + extra;; fetch *= 4) {
     const std::vector<RankedDoc> docs = best(fetch);
     for (const RankedDoc& doc : docs) {
       const uint32_t parent = ParentOf(*parents, doc.docid);
@@ -360,7 +361,8 @@ std::optional<std::vector<RankedDoc>> Ranker::Top(const Xapian::Query& query,
   const std::span<const uint32_t> styles = parents != nullptr
                                                ? std::span<const uint32_t>(parents->by_docid)
                                                : std::span<const uint32_t>();
-  return Select(count, parents, [&](size_t n) {
+  // (Only a style whose products lie apart takes two places.)
+  return Select(count, parents, count / 8 + 4, [&](size_t n) {
     return MaxScoreTop(plan.lists, candidates, length_parts_, n, styles);
   });
 }
@@ -369,7 +371,7 @@ std::vector<RankedDoc> Ranker::TopBy(const DocSet& candidates, size_t count,
                                      const FacetColumn* parents,
                                      absl::FunctionRef<double(Xapian::docid)> weight) {
   // Weighed as they are offered, in one pass (two when styles crowd the top).
-  return Select(count, parents, [&](size_t n) {
+  return Select(count, parents, count / 2 + 16, [&](size_t n) {
     const auto better = [](const RankedDoc& a, const RankedDoc& b) {
       return a.weight != b.weight ? a.weight > b.weight : a.docid < b.docid;
     };

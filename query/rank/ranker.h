@@ -60,8 +60,8 @@ class Ranker {
   // Sizes the per-document arrays on first use.
   void Fit();
   // The best `count` documents by `best(n)` (the best n documents, best first),
-  // collapsed by `parents` if given.
-  std::vector<RankedDoc> Select(size_t count, const FacetColumn* parents,
+  // collapsed by `parents` if given, asking first for `count` and `extra` more.
+  std::vector<RankedDoc> Select(size_t count, const FacetColumn* parents, size_t extra,
                                 absl::FunctionRef<std::vector<RankedDoc>(size_t)> best);
 
   // A wildcard's expansion, the weight of its synonym at factor 1 before the

@@ -32,6 +32,25 @@ class TopK {
     }
   }
 
+  // Puts `item` in the place of the kept item `same` picks, if there is one
+  // (`item` being no worse than it); whether there was.
+  template <typename Same>
+  bool Replace(Same&& same, const T& item) {
+    const auto found = std::find_if(items_.begin(), items_.end(), same);
+    if (found == items_.end()) return false;
+    // Better than the item it replaces: it sinks towards the leaves, below
+    // the worse of its children while one is worse.
+    size_t at = static_cast<size_t>(found - items_.begin());
+    for (size_t child = 2 * at + 1; child < items_.size(); child = 2 * at + 1) {
+      if (child + 1 < items_.size() && better_(items_[child], items_[child + 1])) ++child;
+      if (!better_(item, items_[child])) break;
+      items_[at] = std::move(items_[child]);
+      at = child;
+    }
+    items_[at] = item;
+    return true;
+  }
+
   size_t size() const { return items_.size(); }
   // The worst of the kept items (not empty).
   const T& Worst() const { return items_.front(); }

@@ -190,7 +190,7 @@ std::vector<RankedDoc> FirstOfEachStyle(const std::vector<RankedDoc>& docs,
   return firsts;
 }
 
-TEST(MaxScoreTop, WithStylesLeavesOutOnlyProductsThatCannotStandForTheirStyle) {
+TEST(MaxScoreTop, WithStylesEachStyleStandsOnceByItsBest) {
   std::mt19937 random(11);
   // Styles of one to four neighbouring products; one product in ten has none.
   std::vector<uint32_t> parents(kProducts + 1, 0);
@@ -218,6 +218,10 @@ TEST(MaxScoreTop, WithStylesLeavesOutOnlyProductsThatCannotStandForTheirStyle) {
         const std::vector<RankedDoc> found =
             MaxScoreTop(c.lists, candidates, c.length_parts, count, parents);
         const std::vector<RankedDoc> firsts = FirstOfEachStyle(found, parents);
+        // A style's products lie together here, so each style stands once:
+        // a product better than those of its style before it took the place
+        // of the best of them.
+        EXPECT_EQ(firsts.size(), found.size());
         ASSERT_LE(firsts.size(), styles.size());
         for (size_t i = 0; i < firsts.size(); ++i) {
           ASSERT_EQ(firsts[i].docid, styles[i].docid) << i;
