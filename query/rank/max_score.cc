@@ -98,8 +98,7 @@ class Walk {
         probe_(n_, 0),
         weights_(n_, 0),
         has_(n_, 0),
-        acc_(kWindow, 0),
-        walking_(n_, 0) {
+        acc_(kWindow, 0) {
     // The lists that add least per document they bring come first: they are
     // the first to be looked up rather than walked. (By their maxima alone, a
     // dense list of some weight, such as every product of a stated gender,
@@ -149,7 +148,7 @@ class Walk {
       StartWindow(w0 / kWindowWords);
       if (kept_ == count_ && !MayEnter(window_up_to_[n_ - 1], worst_)) continue;
       if (kept_ == count_ && !sets_.empty()) {
-        candidates = KeepViable(w0, w1);
+        candidates = KeepViable(w0, w1, candidates);
         if (candidates == 0) continue;
       }
       // Few candidates and long lists: each candidate looked up in the lists
@@ -189,13 +188,13 @@ class Walk {
   // page with all the window's posting lists: those in every set of one of the
   // smallest combinations of sets that add enough. (Products with two of three
   // words, say, when a partial match earns a constant per word.) Returns how
-  // many are left.
-  size_t KeepViable(size_t w0, size_t w1) {
+  // many of the window's `candidates` are left.
+  size_t KeepViable(size_t w0, size_t w1, size_t candidates) {
     double lists = 0;  // what the posting lists can add here
     for (size_t l = 0; l < n_; ++l) {
       if (lists_[l].set == nullptr) lists += window_max_[l];
     }
-    if (MayEnter(lists, worst_)) return WindowCount(w1 - w0);  // sets or not
+    if (MayEnter(lists, worst_)) return candidates;  // sets or not
     // The combinations enough, as bit masks over sets_, each without a smaller one enough.
     const uint32_t combinations = uint32_t{1} << sets_.size();
     viable_.clear();
@@ -210,6 +209,7 @@ class Walk {
       }
       if (MayEnter(bound, worst_)) viable_.push_back(mask);
     }
+    size_t left = 0;
     for (size_t k = w0; k < w1; ++k) {
       uint64_t any = 0;
       for (const uint32_t mask : viable_) {
@@ -222,14 +222,9 @@ class Walk {
         any |= all;
       }
       window_[k - w0] = any;
+      left += static_cast<size_t>(std::popcount(any));
     }
-    return WindowCount(w1 - w0);
-  }
-
-  size_t WindowCount(size_t width) const {
-    size_t count = 0;
-    for (size_t k = 0; k < width; ++k) count += static_cast<size_t>(std::popcount(window_[k]));
-    return count;
+    return left;
   }
 
   // What `list` adds to `doc` at posting `pos` (a posting list's).
@@ -373,23 +368,22 @@ class Walk {
     for (size_t k = 0; k < width; ++k) found += static_cast<size_t>(std::popcount(hits[k]));
     std::array<uint64_t, kWindowWords> dense{};  // by the lists walked for that (in acc_)
     double others = 0;                           // what the lists looked up could add
-    bool walked_dense = false;
+    dense_lists_.clear();
     for (size_t i = 0; i < lower; ++i) {
       const size_t l = order_[i];
       if (lists_[l].set == nullptr && PostingsHere(l) <= found * kLookupCost / 2) {
         WalkPostings(l, base, end, dense);
         most += window_max_[l];
-        walking_[l] = 1;
-        walked_dense = true;
+        dense_lists_.push_back(l);
         continue;
       }
       others += window_max_[l];
     }
-    if (walked_dense) {
-      std::erase_if(looked_up_, [&](size_t l) { return walking_[l] != 0; });
-      for (size_t i = 0; i < lower; ++i) {
-        if (walking_[order_[i]] != 0) walked_.push_back(order_[i]);
-      }
+    if (!dense_lists_.empty()) {  // walked now, so weighed as walked lists are
+      std::erase_if(looked_up_, [&](size_t l) {
+        return std::find(dense_lists_.begin(), dense_lists_.end(), l) != dense_lists_.end();
+      });
+      walked_.insert(walked_.end(), dense_lists_.begin(), dense_lists_.end());
     }
     if (kept_ == count_) {
       // A set looked up that adds more than any document here could spare:
@@ -415,9 +409,6 @@ class Walk {
       for (uint64_t word = weighed[k] | dense[k]; word != 0; word &= word - 1) {
         acc_[k * 64 + static_cast<size_t>(std::countr_zero(word))] = 0;
       }
-    }
-    if (walked_dense) {
-      for (size_t i = 0; i < lower; ++i) walking_[order_[i]] = 0;
     }
   }
 
@@ -550,8 +541,8 @@ class Walk {
   // can weigh their combinations (else none).
   static constexpr size_t kMaxCombinedSets = 6;
   std::vector<size_t> sets_;
-  std::vector<char> walking_;     // by list: Scan walks it, though looked up (zero between windows)
-  std::vector<uint32_t> viable_;  // KeepViable's combinations
+  std::vector<size_t> dense_lists_;  // the lists Scan walks, though looked up
+  std::vector<uint32_t> viable_;     // KeepViable's combinations
   // The window's candidates: words w0 to w1 of candidates_, less those
   // KeepViable dropped.
   std::array<uint64_t, kWindowWords> window_{};
