@@ -97,11 +97,10 @@ struct Searcher::Impl {
   // synonyms' version: shoppers repeat "black" and "men". Reset with the sets.
   absl::flat_hash_map<std::string, internal::Statement> statements;
 
-  // Forgets what was read; after a reopen at a revision whose posting lists
-  // are `store`, but for the match sets of the terms whose lists it left as
-  // they were (MatchSets::Reopened).
-  void Reset(const internal::PostingStore* store = nullptr) {
-    sets.Reopened(store);
+  // Forgets what was read (the revision's shared sets and lists stay with
+  // its FacetColumns).
+  void Reset() {
+    sets.Reset();
     ranker.Reset();
     styles = {};
     corrections.clear();
@@ -202,6 +201,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
   sets.UseNumbers(&columns->numbers);      // value ranges (price, rating, ...) from the columns
   sets.UseStore(columns->postings.get());  // the revision's posting lists, shared
   sets.UseAll(columns->lengths ? &columns->lengths->all : nullptr);  // and documents
+  sets.UseKept(columns->kept_sets.get());                            // and frequent leaves' sets
   ranker.UseLengths(columns->lengths.get());
   // Collapsed styles count once.
   const internal::FacetColumn* parents =
@@ -457,7 +457,7 @@ void Searcher::Reopen() {
   impl_->database.reopen();
   revision_ = index_->revision();
   columns_ = index_->facet_columns();
-  impl_->Reset(columns_->postings.get());
+  impl_->Reset();
 }
 
 absl::StatusOr<SearchResponse> Searcher::Run(const SearchRequest& request,

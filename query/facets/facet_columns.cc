@@ -317,6 +317,8 @@ FacetColumns FacetColumns::Load(const Xapian::Database& database,
   columns.adjacency = AdjacencyOf(columns);
   ClassifyAcrossStyles(columns);
   columns.lengths = ReadLengths(database);
+  columns.kept_sets = std::make_shared<KeptSets>(
+      KeptSets::DefaultBytes(static_cast<size_t>(database.get_lastdocid()) + 1));
   return columns;
 }
 
@@ -335,6 +337,9 @@ FacetColumns FacetColumns::Updated(const Xapian::Database& database,
   }
   // The long posting lists, brought up to date with the documents.
   columns.postings = postings->Carried(changed, documents);
+  columns.kept_sets = kept_sets != nullptr
+                          ? kept_sets->Carried(*columns.postings, size)
+                          : std::make_shared<KeptSets>(KeptSets::DefaultBytes(size));
   if (this->lengths == nullptr) {
     columns.lengths = ReadLengths(database);  // (columns made otherwise than by Load)
   }

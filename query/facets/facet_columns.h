@@ -115,6 +115,11 @@ struct FacetColumns {
   // The revision's posting lists, read as searches need them (a new revision
   // starts with an empty store). Thread-safe, so shared though the columns are const.
   std::shared_ptr<PostingStore> postings = std::make_shared<PostingStore>();
+  // The revision's kept leaf sets (frequent terms, filters), made as searches
+  // need them: set by Load, and carried by Updated for the terms whose lists
+  // it left as they were (null: each searcher keeps its own). Thread-safe, so
+  // shared though the columns are const.
+  std::shared_ptr<KeptSets> kept_sets;
   // The values queries can name (query understanding), built on first use. A
   // revision whose live updates brought no new value shares its predecessor's.
   std::shared_ptr<LexiconOnce> lexicon = std::make_shared<LexiconOnce>();

@@ -79,105 +79,21 @@ std::optional<WildcardSpec> ParseWildcard(const std::string& serialised) {
                       .pattern = serialised.substr(5)};
 }
 
-DocSet& DocSet::operator&=(const DocSet& other) {
-  assert(other.words_.size() == words_.size());
-  for (size_t i = 0; i < words_.size(); ++i) words_[i] &= other.words_[i];
-  return *this;
-}
-
-template <typename Op>
-DocSet DocSet::Zip(const DocSet& a, const DocSet& b, Op op) {
-  assert(a.words_.size() == b.words_.size());
-  DocSet out;
-  out.words_.resize(a.words_.size());
-  for (size_t i = 0; i < a.words_.size(); ++i) out.words_[i] = op(a.words_[i], b.words_[i]);
-  return out;
-}
-
-DocSet DocSet::Intersection(const DocSet& a, const DocSet& b) {
-  return Zip(a, b, [](uint64_t x, uint64_t y) { return x & y; });
-}
-
-DocSet DocSet::Union(const DocSet& a, const DocSet& b) {
-  return Zip(a, b, [](uint64_t x, uint64_t y) { return x | y; });
-}
-
-DocSet DocSet::Difference(const DocSet& a, const DocSet& b) {
-  return Zip(a, b, [](uint64_t x, uint64_t y) { return x & ~y; });
-}
-
-DocSet& DocSet::operator|=(const DocSet& other) {
-  assert(other.words_.size() == words_.size());
-  for (size_t i = 0; i < words_.size(); ++i) words_[i] |= other.words_[i];
-  return *this;
-}
-
-DocSet& DocSet::operator^=(const DocSet& other) {
-  assert(other.words_.size() == words_.size());
-  for (size_t i = 0; i < words_.size(); ++i) words_[i] ^= other.words_[i];
-  return *this;
-}
-
-DocSet& DocSet::Subtract(const DocSet& other) {
-  assert(other.words_.size() == words_.size());
-  for (size_t i = 0; i < words_.size(); ++i) words_[i] &= ~other.words_[i];
-  return *this;
-}
-
-uint64_t DocSet::Count() const {
-  uint64_t count = 0;
-  for (uint64_t word : words_) count += static_cast<uint64_t>(std::popcount(word));
-  return count;
-}
-
-Xapian::docid DocSet::Next(Xapian::docid from) const {
-  size_t i = from >> 6;
-  if (i >= words_.size()) return 0;
-  uint64_t word = words_[i] & (~uint64_t{0} << (from & 63));
-  while (word == 0) {
-    if (++i == words_.size()) return 0;
-    word = words_[i];
-  }
-  return static_cast<Xapian::docid>(i * 64 + static_cast<size_t>(std::countr_zero(word)));
-}
-
-bool DocSet::empty() const {
-  return std::all_of(words_.begin(), words_.end(), [](uint64_t word) { return word == 0; });
-}
-
-MatchSets::MatchSets(const Xapian::Database& database, size_t max_cached_bytes,
+MatchSets::MatchSets(const Xapian::Database& database, size_t max_kept_bytes,
                      size_t max_postings_bytes)
     : database_(database),
-      max_cached_bytes_(max_cached_bytes),
+      max_kept_bytes_(max_kept_bytes),
       max_postings_bytes_(max_postings_bytes) {
   Reset();
 }
 
-void MatchSets::Reopened(const PostingStore* store) {
-  std::list<Kept> entries = std::move(entries_);
-  Reset();
-  if (store == nullptr) return;
-  for (Kept& entry : entries) {
-    if (entry.source == nullptr || store->Find(entry.key.substr(1)) != entry.source) continue;
-    entry.set.Grow(size_);  // (no new document is in an unchanged list)
-    cached_bytes_ += entry.set.bytes();
-    entries_.push_back(std::move(entry));
-    by_key_.emplace(entries_.back().key, std::prev(entries_.end()));
-  }
-  MakeRoom(0);
-}
-
 void MatchSets::Reset() {
   size_ = static_cast<size_t>(database_.get_lastdocid()) + 1;
-  cached_bound_ =
-      max_cached_bytes_ != 0
-          ? max_cached_bytes_
-          : std::max<size_t>(8 << 20, kKeptSets * ((size_ + 63) / 64 * sizeof(uint64_t)));
+  own_kept_ = std::make_shared<KeptSets>(max_kept_bytes_ != 0 ? max_kept_bytes_
+                                                              : KeptSets::DefaultBytes(size_));
+  kept_ = own_kept_.get();  // (until the next search's UseKept)
   NewSearch();
   all_.reset();
-  entries_.clear();
-  by_key_.clear();
-  cached_bytes_ = 0;
   expansions_.clear();
   postings_.clear();
   postings_bytes_ = 0;
@@ -234,22 +150,25 @@ bool Combines(Xapian::Query::op type) {
 }  // namespace
 
 DocSet MatchSets::Of(const Xapian::Query& query) {
-  if (Combines(query.get_type())) {
-    DocSet scratch;
-    const DocSet& set = Composed(query, scratch);
-    if (&set == &scratch) return scratch;
-    return set;
-  }
+  DocSet scratch;
+  const DocSet& set = Ref(query, scratch);
+  if (&set == &scratch) return scratch;
+  return set;
+}
+
+const DocSet& MatchSets::Ref(const Xapian::Query& query, DocSet& scratch) {
+  if (Combines(query.get_type())) return Composed(query, scratch);
   switch (query.get_type()) {
     case Xapian::Query::LEAF_MATCH_ALL:
       return All();
     case Xapian::Query::LEAF_MATCH_NOTHING:
-      return DocSet(size_);
+      scratch = DocSet(size_);
+      return scratch;
     case Xapian::Query::LEAF_TERM:
-      return Term(*query.get_terms_begin());
+      return Term(*query.get_terms_begin(), scratch);
     case Xapian::Query::OP_SCALE_WEIGHT:  // the set of its one part
     case Xapian::Query::OP_AND_MAYBE:     // the set of its first part
-      return Of(query.get_subquery(0));
+      return Ref(query.get_subquery(0), scratch);
     case Xapian::Query::LEAF_POSTING_SOURCE:
       // A fixed weight matches every document (the relaxed query's boost).
       if (query.get_description().starts_with(
@@ -266,32 +185,6 @@ DocSet MatchSets::Of(const Xapian::Query& query) {
     default:
       return Opaque(query);
   }
-}
-
-const DocSet& MatchSets::Ref(const Xapian::Query& query, DocSet& scratch) {
-  switch (query.get_type()) {
-    case Xapian::Query::LEAF_MATCH_ALL:
-      return All();
-    case Xapian::Query::LEAF_TERM:
-      if (const DocSet* kept = Find("T" + *query.get_terms_begin())) return *kept;
-      break;
-    case Xapian::Query::OP_WILDCARD:  // (keys as Wildcard and ValueRange keep them)
-      if (const DocSet* kept = Find("W" + query.serialise())) return *kept;
-      break;
-    case Xapian::Query::OP_VALUE_RANGE:
-    case Xapian::Query::OP_VALUE_GE:
-    case Xapian::Query::OP_VALUE_LE:
-      if (const DocSet* kept = Find("Q" + query.serialise())) return *kept;
-      break;
-    case Xapian::Query::OP_SCALE_WEIGHT:
-    case Xapian::Query::OP_AND_MAYBE:
-      return Ref(query.get_subquery(0), scratch);
-    default:
-      if (Combines(query.get_type())) return Composed(query, scratch);
-      break;
-  }
-  scratch = Of(query);
-  return scratch;
 }
 
 const DocSet& MatchSets::Composed(const Xapian::Query& query, DocSet& scratch) {
@@ -339,22 +232,19 @@ DocSet MatchSets::Composite(const Xapian::Query& query) {
     return set;
   }
   DocSet scratch;  // a later part's set, when it has to be made
-  {
-    const Pin pin(*this, first);
-    const DocSet& second = Ref(query.get_subquery(1), scratch);
-    if (&first == &owned) {
-      set = std::move(owned);
-      combine(set, second);
-    } else if (type == Xapian::Query::OP_AND || type == Xapian::Query::OP_FILTER) {
-      set = DocSet::Intersection(first, second);
-    } else if (type == Xapian::Query::OP_AND_NOT) {
-      set = DocSet::Difference(first, second);
-    } else if (type == Xapian::Query::OP_XOR) {
-      set = first;
-      set ^= second;
-    } else {
-      set = DocSet::Union(first, second);
-    }
+  const DocSet& second = Ref(query.get_subquery(1), scratch);
+  if (&first == &owned) {
+    set = std::move(owned);
+    combine(set, second);
+  } else if (type == Xapian::Query::OP_AND || type == Xapian::Query::OP_FILTER) {
+    set = DocSet::Intersection(first, second);
+  } else if (type == Xapian::Query::OP_AND_NOT) {
+    set = DocSet::Difference(first, second);
+  } else if (type == Xapian::Query::OP_XOR) {
+    set = first;
+    set ^= second;
+  } else {
+    set = DocSet::Union(first, second);
   }
   for (size_t i = 2; i < subqueries && !(narrows && set.empty()); ++i) {
     combine(set, Ref(query.get_subquery(i), scratch));
@@ -362,20 +252,21 @@ DocSet MatchSets::Composite(const Xapian::Query& query) {
   return set;
 }
 
-DocSet MatchSets::Term(const std::string& term) {
+const DocSet& MatchSets::Term(const std::string& term, DocSet& scratch) {
   std::string key = "T" + term;
   if (const DocSet* kept = Find(key)) return *kept;
   DocSet set(size_);
   const Postings& postings = PostingsOf(term);
   for (const Xapian::docid id : postings.docids) set.Add(id);
-  if (postings.docids.size() >= kCacheFrom) {
-    // (A list of the store's may outlive this revision: PostingStore::Carried.)
-    Keep(std::move(key), set, store_ != nullptr ? postings_.at(term) : nullptr);
+  if (postings.docids.size() < kCacheFrom) {
+    scratch = std::move(set);
+    return scratch;
   }
-  return set;
+  // (A list of the store's may outlive this revision: KeptSets::Carried.)
+  return Keep(std::move(key), std::move(set), store_ != nullptr ? postings_.at(term) : nullptr);
 }
 
-DocSet MatchSets::Opaque(const Xapian::Query& query) {
+const DocSet& MatchSets::Opaque(const Xapian::Query& query) {
   std::string key = "Q" + query.serialise();
   if (const DocSet* kept = Find(key)) return *kept;
   DocSet set(size_);
@@ -385,8 +276,7 @@ DocSet MatchSets::Opaque(const Xapian::Query& query) {
   enquire.set_query(query);
   enquire.add_matchspy(&collector);
   enquire.get_mset(0, 0, database_.get_doccount());
-  Keep(std::move(key), set);
-  return set;
+  return Keep(std::move(key), std::move(set));
 }
 
 const std::optional<std::vector<std::string>>& MatchSets::Expansion(const Xapian::Query& wildcard) {
@@ -421,7 +311,7 @@ const std::optional<std::vector<std::string>>& MatchSets::Expansion(const Xapian
   return expansion;
 }
 
-DocSet MatchSets::Wildcard(const Xapian::Query& query) {
+const DocSet& MatchSets::Wildcard(const Xapian::Query& query) {
   const std::optional<std::vector<std::string>>& terms = Expansion(query);
   if (!terms) return Opaque(query);
   std::string key = "W" + query.serialise();
@@ -430,11 +320,10 @@ DocSet MatchSets::Wildcard(const Xapian::Query& query) {
   for (const std::string& term : *terms) {
     for (const Xapian::docid id : PostingsOf(term).docids) set.Add(id);
   }
-  Keep(std::move(key), set);
-  return set;
+  return Keep(std::move(key), std::move(set));
 }
 
-DocSet MatchSets::ValueRange(const Xapian::Query& query) {
+const DocSet& MatchSets::ValueRange(const Xapian::Query& query) {
   std::string serialised = query.serialise();
   const std::optional<NumberRange> range = ParseValueRange(serialised, query.get_type());
   if (!range || numbers_ == nullptr) return Opaque(query);
@@ -458,35 +347,18 @@ DocSet MatchSets::ValueRange(const Xapian::Query& query) {
     set.SetWord(begin / 64, word);
   }
   set &= All();  // documents that exist (not docid 0)
-  Keep(std::move(key), set);
-  return set;
+  return Keep(std::move(key), std::move(set));
 }
 
 const DocSet* MatchSets::Find(const std::string& key) {
-  const auto found = by_key_.find(key);
-  if (found == by_key_.end()) return nullptr;
-  entries_.splice(entries_.end(), entries_, found->second);  // now the most recent
-  return &found->second->set;
+  std::shared_ptr<const DocSet> set = kept_->Find(key);
+  // (A set of another revision's size: a searcher not yet reopened keeps its own.)
+  if (set == nullptr || set->bytes() != DocSet::BytesOf(size_)) return nullptr;
+  return held_.emplace_back(std::move(set)).get();
 }
 
-void MatchSets::Keep(std::string key, const DocSet& set, std::shared_ptr<const Postings> source) {
-  if (set.bytes() > cached_bound_) return;
-  MakeRoom(set.bytes());
-  entries_.push_back({.key = key, .set = set, .source = std::move(source)});
-  by_key_.emplace(std::move(key), std::prev(entries_.end()));
-  cached_bytes_ += set.bytes();
-}
-
-void MatchSets::MakeRoom(size_t bytes) {
-  for (auto it = entries_.begin(); cached_bytes_ + bytes > cached_bound_ && it != entries_.end();) {
-    if (std::find(pinned_.begin(), pinned_.end(), &it->set) != pinned_.end()) {
-      ++it;  // a composite still reads it
-      continue;
-    }
-    cached_bytes_ -= it->set.bytes();
-    by_key_.erase(it->key);
-    it = entries_.erase(it);
-  }
+const DocSet& MatchSets::Keep(std::string key, DocSet set, std::shared_ptr<const Postings> source) {
+  return *held_.emplace_back(kept_->Keep(std::move(key), std::move(set), std::move(source)));
 }
 
 }  // namespace vitrine::query::internal

@@ -13,20 +13,17 @@
 
 #include <xapian.h>
 
-#include <algorithm>
-#include <array>
-#include <bit>
 #include <cstdint>
-#include <list>
 #include <map>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "query/match/doc_set.h"
+#include "query/match/kept_sets.h"
 #include "query/match/posting_store.h"
 
 namespace vitrine::query::internal {
@@ -44,139 +41,6 @@ struct WildcardSpec {
 };
 std::optional<WildcardSpec> ParseWildcard(const std::string& serialised);
 
-// A set of documents of one database: a bit per docid.
-class DocSet {
- public:
-  DocSet() = default;
-  // The empty set of a database whose docids are below `size`.
-  explicit DocSet(size_t size) : words_((size + 63) / 64, 0) {}
-
-  void Add(Xapian::docid id) { words_[id >> 6] |= uint64_t{1} << (id & 63); }
-  void Remove(Xapian::docid id) { words_[id >> 6] &= ~(uint64_t{1} << (id & 63)); }
-  // Makes room for docids below `size` (new ones absent); never shrinks.
-  void Grow(size_t size) { words_.resize(std::max(words_.size(), (size + 63) / 64), 0); }
-  bool Contains(Xapian::docid id) const {
-    return (id >> 6) < words_.size() && (words_[id >> 6] >> (id & 63) & 1) != 0;
-  }
-  // Sets of one database (the same size: asserted) combine.
-  DocSet& operator&=(const DocSet& other);
-  DocSet& operator|=(const DocSet& other);
-  DocSet& operator^=(const DocSet& other);
-  DocSet& Subtract(const DocSet& other);
-  // The documents in both, in either, and in `a` but not `b`: each made in
-  // one pass (not a copy, then another).
-  static DocSet Intersection(const DocSet& a, const DocSet& b);
-  static DocSet Union(const DocSet& a, const DocSet& b);
-  static DocSet Difference(const DocSet& a, const DocSet& b);
-  uint64_t Count() const;
-  bool empty() const;
-  // The first document at or after `from`; 0 when none.
-  Xapian::docid Next(Xapian::docid from) const;
-
-  // Calls `f(docid)` for each document, in ascending docid order.
-  template <typename F>
-  void ForEach(F&& f) const {
-    for (size_t i = 0; i < words_.size(); ++i) {
-      for (uint64_t word = words_[i]; word != 0; word &= word - 1) {
-        f(static_cast<Xapian::docid>(i * 64 + static_cast<size_t>(std::countr_zero(word))));
-      }
-    }
-  }
-
-  // Calls `f(docid)` for each document of this set that `mask` holds (`in`) or
-  // does not hold (`!in`), in ascending docid order, a word of 64 at a time.
-  // The sets may differ in size: past its end, `mask` holds nothing.
-  template <typename F>
-  void ForEachMasked(const DocSet& mask, bool in, F&& f) const {
-    for (size_t i = 0; i < words_.size(); ++i) {
-      const uint64_t held = i < mask.words_.size() ? mask.words_[i] : 0;
-      for (uint64_t word = words_[i] & (in ? held : ~held); word != 0; word &= word - 1) {
-        f(static_cast<Xapian::docid>(i * 64 + static_cast<size_t>(std::countr_zero(word))));
-      }
-    }
-  }
-
-  // Documents are handed to ForEachBlock's callers up to this many at a time.
-  static constexpr size_t kBlockDocs = 1024;
-
-  // Calls `f(std::span<const Xapian::docid>)` with the documents in ascending
-  // docid order, up to about kBlockDocs at a time, for a caller that takes
-  // each block in a loop of its own. A word's documents are decoded eight at
-  // a time rather than one by one, so a block costs no mispredicted branch
-  // per word (how many of a word's 64 documents a set holds follows no
-  // pattern a branch predictor could learn).
-  template <typename F>
-  void ForEachBlock(F&& f) const {
-    ForEachBlockOf(
-        words_.size(), [&](size_t k) { return words_[k]; }, f);
-  }
-  // The same for the words `word(k)` gives, for k = 0 to `words` - 1 in turn
-  // (a set's words combined with others').
-  template <typename Word, typename F>
-  static void ForEachBlockOf(size_t words, Word&& word, F&& f) {
-    // Room for a block, a word's documents past it and the decoding's slack.
-    std::array<Xapian::docid, kBlockDocs + 64 + 7> block;
-    size_t filled = 0;
-    for (size_t k = 0; k < words; ++k) {
-      uint64_t bits = word(k);
-      if (bits == 0) continue;
-      const size_t count = static_cast<size_t>(std::popcount(bits));
-      const auto base = static_cast<Xapian::docid>(k * 64);
-      Xapian::docid* const out = block.data() + filled;
-      // Eight at a time, past the last bit too: countr_zero(0) is 64, and what
-      // lands past `count` is written over or never read.
-      for (size_t i = 0; i < count; i += 8) {
-        for (size_t j = 0; j < 8; ++j) {
-          out[i + j] = base + static_cast<Xapian::docid>(std::countr_zero(bits));
-          bits &= bits - 1;
-        }
-      }
-      filled += count;
-      if (filled >= kBlockDocs) {
-        f(std::span<const Xapian::docid>(block.data(), filled));
-        filled = 0;
-      }
-    }
-    if (filled > 0) f(std::span<const Xapian::docid>(block.data(), filled));
-  }
-
-  size_t bytes() const { return words_.size() * sizeof(uint64_t); }
-  // Its bits, docids 64 * i to 64 * i + 63 in word i.
-  std::span<const uint64_t> words() const { return words_; }
-  void SetWord(size_t i, uint64_t word) { words_[i] = word; }
-
- private:
-  template <typename Op>
-  static DocSet Zip(const DocSet& a, const DocSet& b, Op op);
-
-  std::vector<uint64_t> words_;
-};
-
-// A set as a Xapian posting source: matches its documents and weighs nothing,
-// so a ranking match filtered by it skips straight to documents known to pass
-// every filter. The set must outlive the match.
-class DocSetSource : public Xapian::PostingSource {
- public:
-  explicit DocSetSource(const DocSet& set) : set_(set), count_(set.Count()) {}
-
-  Xapian::doccount get_termfreq_min() const override { return count_; }
-  Xapian::doccount get_termfreq_est() const override { return count_; }
-  Xapian::doccount get_termfreq_max() const override { return count_; }
-  void init(const Xapian::Database& /*database*/) override { current_ = 0; }
-  void next(double /*min_wt*/) override { current_ = set_.Next(current_ + 1); }
-  void skip_to(Xapian::docid id, double /*min_wt*/) override {
-    if (id > current_) current_ = set_.Next(id);
-  }
-  // (Xapian asks only after a next() or skip_to().)
-  bool at_end() const override { return current_ == 0; }
-  Xapian::docid get_docid() const override { return current_; }
-
- private:
-  const DocSet& set_;
-  const Xapian::doccount count_;
-  Xapian::docid current_ = 0;  // 0: before the first, or past the last
-};
-
 // Evaluates queries to the documents they match, against one database, and
 // keeps between searches the posting lists of the terms it read (from the
 // revision's shared PostingStore when given one, else its own) and the sets of
@@ -188,14 +52,10 @@ class MatchSets {
   // kept postings each time (cheaper than keeping the set).
   static constexpr Xapian::doccount kCacheFrom = 256;
 
-  // Leaf sets kept by default: as many bytes as this many sets of the
-  // database take, and at least 8 MiB (a storefront's frequent terms and
-  // filters; at 1M products, 32 MiB).
-  static constexpr size_t kKeptSets = 256;
-
-  // `database` must outlive this; at most `max_cached_bytes` of leaf sets (0:
-  // the default above) and `max_postings_bytes` of posting lists are kept.
-  explicit MatchSets(const Xapian::Database& database, size_t max_cached_bytes = 0,
+  // `database` must outlive this. Of its own (until UseKept), this keeps at
+  // most `max_kept_bytes` of leaf sets (0: KeptSets::DefaultBytes); at most
+  // `max_postings_bytes` of posting lists are kept.
+  explicit MatchSets(const Xapian::Database& database, size_t max_kept_bytes = 0,
                      size_t max_postings_bytes = 64 << 20);
 
   // A term's postings, read once (until Reset or the bound is reached). Valid
@@ -204,14 +64,8 @@ class MatchSets {
   // The same, held by the caller for as long as it needs it.
   std::shared_ptr<const Postings> SharedPostingsOf(const std::string& term);
 
-  // Forgets every kept set (call after the database was reopened).
+  // Forgets what was read (call after the database was reopened).
   void Reset();
-  // After the database was reopened at the revision whose posting lists are
-  // `store`: forgets the kept sets, but for those of terms whose list that
-  // store shares with the revision before (PostingStore::Carried left it as it
-  // was), so a write batch does not cost every searcher its frequent terms.
-  // Null: Reset().
-  void Reopened(const PostingStore* store);
   // The numeric columns of the database's revision (facet_columns.h): value
   // ranges on their slots are read from them rather than from Xapian's value
   // streams. Null (the default): Xapian matches them. Set for each search.
@@ -222,10 +76,15 @@ class MatchSets {
   // Every document of the database's revision, shared with the other searchers
   // of it (null: All() reads them). Set for each search.
   void UseAll(const DocSet* all) { shared_all_ = all; }
-  // Forgets the sets of composite queries remembered for the last search.
+  // The leaf sets of the database's revision, shared with the other searchers
+  // of it (null: this keeps its own). Set for each search.
+  void UseKept(KeptSets* kept) { kept_ = kept != nullptr ? kept : own_kept_.get(); }
+  // Forgets the sets of composite queries remembered for the last search, and
+  // lets go of the kept sets it read.
   void NewSearch() {
     memo_.clear();
     memo_bytes_ = 0;
+    held_.clear();
   }
 
   // Every document `query` matches. AND, OR, AND_NOT, FILTER, AND_MAYBE, XOR,
@@ -236,8 +95,8 @@ class MatchSets {
   // posting sources) is matched by Xapian on its own and kept. Composite queries are remembered
   // until NewSearch(), so the sets of a query's parts cost nothing after the first.
   DocSet Of(const Xapian::Query& query);
-  // The same without a copy when the set is kept or remembered (else made in
-  // `scratch`). Valid until the next call.
+  // The same without a copy when the set is kept or remembered (valid until
+  // NewSearch), else made in `scratch`.
   const DocSet& Ref(const Xapian::Query& query, DocSet& scratch);
   // Every document of the database.
   const DocSet& All();
@@ -250,30 +109,30 @@ class MatchSets {
   // serialisation this does not read.
   const std::optional<std::vector<std::string>>& Expansion(const Xapian::Query& wildcard);
 
-  // Kept leaf sets, for tests and metrics.
-  size_t cached() const { return entries_.size(); }
+  // Leaf sets kept (in the shared KeptSets, when used), for tests and metrics.
+  size_t kept() const { return kept_->size(); }
 
  private:
   // The set of a composite query: remembered for the search when it fits
   // (made by Composite the first time), else made in `scratch`.
   const DocSet& Composed(const Xapian::Query& query, DocSet& scratch);
   DocSet Composite(const Xapian::Query& query);
-  DocSet Term(const std::string& term);
-  DocSet Opaque(const Xapian::Query& query);
-  DocSet Wildcard(const Xapian::Query& query);
-  DocSet ValueRange(const Xapian::Query& query);
+  // The sets of leaves, kept (valid until NewSearch); a term's set too small
+  // to keep is made in `scratch`.
+  const DocSet& Term(const std::string& term, DocSet& scratch);
+  const DocSet& Opaque(const Xapian::Query& query);
+  const DocSet& Wildcard(const Xapian::Query& query);
+  const DocSet& ValueRange(const Xapian::Query& query);
+  // The set kept under `key` (of this database's size), held until NewSearch; or null.
   const DocSet* Find(const std::string& key);
-  // `source`: the store's list a term's set was made from (else null).
-  void Keep(std::string key, const DocSet& set, std::shared_ptr<const Postings> source = nullptr);
-  // Forgets the least recently used kept sets until `bytes` more fit the bound.
-  void MakeRoom(size_t bytes);
+  // Keeps `set` under `key` and holds it until NewSearch. `source`: the
+  // store's list a term's set was made from (else null).
+  const DocSet& Keep(std::string key, DocSet set, std::shared_ptr<const Postings> source = nullptr);
 
   const Xapian::Database& database_;
   size_t size_ = 0;  // docids are below this
   const std::map<Xapian::valueno, NumberColumn>* numbers_ = nullptr;
-  size_t max_cached_bytes_;  // as asked (0: kKeptSets)
-  size_t cached_bound_ = 0;  // in bytes, for this database
-  size_t cached_bytes_ = 0;
+  size_t max_kept_bytes_;  // as asked (0: KeptSets::DefaultBytes)
   size_t max_postings_bytes_;
   size_t postings_bytes_ = 0;
   PostingStore* store_ = nullptr;
@@ -283,32 +142,13 @@ class MatchSets {
   std::unordered_map<std::string, std::optional<std::vector<std::string>>> expansions_;
   std::optional<DocSet> all_;
   const DocSet* shared_all_ = nullptr;
-  struct Kept {
-    std::string key;
-    DocSet set;
-    std::shared_ptr<const Postings> source;  // a term's list in the store, or null
-  };
-  // Least recently used first.
-  std::list<Kept> entries_;
-  // Kept sets a composite reads while it makes its other parts' sets (which
-  // may keep more): MakeRoom passes them over, and the bound holds again once
-  // the outermost composite is made.
-  std::vector<const DocSet*> pinned_;
-  class Pin {
-   public:
-    Pin(MatchSets& sets, const DocSet& set) : sets_(sets) { sets_.pinned_.push_back(&set); }
-    ~Pin() {
-      sets_.pinned_.pop_back();
-      if (sets_.pinned_.empty()) sets_.MakeRoom(0);
-    }
-    Pin(const Pin&) = delete;
-    Pin& operator=(const Pin&) = delete;
-
-   private:
-    MatchSets& sets_;
-  };
-
-  std::unordered_map<std::string, std::list<Kept>::iterator> by_key_;
+  // The kept leaf sets: the revision's (UseKept), or this searcher's own.
+  std::shared_ptr<KeptSets> own_kept_;
+  KeptSets* kept_ = nullptr;
+  // Kept sets this search read: each stays valid until NewSearch, though
+  // keeping the sets of later parts (here or in another searcher) may forget
+  // it meanwhile.
+  std::vector<std::shared_ptr<const DocSet>> held_;
   // This search's composite queries by their internals (each kept alive by its
   // copy, so an address is never reused while remembered), up to kMaxMemoBytes.
   static constexpr size_t kMaxMemoBytes = 16 << 20;

@@ -177,13 +177,13 @@ TEST(MatchSets, APartsKeptSetOutlivesTheKeepingOfTheNext) {
       const Xapian::Query query(op, Xapian::Query(terms[first].first),
                                 Xapian::Query(terms[(first + 1) % terms.size()].first));
       sets.Of(Xapian::Query(terms[first].first));  // kept, and the only one
-      ASSERT_EQ(sets.cached(), 1u);
+      ASSERT_EQ(sets.kept(), 1u);
       ASSERT_THAT(Members(sets.Of(query)), ElementsAreArray(XapianMatches(database, query)))
           << query.get_description();
       sets.NewSearch();
     }
   }
-  EXPECT_EQ(sets.cached(), 1u);  // the pass over the bound lasted the composite only
+  EXPECT_EQ(sets.kept(), 1u);  // the pass over the bound lasted the composite only
 }
 
 TEST_F(MatchSetsTest, FiltersOfARequestMatchAsXapianDoes) {

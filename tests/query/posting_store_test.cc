@@ -10,8 +10,6 @@
 #include <string>
 #include <vector>
 
-#include "query/match/match_sets.h"
-
 namespace vitrine::query::internal {
 namespace {
 
@@ -96,35 +94,6 @@ TEST(PostingStoreCarried, LongListsFollowTheChangedDocumentsAndUntouchedOnesAreS
   for (const std::string term : {"Xall", "Xeven", "Xtail"}) ExpectAsRead(*bulked, database, term);
   EXPECT_EQ(bulked->Get("Xall", database), after->Get("Xall", database)) << "as it was";
   EXPECT_NE(bulked->Get("Xeven", database), after->Get("Xeven", database));
-}
-
-TEST(PostingStoreCarried, SearchersKeepTheSetsOfTermsWhoseListsWereCarriedAsTheyWere) {
-  Xapian::WritableDatabase database(std::string(), Xapian::DB_BACKEND_INMEMORY);
-  for (Xapian::docid id = 1; id <= 3000; ++id) database.add_document(Product(id));
-  PostingStore store;
-  MatchSets sets(database);
-  sets.UseStore(&store);
-  for (const std::string term : {"Xall", "Xeven", "Xtail"}) sets.Of(Xapian::Query(term));
-  ASSERT_EQ(sets.cached(), 3u);
-
-  // Document 4 loses "Xeven" and keeps "Xall" as it was; it was never in "Xtail".
-  Xapian::Document four;
-  four.add_term("Xall", 1 + 4 % 3);
-  database.replace_document(4, four);
-  const std::vector<Xapian::docid> changed = {4};
-  const std::shared_ptr<PostingStore> next = store.Carried(changed, Versions(database, changed));
-  sets.Reopened(next.get());
-  sets.UseStore(next.get());
-  EXPECT_EQ(sets.cached(), 2u) << "the sets of Xall and Xtail are kept, Xeven's is not";
-  MatchSets fresh(database);
-  for (const std::string term : {"Xall", "Xeven", "Xtail"}) {
-    DocSet differ = sets.Of(Xapian::Query(term));
-    differ ^= fresh.Of(Xapian::Query(term));
-    EXPECT_TRUE(differ.empty()) << term;
-  }
-  // A searcher without the store keeps nothing.
-  sets.Reopened(nullptr);
-  EXPECT_EQ(sets.cached(), 0u);
 }
 
 }  // namespace

@@ -216,7 +216,7 @@ TEST_F(RankerLargeCatalogTest, KeptSetsAndSeekingGiveTheSameRanking) {
   DocSet few = sets.Of(query);
   ASSERT_GT(few.Count(), 0u);
   ASSERT_LT(few.Count() * 16, sets.PostingsOf("Sshirt").docids.size() + 1);
-  EXPECT_GT(sets.cached(), 0u);              // "shirt" is in hundreds of titles: its set is kept
+  EXPECT_GT(sets.kept(), 0u);                // "shirt" is in hundreds of titles: its set is kept
   for (int again = 0; again < 2; ++again) {  // cold, then from what was kept
     const std::vector<RankedDoc> top = ranker.Top(query, few, 5).value();
     Xapian::Enquire enquire(database);
@@ -231,16 +231,16 @@ TEST_F(RankerLargeCatalogTest, KeptSetsAndSeekingGiveTheSameRanking) {
 TEST_F(RankerLargeCatalogTest, KeptSetsStayWithinTheirBound) {
   const Xapian::Database database(index_->xapian_path());
   const size_t set_bytes = DocSet(database.get_lastdocid() + 1).bytes();
-  MatchSets sets(database, /*max_cached_bytes=*/2 * set_bytes);
+  MatchSets sets(database, /*max_kept_bytes=*/2 * set_bytes);
   for (int round = 0; round < 2; ++round) {
     for (const char* word : {"Sshirt", "Sblue", "Scotton", "Sslim", "Sjean"}) {
       const Xapian::Query query(word);
       ASSERT_GE(database.get_termfreq(word), MatchSets::kCacheFrom) << word;
       EXPECT_EQ(sets.Of(query).Count(), database.get_termfreq(word)) << word;
-      EXPECT_LE(sets.cached(), 2u);
+      EXPECT_LE(sets.kept(), 2u);
     }
   }
-  EXPECT_EQ(sets.cached(), 2u);
+  EXPECT_EQ(sets.kept(), 2u);
 }
 
 // Xapian's matcher over `listed`, collapsed by the parent slot: the docids of
