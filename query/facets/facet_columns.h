@@ -93,14 +93,15 @@ struct FacetColumns {
     // Of `products` (word k of a set, none of them of a scattered style), the
     // first of their style in the set: one is not when the product before it
     // is of its style and in the set or not first itself (spread along each
-    // run of a style, a step at a time). `carry` passes on from word k - 1
+    // run of a style). `carry` passes on from word k - 1
     // to word k (0 before word 0).
     uint64_t Firsts(size_t k, uint64_t products, uint64_t& carry) const {
       const uint64_t same = k < continues.words().size() ? continues.words()[k] : 0;
-      uint64_t covered = same & ((products << 1) | carry);
-      for (uint64_t more = 0; (more = same & (((products | covered) << 1) | carry)) != covered;) {
-        covered = more;
-      }
+      // Spread along runs of `same` by a carry: adding the seeds (each
+      // product's successor of its style) to the runs clears each run from
+      // its first seed on, and leaves the later seeds set.
+      const uint64_t seeds = same & ((products << 1) | carry);
+      const uint64_t covered = (same & ~(same + seeds)) | seeds;
       carry = (products | covered) >> 63;
       return products & ~covered;
     }

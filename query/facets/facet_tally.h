@@ -40,12 +40,14 @@ class FacetTally {
     const FacetColumn* column;
     std::vector<uint64_t> counts;  // by value id
     std::vector<uint32_t> marked;  // by value id: the style that counted it last
-    // A column of at most 256 values (FacetColumn::narrow): its counts during a
-    // pass, kLanes sets of FacetColumn::kNarrowValues + 1 (zero between passes).
+    // A single-valued column of at most kMaxLaneValues values: its counts
+    // during a pass, kLanes sets of `lane_values` (zero between passes).
     std::vector<uint32_t> lanes;
+    size_t lane_values = 0;  // its values and a spare one; 0: no lanes
   };
-  // Counts of a pass over a narrow column go to this many sets of counters.
+  // Counts of a pass over a column of few values go to this many sets of counters.
   static constexpr size_t kLanes = 4;
+  static constexpr size_t kMaxLaneValues = 4096;
   struct Buckets {
     const NumberColumn* column;
     std::vector<double> bounds;    // ascending; bucket i is [bounds[i-1], bounds[i])

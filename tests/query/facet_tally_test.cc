@@ -100,6 +100,13 @@ TEST(FacetColumn, NarrowIdsFollowTheValueIdsAndCountAlike) {
     catalog.color.narrow.clear();
     catalog.color.narrow16.assign(catalog.color.by_docid.begin(), catalog.color.by_docid.end());
     EXPECT_EQ(Counts(catalog, catalog.color, styles, all), wide);
+    // And as a column of too many values to count in lanes.
+    const size_t values = catalog.color.values.size();
+    catalog.color.values.resize(FacetTally::kMaxLaneValues + 1);
+    const std::vector<uint64_t> many = Counts(catalog, catalog.color, styles, all);
+    EXPECT_EQ(std::vector<uint64_t>(many.begin(), many.begin() + values), wide);
+    EXPECT_EQ(static_cast<size_t>(std::count(many.begin() + values, many.end(), 0u)),
+              many.size() - values);
   }
   FacetColumn column{.values = {"", "Red", "Black"}, .by_docid = {0, 1, 2, 2, 1}};
   column.Narrow();
