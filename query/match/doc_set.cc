@@ -16,7 +16,7 @@ template <typename Op>
 DocSet DocSet::Zip(const DocSet& a, const DocSet& b, Op op) {
   assert(a.words_.size() == b.words_.size());
   DocSet out;
-  out.words_.resize(a.words_.size());
+  out.words_.resize(a.words_.size());  // (unset: each is written below)
   for (size_t i = 0; i < a.words_.size(); ++i) out.words_[i] = op(a.words_[i], b.words_[i]);
   return out;
 }
