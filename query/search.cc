@@ -107,7 +107,8 @@ struct Searcher::Impl {
     statements.clear();
   }
   std::string Corrected(std::string_view q, const analyzers::Analyzer& analyzer,
-                        const merch::Thesaurus::Analysed* synonyms, uint64_t synonyms_version);
+                        const merch::Thesaurus::Analysed* synonyms, uint64_t synonyms_version,
+                        bool remember);
 
   // `columns`: the index's facet columns of the revision `database` reads.
   absl::StatusOr<SearchResponse> Run(const SearchRequest& request, const Index& index,
@@ -120,11 +121,8 @@ struct Searcher::Impl {
 
 std::string Searcher::Impl::Corrected(std::string_view q, const analyzers::Analyzer& analyzer,
                                       const merch::Thesaurus::Analysed* synonyms,
-                                      uint64_t synonyms_version) {
-  // Only stored synonyms have a version to tell them apart (drafts have none).
-  if (synonyms != nullptr && synonyms_version == 0) {
-    return CorrectSpelling(q, analyzer, database, synonyms);
-  }
+                                      uint64_t synonyms_version, bool remember) {
+  if (!remember) return CorrectSpelling(q, analyzer, database, synonyms);
   std::string key = StrCat(synonyms_version, ":", q);
   if (const auto found = corrections.find(key); found != corrections.end()) return found->second;
   if (corrections.size() >= kMaxCorrections) corrections.clear();
@@ -207,6 +205,13 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
   const internal::FacetColumn* parents =
       request.collapse && index.has_variants() ? &columns->slots.at(schema::kSlotParent) : nullptr;
   const uint64_t synonyms_version = request.synonyms ? request.synonyms->version() : 0;
+  // What this searcher remembers between searches (corrections, statements)
+  // is keyed by that version: only stored synonyms have one to tell them
+  // apart; a draft's (a preview) is 0 and is not remembered, unless it holds
+  // no set, as the store's version 0 (nothing configured yet) does: those
+  // search as no synonyms do.
+  const bool remember =
+      request.synonyms == nullptr || synonyms_version != 0 || request.synonyms->sets().empty();
   const size_t first = static_cast<size_t>(request.page - 1) * request.per_page;
   if (understood) {
     // A filter only where the catalog states the field for the products that
@@ -214,11 +219,9 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
     internal::Confirm(understanding, [&](const UnderstoodPart& part) -> internal::Statement {
       // (A gender word alone matches everything as text: it only re-orders.)
       if (part.field == "gender") return {};
-      // (Drafts of synonyms have no version to tell them apart.)
-      const bool keep = synonyms == nullptr || synonyms_version != 0;
       std::string key = StrCat(synonyms_version, ":", part.field, ":", part.text, ":",
                                absl::StrJoin(part.matches, "|"));
-      if (const auto found = statements.find(key); keep && found != statements.end()) {
+      if (const auto found = statements.find(key); remember && found != statements.end()) {
         return found->second;
       }
       absl::StatusOr<internal::ParsedQuery> words =
@@ -238,7 +241,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
         missing.Subtract(sets.Ref(*has, scratch));
       }
       const internal::Statement statement{.said = said, .missing = missing.Count()};
-      if (keep) {
+      if (remember) {
         if (statements.size() >= kMaxCorrections) statements.clear();
         statements.emplace(std::move(key), statement);
       }
@@ -277,7 +280,8 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Run(
                                   .parents = parents,
                                   .adjacency = &columns->adjacency,
                                   .correct = [&](std::string_view q) {
-                                    return Corrected(q, analyzer, synonyms.get(), synonyms_version);
+                                    return Corrected(q, analyzer, synonyms.get(), synonyms_version,
+                                                     remember);
                                   }};
     return internal::PlanText(parsed, by_relevance, first, request.per_page, context);
   };
