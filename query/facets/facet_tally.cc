@@ -76,7 +76,7 @@ void FacetTally::AddEach(const Blocks& blocks, const Columns& columns) {
   // by column while it is in cache.
   for (Terms* terms : columns.terms) {
     terms->lane_values = LaneValues(*terms->column);
-    terms->lanes.resize(kLanes * terms->lane_values);  // zero outside a pass
+    terms->lanes.assign(kLanes * terms->lane_values, 0);  // (empty outside a pass)
   }
   blocks([&](std::span<const Xapian::docid> ids) {
     for (Terms* terms : columns.terms) {
@@ -125,7 +125,8 @@ void FacetTally::AddEach(const Blocks& blocks, const Columns& columns) {
       for (size_t value = 0; value < terms->counts.size(); ++value)
         terms->counts[value] += lane[value];
     }
-    std::fill(terms->lanes.begin(), terms->lanes.end(), 0);  // (the spare counts too)
+    // Let go, not zeroed: a tally the facet memo keeps is copied whole.
+    std::vector<uint32_t>().swap(terms->lanes);
   }
 }
 

@@ -41,7 +41,7 @@ class FacetTally {
     std::vector<uint64_t> counts;  // by value id
     std::vector<uint32_t> marked;  // by value id: the style that counted it last
     // A single-valued column of at most kMaxLaneValues values: its counts
-    // during a pass, kLanes sets of `lane_values` (zero between passes).
+    // during a pass, kLanes sets of `lane_values` (empty between passes).
     std::vector<uint32_t> lanes;
     size_t lane_values = 0;  // its values and a spare one; 0: no lanes
   };
