@@ -111,7 +111,7 @@ void HighlightHit(SearchHit& hit, const analyzers::Analyzer& analyzer, const Hig
 }
 
 void ListVariants(const Xapian::Database& database, MatchSets& sets, const FacetColumns& columns,
-                  const DocSet& matched, const std::map<std::string, size_t>& collapsed,
+                  const DocSet& matched, const std::map<std::string, StyleTile>& collapsed,
                   std::vector<SearchHit>& hits) {
   const FacetColumn& colors = columns.slots.at(schema::kSlotColor);
   const FacetColumn& sizes = columns.slots.at(schema::kSlotSizes);
@@ -130,10 +130,27 @@ void ListVariants(const Xapian::Database& database, MatchSets& sets, const Facet
     if (id + 1 >= column.offsets.size()) return {};
     return {column.ids.data() + column.offsets[id], column.ids.data() + column.offsets[id + 1]};
   };
-  for (const auto& [parent, index] : collapsed) {
-    SearchHit& hit = hits[index];
-    const std::vector<Xapian::docid>& style =
-        sets.PostingsOf(schema::FilterTerm("PARENT", parent)).docids;
+  const FacetColumns::StyleAdjacency& adjacency = columns.adjacency;
+  const size_t known = column_of(schema::kSlotParent).by_docid.size();  // (adjacency's too)
+  std::vector<Xapian::docid> run;
+  for (const auto& [parent, tile] : collapsed) {
+    SearchHit& hit = hits[tile.index];
+    // The style's products: where they all lie together, the run of docids
+    // each of which continues the style of the one before, around the hit's
+    // (no lookup of the style's list among the searcher's thousands).
+    std::span<const Xapian::docid> style;
+    if (tile.docid < known && adjacency.continues.bytes() == DocSet::BytesOf(known) &&
+        !adjacency.scattered.Contains(tile.docid)) {
+      Xapian::docid first = tile.docid;
+      while (adjacency.continues.Contains(first)) --first;
+      run.clear();
+      for (Xapian::docid id = first; id == first || adjacency.continues.Contains(id); ++id) {
+        run.push_back(id);
+      }
+      style = run;
+    } else {
+      style = sets.PostingsOf(schema::FilterTerm("PARENT", parent)).docids;
+    }
     if (style.size() < 2) continue;
     for (const Xapian::docid id : style) {
       if (hit.swatches.size() >= kMaxVariantsListed) break;

@@ -14,6 +14,7 @@
 #include "catalog/product_store.h"
 #include "query/facets/facet_columns.h"
 #include "query/match/match_sets.h"
+#include "query/rank/page.h"
 #include "query/search.h"
 #include "query/text/highlight.h"
 
@@ -26,14 +27,15 @@ void HighlightHit(SearchHit& hit, const analyzers::Analyzer& analyzer, const Hig
                   std::string_view tag, TermMemo& memo);
 
 // Fills in the variants and swatches of hits that stand for a style of several
-// products (`collapsed`: parent id -> index of its hit): as variants, every
-// product of the style in `matched`; as swatches,
-// every product of the style with its colour, stock and whether it matched
-// (the hit first, then in catalog order, at most kMaxVariantsListed), read from
-// the style's posting list and the in-memory columns.
+// products (`collapsed`: parent id -> its hit): as variants, every product of
+// the style in `matched`; as swatches, every product of the style with its
+// colour, stock and whether it matched (the hit first, then in catalog order,
+// at most kMaxVariantsListed), read from the in-memory columns. A style's
+// products are the run of docids around its hit's where they all lie together
+// (FacetColumns::StyleAdjacency), else its posting list.
 inline constexpr size_t kMaxVariantsListed = 50;
 void ListVariants(const Xapian::Database& database, MatchSets& sets, const FacetColumns& columns,
-                  const DocSet& matched, const std::map<std::string, size_t>& collapsed,
+                  const DocSet& matched, const std::map<std::string, StyleTile>& collapsed,
                   std::vector<SearchHit>& hits);
 
 // Reads the current snapshot of every hit ("null" if it vanished since the match).

@@ -23,7 +23,8 @@ void AddHit(Page& page, const PageRequest& request, PageContext& context, const 
                                 .score = request.sort == SortOrder::kRelevance ? score : 0,
                                 .product_json = {}});
   if (hit.parent != 0 && context.parents != nullptr) {
-    page.collapsed[context.parents->values[hit.parent]] = page.hits.size() - 1;
+    page.collapsed[context.parents->values[hit.parent]] = {.index = page.hits.size() - 1,
+                                                           .docid = hit.docid};
   }
 }
 

@@ -44,9 +44,15 @@ struct PageRequest {
   size_t count = 0;
 };
 
+// A hit that stands for a style: where it is on the page, and its product.
+struct StyleTile {
+  size_t index;
+  Xapian::docid docid;
+};
+
 struct Page {
-  std::vector<SearchHit> hits;              // id and score; snapshots come later
-  std::map<std::string, size_t> collapsed;  // parent id -> the hit that stands for it
+  std::vector<SearchHit> hits;                 // id and score; snapshots come later
+  std::map<std::string, StyleTile> collapsed;  // parent id -> the hit that stands for it
 };
 
 Page RankPage(const PageRequest& request, PageContext& context);

@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -242,6 +244,27 @@ TEST_F(VariantsAttributesTest, UndeclaredAttributesAreNotFields) {
   request = SearchRequest();
   request.facets = {"sleeve"};
   EXPECT_EQ(ParameterOf(searcher_->Search(request).status()), "facets");
+}
+
+TEST(VariantsApartTest, AStylesSwatchesAreAllItsProductsWhereverTheyLie) {
+  // Style B's products follow one another (their run of docids lists them);
+  // A's lie apart, B's between them (its posting list does).
+  testing::TempDir temp;
+  const std::shared_ptr<const Index> index = BuildIndex(temp.Sub("data"), "variants_apart.jsonl");
+  const std::unique_ptr<Searcher> searcher = Searcher::Create(index, {}).value();
+  const SearchResponse response = searcher->Search({}).value();
+  ASSERT_EQ(response.hits.size(), 2u);
+  const std::map<std::string, std::vector<std::string>> styles = {{"A", {"A-1", "A-2", "A-3"}},
+                                                                  {"B", {"B-1", "B-2"}}};
+  for (const SearchHit& tile : response.hits) {
+    std::vector<std::string> expected = {tile.id};  // the tile first, then in catalog order
+    for (const std::string& id : styles.at(tile.id.substr(0, 1))) {
+      if (id != tile.id) expected.push_back(id);
+    }
+    std::vector<std::string> swatches;
+    for (const SearchHit::Swatch& swatch : tile.swatches) swatches.push_back(swatch.id);
+    EXPECT_EQ(swatches, expected) << tile.id;
+  }
 }
 
 }  // namespace
