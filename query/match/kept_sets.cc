@@ -25,15 +25,10 @@ std::shared_ptr<const DocSet> KeptSets::Keep(std::string key, DocSet set,
   if (bytes > max_bytes_) return kept;
   const std::lock_guard lock(mutex_);
   if (const auto found = by_key_.find(key); found != by_key_.end()) {
-    Kept& entry = *found->second;
     entries_.splice(entries_.end(), entries_, found->second);
-    if (entry.set->bytes() == bytes) return entry.set;  // made by another searcher first
-    bytes_ -= entry.set->bytes();                       // (of a searcher still on another revision)
-    entry.set = kept;
-    entry.source = std::move(source);
-    bytes_ += bytes;
-    MakeRoom(0);
-    return kept;
+    // Made by another searcher first; one of another size (a searcher not yet
+    // on this revision) is handed back to its maker, not kept.
+    return found->second->set->bytes() == bytes ? found->second->set : kept;
   }
   MakeRoom(bytes);
   entries_.push_back({.key = key, .set = kept, .source = std::move(source)});

@@ -40,8 +40,9 @@ class KeptSets {
   std::shared_ptr<const DocSet> Find(const std::string& key);
   // Keeps `set` under `key` and returns it; `source`: the PostingStore list
   // a term's set was made from (Carried keeps it while the list is shared).
-  // When another searcher kept a set of the same size under `key` first,
-  // returns that one. A set larger than the bound is returned, not kept.
+  // When another searcher kept a set under `key` first, returns that one (or,
+  // if it is of another size, `set` without keeping it). A set larger than
+  // the bound is returned, not kept.
   std::shared_ptr<const DocSet> Keep(std::string key, DocSet set,
                                      std::shared_ptr<const Postings> source = nullptr);
 

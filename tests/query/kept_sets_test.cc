@@ -14,25 +14,15 @@
 #include <vector>
 
 #include "query/match/match_sets.h"
+#include "tests/query/tagged_documents.h"
 
 namespace vitrine::query::internal {
 namespace {
 
-// Documents 1..3000: "Xall" in each, "Xeven" in the even ones, "Xtail" in
-// those from 1000 on, "Xthird" in every third.
-Xapian::Document Tagged(Xapian::docid id) {
-  Xapian::Document doc;
-  doc.add_term("Xall", 1 + id % 3);
-  if (id % 2 == 0) doc.add_term("Xeven");
-  if (id >= 1000) doc.add_term("Xtail");
-  if (id % 3 == 0) doc.add_term("Xthird");
-  return doc;
-}
-
 class KeptSetsTest : public ::testing::Test {
  protected:
   KeptSetsTest() : database_(std::string(), Xapian::DB_BACKEND_INMEMORY) {
-    for (Xapian::docid id = 1; id <= 3000; ++id) database_.add_document(Tagged(id));
+    for (Xapian::docid id = 1; id <= 3000; ++id) database_.add_document(TaggedDocument(id));
   }
   size_t size() const { return static_cast<size_t>(database_.get_lastdocid()) + 1; }
   // `term`'s set as a searcher of its own makes it.
@@ -130,7 +120,7 @@ TEST_F(KeptSetsTest, TheNextRevisionCarriesTheSetsOfListsLeftAsTheyWere) {
   ASSERT_EQ(kept.size(), 3u);
 
   // Document 4 loses "Xeven" and keeps "Xall" as it was; it was never in "Xtail".
-  Xapian::Document four = Tagged(4);
+  Xapian::Document four = TaggedDocument(4);
   four.remove_term("Xeven");
   database_.replace_document(4, four);
   std::vector<Xapian::docid> changed = {4};

@@ -10,19 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "tests/query/tagged_documents.h"
+
 namespace vitrine::query::internal {
 namespace {
-
-// Documents 1..3000: "Xall" in each (wdf 1 + id % 3), "Xeven" in the even
-// ones, "Xtail" in those from 1000 on, "Xrare" in 1..10.
-Xapian::Document Product(Xapian::docid id) {
-  Xapian::Document doc;
-  doc.add_term("Xall", 1 + id % 3);
-  if (id % 2 == 0) doc.add_term("Xeven");
-  if (id >= 1000) doc.add_term("Xtail");
-  if (id <= 10) doc.add_term("Xrare");
-  return doc;
-}
 
 std::vector<std::optional<Xapian::Document>> Versions(const Xapian::Database& database,
                                                       const std::vector<Xapian::docid>& changed) {
@@ -46,7 +37,7 @@ void ExpectAsRead(PostingStore& store, const Xapian::Database& database, const s
 
 TEST(PostingStoreCarried, LongListsFollowTheChangedDocumentsAndUntouchedOnesAreShared) {
   Xapian::WritableDatabase database(std::string(), Xapian::DB_BACKEND_INMEMORY);
-  for (Xapian::docid id = 1; id <= 3000; ++id) database.add_document(Product(id));
+  for (Xapian::docid id = 1; id <= 3000; ++id) database.add_document(TaggedDocument(id));
   PostingStore store;
   for (const std::string term : {"Xall", "Xeven", "Xtail", "Xrare"}) store.Get(term, database);
   const std::shared_ptr<const Postings> tail = store.Get("Xtail", database);
@@ -57,13 +48,13 @@ TEST(PostingStoreCarried, LongListsFollowTheChangedDocumentsAndUntouchedOnesAreS
   Xapian::Document four;
   four.add_term("Xall", 5);
   database.replace_document(4, four);
-  Xapian::Document seven = Product(7);
+  Xapian::Document seven = TaggedDocument(7);
   seven.add_term("Xeven");
   seven.add_term("Xnew");
   database.replace_document(7, seven);
   database.delete_document(10);
-  const Xapian::docid added = database.add_document(Product(3001));
-  database.replace_document(8, Product(8));
+  const Xapian::docid added = database.add_document(TaggedDocument(3001));
+  database.replace_document(8, TaggedDocument(8));
   const std::vector<Xapian::docid> changed = {8, 4, 7, 10, added, 8};
 
   const std::shared_ptr<PostingStore> next = store.Carried(changed, Versions(database, changed));
@@ -75,7 +66,7 @@ TEST(PostingStoreCarried, LongListsFollowTheChangedDocumentsAndUntouchedOnesAreS
   // No changed document was or is in "Xtail" but 3001: a new list. Then a
   // change outside it leaves it shared.
   const std::vector<Xapian::docid> outside = {3};
-  database.replace_document(3, Product(3));
+  database.replace_document(3, TaggedDocument(3));
   const std::shared_ptr<PostingStore> after = next->Carried(outside, Versions(database, outside));
   EXPECT_EQ(after->Get("Xtail", database), next->Get("Xtail", database));
   EXPECT_NE(next->Get("Xtail", database), tail);
@@ -85,7 +76,7 @@ TEST(PostingStoreCarried, LongListsFollowTheChangedDocumentsAndUntouchedOnesAreS
   // than searched): 200 rewritten, those from 200 on without "Xeven".
   std::vector<Xapian::docid> bulk;
   for (Xapian::docid id = 100; id < 300; ++id) {
-    Xapian::Document doc = Product(id);
+    Xapian::Document doc = TaggedDocument(id);
     if (id >= 200 && id % 2 == 0) doc.remove_term("Xeven");
     database.replace_document(id, doc);
     bulk.push_back(id);
